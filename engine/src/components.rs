@@ -1,0 +1,255 @@
+//! ECS components. Nations and labs carry their index in the scenario as a stable id; plants and
+//! datacenters carry an id from the world's counter. Systems sort by these ids, never by `Entity` or
+//! query order, before anything whose result depends on order.
+
+use std::collections::VecDeque;
+
+use bevy_ecs::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::PlantKind;
+
+pub const KINDS: usize = PlantKind::COUNT;
+
+/// Identity of a nation entity: its index in `Scenario::nations`.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Nation {
+    pub index: u16,
+}
+
+/// Money. Invariant: start + income = spent + treasury + escrow + labs' capital (see `ledger`).
+#[derive(Component, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Treasury {
+    pub usd: f64,
+    /// Money that entered the nation since month 0 (budget inflow, reinvested revenue).
+    pub income_usd: f64,
+    /// Money that left the nation's books (capex paid out, chips, electricity, research, carbon, lost
+    /// sales).
+    pub spent_usd: f64,
+    /// Of `spent_usd`, what went to chips and datacenters.
+    pub ai_capex_usd: f64,
+    /// Of `spent_usd`, what went to power plants and the grid.
+    pub energy_capex_usd: f64,
+    /// Budget inflow this month, USD (for observations).
+    pub inflow_month_usd: f64,
+    /// Running costs that found no money when due; repaid first from the next inflows.
+    pub debt_usd: f64,
+    /// Of `spent_usd`, what went to AI capex this month (chips and datacenters).
+    pub ai_capex_month_usd: f64,
+}
+
+/// The nation's grid-connected generation fleet, nameplate MW by kind.
+#[derive(Component, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Fleet {
+    pub mw: [f64; KINDS],
+    /// MW that started construction this calendar year, by kind (equipment supply caps).
+    pub starts_this_year_mw: [f64; KINDS],
+    /// MW that came online since month 0 (grid and behind the meter).
+    pub built_mw: f64,
+}
+
+/// One interconnection request in the FIFO queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueueEntry {
+    /// The plant, or `None` for the aggregate backlog of other developers' projects at month 0.
+    pub plant: Option<u32>,
+    pub mw_remaining: f64,
+}
+
+/// Interconnection: a FIFO queue per nation, served at a throughput in MW a month.
+#[derive(Component, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Grid {
+    pub throughput_mw_per_month: f64,
+    pub queue: VecDeque<QueueEntry>,
+    /// Grid expansions under way: (month they take effect, MW per month added).
+    pub expansions: Vec<(u32, f64)>,
+    /// Sum of `mw_remaining` over the queue.
+    pub queued_mw: f64,
+    /// Months from request to connection of the plants connected so far (for calibration).
+    pub waits_months_sum: f64,
+    pub waits_count: u32,
+}
+
+/// The result of this month's dispatch for a nation's grid.
+#[derive(Component, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Power {
+    /// Firm supply of the grid fleet, MW.
+    pub supply_mw: f64,
+    /// Peak baseline demand this month, MW.
+    pub baseline_demand_mw: f64,
+    /// Grid datacenter demand (IT × PUE), MW.
+    pub datacenter_demand_mw: f64,
+    /// Grid datacenter demand served, MW (≤ supply − baseline).
+    pub datacenter_served_mw: f64,
+    /// Share of grid datacenter demand served (1 = none throttled).
+    pub datacenter_powered_fraction: f64,
+    /// Energy generated this month on the grid, MWh.
+    pub served_energy_mwh: f64,
+    /// Price grid datacenters pay, USD/MWh.
+    pub datacenter_price_usd_per_mwh: f64,
+    /// Months so far in which grid datacenters were throttled.
+    pub shortfall_months: u32,
+    /// Generation dispatched on the grid this month by kind, average MW.
+    pub dispatch_mw: [f64; KINDS],
+    /// Generation of behind-the-meter plants this month by kind, average MW.
+    pub behind_the_meter_mw: [f64; KINDS],
+    /// Grid datacenter energy this month, MWh (billed at `datacenter_price_usd_per_mwh`).
+    pub datacenter_energy_mwh: f64,
+}
+
+/// Policy state now.
+#[derive(Component, Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Policy {
+    pub regulation_level: f64,
+    pub in_climate_accord: bool,
+    pub drilling: bool,
+    /// Month drilling was switched on (its effect ramps in after the lead time).
+    pub drilling_since_month: u32,
+    /// Nation indices this nation bars from its chips, sorted.
+    pub export_controls_on: Vec<u16>,
+    pub lab_subsidy_share: f64,
+}
+
+/// The nation's chip market this month.
+#[derive(Component, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChipMarket {
+    /// H100e the nation may still buy this month (imports + domestic).
+    pub available_h100e: f64,
+    /// Share of world supply it may import now, after export controls.
+    pub import_share: f64,
+    /// Price per H100e this month, USD.
+    pub price_usd_per_h100e: f64,
+    /// Domestic output this month, H100e.
+    pub domestic_h100e_month: f64,
+    /// H100e bought since month 0.
+    pub bought_h100e: f64,
+}
+
+#[derive(Component, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Emissions {
+    pub month_mtco2: f64,
+    pub total_mtco2: f64,
+}
+
+/// Identity of a lab entity: its index in `Scenario::labs` and its owner's index.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Lab {
+    pub index: u16,
+    pub nation: u16,
+}
+
+/// A batch of chips on its way to a lab.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChipDelivery {
+    pub arrival_month: u32,
+    pub h100e: f64,
+    pub it_kw_per_h100e: f64,
+}
+
+/// A lab's chips, datacenters and the compute they produce.
+#[derive(Component, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LabCompute {
+    /// H100e owned (installed or waiting for datacenter space).
+    pub h100e: f64,
+    /// Fleet-average IT power per H100e, kW.
+    pub it_kw_per_h100e: f64,
+    pub deliveries: VecDeque<ChipDelivery>,
+    /// Grid-connected datacenter IT capacity online, MW.
+    pub grid_it_mw: f64,
+    /// Behind-the-meter datacenter IT capacity online, MW.
+    pub dedicated_it_mw: f64,
+    /// H100e that fit in online datacenters.
+    pub hosted_h100e: f64,
+    /// H100e hosted and powered this month (fractional when throttled).
+    pub powered_h100e: f64,
+    pub training_share: f64,
+    pub training_flop_month: f64,
+    pub inference_flop_month: f64,
+    /// Training FLOP of the last months, newest last (the run window).
+    pub recent_training_flop: VecDeque<f64>,
+}
+
+/// A lab's research and models.
+#[derive(Component, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LabModel {
+    /// Compute multiplier of today's algorithms over 2022's.
+    pub algorithmic_efficiency: f64,
+    pub research_usd_month: f64,
+    pub largest_run_flop: f64,
+    /// Largest run × algorithmic efficiency at the time it was trained.
+    pub effective_run_flop: f64,
+    /// Natural plus synthetic tokens.
+    pub data_stock_tokens: f64,
+    /// Parameters of the current frontier model (compute-optimal or data-limited).
+    pub parameters: f64,
+    /// Capability from training alone (log10 2022-equivalent compute-optimal FLOP).
+    pub training_capability: f64,
+    pub test_time_oom: f64,
+    pub test_time_training_oom: f64,
+    /// Inference FLOP served since the current model was trained.
+    pub inference_since_model_flop: f64,
+    pub capability: f64,
+    pub asi_month: Option<u32>,
+}
+
+#[derive(Component, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LabFinance {
+    pub capital_usd: f64,
+    pub revenue_month_usd: f64,
+    pub revenue_total_usd: f64,
+}
+
+/// Stage of a power plant project.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlantStage {
+    Permitting,
+    Construction,
+    AwaitingInterconnection,
+    Online,
+}
+
+/// A power plant project. Grid plants are folded into the nation's [`Fleet`] and despawned when they
+/// come online; behind-the-meter plants stay, tied to their datacenter.
+#[derive(Component, Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PowerPlant {
+    pub id: u32,
+    pub nation: u16,
+    pub kind: PlantKind,
+    pub capacity_mw: f64,
+    pub capacity_factor: f64,
+    pub stage: PlantStage,
+    pub permitting_months_left: u32,
+    pub construction_months_left: u32,
+    /// Capex not yet paid out, USD (held in escrow from the order).
+    pub capex_remaining_usd: f64,
+    pub capex_per_month_usd: f64,
+    /// Behind the meter for this datacenter id, or grid-connected.
+    pub dedicated_to: Option<u32>,
+    /// The grid has connected it (always true behind the meter).
+    pub interconnected: bool,
+    pub ordered_month: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DatacenterStage {
+    Construction,
+    WaitingForPower,
+    Online,
+}
+
+/// A datacenter project. Grid datacenters fold into the lab's `grid_it_mw` when online.
+#[derive(Component, Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Datacenter {
+    pub id: u32,
+    pub nation: u16,
+    pub lab: u16,
+    pub it_mw: f64,
+    pub pue: f64,
+    pub stage: DatacenterStage,
+    pub months_left: u32,
+    pub capex_remaining_usd: f64,
+    pub capex_per_month_usd: f64,
+    pub dedicated: bool,
+    /// Share of its demand its own plants served this month.
+    pub powered_fraction: f64,
+}

@@ -1,0 +1,27 @@
+//! Gigawatt's world model: the AI race between nations as an industrial race for compute, chips and
+//! gigawatts. One turn is a month; systems run in a fixed, chained order (see [`schedule`]); strategies
+//! play through [`Strategy`]; [`Match`] runs a game and reports an [`Outcome`].
+//!
+//! The engine does no I/O beyond parsing: callers hand it scenario text and get results back.
+
+pub mod components;
+pub mod observation;
+pub mod orders;
+pub mod resources;
+pub mod runner;
+pub mod scaling;
+pub mod scenario;
+pub mod schedule;
+pub mod snapshot;
+pub mod strategy;
+pub mod systems;
+pub mod validate;
+pub mod world;
+
+pub use observation::Observation;
+pub use orders::{Order, Orders, PolicyChange, PowerSupply, Rejection};
+pub use runner::{Fault, Match, MatchError, NationOutcome, Outcome, TraceRow};
+pub use scenario::{PlantKind, Scenario};
+pub use snapshot::Snapshot;
+pub use strategy::Strategy;
+pub use validate::{ScenarioError, ScenarioErrors, parse_scenario};

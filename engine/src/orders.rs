@@ -1,0 +1,89 @@
+//! Orders: what a strategy asks its nation to do this month.
+//!
+//! Every order is checked whole before anything is applied: one that breaks a rule or does not fit the
+//! treasury is rejected with a [`Rejection`] that the strategy sees next month. Nothing is ever
+//! applied halfway.
+
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::PlantKind;
+
+/// Where a datacenter gets its power.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PowerSupply {
+    /// From the grid: no wait for a connection, but throttled when the nation's firm supply runs short.
+    Grid,
+    /// From plants built behind the meter for this datacenter (see [`Order::BuildPlant`]).
+    Dedicated,
+}
+
+/// One typed order. Labs are named by their index in the scenario's lab list; datacenters by the id
+/// the engine gave them (see [`crate::observation::DatacenterView::id`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Order {
+    /// Build a power plant. With `dedicated_to: Some(datacenter id)` the plant is behind the meter:
+    /// it skips the interconnection queue, must be fossil or storage, costs a premium, and serves only
+    /// that datacenter.
+    BuildPlant { kind: PlantKind, capacity_mw: f64, dedicated_to: Option<u32> },
+    /// Build a datacenter of `it_mw` IT capacity for a lab of this nation.
+    BuildDatacenter { lab: usize, it_mw: f64, supply: PowerSupply },
+    /// Buy chips (H100-equivalents) for a lab; they arrive after the delivery lead time.
+    OrderChips { lab: usize, h100e: f64 },
+    /// Pay a lab's research budget this month, USD.
+    FundResearch { lab: usize, usd: f64 },
+    /// Change a policy.
+    SetPolicy(PolicyChange),
+    /// Share of a lab's compute used for training (the rest serves inference and synthetic data).
+    SetComputeSplit { lab: usize, training_share: f64 },
+    /// Raise interconnection throughput by `mw_per_month` after the expansion lead time.
+    ExpandGrid { mw_per_month: f64 },
+}
+
+/// A policy lever and its new setting.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum PolicyChange {
+    /// 1 = today's regulation, 0 = fully deregulated.
+    RegulationLevel(f64),
+    /// `false` leaves the climate accord.
+    ClimateAccord(bool),
+    Drilling(bool),
+    /// Impose (`true`) or lift export controls on a nation, by id.
+    ExportControls { target: String, imposed: bool },
+    /// Share of the monthly budget inflow passed to the nation's labs.
+    LabSubsidy(f64),
+}
+
+/// All of a nation's orders for one month, applied in the order given.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Orders {
+    pub orders: Vec<Order>,
+}
+
+impl Orders {
+    pub fn none() -> Orders {
+        Orders::default()
+    }
+    pub fn push(&mut self, order: Order) -> &mut Self {
+        self.orders.push(order);
+        self
+    }
+    pub fn is_empty(&self) -> bool {
+        self.orders.is_empty()
+    }
+}
+
+impl From<Vec<Order>> for Orders {
+    fn from(orders: Vec<Order>) -> Orders {
+        Orders { orders }
+    }
+}
+
+/// An order the engine refused, with the reason, shown to the strategy the next month.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Rejection {
+    pub month: u32,
+    /// Position of the order in that month's list.
+    pub index: usize,
+    pub order: Order,
+    pub reason: String,
+}

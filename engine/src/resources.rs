@@ -1,0 +1,115 @@
+//! ECS resources: the clock, the scenario, the world's random stream, orders in and rejections out.
+
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::orders::{Orders, Rejection};
+use crate::scenario::Scenario;
+use crate::scaling::ScalingConstants;
+
+/// Hours in an average month (8,766 h / 12), the unit of energy per turn.
+pub const HOURS_PER_MONTH: f64 = 8_766.0 / 12.0;
+/// Seconds in an average month (365.25 days / 12).
+pub const SECONDS_PER_MONTH: f64 = 365.25 * 86_400.0 / 12.0;
+pub const MONTHS_PER_YEAR: f64 = 12.0;
+
+/// The current turn. Month 0 is January of the scenario's start year.
+#[derive(Resource, Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Clock {
+    pub month: u32,
+}
+
+impl Clock {
+    /// Years since month 0, for trend growth.
+    pub fn years(&self) -> f64 {
+        self.month as f64 / MONTHS_PER_YEAR
+    }
+}
+
+/// The scenario the game runs, shared read-only, with constants derived from it once.
+#[derive(Resource, Clone)]
+pub struct Params {
+    pub scenario: Arc<Scenario>,
+    pub scaling: ScalingConstants,
+    pub months: u32,
+}
+
+/// Stream ids for [`seeded_rng`]: one for the world, one per nation's strategy.
+pub const WORLD_STREAM: u64 = 0;
+pub fn strategy_stream(nation: usize) -> u64 {
+    1_000 + nation as u64
+}
+
+/// A ChaCha8 stream derived from (seed, stream id); the only source of randomness in a game.
+pub fn seeded_rng(seed: u64, stream: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(stream);
+    rng
+}
+
+/// Position of a random stream, enough to restore it exactly.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RngState {
+    pub seed: u64,
+    pub stream: u64,
+    pub word_pos_hi: u64,
+    pub word_pos_lo: u64,
+}
+
+impl RngState {
+    pub fn capture(seed: u64, rng: &ChaCha8Rng) -> RngState {
+        let pos = rng.get_word_pos();
+        RngState {
+            seed,
+            stream: rng.get_stream(),
+            word_pos_hi: (pos >> 64) as u64,
+            word_pos_lo: pos as u64,
+        }
+    }
+    pub fn restore(&self) -> ChaCha8Rng {
+        let mut rng = seeded_rng(self.seed, self.stream);
+        rng.set_word_pos(((self.word_pos_hi as u128) << 64) | self.word_pos_lo as u128);
+        rng
+    }
+}
+
+/// The world's own random stream (construction overruns).
+#[derive(Resource, Clone, Debug)]
+pub struct WorldRng {
+    pub seed: u64,
+    pub rng: ChaCha8Rng,
+}
+
+/// Orders for this turn, one entry per nation (scenario order).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct PendingOrders {
+    pub by_nation: Vec<Orders>,
+}
+
+/// Orders rejected this turn, per nation, shown to strategies next turn.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Rejections {
+    pub by_nation: Vec<Vec<Rejection>>,
+    /// Rejections since month 0, per nation.
+    pub total_by_nation: Vec<u32>,
+}
+
+/// Ids for new plants and datacenters.
+#[derive(Resource, Clone, Debug, Default, Serialize, Deserialize)]
+pub struct IdCounter {
+    pub next_plant: u32,
+    pub next_datacenter: u32,
+}
+
+/// Whether the game is decided.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Victory {
+    /// Set when some lab crossed the superintelligence threshold: the winning nation's index.
+    pub asi_winner: Option<u16>,
+    /// Month the game was decided by superintelligence.
+    pub decided_month: Option<u32>,
+}

@@ -1,0 +1,614 @@
+//! The match runner: one world, one strategy per nation, one seed. It steps month by month, contains
+//! strategy faults, records an optional trace, saves and restores snapshots, and reports the outcome.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::components::*;
+use crate::observation::*;
+use crate::orders::Orders;
+use crate::resources::*;
+use crate::scenario::{PlantKind, Scenario};
+use crate::schedule::build_schedule;
+use crate::strategy::Strategy;
+use crate::world::{insert_resources, spawn_initial};
+
+/// Snapshot format version; bump when the layout changes.
+pub const SNAPSHOT_VERSION: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MatchError {
+    #[error("the scenario has {nations} nations but {strategies} strategies were given")]
+    SeatCount { nations: usize, strategies: usize },
+    #[error("the schedule failed to build: {0}")]
+    Schedule(String),
+    #[error("snapshot version {found} is not supported (this engine reads version {expected})")]
+    SnapshotVersion { found: u32, expected: u32 },
+    #[error("the snapshot was taken on scenario `{snapshot}` ({snapshot_fingerprint:016x}), not `{scenario}` ({scenario_fingerprint:016x})")]
+    SnapshotScenario { snapshot: String, snapshot_fingerprint: u64, scenario: String, scenario_fingerprint: u64 },
+    #[error("strategy for seat {seat} refused its saved state: {message}")]
+    StrategyState { seat: usize, message: String },
+    #[error("the snapshot does not fit the scenario: {0}")]
+    SnapshotShape(String),
+}
+
+/// Something a strategy did wrong; the game went on without it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Fault {
+    pub month: u32,
+    pub nation: String,
+    pub strategy: String,
+    pub message: String,
+}
+
+/// How a nation ended the game.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NationOutcome {
+    pub id: String,
+    pub strategy: String,
+    /// Month its best lab crossed the superintelligence threshold, if it did.
+    pub asi_month: Option<u32>,
+    /// Capability of its best lab.
+    pub capability: f64,
+    /// 1 for the winner, 0 for the last, linear in rank between; ties share.
+    pub score: f64,
+    pub capacity_built_gw: f64,
+    pub generation_capacity_gw: f64,
+    pub datacenter_it_gw: f64,
+    pub h100e: f64,
+    pub largest_run_flop: f64,
+    pub emissions_mtco2: f64,
+    pub money_spent_usd: f64,
+    pub ai_capex_usd: f64,
+    pub energy_capex_usd: f64,
+    pub shortfall_months: u32,
+    pub rejected_orders: u32,
+    pub mean_interconnection_wait_months: Option<f64>,
+}
+
+/// The result of a game.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub scenario: String,
+    pub seed: u64,
+    pub months_played: u32,
+    /// Id of the winning nation, or `None` on a tie.
+    pub winner: Option<String>,
+    /// `superintelligence` or `horizon`.
+    pub decided_by: String,
+    pub nations: Vec<NationOutcome>,
+    pub faults: Vec<Fault>,
+}
+
+/// One row of the monthly trace, per nation. Column names are a public interface.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TraceRow {
+    pub month: u32,
+    pub year: i32,
+    pub nation: String,
+    pub generation_capacity_gw: f64,
+    pub capacity_under_construction_gw: f64,
+    pub interconnection_queue_gw: f64,
+    pub datacenter_it_gw: f64,
+    pub datacenter_powered_fraction: f64,
+    pub h100e: f64,
+    /// Training FLOP done this month by the nation's labs.
+    pub training_flop: f64,
+    /// The same, times each lab's algorithmic efficiency (2022-algorithm-equivalent FLOP).
+    pub effective_training_flop: f64,
+    /// Capability of the nation's best lab.
+    pub capability: f64,
+    /// Chips and datacenter capex paid this month, USD.
+    pub ai_capex_usd: f64,
+    /// Power-sector emissions this month, MtCO2.
+    pub emissions_mtco2: f64,
+    // Columns beyond the required set.
+    pub firm_supply_gw: f64,
+    pub baseline_demand_gw: f64,
+    pub largest_run_flop: f64,
+    pub algorithmic_efficiency: f64,
+    pub treasury_usd: f64,
+    pub capacity_built_gw: f64,
+}
+
+impl TraceRow {
+    pub const CSV_HEADER: &'static str = "month,year,nation,generation_capacity_gw,capacity_under_construction_gw,interconnection_queue_gw,datacenter_it_gw,datacenter_powered_fraction,h100e,training_flop,effective_training_flop,capability,ai_capex_usd,emissions_mtco2,firm_supply_gw,baseline_demand_gw,largest_run_flop,algorithmic_efficiency,treasury_usd,capacity_built_gw";
+
+    pub fn csv_line(&self) -> String {
+        format!(
+            "{},{},{},{},{},{},{},{},{},{:e},{:e},{},{},{},{},{},{:e},{},{},{}",
+            self.month,
+            self.year,
+            self.nation,
+            self.generation_capacity_gw,
+            self.capacity_under_construction_gw,
+            self.interconnection_queue_gw,
+            self.datacenter_it_gw,
+            self.datacenter_powered_fraction,
+            self.h100e,
+            self.training_flop,
+            self.effective_training_flop,
+            self.capability,
+            self.ai_capex_usd,
+            self.emissions_mtco2,
+            self.firm_supply_gw,
+            self.baseline_demand_gw,
+            self.largest_run_flop,
+            self.algorithmic_efficiency,
+            self.treasury_usd,
+            self.capacity_built_gw,
+        )
+    }
+}
+
+type NationQuery = (
+    &'static Nation,
+    &'static Treasury,
+    &'static Fleet,
+    &'static Grid,
+    &'static Power,
+    &'static Policy,
+    &'static ChipMarket,
+    &'static Emissions,
+);
+type LabQuery = (&'static Lab, &'static LabCompute, &'static LabModel, &'static LabFinance);
+
+/// A game in progress.
+pub struct Match {
+    world: World,
+    schedule: Schedule,
+    scenario: Arc<Scenario>,
+    seed: u64,
+    months: u32,
+    strategies: Vec<Box<dyn Strategy>>,
+    strategy_rngs: Vec<ChaCha8Rng>,
+    /// Seats whose strategy faulted: they give no more orders.
+    stopped: Vec<bool>,
+    faults: Vec<Fault>,
+    trace: Option<Vec<TraceRow>>,
+    nations_q: QueryState<NationQuery>,
+    labs_q: QueryState<LabQuery>,
+    plants_q: QueryState<&'static PowerPlant>,
+    dcs_q: QueryState<&'static Datacenter>,
+}
+
+impl Match {
+    /// A new game on `scenario` with one strategy per nation (scenario order) and a seed, over the
+    /// scenario's horizon.
+    pub fn new(scenario: Arc<Scenario>, strategies: Vec<Box<dyn Strategy>>, seed: u64) -> Result<Match, MatchError> {
+        let months = scenario.horizon_months;
+        Match::with_months(scenario, strategies, seed, months)
+    }
+
+    pub fn with_months(
+        scenario: Arc<Scenario>,
+        strategies: Vec<Box<dyn Strategy>>,
+        seed: u64,
+        months: u32,
+    ) -> Result<Match, MatchError> {
+        let mut m = Match::empty(scenario, strategies, seed, months)?;
+        spawn_initial(&mut m.world);
+        Ok(m)
+    }
+
+    fn empty(
+        scenario: Arc<Scenario>,
+        strategies: Vec<Box<dyn Strategy>>,
+        seed: u64,
+        months: u32,
+    ) -> Result<Match, MatchError> {
+        if strategies.len() != scenario.nations.len() {
+            return Err(MatchError::SeatCount { nations: scenario.nations.len(), strategies: strategies.len() });
+        }
+        let mut world = World::new();
+        insert_resources(&mut world, scenario.clone(), seed, months);
+        let mut schedule = build_schedule();
+        if let Err(e) = schedule.initialize(&mut world) {
+            return Err(MatchError::Schedule(e.to_string(schedule.graph(), &world)));
+        }
+        let n = strategies.len();
+        let strategy_rngs = (0..n).map(|i| seeded_rng(seed, strategy_stream(i))).collect();
+        let nations_q = world.query::<NationQuery>();
+        let labs_q = world.query::<LabQuery>();
+        let plants_q = world.query::<&PowerPlant>();
+        let dcs_q = world.query::<&Datacenter>();
+        Ok(Match {
+            world,
+            schedule,
+            scenario,
+            seed,
+            months,
+            strategies,
+            strategy_rngs,
+            stopped: vec![false; n],
+            faults: Vec::new(),
+            trace: None,
+            nations_q,
+            labs_q,
+            plants_q,
+            dcs_q,
+        })
+    }
+
+    /// Record a [`TraceRow`] per nation after every month from now on.
+    pub fn record_trace(&mut self) {
+        if self.trace.is_none() {
+            self.trace = Some(Vec::new());
+        }
+    }
+
+    pub fn trace(&self) -> &[TraceRow] {
+        self.trace.as_deref().unwrap_or(&[])
+    }
+
+    pub fn scenario(&self) -> &Arc<Scenario> {
+        &self.scenario
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn months(&self) -> u32 {
+        self.months
+    }
+
+    /// Months played so far.
+    pub fn month(&self) -> u32 {
+        self.world.resource::<Clock>().month
+    }
+
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// Whether the game has ended: superintelligence reached or the horizon passed.
+    pub fn is_over(&self) -> bool {
+        self.month() >= self.months || self.world.resource::<Victory>().decided_month.is_some()
+    }
+
+    pub fn faults(&self) -> &[Fault] {
+        &self.faults
+    }
+
+    /// Play one month: every strategy decides on its observation, then the turn's systems run.
+    /// Returns `false` (and does nothing) once the game is over.
+    pub fn step(&mut self) -> bool {
+        if self.is_over() {
+            return false;
+        }
+        let month = self.month();
+        let mut all_orders = Vec::with_capacity(self.strategies.len());
+        for seat in 0..self.strategies.len() {
+            if self.stopped[seat] {
+                all_orders.push(Orders::none());
+                continue;
+            }
+            let observation = self.observation(seat);
+            let strategy = &mut self.strategies[seat];
+            let rng = &mut self.strategy_rngs[seat];
+            match catch_unwind(AssertUnwindSafe(|| strategy.decide(&observation, rng))) {
+                Ok(orders) => all_orders.push(orders),
+                Err(panic) => {
+                    let message = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "panicked".to_string());
+                    self.faults.push(Fault {
+                        month,
+                        nation: self.scenario.nations[seat].id.clone(),
+                        strategy: self.strategies[seat].name(),
+                        message: format!("panicked: {message}; the nation gives no more orders"),
+                    });
+                    self.stopped[seat] = true;
+                    all_orders.push(Orders::none());
+                }
+            }
+        }
+        self.world.resource_mut::<PendingOrders>().by_nation = all_orders;
+        self.schedule.run(&mut self.world);
+        if self.trace.is_some() {
+            let rows = self.trace_rows(month);
+            self.trace.as_mut().expect("checked").extend(rows);
+        }
+        true
+    }
+
+    /// Play to the end and report.
+    pub fn run(&mut self) -> Outcome {
+        while self.step() {}
+        self.outcome()
+    }
+
+    /// What nation `seat` sees now.
+    pub fn observation(&mut self, seat: usize) -> Observation {
+        let scenario = self.scenario.clone();
+        let month = self.month();
+        let world = &self.world;
+        let rejected = world.resource::<Rejections>().by_nation[seat].clone();
+
+        let mut labs = Vec::new();
+        let mut rival_stats = vec![(0.0f64, 0.0f64, 0.0f64, 0.0f64); scenario.nations.len()];
+        for (lab, compute, model, finance) in self.labs_q.iter(world) {
+            let n = lab.nation as usize;
+            let r = &mut rival_stats[n];
+            r.0 += compute.grid_it_mw + compute.dedicated_it_mw;
+            r.1 += compute.h100e;
+            r.2 = r.2.max(model.capability);
+            r.3 = r.3.max(model.largest_run_flop);
+            if n == seat {
+                labs.push(LabView {
+                    index: lab.index as usize,
+                    id: scenario.labs[lab.index as usize].id.clone(),
+                    capital_usd: finance.capital_usd,
+                    h100e: compute.h100e,
+                    hosted_h100e: compute.hosted_h100e,
+                    powered_h100e: compute.powered_h100e,
+                    h100e_on_order: compute.deliveries.iter().map(|d| d.h100e).sum(),
+                    it_kw_per_h100e: compute.it_kw_per_h100e,
+                    grid_it_mw: compute.grid_it_mw,
+                    dedicated_it_mw: compute.dedicated_it_mw,
+                    training_share: compute.training_share,
+                    training_flop_month: compute.training_flop_month,
+                    inference_flop_month: compute.inference_flop_month,
+                    algorithmic_efficiency: model.algorithmic_efficiency,
+                    largest_run_flop: model.largest_run_flop,
+                    data_stock_tokens: model.data_stock_tokens,
+                    capability: model.capability,
+                    revenue_month_usd: finance.revenue_month_usd,
+                    national_share: scenario.labs[lab.index as usize].national_share,
+                });
+            }
+        }
+        labs.sort_by_key(|l| l.index);
+
+        let mut plants: Vec<PlantView> = self
+            .plants_q
+            .iter(world)
+            .filter(|p| p.nation as usize == seat)
+            .map(|p| PlantView {
+                id: p.id,
+                kind: p.kind,
+                capacity_mw: p.capacity_mw,
+                stage: p.stage,
+                months_left: p.permitting_months_left + p.construction_months_left,
+                dedicated_to: p.dedicated_to,
+                interconnected: p.interconnected,
+            })
+            .collect();
+        plants.sort_by_key(|p| p.id);
+        let mut datacenters: Vec<DatacenterView> = self
+            .dcs_q
+            .iter(world)
+            .filter(|d| d.nation as usize == seat)
+            .map(|d| DatacenterView {
+                id: d.id,
+                lab: d.lab as usize,
+                it_mw: d.it_mw,
+                stage: d.stage,
+                months_left: d.months_left,
+                dedicated: d.dedicated,
+                dedicated_plant_mw: plants.iter().filter(|p| p.dedicated_to == Some(d.id)).map(|p| p.capacity_mw).sum(),
+                powered_fraction: d.powered_fraction,
+            })
+            .collect();
+        datacenters.sort_by_key(|d| d.id);
+
+        let mut own = None;
+        let mut rivals = Vec::new();
+        let mut rows: Vec<_> = self.nations_q.iter(world).collect();
+        rows.sort_by_key(|r| r.0.index);
+        for (nation, treasury, fleet, grid, power, policy, market, emissions) in rows {
+            let n = nation.index as usize;
+            let spec = &scenario.nations[n];
+            if n == seat {
+                let mut starts_left = [0.0; KINDS];
+                for kind in PlantKind::ALL {
+                    let k = kind.index();
+                    starts_left[k] = (spec.plants.get(kind).max_starts_mw_per_year - fleet.starts_this_year_mw[k]).max(0.0);
+                }
+                own = Some(NationView {
+                    treasury_usd: treasury.usd,
+                    inflow_month_usd: treasury.inflow_month_usd,
+                    debt_usd: treasury.debt_usd,
+                    fleet_mw: fleet.mw,
+                    starts_left_mw: starts_left,
+                    firm_supply_mw: power.supply_mw,
+                    baseline_demand_mw: power.baseline_demand_mw,
+                    datacenter_demand_mw: power.datacenter_demand_mw,
+                    datacenter_powered_fraction: power.datacenter_powered_fraction,
+                    spare_supply_mw: power.supply_mw - power.baseline_demand_mw - power.datacenter_demand_mw,
+                    interconnection_queue_mw: grid.queued_mw,
+                    interconnection_mw_per_month: grid.throughput_mw_per_month,
+                    queue_wait_months: if grid.throughput_mw_per_month > 0.0 {
+                        grid.queued_mw / grid.throughput_mw_per_month
+                    } else {
+                        f64::INFINITY
+                    },
+                    policy: policy.clone(),
+                    chips_available_h100e: market.available_h100e,
+                    chip_price_usd_per_h100e: market.price_usd_per_h100e,
+                    chip_import_share: market.import_share,
+                    emissions_total_mtco2: emissions.total_mtco2,
+                    capacity_built_mw: fleet.built_mw,
+                });
+            } else {
+                let r = rival_stats[n];
+                rivals.push(RivalView {
+                    nation: n,
+                    id: spec.id.clone(),
+                    generation_mw: fleet.mw.iter().sum(),
+                    datacenter_it_mw: r.0,
+                    h100e: r.1,
+                    best_capability: r.2,
+                    largest_run_flop: r.3,
+                    policy: policy.clone(),
+                    controls_on_us: policy.export_controls_on.contains(&(seat as u16)),
+                });
+            }
+        }
+        let start_year = scenario.start_year;
+        Observation {
+            month,
+            year: start_year + (month / 12) as i32,
+            month_of_year: month % 12 + 1,
+            months_total: self.months,
+            nation: seat,
+            own: own.expect("every seat has a nation entity"),
+            labs,
+            plants,
+            datacenters,
+            rivals,
+            rejected,
+            scenario,
+        }
+    }
+
+    fn trace_rows(&mut self, month: u32) -> Vec<TraceRow> {
+        let scenario = self.scenario.clone();
+        let n = scenario.nations.len();
+        let world = &self.world;
+        let mut under_construction = vec![0.0; n];
+        for p in self.plants_q.iter(world) {
+            if matches!(p.stage, PlantStage::Permitting | PlantStage::Construction) {
+                under_construction[p.nation as usize] += p.capacity_mw;
+            }
+        }
+        // (it_mw, h100e, training, effective training, capability, largest run, best efficiency)
+        let mut lab_sums = vec![(0.0, 0.0, 0.0, 0.0, f64::NEG_INFINITY, 0.0, 0.0f64); n];
+        let mut lab_rows: Vec<_> = self.labs_q.iter(world).collect();
+        lab_rows.sort_by_key(|r| r.0.index);
+        for (lab, compute, model, _) in lab_rows {
+            let s = &mut lab_sums[lab.nation as usize];
+            s.0 += compute.grid_it_mw + compute.dedicated_it_mw;
+            s.1 += compute.h100e;
+            s.2 += compute.training_flop_month;
+            s.3 += compute.training_flop_month * model.algorithmic_efficiency;
+            s.4 = s.4.max(model.capability);
+            s.5 = f64::max(s.5, model.largest_run_flop);
+            s.6 = s.6.max(model.algorithmic_efficiency);
+        }
+        let mut rows: Vec<_> = self.nations_q.iter(world).collect();
+        rows.sort_by_key(|r| r.0.index);
+        rows.into_iter()
+            .map(|(nation, treasury, fleet, grid, power, _, _, emissions)| {
+                let i = nation.index as usize;
+                let s = lab_sums[i];
+                TraceRow {
+                    month,
+                    year: scenario.start_year + (month / 12) as i32,
+                    nation: scenario.nations[i].id.clone(),
+                    generation_capacity_gw: fleet.mw.iter().sum::<f64>() / 1e3,
+                    capacity_under_construction_gw: under_construction[i] / 1e3,
+                    interconnection_queue_gw: grid.queued_mw / 1e3,
+                    datacenter_it_gw: s.0 / 1e3,
+                    datacenter_powered_fraction: power.datacenter_powered_fraction,
+                    h100e: s.1,
+                    training_flop: s.2,
+                    effective_training_flop: s.3,
+                    capability: if s.4.is_finite() { s.4 } else { 0.0 },
+                    ai_capex_usd: treasury.ai_capex_month_usd,
+                    emissions_mtco2: emissions.month_mtco2,
+                    firm_supply_gw: power.supply_mw / 1e3,
+                    baseline_demand_gw: power.baseline_demand_mw / 1e3,
+                    largest_run_flop: s.5,
+                    algorithmic_efficiency: s.6,
+                    treasury_usd: treasury.usd,
+                    capacity_built_gw: fleet.built_mw / 1e3,
+                }
+            })
+            .collect()
+    }
+
+    /// The outcome now (final once [`Match::is_over`]).
+    pub fn outcome(&mut self) -> Outcome {
+        let scenario = self.scenario.clone();
+        let n = scenario.nations.len();
+        let world = &self.world;
+        let victory = world.resource::<Victory>().clone();
+        let rejections = world.resource::<Rejections>().total_by_nation.clone();
+        let mut best = vec![(f64::NEG_INFINITY, None::<u32>, 0.0, 0.0, 0.0f64); n];
+        for (lab, compute, model, _) in self.labs_q.iter(world) {
+            let b = &mut best[lab.nation as usize];
+            b.0 = b.0.max(model.capability);
+            b.1 = match (b.1, model.asi_month) {
+                (Some(a), Some(c)) => Some(a.min(c)),
+                (a, c) => a.or(c),
+            };
+            b.2 += compute.h100e;
+            b.3 += compute.grid_it_mw + compute.dedicated_it_mw;
+            b.4 = b.4.max(model.largest_run_flop);
+        }
+        let capabilities: Vec<f64> = best.iter().map(|b| if b.0.is_finite() { b.0 } else { 0.0 }).collect();
+        let (winner, decided_by) = match victory.decided_month {
+            Some(_) => (victory.asi_winner.map(|w| w as usize), "superintelligence"),
+            None => {
+                let top = capabilities.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                let leaders: Vec<usize> = (0..n).filter(|&i| capabilities[i] == top).collect();
+                (if leaders.len() == 1 { Some(leaders[0]) } else { None }, "horizon")
+            }
+        };
+        let scores = rank_scores(&capabilities, winner);
+        let mut rows: Vec<_> = self.nations_q.iter(world).collect();
+        rows.sort_by_key(|r| r.0.index);
+        let nations = rows
+            .into_iter()
+            .map(|(nation, treasury, fleet, grid, power, _, _, emissions)| {
+                let i = nation.index as usize;
+                NationOutcome {
+                    id: scenario.nations[i].id.clone(),
+                    strategy: self.strategies[i].name(),
+                    asi_month: best[i].1,
+                    capability: capabilities[i],
+                    score: scores[i],
+                    capacity_built_gw: fleet.built_mw / 1e3,
+                    generation_capacity_gw: fleet.mw.iter().sum::<f64>() / 1e3,
+                    datacenter_it_gw: best[i].3 / 1e3,
+                    h100e: best[i].2,
+                    largest_run_flop: best[i].4,
+                    emissions_mtco2: emissions.total_mtco2,
+                    money_spent_usd: treasury.spent_usd,
+                    ai_capex_usd: treasury.ai_capex_usd,
+                    energy_capex_usd: treasury.energy_capex_usd,
+                    shortfall_months: power.shortfall_months,
+                    rejected_orders: rejections[i],
+                    mean_interconnection_wait_months: (grid.waits_count > 0)
+                        .then(|| grid.waits_months_sum / grid.waits_count as f64),
+                }
+            })
+            .collect();
+        Outcome {
+            scenario: scenario.name.clone(),
+            seed: self.seed,
+            months_played: self.month(),
+            winner: winner.map(|w| scenario.nations[w].id.clone()),
+            decided_by: decided_by.to_string(),
+            nations,
+            faults: self.faults.clone(),
+        }
+    }
+}
+
+/// Scores in [0, 1]: the winner gets 1; the rest are ranked by capability, linear from 1 (first) to 0
+/// (last), ties sharing the mean of their ranks. A superintelligence winner ranks first whatever its
+/// capability.
+pub fn rank_scores(capabilities: &[f64], winner: Option<usize>) -> Vec<f64> {
+    let n = capabilities.len();
+    if n <= 1 {
+        return vec![1.0; n];
+    }
+    let key = |i: usize| if Some(i) == winner { f64::INFINITY } else { capabilities[i] };
+    (0..n)
+        .map(|i| {
+            let above = (0..n).filter(|&j| key(j) > key(i)).count() as f64;
+            let equal = (0..n).filter(|&j| key(j) == key(i)).count() as f64;
+            let mean_rank = above + (equal - 1.0) / 2.0;
+            1.0 - mean_rank / (n as f64 - 1.0)
+        })
+        .collect()
+}

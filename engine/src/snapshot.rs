@@ -1,0 +1,3 @@
+//! Snapshots (placeholder).
+#[derive(Clone, Debug)]
+pub struct Snapshot;

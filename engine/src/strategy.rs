@@ -1,0 +1,28 @@
+//! The one interface every strategy implements.
+
+use rand_chacha::ChaCha8Rng;
+
+use crate::observation::Observation;
+use crate::orders::Orders;
+
+/// A strategy plays one nation. Each month it sees an [`Observation`] and returns [`Orders`].
+///
+/// Randomness must come only from `rng`: the engine gives each seat its own ChaCha stream derived
+/// from (game seed, seat), so one strategy's draws never shift the world's or another seat's, and the
+/// stream is part of snapshots. A strategy that keeps state across turns must save and restore it
+/// with [`Strategy::save_state`] and [`Strategy::load_state`] for resumed games to be bit-identical.
+pub trait Strategy: Send {
+    /// The spec this strategy was built from, e.g. `status-quo`.
+    fn name(&self) -> String;
+
+    fn decide(&mut self, observation: &Observation, rng: &mut ChaCha8Rng) -> Orders;
+
+    /// State carried across turns, as text (RON by convention). Stateless strategies keep the default.
+    fn save_state(&self) -> String {
+        String::new()
+    }
+
+    fn load_state(&mut self, _state: &str) -> Result<(), String> {
+        Ok(())
+    }
+}

@@ -1,0 +1,73 @@
+//! Investment and budgets: the monthly inflow of AI capex (on trend, capped at a share of GDP) and
+//! energy capex, debt repayment, subsidies to labs and the sales lost to export controls.
+
+use bevy_ecs::prelude::*;
+
+use crate::components::*;
+use crate::resources::*;
+
+/// Budget inflow of `nation` in `month`, USD: AI capex on its growth trend, capped at a share of GDP,
+/// plus energy capex on its trend.
+pub fn monthly_inflow_usd(spec: &crate::scenario::NationSpec, month: u32) -> f64 {
+    let years = month as f64 / MONTHS_PER_YEAR;
+    let gdp = spec.gdp_usd * (1.0 + spec.gdp_growth_per_year).powf(years);
+    let ai = (spec.ai_capex_usd_per_year * spec.ai_capex_growth_per_year.powf(years))
+        .min(spec.max_ai_capex_gdp_share * gdp);
+    let energy = spec.energy_capex_usd_per_year * spec.energy_capex_growth_per_year.powf(years);
+    (ai + energy) / MONTHS_PER_YEAR
+}
+
+pub fn budget(
+    params: Res<Params>,
+    clock: Res<Clock>,
+    mut nations: Query<(&Nation, &mut Treasury, &mut Fleet, &Policy)>,
+    mut labs: Query<(&Lab, &mut LabFinance)>,
+) {
+    let scenario = &*params.scenario;
+    let month = clock.month;
+    // Subsidies are split by the labs' national shares, normalised within each nation.
+    let mut share_sum = vec![0.0; scenario.nations.len()];
+    for lab in &scenario.labs {
+        if let Some(n) = scenario.nation_index(&lab.nation) {
+            share_sum[n] += lab.national_share;
+        }
+    }
+    let mut subsidy = vec![0.0; scenario.nations.len()];
+    for (nation, mut treasury, mut fleet, policy) in &mut nations {
+        let n = nation.index as usize;
+        let spec = &scenario.nations[n];
+        if month % 12 == 0 {
+            fleet.starts_this_year_mw = [0.0; KINDS];
+        }
+        let mut inflow = monthly_inflow_usd(spec, month);
+        treasury.inflow_month_usd = inflow;
+        treasury.income_usd += inflow;
+        treasury.ai_capex_month_usd = 0.0;
+        let repay = inflow.min(treasury.debt_usd);
+        treasury.debt_usd -= repay;
+        treasury.spent_usd += repay;
+        inflow -= repay;
+        let to_labs = inflow * policy.lab_subsidy_share;
+        subsidy[n] = to_labs;
+        treasury.usd += inflow - to_labs;
+        let lost = policy.export_controls_on.len() as f64
+            * scenario.policies.export_control_lost_sales_usd_per_year
+            / MONTHS_PER_YEAR;
+        charge(&mut treasury, lost);
+    }
+    for (lab, mut finance) in &mut labs {
+        let n = lab.nation as usize;
+        if subsidy[n] > 0.0 && share_sum[n] > 0.0 {
+            finance.capital_usd += subsidy[n] * scenario.labs[lab.index as usize].national_share / share_sum[n];
+        }
+    }
+}
+
+/// Pay a running cost: from the treasury while it lasts, the rest becomes debt (repaid first from
+/// the next inflows). Stocks never go negative.
+pub fn charge(treasury: &mut Treasury, usd: f64) {
+    let paid = usd.min(treasury.usd).max(0.0);
+    treasury.usd -= paid;
+    treasury.spent_usd += paid;
+    treasury.debt_usd += usd - paid;
+}

@@ -1,0 +1,44 @@
+//! Economy: labs earn revenue from inference, priced per FLOP and rising with capability
+//! (revenue per FLOP × 10^(elasticity × (capability − reference))). The lab keeps its share as capital;
+//! the rest is reinvested through the nation's treasury. The nation pays its datacenters' electricity
+//! and the fuel (and carbon price, in the accord) of behind-the-meter plants.
+
+use bevy_ecs::prelude::*;
+
+use crate::components::*;
+use crate::resources::*;
+use crate::scenario::PlantKind;
+use crate::systems::budget::charge;
+use crate::systems::dispatch::marginal_cost_usd_per_mwh;
+
+pub fn economy(
+    params: Res<Params>,
+    clock: Res<Clock>,
+    mut nations: Query<(&Nation, &mut Treasury, &Power, &Policy)>,
+    mut labs: Query<(&Lab, &LabCompute, &LabModel, &mut LabFinance)>,
+) {
+    let scenario = &*params.scenario;
+    let g = &scenario.global;
+    let mut rows: Vec<_> = nations.iter_mut().collect();
+    rows.sort_by_key(|r| r.0.index);
+    for (lab, compute, model, mut finance) in labs.iter_mut().sort::<&Lab>() {
+        let price = g.revenue_usd_per_inference_flop
+            * 10f64.powf(g.revenue_capability_elasticity * (model.capability - g.revenue_reference_capability));
+        let revenue = compute.inference_flop_month * price;
+        finance.revenue_month_usd = revenue;
+        finance.revenue_total_usd += revenue;
+        let kept = revenue * g.revenue_lab_share;
+        finance.capital_usd += kept;
+        let treasury = &mut rows[lab.nation as usize].1;
+        treasury.income_usd += revenue;
+        treasury.usd += revenue - kept;
+    }
+    for (_, treasury, power, policy) in rows.iter_mut() {
+        let mut bill = power.datacenter_energy_mwh * power.datacenter_price_usd_per_mwh;
+        for kind in PlantKind::ALL {
+            let mwh = power.behind_the_meter_mw[kind.index()] * HOURS_PER_MONTH;
+            bill += mwh * marginal_cost_usd_per_mwh(scenario, policy, clock.month, kind);
+        }
+        charge(treasury, bill);
+    }
+}

@@ -1,0 +1,114 @@
+//! Grid interconnection: each nation's FIFO queue is served at its throughput (MW a month). A grid
+//! plant comes online when it is built and its request has been served; behind-the-meter plants never
+//! queue. Plants that come online are folded into the nation's fleet and despawned, grid datacenters
+//! into their lab, so entity counts stay small. Retirements leave the fleet here too.
+
+use bevy_ecs::prelude::*;
+
+use crate::components::*;
+use crate::resources::*;
+use crate::scenario::PlantKind;
+
+/// Below this many MW a queue entry counts as served (float dust).
+const SERVED_EPS_MW: f64 = 1e-9;
+
+#[allow(clippy::too_many_arguments)]
+pub fn interconnection(
+    mut commands: Commands,
+    params: Res<Params>,
+    clock: Res<Clock>,
+    mut nations: Query<(&Nation, &mut Grid, &mut Fleet)>,
+    mut plants: Query<(Entity, &mut PowerPlant)>,
+    mut datacenters: Query<(Entity, &mut Datacenter)>,
+    mut labs: Query<(&Lab, &mut LabCompute)>,
+) {
+    let scenario = &*params.scenario;
+    let month = clock.month;
+    let mut served_plants: Vec<u32> = Vec::new();
+    let mut rows: Vec<_> = nations.iter_mut().collect();
+    rows.sort_by_key(|r| r.0.index);
+    for (nation, grid, fleet) in rows.iter_mut() {
+        let spec = &scenario.nations[nation.index as usize];
+        for kind in PlantKind::ALL {
+            let k = kind.index();
+            fleet.mw[k] = (fleet.mw[k] - spec.plants.get(kind).retirements_mw_per_year / MONTHS_PER_YEAR).max(0.0);
+        }
+        let mut added = 0.0;
+        grid.expansions.retain(|&(ready, mw)| {
+            if ready <= month {
+                added += mw;
+                false
+            } else {
+                true
+            }
+        });
+        grid.throughput_mw_per_month += added;
+
+        let mut budget = grid.throughput_mw_per_month;
+        let trend_total: f64 = spec.plants.iter().map(|(_, p)| p.trend_additions_mw_per_year).sum();
+        while budget > 0.0 {
+            let Some(head) = grid.queue.front_mut() else { break };
+            let take = budget.min(head.mw_remaining);
+            head.mw_remaining -= take;
+            budget -= take;
+            let plant = head.plant;
+            let done = head.mw_remaining <= SERVED_EPS_MW;
+            grid.queued_mw = (grid.queued_mw - take).max(0.0);
+            if plant.is_none() && trend_total > 0.0 {
+                // The backlog of other developers' projects connects bit by bit, in the trend mix.
+                for (kind, p) in spec.plants.iter() {
+                    fleet.mw[kind.index()] += take * p.trend_additions_mw_per_year / trend_total;
+                }
+                fleet.built_mw += take;
+            }
+            if done {
+                grid.queue.pop_front();
+                if let Some(id) = plant {
+                    served_plants.push(id);
+                }
+            }
+        }
+    }
+    served_plants.sort_unstable();
+
+    let mut online_dcs: Vec<u32> = Vec::new();
+    for (entity, mut plant) in plants.iter_mut().sort_by::<&PowerPlant>(|a, b| a.id.cmp(&b.id)) {
+        if !plant.interconnected && served_plants.binary_search(&plant.id).is_ok() {
+            plant.interconnected = true;
+            if plant.stage == PlantStage::AwaitingInterconnection {
+                plant.stage = PlantStage::Online;
+            }
+        }
+        if plant.stage == PlantStage::Online {
+            match plant.dedicated_to {
+                None => {
+                    let (_, grid, fleet) = &mut rows[plant.nation as usize];
+                    fleet.mw[plant.kind.index()] += plant.capacity_mw;
+                    fleet.built_mw += plant.capacity_mw;
+                    grid.waits_months_sum += (month + 1 - plant.ordered_month) as f64;
+                    grid.waits_count += 1;
+                    commands.entity(entity).despawn();
+                }
+                Some(dc) => online_dcs.push(dc),
+            }
+        }
+    }
+    online_dcs.sort_unstable();
+    online_dcs.dedup();
+
+    let mut lab_rows: Vec<_> = labs.iter_mut().collect();
+    lab_rows.sort_by_key(|r| r.0.index);
+    for (entity, mut dc) in datacenters.iter_mut().sort_by::<&Datacenter>(|a, b| a.id.cmp(&b.id)) {
+        match dc.stage {
+            DatacenterStage::Online if !dc.dedicated => {
+                lab_rows[dc.lab as usize].1.grid_it_mw += dc.it_mw;
+                commands.entity(entity).despawn();
+            }
+            DatacenterStage::WaitingForPower if online_dcs.binary_search(&dc.id).is_ok() => {
+                dc.stage = DatacenterStage::Online;
+                lab_rows[dc.lab as usize].1.dedicated_it_mw += dc.it_mw;
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,386 @@
+//! Apply orders: check each order whole against the rules and the treasury, then apply it or reject
+//! it with a reason. Nations are served in scenario order and each nation's orders in the order given;
+//! no order of one nation can change whether another nation's order is accepted this month (chip
+//! quotas are per nation), so the serving order changes nothing.
+
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+
+use crate::components::*;
+use crate::orders::{Order, PolicyChange, PowerSupply, Rejection};
+use crate::resources::*;
+use crate::scenario::{PlantKind, Scenario};
+
+/// Largest single project the engine accepts, MW (a sanity bound on absurd orders, ~the US fleet).
+pub const MAX_PROJECT_MW: f64 = 1.0e6;
+/// Largest single chip order, H100e.
+pub const MAX_CHIP_ORDER_H100E: f64 = 1.0e10;
+
+/// A datacenter seen by the order checks: spawned earlier, or ordered earlier this turn.
+struct DcRef {
+    id: u32,
+    nation: u16,
+    dedicated: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn apply_orders(
+    mut commands: Commands,
+    params: Res<Params>,
+    clock: Res<Clock>,
+    mut pending: ResMut<PendingOrders>,
+    mut rejections: ResMut<Rejections>,
+    mut rng: ResMut<WorldRng>,
+    mut ids: ResMut<IdCounter>,
+    mut nations: Query<(&Nation, &mut Treasury, &mut Fleet, &mut Grid, &mut Policy, &mut ChipMarket)>,
+    mut labs: Query<(&Lab, &mut LabCompute, &mut LabModel)>,
+    datacenters: Query<&Datacenter>,
+) {
+    let scenario = &*params.scenario;
+    let month = clock.month;
+    let mut dcs: Vec<DcRef> =
+        datacenters.iter().map(|d| DcRef { id: d.id, nation: d.nation, dedicated: d.dedicated }).collect();
+    dcs.sort_by_key(|d| d.id);
+
+    let mut nation_rows: Vec<_> = nations.iter_mut().collect();
+    nation_rows.sort_by_key(|row| row.0.index);
+    let mut lab_rows: Vec<_> = labs.iter_mut().collect();
+    lab_rows.sort_by_key(|row| row.0.index);
+
+    let mut lab_refs: Vec<LabRefs> = lab_rows
+        .iter_mut()
+        .map(|(lab, compute, model)| LabRefs { lab: **lab, compute: &mut **compute, model: &mut **model })
+        .collect();
+
+    let orders_by_nation = std::mem::take(&mut pending.by_nation);
+    for r in rejections.by_nation.iter_mut() {
+        r.clear();
+    }
+    for (n, orders) in orders_by_nation.into_iter().enumerate() {
+        let Some((nation, treasury, fleet, grid, policy, market)) = nation_rows.get_mut(n) else {
+            continue;
+        };
+        let mut ctx = Ctx {
+            scenario,
+            month,
+            nation: nation.index,
+            treasury: &mut **treasury,
+            fleet: &mut **fleet,
+            grid: &mut **grid,
+            policy: &mut **policy,
+            market: &mut **market,
+            labs: &mut lab_refs,
+            dcs: &mut dcs,
+            ids: &mut ids,
+            rng: &mut rng,
+            commands: &mut commands,
+        };
+        for (index, order) in orders.orders.into_iter().enumerate() {
+            if let Err(reason) = ctx.apply(&order) {
+                rejections.by_nation[n].push(Rejection { month, index, order, reason });
+                rejections.total_by_nation[n] += 1;
+            }
+        }
+    }
+}
+
+struct LabRefs<'a> {
+    lab: Lab,
+    compute: &'a mut LabCompute,
+    model: &'a mut LabModel,
+}
+
+struct Ctx<'a, 'l, 'w, 's> {
+    scenario: &'a Scenario,
+    month: u32,
+    nation: u16,
+    treasury: &'a mut Treasury,
+    fleet: &'a mut Fleet,
+    grid: &'a mut Grid,
+    policy: &'a mut Policy,
+    market: &'a mut ChipMarket,
+    labs: &'a mut [LabRefs<'l>],
+    dcs: &'a mut Vec<DcRef>,
+    ids: &'a mut IdCounter,
+    rng: &'a mut WorldRng,
+    commands: &'a mut Commands<'w, 's>,
+}
+
+fn finite_positive(value: f64, what: &str) -> Result<(), String> {
+    if !value.is_finite() {
+        return Err(format!("{what} is not a finite number ({value})"));
+    }
+    if value <= 0.0 {
+        return Err(format!("{what} must be positive (got {value})"));
+    }
+    Ok(())
+}
+
+fn fraction(value: f64, what: &str, max: f64) -> Result<(), String> {
+    if !value.is_finite() || !(0.0..=max).contains(&value) {
+        return Err(format!("{what} must be between 0 and {max} (got {value})"));
+    }
+    Ok(())
+}
+
+/// Time multiplier of deregulation: 1 at regulation level 1, `floor` at level 0.
+pub fn regulation_factor(level: f64, floor: f64) -> f64 {
+    floor + (1.0 - floor) * level
+}
+
+impl Ctx<'_, '_, '_, '_> {
+    fn afford(&self, usd: f64, what: &str) -> Result<(), String> {
+        if usd > self.treasury.usd {
+            return Err(format!(
+                "{what} costs ${:.3}B but the treasury holds ${:.3}B",
+                usd / 1e9,
+                self.treasury.usd / 1e9
+            ));
+        }
+        Ok(())
+    }
+
+    fn own_lab(&self, lab: usize) -> Result<usize, String> {
+        let Some(row) = self.labs.get(lab) else {
+            return Err(format!("no lab {lab} (the scenario has {} labs)", self.labs.len()));
+        };
+        if row.lab.nation != self.nation {
+            return Err(format!(
+                "lab {lab} ({}) belongs to {}, not to this nation",
+                self.scenario.labs[lab].id, self.scenario.labs[lab].nation
+            ));
+        }
+        Ok(lab)
+    }
+
+    fn apply(&mut self, order: &Order) -> Result<(), String> {
+        match order {
+            Order::BuildPlant { kind, capacity_mw, dedicated_to } => {
+                self.build_plant(*kind, *capacity_mw, *dedicated_to)
+            }
+            Order::BuildDatacenter { lab, it_mw, supply } => self.build_datacenter(*lab, *it_mw, *supply),
+            Order::OrderChips { lab, h100e } => self.order_chips(*lab, *h100e),
+            Order::FundResearch { lab, usd } => {
+                let lab = self.own_lab(*lab)?;
+                finite_positive(*usd, "research funding")?;
+                self.afford(*usd, "research funding")?;
+                self.treasury.usd -= usd;
+                self.labs[lab].model.research_usd_month += usd;
+                Ok(())
+            }
+            Order::SetPolicy(change) => self.set_policy(change),
+            Order::SetComputeSplit { lab, training_share } => {
+                let lab = self.own_lab(*lab)?;
+                fraction(*training_share, "training share", 1.0)?;
+                self.labs[lab].compute.training_share = *training_share;
+                Ok(())
+            }
+            Order::ExpandGrid { mw_per_month } => {
+                finite_positive(*mw_per_month, "grid expansion")?;
+                if *mw_per_month > MAX_PROJECT_MW {
+                    return Err(format!("grid expansion of {mw_per_month} MW/month is beyond any grid"));
+                }
+                let cost = mw_per_month * self.scenario.policies.grid_expansion_capex_usd_per_mw_month;
+                self.afford(cost, "grid expansion")?;
+                self.treasury.usd -= cost;
+                self.treasury.spent_usd += cost;
+                self.treasury.energy_capex_usd += cost;
+                let ready = self.month + self.scenario.policies.grid_expansion_lead_months;
+                self.grid.expansions.push((ready, *mw_per_month));
+                Ok(())
+            }
+        }
+    }
+
+    fn build_plant(&mut self, kind: PlantKind, capacity_mw: f64, dedicated_to: Option<u32>) -> Result<(), String> {
+        finite_positive(capacity_mw, "plant capacity")?;
+        if capacity_mw > MAX_PROJECT_MW {
+            return Err(format!("a {capacity_mw} MW plant is beyond any project"));
+        }
+        if kind == PlantKind::Coal && self.policy.in_climate_accord {
+            return Err("new coal is barred while the nation is in the climate accord".into());
+        }
+        if let Some(dc) = dedicated_to {
+            if !kind.allowed_behind_the_meter() {
+                return Err(format!("{} cannot be built behind the meter (fossil or storage only)", kind.name()));
+            }
+            match self.dcs.iter().find(|d| d.id == dc) {
+                None => return Err(format!("no datacenter {dc}")),
+                Some(d) if d.nation != self.nation => return Err(format!("datacenter {dc} belongs to another nation")),
+                Some(d) if !d.dedicated => {
+                    return Err(format!("datacenter {dc} is grid-connected; behind-the-meter plants need a dedicated one"));
+                }
+                Some(_) => {}
+            }
+        }
+        let spec = self.scenario.nations[self.nation as usize].plants.get(kind);
+        let k = kind.index();
+        let starts_left = spec.max_starts_mw_per_year - self.fleet.starts_this_year_mw[k];
+        if capacity_mw > starts_left {
+            return Err(format!(
+                "equipment supply allows only {:.0} MW more of {} to start this year",
+                starts_left.max(0.0),
+                kind.name()
+            ));
+        }
+        let premium = if dedicated_to.is_some() { 1.0 + self.scenario.global.behind_the_meter_capex_premium } else { 1.0 };
+        let cost = capacity_mw * 1_000.0 * spec.capex_usd_per_kw * premium;
+        self.afford(cost, &format!("a {capacity_mw:.0} MW {} plant", kind.name()))?;
+
+        let nation_spec = &self.scenario.nations[self.nation as usize];
+        let effects = &self.scenario.policies;
+        let level = self.policy.regulation_level;
+        let permitting = (spec.permitting_months as f64
+            * nation_spec.permitting_multiplier
+            * regulation_factor(level, effects.deregulated_permitting_fraction))
+        .round() as u32;
+        let mut construction = (spec.construction_months as f64
+            * nation_spec.build_speed_multiplier
+            * regulation_factor(level, effects.deregulated_construction_fraction))
+        .round()
+        .max(1.0) as u32;
+        let tech = self.scenario.plant_kinds.get(kind);
+        let p_overrun = (tech.overrun_probability
+            * (1.0 + (effects.deregulated_overrun_multiplier - 1.0) * (1.0 - level)))
+            .min(1.0);
+        // Both draws are taken for every plant so the stream's position does not depend on outcomes.
+        let u_hit: f64 = self.rng.rng.random();
+        let u_size: f64 = self.rng.rng.random();
+        if u_hit < p_overrun {
+            let fraction = -tech.overrun_mean_fraction * (1.0 - u_size).ln();
+            construction += (construction as f64 * fraction).round() as u32;
+        }
+
+        let id = self.ids.next_plant;
+        self.ids.next_plant += 1;
+        self.treasury.usd -= cost;
+        self.fleet.starts_this_year_mw[k] += capacity_mw;
+        if dedicated_to.is_none() {
+            self.grid.queue.push_back(QueueEntry { plant: Some(id), mw_remaining: capacity_mw });
+            self.grid.queued_mw += capacity_mw;
+        }
+        self.commands.spawn(PowerPlant {
+            id,
+            nation: self.nation,
+            kind,
+            capacity_mw,
+            capacity_factor: spec.capacity_factor,
+            stage: if permitting > 0 { PlantStage::Permitting } else { PlantStage::Construction },
+            permitting_months_left: permitting,
+            construction_months_left: construction,
+            capex_remaining_usd: cost,
+            capex_per_month_usd: cost / construction as f64,
+            dedicated_to,
+            interconnected: dedicated_to.is_some(),
+            ordered_month: self.month,
+        });
+        Ok(())
+    }
+
+    fn build_datacenter(&mut self, lab: usize, it_mw: f64, supply: PowerSupply) -> Result<(), String> {
+        let lab = self.own_lab(lab)?;
+        finite_positive(it_mw, "datacenter IT capacity")?;
+        if it_mw > MAX_PROJECT_MW {
+            return Err(format!("a {it_mw} MW datacenter is beyond any project"));
+        }
+        let g = &self.scenario.global;
+        let cost = it_mw * g.datacenter_capex_usd_per_mw;
+        self.afford(cost, &format!("a {it_mw:.0} MW datacenter"))?;
+        let nation_spec = &self.scenario.nations[self.nation as usize];
+        let months = (g.datacenter_build_months as f64
+            * nation_spec.build_speed_multiplier
+            * regulation_factor(self.policy.regulation_level, self.scenario.policies.deregulated_construction_fraction))
+        .round()
+        .max(1.0) as u32;
+        let id = self.ids.next_datacenter;
+        self.ids.next_datacenter += 1;
+        self.treasury.usd -= cost;
+        let dedicated = supply == PowerSupply::Dedicated;
+        self.dcs.push(DcRef { id, nation: self.nation, dedicated });
+        self.commands.spawn(Datacenter {
+            id,
+            nation: self.nation,
+            lab: lab as u16,
+            it_mw,
+            pue: g.datacenter_pue,
+            stage: DatacenterStage::Construction,
+            months_left: months,
+            capex_remaining_usd: cost,
+            capex_per_month_usd: cost / months as f64,
+            dedicated,
+            powered_fraction: 0.0,
+        });
+        Ok(())
+    }
+
+    fn order_chips(&mut self, lab: usize, h100e: f64) -> Result<(), String> {
+        let lab = self.own_lab(lab)?;
+        finite_positive(h100e, "chip order")?;
+        if h100e > MAX_CHIP_ORDER_H100E {
+            return Err(format!("an order of {h100e} H100e is beyond any supply"));
+        }
+        if h100e > self.market.available_h100e {
+            return Err(format!(
+                "only {:.0} H100e are available to this nation this month",
+                self.market.available_h100e
+            ));
+        }
+        let cost = h100e * self.market.price_usd_per_h100e;
+        self.afford(cost, &format!("{h100e:.0} H100e"))?;
+        self.treasury.usd -= cost;
+        self.treasury.spent_usd += cost;
+        self.treasury.ai_capex_usd += cost;
+        self.treasury.ai_capex_month_usd += cost;
+        self.market.available_h100e -= h100e;
+        self.market.bought_h100e += h100e;
+        let g = &self.scenario.global;
+        let years = self.month as f64 / MONTHS_PER_YEAR;
+        let kw = g.chip_it_kw_per_h100e * (1.0 - g.chip_kw_decline_per_year).powf(years);
+        self.labs[lab].compute.deliveries.push_back(ChipDelivery {
+            arrival_month: self.month + g.chip_delivery_months,
+            h100e,
+            it_kw_per_h100e: kw,
+        });
+        Ok(())
+    }
+
+    fn set_policy(&mut self, change: &PolicyChange) -> Result<(), String> {
+        match change {
+            PolicyChange::RegulationLevel(level) => {
+                fraction(*level, "regulation level", 1.0)?;
+                self.policy.regulation_level = *level;
+            }
+            PolicyChange::ClimateAccord(stay) => self.policy.in_climate_accord = *stay,
+            PolicyChange::Drilling(on) => {
+                if *on && !self.policy.drilling {
+                    self.policy.drilling_since_month = self.month;
+                }
+                self.policy.drilling = *on;
+            }
+            PolicyChange::ExportControls { target, imposed } => {
+                let Some(t) = self.scenario.nation_index(target) else {
+                    let ids: Vec<&str> = self.scenario.nations.iter().map(|n| n.id.as_str()).collect();
+                    return Err(format!("no nation `{target}` (nations: {})", ids.join(", ")));
+                };
+                let t = t as u16;
+                if t == self.nation {
+                    return Err("a nation cannot impose export controls on itself".into());
+                }
+                let list = &mut self.policy.export_controls_on;
+                match (list.binary_search(&t), imposed) {
+                    (Err(at), true) => list.insert(at, t),
+                    (Ok(at), false) => {
+                        list.remove(at);
+                    }
+                    _ => {}
+                }
+            }
+            PolicyChange::LabSubsidy(share) => {
+                fraction(*share, "lab subsidy share", self.scenario.policies.max_subsidy_share)?;
+                self.policy.lab_subsidy_share = *share;
+            }
+        }
+        Ok(())
+    }
+}
+

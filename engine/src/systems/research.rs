@@ -1,0 +1,42 @@
+//! Research: algorithmic efficiency doubles every `algorithmic_halving_months` at the reference spend.
+//! The rate scales with spend to the power `research_spend_elasticity` (with a floor: the field's
+//! progress spills over) and with AI automation of research as capability nears the threshold:
+//! d log2(efficiency)/dt = speedup_spend × speedup_ai / halving_months.
+
+use bevy_ecs::prelude::*;
+
+use crate::components::*;
+use crate::resources::*;
+use crate::scenario::Global;
+
+/// Share of research automated at `capability`: 0 below the automation gap, 1 at the threshold.
+pub fn automation_fraction(g: &Global, capability: f64) -> f64 {
+    ((capability - (g.asi_threshold_capability - g.automation_gap_oom)) / g.automation_gap_oom).clamp(0.0, 1.0)
+}
+
+/// Monthly growth factor of algorithmic efficiency.
+pub fn efficiency_growth(g: &Global, research_usd_per_year: f64, capability: f64) -> f64 {
+    let spend = (research_usd_per_year / g.research_reference_usd_per_year).max(0.0);
+    let speedup_spend = spend.powf(g.research_spend_elasticity).max(g.research_min_speedup);
+    let speedup_ai = 1.0 + (g.ai_research_speedup_at_full_automation - 1.0) * automation_fraction(g, capability);
+    (speedup_spend * speedup_ai / g.algorithmic_halving_months).exp2()
+}
+
+pub fn research(
+    params: Res<Params>,
+    mut nations: Query<(&Nation, &mut Treasury)>,
+    mut labs: Query<(&Lab, &mut LabModel, &mut LabFinance)>,
+) {
+    let g = &params.scenario.global;
+    let mut rows: Vec<_> = nations.iter_mut().collect();
+    rows.sort_by_key(|r| r.0.index);
+    for (lab, mut model, mut finance) in labs.iter_mut().sort::<&Lab>() {
+        let from_capital = finance.capital_usd * g.lab_research_spend_per_month;
+        finance.capital_usd -= from_capital;
+        rows[lab.nation as usize].1.spent_usd += from_capital;
+        let spend_month = model.research_usd_month + from_capital;
+        let growth = efficiency_growth(g, spend_month * MONTHS_PER_YEAR, model.capability);
+        model.algorithmic_efficiency *= growth;
+        model.research_usd_month = 0.0;
+    }
+}

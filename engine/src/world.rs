@@ -1,0 +1,132 @@
+//! Building a world from a scenario: one entity per nation and lab, the month-0 interconnection
+//! backlog, and the chips and datacenters already on order.
+
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+
+use crate::components::*;
+use crate::resources::*;
+use crate::scaling::ScalingConstants;
+use crate::scenario::{PlantKind, Scenario};
+use crate::systems::chips::open_market;
+
+/// Months over which the month-0 pipeline of datacenters is spread.
+fn pipeline_months(months: u32) -> u32 {
+    months.max(1)
+}
+
+/// Insert the resources every world needs.
+pub fn insert_resources(world: &mut World, scenario: Arc<Scenario>, seed: u64, months: u32) {
+    let scaling = ScalingConstants::new(&scenario.global.scaling_law);
+    let n = scenario.nations.len();
+    world.insert_resource(Params { scenario, scaling, months });
+    world.insert_resource(Clock::default());
+    world.insert_resource(WorldRng { seed, rng: seeded_rng(seed, WORLD_STREAM) });
+    world.insert_resource(PendingOrders { by_nation: vec![Default::default(); n] });
+    world.insert_resource(Rejections { by_nation: vec![Vec::new(); n], total_by_nation: vec![0; n] });
+    world.insert_resource(IdCounter::default());
+    world.insert_resource(Victory::default());
+}
+
+/// Policy component from the scenario's policy state (ids resolved to indices; validation has
+/// already checked they exist).
+pub fn policy_from_spec(scenario: &Scenario, spec: &crate::scenario::PolicyState) -> Policy {
+    let mut controls: Vec<u16> =
+        spec.export_controls_on.iter().filter_map(|id| scenario.nation_index(id)).map(|i| i as u16).collect();
+    controls.sort_unstable();
+    controls.dedup();
+    Policy {
+        regulation_level: spec.regulation_level,
+        in_climate_accord: spec.in_climate_accord,
+        drilling: spec.drilling,
+        drilling_since_month: 0,
+        export_controls_on: controls,
+        lab_subsidy_share: spec.lab_subsidy_share,
+    }
+}
+
+/// Spawn a fresh month-0 world.
+pub fn spawn_initial(world: &mut World) {
+    let scenario = world.resource::<Params>().scenario.clone();
+    let g = &scenario.global;
+    let policies: Vec<Policy> = scenario.nations.iter().map(|n| policy_from_spec(&scenario, &n.initial_policy)).collect();
+    let controls: Vec<(u16, Vec<u16>)> =
+        policies.iter().enumerate().map(|(i, p)| (i as u16, p.export_controls_on.clone())).collect();
+    let mut next_dc = 0u32;
+    let mut dcs = Vec::new();
+    for (i, spec) in scenario.nations.iter().enumerate() {
+        let mut fleet = Fleet::default();
+        for kind in PlantKind::ALL {
+            fleet.mw[kind.index()] = spec.plants.get(kind).fleet_mw;
+        }
+        let mut grid = Grid { throughput_mw_per_month: spec.interconnection_mw_per_month, ..Default::default() };
+        if spec.interconnection_backlog_mw > 0.0 {
+            grid.queue.push_back(QueueEntry { plant: None, mw_remaining: spec.interconnection_backlog_mw });
+            grid.queued_mw = spec.interconnection_backlog_mw;
+        }
+        let mut market = ChipMarket::default();
+        open_market(&scenario, 0, &controls, i as u16, &mut market);
+        world.spawn((
+            Nation { index: i as u16 },
+            Treasury { usd: spec.treasury_usd, ..Default::default() },
+            fleet,
+            grid,
+            Power { datacenter_powered_fraction: 1.0, ..Default::default() },
+            policies[i].clone(),
+            market,
+            Emissions::default(),
+        ));
+    }
+    for (i, spec) in scenario.labs.iter().enumerate() {
+        let nation = scenario.nation_index(&spec.nation).unwrap_or(0) as u16;
+        let mut compute = LabCompute {
+            h100e: spec.h100e,
+            it_kw_per_h100e: g.chip_it_kw_per_h100e,
+            grid_it_mw: spec.datacenter_it_mw,
+            training_share: spec.training_share,
+            ..Default::default()
+        };
+        let delivery = g.chip_delivery_months.max(1);
+        for m in 0..delivery {
+            compute.deliveries.push_back(ChipDelivery {
+                arrival_month: m + 1,
+                h100e: spec.h100e_on_order / delivery as f64,
+                it_kw_per_h100e: g.chip_it_kw_per_h100e,
+            });
+        }
+        let build = pipeline_months(g.datacenter_build_months);
+        if spec.datacenter_it_mw_under_construction > 0.0 {
+            for m in 0..build {
+                dcs.push(Datacenter {
+                    id: next_dc,
+                    nation,
+                    lab: i as u16,
+                    it_mw: spec.datacenter_it_mw_under_construction / build as f64,
+                    pue: g.datacenter_pue,
+                    stage: DatacenterStage::Construction,
+                    months_left: m + 1,
+                    capex_remaining_usd: 0.0,
+                    capex_per_month_usd: 0.0,
+                    dedicated: false,
+                    powered_fraction: 0.0,
+                });
+                next_dc += 1;
+            }
+        }
+        world.spawn((
+            Lab { index: i as u16, nation },
+            compute,
+            LabModel {
+                algorithmic_efficiency: g.initial_algorithmic_efficiency,
+                largest_run_flop: spec.largest_run_flop,
+                effective_run_flop: spec.largest_run_flop * g.initial_algorithmic_efficiency,
+                data_stock_tokens: spec.data_stock_tokens,
+                ..Default::default()
+            },
+            LabFinance { capital_usd: spec.capital_usd, ..Default::default() },
+        ));
+    }
+    world.spawn_batch(dcs);
+    world.resource_mut::<IdCounter>().next_datacenter = next_dc;
+}
