@@ -1,1 +1,32 @@
-pub fn x(){}
+//! Gigawatt's embedded data: the default scenarios (RON) and their sources (`data/SOURCES.md`).
+//!
+//! Every number in a scenario file has its public source named in `SOURCES.md`.
+
+/// A scenario shipped inside the binary.
+#[derive(Clone, Copy, Debug)]
+pub struct EmbeddedScenario {
+    /// The name used on the command line, e.g. `us-china-2025`.
+    pub name: &'static str,
+    /// Path of the file within the repository, for error messages.
+    pub file: &'static str,
+    pub source: &'static str,
+}
+
+/// The scenario a tournament or a game uses when none is named.
+pub const DEFAULT_SCENARIO: &str = "us-china-2025";
+
+pub const SCENARIOS: &[EmbeddedScenario] = &[
+    EmbeddedScenario {
+        name: "us-china-2025",
+        file: "data/scenarios/us-china-2025.ron",
+        source: include_str!("../scenarios/us-china-2025.ron"),
+    },
+];
+
+/// Look up an embedded scenario by name.
+pub fn scenario(name: &str) -> Option<&'static EmbeddedScenario> {
+    SCENARIOS.iter().find(|s| s.name == name)
+}
+
+/// The sources of every number, as shipped.
+pub const SOURCES_MD: &str = include_str!("../SOURCES.md");

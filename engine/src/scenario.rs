@@ -181,15 +181,21 @@ pub struct Global {
     pub training_run_months_growth_per_year: f64,
     /// Longest run window, months.
     pub max_training_run_months: u32,
-    /// Share of a lab's training FLOP over the run window that goes to its largest run.
+    /// Share of a lab's training FLOP over the run window that goes to its largest run, at month 0.
     pub largest_run_share: f64,
+    /// Yearly growth factor of that share (compute concentrating in flagship runs).
+    pub largest_run_share_growth_per_year: f64,
+    /// Ceiling on that share.
+    pub max_largest_run_share: f64,
     // --- research ---
     /// Months for algorithmic efficiency to double at the reference research spend.
     pub algorithmic_halving_months: f64,
     /// Algorithmic efficiency at month 0 relative to 2022 algorithms.
     pub initial_algorithmic_efficiency: f64,
-    /// Yearly research spend of a lab at which progress runs at the base halving time, USD.
+    /// Yearly research spend of a lab at which progress runs at the base halving time, USD, at month 0.
     pub research_reference_usd_per_year: f64,
+    /// Yearly growth factor of that reference (the field's spend grows; keeping pace keeps the trend).
+    pub research_reference_growth_per_year: f64,
     /// Elasticity of the progress rate to research spend (R&D parallelisation penalty).
     pub research_spend_elasticity: f64,
     /// Floor on the progress rate multiplier from spend, so that a lab without money still learns

@@ -50,7 +50,9 @@ pub fn capability(params: Res<Params>, clock: Res<Clock>, mut labs: Query<(&LabC
 
         let window = run_window_months(g, clock.years());
         let window_flop = window_sum(&compute.recent_training_flop, window);
-        let run = g.largest_run_share * window_flop;
+        let share = (g.largest_run_share * g.largest_run_share_growth_per_year.powf(clock.years()))
+            .min(g.max_largest_run_share);
+        let run = share * window_flop;
         let effective = run * model.algorithmic_efficiency;
         let mut new_model = false;
         if effective > model.effective_run_flop {
