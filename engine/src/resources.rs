@@ -99,7 +99,7 @@ pub struct Rejections {
 }
 
 /// Ids for new plants and datacenters.
-#[derive(Resource, Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdCounter {
     pub next_plant: u32,
     pub next_datacenter: u32,

@@ -157,6 +157,16 @@ type NationQuery = (
 );
 type LabQuery = (&'static Lab, &'static LabCompute, &'static LabModel, &'static LabFinance);
 
+pub(crate) struct Parts<'a> {
+    pub scenario: &'a Scenario,
+    pub seed: u64,
+    pub months: u32,
+    pub strategies: &'a [Box<dyn Strategy>],
+    pub strategy_rngs: &'a mut Vec<ChaCha8Rng>,
+    pub stopped: &'a mut Vec<bool>,
+    pub faults: &'a mut Vec<Fault>,
+}
+
 /// A game in progress.
 pub struct Match {
     world: World,
@@ -190,12 +200,13 @@ impl Match {
         seed: u64,
         months: u32,
     ) -> Result<Match, MatchError> {
-        let mut m = Match::empty(scenario, strategies, seed, months)?;
+        let mut m = Match::bare(scenario, strategies, seed, months)?;
         spawn_initial(&mut m.world);
         Ok(m)
     }
 
-    fn empty(
+    /// A match with resources and schedule but no entities (for `new` and `restore`).
+    pub(crate) fn bare(
         scenario: Arc<Scenario>,
         strategies: Vec<Box<dyn Strategy>>,
         seed: u64,
@@ -232,6 +243,22 @@ impl Match {
             plants_q,
             dcs_q,
         })
+    }
+
+    /// The world and the runner's own state, borrowed apart (for snapshots).
+    pub(crate) fn parts_mut(&mut self) -> (&mut World, Parts<'_>) {
+        (
+            &mut self.world,
+            Parts {
+                scenario: &self.scenario,
+                seed: self.seed,
+                months: self.months,
+                strategies: &self.strategies,
+                strategy_rngs: &mut self.strategy_rngs,
+                stopped: &mut self.stopped,
+                faults: &mut self.faults,
+            },
+        )
     }
 
     /// Record a [`TraceRow`] per nation after every month from now on.

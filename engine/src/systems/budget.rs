@@ -42,7 +42,6 @@ pub fn budget(
         let mut inflow = monthly_inflow_usd(spec, month);
         treasury.inflow_month_usd = inflow;
         treasury.income_usd += inflow;
-        treasury.ai_capex_month_usd = 0.0;
         let repay = inflow.min(treasury.debt_usd);
         treasury.debt_usd -= repay;
         treasury.spent_usd += repay;

@@ -37,6 +37,9 @@ pub fn chips(
     let retire = 1.0 / (g.chip_lifetime_years * MONTHS_PER_YEAR);
     for mut compute in &mut labs {
         compute.h100e *= 1.0 - retire;
+        // Retired chips leave the racks this month too.
+        compute.hosted_h100e = compute.hosted_h100e.min(compute.h100e);
+        compute.powered_h100e = compute.powered_h100e.min(compute.hosted_h100e);
         while compute.deliveries.front().is_some_and(|d| d.arrival_month <= month + 1) {
             let d = compute.deliveries.pop_front().expect("front exists");
             let total = compute.h100e + d.h100e;

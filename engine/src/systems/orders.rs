@@ -44,6 +44,10 @@ pub fn apply_orders(
 
     let mut nation_rows: Vec<_> = nations.iter_mut().collect();
     nation_rows.sort_by_key(|row| row.0.index);
+    // A new month's AI capex starts here: orders are its first payments.
+    for row in nation_rows.iter_mut() {
+        row.1.ai_capex_month_usd = 0.0;
+    }
     let mut lab_rows: Vec<_> = labs.iter_mut().collect();
     lab_rows.sort_by_key(|row| row.0.index);
 
@@ -165,6 +169,7 @@ impl Ctx<'_, '_, '_, '_> {
                 finite_positive(*usd, "research funding")?;
                 self.afford(*usd, "research funding")?;
                 self.treasury.usd -= usd;
+                self.treasury.spent_usd += usd;
                 self.labs[lab].model.research_usd_month += usd;
                 Ok(())
             }
