@@ -13,45 +13,58 @@ pub fn construction(
 ) {
     let mut rows: Vec<_> = nations.iter_mut().collect();
     rows.sort_by_key(|r| r.0.index);
-    // Sorted by id: capex payments are summed into the treasury, and float sums depend on order.
-    for mut plant in plants.iter_mut().sort_by::<&PowerPlant>(|a, b| a.id.cmp(&b.id)) {
+    // Each project advances on its own; only the sums into the treasury depend on order, so the
+    // payments are collected and summed in id order (plants, then datacenters).
+    let mut payments: Vec<(u32, u16, f64, f64)> = Vec::new(); // (id, nation, paid, built behind the meter)
+    for mut plant in &mut plants {
         if plant.stage != PlantStage::Construction {
             continue;
         }
-        let (_, treasury, fleet) = &mut rows[plant.nation as usize];
         let pay = if plant.construction_months_left <= 1 {
             plant.capex_remaining_usd
         } else {
             plant.capex_per_month_usd.min(plant.capex_remaining_usd)
         };
         plant.capex_remaining_usd -= pay;
-        treasury.spent_usd += pay;
-        treasury.energy_capex_usd += pay;
         plant.construction_months_left = plant.construction_months_left.saturating_sub(1);
+        let mut built = 0.0;
         if plant.construction_months_left == 0 {
             if plant.interconnected {
                 plant.stage = PlantStage::Online;
                 if plant.dedicated_to.is_some() {
-                    fleet.built_mw += plant.capacity_mw;
+                    built = plant.capacity_mw;
                 }
             } else {
                 plant.stage = PlantStage::AwaitingInterconnection;
             }
         }
+        payments.push((plant.id, plant.nation, pay, built));
     }
-    for mut dc in datacenters.iter_mut().sort_by::<&Datacenter>(|a, b| a.id.cmp(&b.id)) {
+    payments.sort_unstable_by_key(|p| p.0);
+    for &(_, nation, pay, built) in &payments {
+        let (_, treasury, fleet) = &mut rows[nation as usize];
+        treasury.spent_usd += pay;
+        treasury.energy_capex_usd += pay;
+        fleet.built_mw += built;
+    }
+    payments.clear();
+    for mut dc in &mut datacenters {
         if dc.stage != DatacenterStage::Construction {
             continue;
         }
-        let (_, treasury, _) = &mut rows[dc.nation as usize];
         let pay = if dc.months_left <= 1 { dc.capex_remaining_usd } else { dc.capex_per_month_usd.min(dc.capex_remaining_usd) };
         dc.capex_remaining_usd -= pay;
-        treasury.spent_usd += pay;
-        treasury.ai_capex_usd += pay;
-        treasury.ai_capex_month_usd += pay;
         dc.months_left = dc.months_left.saturating_sub(1);
         if dc.months_left == 0 {
             dc.stage = if dc.dedicated { DatacenterStage::WaitingForPower } else { DatacenterStage::Online };
         }
+        payments.push((dc.id, dc.nation, pay, 0.0));
+    }
+    payments.sort_unstable_by_key(|p| p.0);
+    for &(_, nation, pay, _) in &payments {
+        let (_, treasury, _) = &mut rows[nation as usize];
+        treasury.spent_usd += pay;
+        treasury.ai_capex_usd += pay;
+        treasury.ai_capex_month_usd += pay;
     }
 }

@@ -71,8 +71,10 @@ pub fn interconnection(
     }
     served_plants.sort_unstable();
 
+    // Plants change state on their own; what they add to fleets is summed in id order.
     let mut online_dcs: Vec<u32> = Vec::new();
-    for (entity, mut plant) in plants.iter_mut().sort_by::<&PowerPlant>(|a, b| a.id.cmp(&b.id)) {
+    let mut folded: Vec<(u32, Entity, u16, usize, f64, u32)> = Vec::new();
+    for (entity, mut plant) in &mut plants {
         if !plant.interconnected && served_plants.binary_search(&plant.id).is_ok() {
             plant.interconnected = true;
             if plant.stage == PlantStage::AwaitingInterconnection {
@@ -81,34 +83,52 @@ pub fn interconnection(
         }
         if plant.stage == PlantStage::Online {
             match plant.dedicated_to {
-                None => {
-                    let (_, grid, fleet) = &mut rows[plant.nation as usize];
-                    fleet.mw[plant.kind.index()] += plant.capacity_mw;
-                    fleet.built_mw += plant.capacity_mw;
-                    grid.waits_months_sum += (month + 1 - plant.ordered_month) as f64;
-                    grid.waits_count += 1;
-                    commands.entity(entity).despawn();
-                }
+                None => folded.push((
+                    plant.id,
+                    entity,
+                    plant.nation,
+                    plant.kind.index(),
+                    plant.capacity_mw,
+                    month + 1 - plant.ordered_month,
+                )),
                 Some(dc) => online_dcs.push(dc),
             }
         }
+    }
+    folded.sort_unstable_by_key(|f| f.0);
+    for (_, entity, nation, kind, capacity_mw, wait) in folded {
+        let (_, grid, fleet) = &mut rows[nation as usize];
+        fleet.mw[kind] += capacity_mw;
+        fleet.built_mw += capacity_mw;
+        grid.waits_months_sum += wait as f64;
+        grid.waits_count += 1;
+        commands.entity(entity).despawn();
     }
     online_dcs.sort_unstable();
     online_dcs.dedup();
 
     let mut lab_rows: Vec<_> = labs.iter_mut().collect();
     lab_rows.sort_by_key(|r| r.0.index);
-    for (entity, mut dc) in datacenters.iter_mut().sort_by::<&Datacenter>(|a, b| a.id.cmp(&b.id)) {
+    // (id, entity to despawn if grid, lab, IT MW, dedicated)
+    let mut ready: Vec<(u32, Entity, u16, f64, bool)> = Vec::new();
+    for (entity, mut dc) in &mut datacenters {
         match dc.stage {
-            DatacenterStage::Online if !dc.dedicated => {
-                lab_rows[dc.lab as usize].1.grid_it_mw += dc.it_mw;
-                commands.entity(entity).despawn();
-            }
+            DatacenterStage::Online if !dc.dedicated => ready.push((dc.id, entity, dc.lab, dc.it_mw, false)),
             DatacenterStage::WaitingForPower if online_dcs.binary_search(&dc.id).is_ok() => {
                 dc.stage = DatacenterStage::Online;
-                lab_rows[dc.lab as usize].1.dedicated_it_mw += dc.it_mw;
+                ready.push((dc.id, entity, dc.lab, dc.it_mw, true));
             }
             _ => {}
+        }
+    }
+    ready.sort_unstable_by_key(|r| r.0);
+    for (_, entity, lab, it_mw, dedicated) in ready {
+        let compute = &mut lab_rows[lab as usize].1;
+        if dedicated {
+            compute.dedicated_it_mw += it_mw;
+        } else {
+            compute.grid_it_mw += it_mw;
+            commands.entity(entity).despawn();
         }
     }
 }

@@ -133,10 +133,12 @@ pub fn regulation_factor(level: f64, floor: f64) -> f64 {
 }
 
 impl Ctx<'_, '_, '_, '_> {
-    fn afford(&self, usd: f64, what: &str) -> Result<(), String> {
+    /// `what` is only formatted when the order is refused: this check runs on every order.
+    fn afford(&self, usd: f64, what: impl FnOnce() -> String) -> Result<(), String> {
         if usd > self.treasury.usd {
             return Err(format!(
-                "{what} costs ${:.3}B but the treasury holds ${:.3}B",
+                "{} costs ${:.3}B but the treasury holds ${:.3}B",
+                what(),
                 usd / 1e9,
                 self.treasury.usd / 1e9
             ));
@@ -167,7 +169,7 @@ impl Ctx<'_, '_, '_, '_> {
             Order::FundResearch { lab, usd } => {
                 let lab = self.own_lab(*lab)?;
                 finite_positive(*usd, "research funding")?;
-                self.afford(*usd, "research funding")?;
+                self.afford(*usd, || "research funding".into())?;
                 self.treasury.usd -= usd;
                 self.treasury.spent_usd += usd;
                 self.labs[lab].model.research_usd_month += usd;
@@ -186,7 +188,7 @@ impl Ctx<'_, '_, '_, '_> {
                     return Err(format!("grid expansion of {mw_per_month} MW/month is beyond any grid"));
                 }
                 let cost = mw_per_month * self.scenario.policies.grid_expansion_capex_usd_per_mw_month;
-                self.afford(cost, "grid expansion")?;
+                self.afford(cost, || "grid expansion".into())?;
                 self.treasury.usd -= cost;
                 self.treasury.spent_usd += cost;
                 self.treasury.energy_capex_usd += cost;
@@ -230,7 +232,7 @@ impl Ctx<'_, '_, '_, '_> {
         }
         let premium = if dedicated_to.is_some() { 1.0 + self.scenario.global.behind_the_meter_capex_premium } else { 1.0 };
         let cost = capacity_mw * 1_000.0 * spec.capex_usd_per_kw * premium;
-        self.afford(cost, &format!("a {capacity_mw:.0} MW {} plant", kind.name()))?;
+        self.afford(cost, || format!("a {capacity_mw:.0} MW {} plant", kind.name()))?;
 
         let nation_spec = &self.scenario.nations[self.nation as usize];
         let effects = &self.scenario.policies;
@@ -290,7 +292,7 @@ impl Ctx<'_, '_, '_, '_> {
         }
         let g = &self.scenario.global;
         let cost = it_mw * g.datacenter_capex_usd_per_mw;
-        self.afford(cost, &format!("a {it_mw:.0} MW datacenter"))?;
+        self.afford(cost, || format!("a {it_mw:.0} MW datacenter"))?;
         let nation_spec = &self.scenario.nations[self.nation as usize];
         let months = (g.datacenter_build_months as f64
             * nation_spec.build_speed_multiplier
@@ -331,7 +333,7 @@ impl Ctx<'_, '_, '_, '_> {
             ));
         }
         let cost = h100e * self.market.price_usd_per_h100e;
-        self.afford(cost, &format!("{h100e:.0} H100e"))?;
+        self.afford(cost, || format!("{h100e:.0} H100e"))?;
         self.treasury.usd -= cost;
         self.treasury.spent_usd += cost;
         self.treasury.ai_capex_usd += cost;
