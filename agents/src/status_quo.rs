@@ -28,7 +28,7 @@ impl Strategy for StatusQuo {
         // Grid plants at the trend rate, paid from the energy side of the budget.
         let years = obs.month as f64 / 12.0;
         let energy_budget_month = spec.energy_capex_usd_per_year * spec.energy_capex_growth_per_year.powf(years) / 12.0;
-        if obs.month % PLANT_ORDER_EVERY_MONTHS == 0 {
+        if obs.month.is_multiple_of(PLANT_ORDER_EVERY_MONTHS) {
             for kind in PlantKind::ALL {
                 let p = spec.plants.get(kind);
                 let mw = p.trend_additions_mw_per_year * PLANT_ORDER_EVERY_MONTHS as f64 / 12.0;

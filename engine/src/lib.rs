@@ -8,6 +8,7 @@ pub mod components;
 pub mod observation;
 pub mod orders;
 pub mod resources;
+pub mod ron_locate;
 pub mod runner;
 pub mod scaling;
 pub mod scenario;

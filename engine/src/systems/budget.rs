@@ -36,7 +36,7 @@ pub fn budget(
     for (nation, mut treasury, mut fleet, policy) in &mut nations {
         let n = nation.index as usize;
         let spec = &scenario.nations[n];
-        if month % 12 == 0 {
+        if month.is_multiple_of(12) {
             fleet.starts_this_year_mw = [0.0; KINDS];
         }
         let mut inflow = monthly_inflow_usd(spec, month);

@@ -53,7 +53,7 @@ pub fn apply_orders(
 
     let mut lab_refs: Vec<LabRefs> = lab_rows
         .iter_mut()
-        .map(|(lab, compute, model)| LabRefs { lab: **lab, compute: &mut **compute, model: &mut **model })
+        .map(|(lab, compute, model)| LabRefs { lab: **lab, compute, model })
         .collect();
 
     let orders_by_nation = std::mem::take(&mut pending.by_nation);
@@ -68,11 +68,11 @@ pub fn apply_orders(
             scenario,
             month,
             nation: nation.index,
-            treasury: &mut **treasury,
-            fleet: &mut **fleet,
-            grid: &mut **grid,
-            policy: &mut **policy,
-            market: &mut **market,
+            treasury,
+            fleet,
+            grid,
+            policy,
+            market,
             labs: &mut lab_refs,
             dcs: &mut dcs,
             ids: &mut ids,
