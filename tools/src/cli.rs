@@ -1,0 +1,153 @@
+//! The command line: `gigawatt play | validate | scenarios | strategies`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::inputs::AgentArg;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gigawatt",
+    version,
+    about = "Gigawatt: the AI race as an industrial race for compute, chips and gigawatts",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Play one game and print a yearly table per nation and the outcome (or JSON).
+    Play(PlayArgs),
+    /// Check scenario files; print each error as `FILE:LINE:COL: message` (files only, not
+    /// embedded names).
+    Validate(ValidateArgs),
+    /// List the embedded scenarios: name, description, nations.
+    Scenarios,
+    /// List the built-in strategies: name and doctrine.
+    Strategies,
+}
+
+#[derive(Clone, Debug, PartialEq, Args)]
+pub struct PlayArgs {
+    /// Embedded scenario name (see `gigawatt scenarios`) or path to a RON scenario file.
+    #[arg(long, value_name = "NAME|FILE", default_value = gigawatt_data::DEFAULT_SCENARIO)]
+    pub scenario: String,
+    /// Strategy for one nation, e.g. `usa=random` (repeatable; other nations play `status-quo`).
+    #[arg(long = "agent", value_name = "NATION=STRATEGY", value_parser = AgentArg::parse)]
+    pub agents: Vec<AgentArg>,
+    /// Seed of the game's random streams.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Play at most N months (may exceed the scenario's horizon).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub months: Option<u32>,
+    /// Write the monthly trace (one row per month per nation) as CSV to this file.
+    #[arg(long, value_name = "FILE.csv")]
+    pub trace: Option<PathBuf>,
+    /// Print the outcome as pretty JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Args)]
+pub struct ValidateArgs {
+    /// Scenario files (RON) to check.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+/// Run a parsed command, writing its normal output to `out`. Errors become `error: ...` and exit
+/// code 2 in [`crate::main_entry`]; a command that completes but finds problems (e.g. `validate`)
+/// returns its own exit code.
+pub fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Command::Play(args) => crate::play::run(args, out),
+        Command::Validate(args) => crate::validate::run(args, out, &mut std::io::stderr()),
+        Command::Scenarios => crate::listing::scenarios(out),
+        Command::Strategies => crate::listing::strategies(out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("gigawatt").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn play_defaults() {
+        let cli = parse(&["play"]).expect("parses");
+        let Command::Play(args) = cli.command else {
+            panic!("not play")
+        };
+        assert_eq!(args.scenario, gigawatt_data::DEFAULT_SCENARIO);
+        assert_eq!(args.seed, 0);
+        assert_eq!(args.months, None);
+        assert!(args.agents.is_empty() && args.trace.is_none() && !args.json);
+    }
+
+    #[test]
+    fn play_repeats_agents_in_order() {
+        let cli = parse(&[
+            "play",
+            "--agent",
+            "usa=random",
+            "--agent",
+            "chn=status-quo",
+            "--seed",
+            "7",
+            "--json",
+        ])
+        .expect("parses");
+        let Command::Play(args) = cli.command else {
+            panic!("not play")
+        };
+        let pairs: Vec<_> = args
+            .agents
+            .iter()
+            .map(|a| (a.nation.as_str(), a.strategy.as_str()))
+            .collect();
+        assert_eq!(pairs, [("usa", "random"), ("chn", "status-quo")]);
+        assert_eq!(args.seed, 7);
+        assert!(args.json);
+    }
+
+    #[test]
+    fn zero_months_and_malformed_agents_are_usage_errors() {
+        for bad in [
+            &["play", "--months", "0"][..],
+            &["play", "--agent", "usa"],
+            &["play", "--seed", "-1"],
+            &["play", "--bogus"],
+        ] {
+            let err = parse(bad)
+                .err()
+                .unwrap_or_else(|| panic!("{bad:?} should fail"));
+            assert_eq!(err.exit_code(), 2, "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn validate_needs_a_file() {
+        assert!(parse(&["validate"]).is_err());
+        let cli = parse(&["validate", "a.ron", "b.ron"]).expect("parses");
+        let Command::Validate(args) = cli.command else {
+            panic!("not validate")
+        };
+        assert_eq!(args.files, [PathBuf::from("a.ron"), PathBuf::from("b.ron")]);
+    }
+}

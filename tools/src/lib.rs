@@ -1,0 +1,67 @@
+//! The library behind the `gigawatt` command-line tool.
+//!
+//! - [`cli`]: the command line (clap derive) and the dispatch to each subcommand;
+//! - [`inputs`]: what several subcommands share: resolving `--scenario`, parsing and seating
+//!   `--agent NATION=STRATEGY`;
+//! - [`play`], [`validate`], [`listing`]: one module per subcommand (a future `tournament` gets its
+//!   own module and reuses [`inputs`]);
+//! - [`table`] and [`format`]: aligned text tables and engineering notation.
+//!
+//! Exit codes: 0 on success; 2 on any error (bad flags, unknown names, invalid or unreadable
+//! scenario files, engine refusals, I/O failures). Errors are printed on stderr as `error: ...`.
+
+pub mod cli;
+pub mod format;
+pub mod inputs;
+pub mod listing;
+pub mod play;
+pub mod table;
+pub mod validate;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use cli::{Cli, Command};
+
+/// Exit code for every failure (and for clap's usage errors).
+pub const EXIT_FAILURE: u8 = 2;
+
+/// Parse `args`, run the command on the real stdout, report errors on stderr, and return the exit
+/// code. Never panics on bad input.
+pub fn main_entry<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        // Help and version print on stdout and exit 0; usage errors print on stderr and exit 2.
+        Err(e) => e.exit(),
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = cli::run(&cli, &mut out).and_then(|code| {
+        out.flush()?;
+        Ok(code)
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = out.flush();
+            let _ = writeln!(std::io::stderr(), "error: {e:#}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+/// Whether the error comes from writing to a closed pipe (`gigawatt play | head`): not worth a
+/// message.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+}
