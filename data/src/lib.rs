@@ -21,6 +21,11 @@ pub const SCENARIOS: &[EmbeddedScenario] = &[
         file: "data/scenarios/us-china-2025.ron",
         source: include_str!("../scenarios/us-china-2025.ron"),
     },
+    EmbeddedScenario {
+        name: "world-2025",
+        file: "data/scenarios/world-2025.ron",
+        source: include_str!("../scenarios/world-2025.ron"),
+    },
 ];
 
 /// Look up an embedded scenario by name.
