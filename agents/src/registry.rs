@@ -40,10 +40,18 @@ pub fn strategies() -> &'static [StrategyInfo] {
 /// Build a strategy from its spec (for now, a built-in name).
 pub fn build(spec: &str) -> Result<Box<dyn Strategy>, AgentError> {
     let name = spec.trim();
-    BUILT_INS.iter().find(|s| s.name == name).map(|s| (s.construct)()).ok_or_else(|| AgentError::Unknown {
-        name: name.to_string(),
-        known: BUILT_INS.iter().map(|s| s.name).collect::<Vec<_>>().join(", "),
-    })
+    BUILT_INS
+        .iter()
+        .find(|s| s.name == name)
+        .map(|s| (s.construct)())
+        .ok_or_else(|| AgentError::Unknown {
+            name: name.to_string(),
+            known: BUILT_INS
+                .iter()
+                .map(|s| s.name)
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
 }
 
 #[cfg(test)]
@@ -61,6 +69,9 @@ mod tests {
     fn unknown_name_lists_the_valid_ones() {
         let err = build("bogus").err().expect("unknown name fails");
         let text = err.to_string();
-        assert!(text.contains("bogus") && text.contains("status-quo") && text.contains("random"), "{text}");
+        assert!(
+            text.contains("bogus") && text.contains("status-quo") && text.contains("random"),
+            "{text}"
+        );
     }
 }

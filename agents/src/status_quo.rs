@@ -3,10 +3,10 @@
 //! by their national shares) while keeping the energy budget aside, and builds grid datacenters ahead
 //! of the chips it will have to host. Policies and compute splits stay as the scenario sets them.
 
+use gigawatt_engine::Strategy;
 use gigawatt_engine::observation::Observation;
 use gigawatt_engine::orders::{Order, Orders, PowerSupply};
 use gigawatt_engine::scenario::PlantKind;
-use gigawatt_engine::Strategy;
 use rand_chacha::ChaCha8Rng;
 
 /// Plants are ordered in quarterly lots, which keeps the number of projects in flight small.
@@ -27,14 +27,19 @@ impl Strategy for StatusQuo {
 
         // Grid plants at the trend rate, paid from the energy side of the budget.
         let years = obs.month as f64 / 12.0;
-        let energy_budget_month = spec.energy_capex_usd_per_year * spec.energy_capex_growth_per_year.powf(years) / 12.0;
+        let energy_budget_month =
+            spec.energy_capex_usd_per_year * spec.energy_capex_growth_per_year.powf(years) / 12.0;
         if obs.month.is_multiple_of(PLANT_ORDER_EVERY_MONTHS) {
             for kind in PlantKind::ALL {
                 let p = spec.plants.get(kind);
                 let mw = p.trend_additions_mw_per_year * PLANT_ORDER_EVERY_MONTHS as f64 / 12.0;
                 let cost = mw * 1_000.0 * p.capex_usd_per_kw;
                 if mw > 0.0 && mw <= obs.own.starts_left_mw[kind.index()] && cost <= money {
-                    orders.push(Order::BuildPlant { kind, capacity_mw: mw, dedicated_to: None });
+                    orders.push(Order::BuildPlant {
+                        kind,
+                        capacity_mw: mw,
+                        dedicated_to: None,
+                    });
                     money -= cost;
                 }
             }
@@ -47,8 +52,13 @@ impl Strategy for StatusQuo {
         }
         let g = &obs.scenario.global;
         let kw = g.chip_it_kw_per_h100e * (1.0 - g.chip_kw_decline_per_year).powf(years);
-        let per_h100e_usd = obs.own.chip_price_usd_per_h100e + kw / 1_000.0 * g.datacenter_capex_usd_per_mw;
-        let h100e = obs.own.chips_available_h100e.min(money / per_h100e_usd).max(0.0);
+        let per_h100e_usd =
+            obs.own.chip_price_usd_per_h100e + kw / 1_000.0 * g.datacenter_capex_usd_per_mw;
+        let h100e = obs
+            .own
+            .chips_available_h100e
+            .min(money / per_h100e_usd)
+            .max(0.0);
         // Datacenters: keep IT capacity (online and under way) ahead of chips owned, on order and
         // expected over one build time at this month's rate.
         let build_months = g.datacenter_build_months as f64;
@@ -56,15 +66,28 @@ impl Strategy for StatusQuo {
             let share = lab.national_share / share_sum;
             let buy = h100e * share;
             if buy >= 1.0 {
-                orders.push(Order::OrderChips { lab: lab.index, h100e: buy });
+                orders.push(Order::OrderChips {
+                    lab: lab.index,
+                    h100e: buy,
+                });
             }
-            let building: f64 = obs.datacenters.iter().filter(|d| d.lab == lab.index).map(|d| d.it_mw).sum();
+            let building: f64 = obs
+                .datacenters
+                .iter()
+                .filter(|d| d.lab == lab.index)
+                .map(|d| d.it_mw)
+                .sum();
             let it_mw = lab.grid_it_mw + lab.dedicated_it_mw + building;
-            let needed =
-                (lab.h100e + lab.h100e_on_order + buy * (1.0 + build_months)) * lab.it_kw_per_h100e.max(kw) / 1_000.0;
+            let needed = (lab.h100e + lab.h100e_on_order + buy * (1.0 + build_months))
+                * lab.it_kw_per_h100e.max(kw)
+                / 1_000.0;
             let gap = needed - it_mw;
             if gap > 1.0 {
-                orders.push(Order::BuildDatacenter { lab: lab.index, it_mw: gap, supply: PowerSupply::Grid });
+                orders.push(Order::BuildDatacenter {
+                    lab: lab.index,
+                    it_mw: gap,
+                    supply: PowerSupply::Grid,
+                });
             }
         }
         orders

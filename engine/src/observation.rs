@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::components::{DatacenterStage, PlantStage, Policy, KINDS};
+use crate::components::{DatacenterStage, KINDS, PlantStage, Policy};
 use crate::orders::Rejection;
 use crate::scenario::{PlantKind, Scenario};
 

@@ -24,9 +24,17 @@ pub enum Order {
     /// Build a power plant. With `dedicated_to: Some(datacenter id)` the plant is behind the meter:
     /// it skips the interconnection queue, must be fossil or storage, costs a premium, and serves only
     /// that datacenter.
-    BuildPlant { kind: PlantKind, capacity_mw: f64, dedicated_to: Option<u32> },
+    BuildPlant {
+        kind: PlantKind,
+        capacity_mw: f64,
+        dedicated_to: Option<u32>,
+    },
     /// Build a datacenter of `it_mw` IT capacity for a lab of this nation.
-    BuildDatacenter { lab: usize, it_mw: f64, supply: PowerSupply },
+    BuildDatacenter {
+        lab: usize,
+        it_mw: f64,
+        supply: PowerSupply,
+    },
     /// Buy chips (H100-equivalents) for a lab; they arrive after the delivery lead time.
     OrderChips { lab: usize, h100e: f64 },
     /// Pay a lab's research budget this month, USD.
@@ -48,7 +56,10 @@ pub enum PolicyChange {
     ClimateAccord(bool),
     Drilling(bool),
     /// Impose (`true`) or lift export controls on a nation, by id.
-    ExportControls { target: String, imposed: bool },
+    ExportControls {
+        target: String,
+        imposed: bool,
+    },
     /// Share of the monthly budget inflow passed to the nation's labs.
     LabSubsidy(f64),
 }

@@ -8,8 +8,8 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::orders::{Orders, Rejection};
-use crate::scenario::Scenario;
 use crate::scaling::ScalingConstants;
+use crate::scenario::Scenario;
 
 /// Hours in an average month (8,766 h / 12), the unit of energy per turn.
 pub const HOURS_PER_MONTH: f64 = 8_766.0 / 12.0;

@@ -28,8 +28,15 @@ pub enum MatchError {
     Schedule(String),
     #[error("snapshot version {found} is not supported (this engine reads version {expected})")]
     SnapshotVersion { found: u32, expected: u32 },
-    #[error("the snapshot was taken on scenario `{snapshot}` ({snapshot_fingerprint:016x}), not `{scenario}` ({scenario_fingerprint:016x})")]
-    SnapshotScenario { snapshot: String, snapshot_fingerprint: u64, scenario: String, scenario_fingerprint: u64 },
+    #[error(
+        "the snapshot was taken on scenario `{snapshot}` ({snapshot_fingerprint:016x}), not `{scenario}` ({scenario_fingerprint:016x})"
+    )]
+    SnapshotScenario {
+        snapshot: String,
+        snapshot_fingerprint: u64,
+        scenario: String,
+        scenario_fingerprint: u64,
+    },
     #[error("strategy for seat {seat} refused its saved state: {message}")]
     StrategyState { seat: usize, message: String },
     #[error("the snapshot does not fit the scenario: {0}")]
@@ -155,7 +162,12 @@ type NationQuery = (
     &'static ChipMarket,
     &'static Emissions,
 );
-type LabQuery = (&'static Lab, &'static LabCompute, &'static LabModel, &'static LabFinance);
+type LabQuery = (
+    &'static Lab,
+    &'static LabCompute,
+    &'static LabModel,
+    &'static LabFinance,
+);
 
 pub(crate) struct Parts<'a> {
     pub scenario: &'a Scenario,
@@ -189,7 +201,11 @@ pub struct Match {
 impl Match {
     /// A new game on `scenario` with one strategy per nation (scenario order) and a seed, over the
     /// scenario's horizon.
-    pub fn new(scenario: Arc<Scenario>, strategies: Vec<Box<dyn Strategy>>, seed: u64) -> Result<Match, MatchError> {
+    pub fn new(
+        scenario: Arc<Scenario>,
+        strategies: Vec<Box<dyn Strategy>>,
+        seed: u64,
+    ) -> Result<Match, MatchError> {
         let months = scenario.horizon_months;
         Match::with_months(scenario, strategies, seed, months)
     }
@@ -213,7 +229,10 @@ impl Match {
         months: u32,
     ) -> Result<Match, MatchError> {
         if strategies.len() != scenario.nations.len() {
-            return Err(MatchError::SeatCount { nations: scenario.nations.len(), strategies: strategies.len() });
+            return Err(MatchError::SeatCount {
+                nations: scenario.nations.len(),
+                strategies: strategies.len(),
+            });
         }
         let mut world = World::new();
         insert_resources(&mut world, scenario.clone(), seed, months);
@@ -222,7 +241,9 @@ impl Match {
             return Err(MatchError::Schedule(e.to_string(schedule.graph(), &world)));
         }
         let n = strategies.len();
-        let strategy_rngs = (0..n).map(|i| seeded_rng(seed, strategy_stream(i))).collect();
+        let strategy_rngs = (0..n)
+            .map(|i| seeded_rng(seed, strategy_stream(i)))
+            .collect();
         let nations_q = world.query::<NationQuery>();
         let labs_q = world.query::<LabQuery>();
         let plants_q = world.query::<&PowerPlant>();
@@ -420,7 +441,11 @@ impl Match {
                 stage: d.stage,
                 months_left: d.months_left,
                 dedicated: d.dedicated,
-                dedicated_plant_mw: plants.iter().filter(|p| p.dedicated_to == Some(d.id)).map(|p| p.capacity_mw).sum(),
+                dedicated_plant_mw: plants
+                    .iter()
+                    .filter(|p| p.dedicated_to == Some(d.id))
+                    .map(|p| p.capacity_mw)
+                    .sum(),
                 powered_fraction: d.powered_fraction,
             })
             .collect();
@@ -437,7 +462,9 @@ impl Match {
                 let mut starts_left = [0.0; KINDS];
                 for kind in PlantKind::ALL {
                     let k = kind.index();
-                    starts_left[k] = (spec.plants.get(kind).max_starts_mw_per_year - fleet.starts_this_year_mw[k]).max(0.0);
+                    starts_left[k] = (spec.plants.get(kind).max_starts_mw_per_year
+                        - fleet.starts_this_year_mw[k])
+                        .max(0.0);
                 }
                 own = Some(NationView {
                     treasury_usd: treasury.usd,
@@ -449,7 +476,9 @@ impl Match {
                     baseline_demand_mw: power.baseline_demand_mw,
                     datacenter_demand_mw: power.datacenter_demand_mw,
                     datacenter_powered_fraction: power.datacenter_powered_fraction,
-                    spare_supply_mw: power.supply_mw - power.baseline_demand_mw - power.datacenter_demand_mw,
+                    spare_supply_mw: power.supply_mw
+                        - power.baseline_demand_mw
+                        - power.datacenter_demand_mw,
                     interconnection_queue_mw: grid.queued_mw,
                     interconnection_mw_per_month: grid.throughput_mw_per_month,
                     queue_wait_months: if grid.throughput_mw_per_month > 0.0 {
@@ -571,13 +600,26 @@ impl Match {
             b.3 += compute.grid_it_mw + compute.dedicated_it_mw;
             b.4 = b.4.max(model.largest_run_flop);
         }
-        let capabilities: Vec<f64> = best.iter().map(|b| if b.0.is_finite() { b.0 } else { 0.0 }).collect();
+        let capabilities: Vec<f64> = best
+            .iter()
+            .map(|b| if b.0.is_finite() { b.0 } else { 0.0 })
+            .collect();
         let (winner, decided_by) = match victory.decided_month {
             Some(_) => (victory.asi_winner.map(|w| w as usize), "superintelligence"),
             None => {
-                let top = capabilities.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                let top = capabilities
+                    .iter()
+                    .cloned()
+                    .fold(f64::NEG_INFINITY, f64::max);
                 let leaders: Vec<usize> = (0..n).filter(|&i| capabilities[i] == top).collect();
-                (if leaders.len() == 1 { Some(leaders[0]) } else { None }, "horizon")
+                (
+                    if leaders.len() == 1 {
+                        Some(leaders[0])
+                    } else {
+                        None
+                    },
+                    "horizon",
+                )
             }
         };
         let scores = rank_scores(&capabilities, winner);
@@ -629,7 +671,13 @@ pub fn rank_scores(capabilities: &[f64], winner: Option<usize>) -> Vec<f64> {
     if n <= 1 {
         return vec![1.0; n];
     }
-    let key = |i: usize| if Some(i) == winner { f64::INFINITY } else { capabilities[i] };
+    let key = |i: usize| {
+        if Some(i) == winner {
+            f64::INFINITY
+        } else {
+            capabilities[i]
+        }
+    };
     (0..n)
         .map(|i| {
             let above = (0..n).filter(|&j| key(j) > key(i)).count() as f64;

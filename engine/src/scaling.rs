@@ -49,7 +49,9 @@ impl ScalingConstants {
     }
 
     pub fn loss(&self, parameters: f64, tokens: f64) -> f64 {
-        self.law.e + self.law.a / parameters.powf(self.law.alpha) + self.law.b / tokens.powf(self.law.beta)
+        self.law.e
+            + self.law.a / parameters.powf(self.law.alpha)
+            + self.law.b / tokens.powf(self.law.beta)
     }
 
     /// Compute-optimal parameters and tokens for `flop`.
@@ -67,7 +69,13 @@ impl ScalingConstants {
     /// Train with `effective_flop` on at most `tokens_available` tokens.
     pub fn run(&self, effective_flop: f64, tokens_available: f64) -> RunResult {
         if effective_flop <= 0.0 {
-            return RunResult { parameters: 0.0, tokens: 0.0, loss: f64::INFINITY, capability: 0.0, data_limited: false };
+            return RunResult {
+                parameters: 0.0,
+                tokens: 0.0,
+                loss: f64::INFINITY,
+                capability: 0.0,
+                data_limited: false,
+            };
         }
         let (n_opt, d_opt) = self.optimal(effective_flop);
         if d_opt <= tokens_available {
@@ -82,7 +90,13 @@ impl ScalingConstants {
         let tokens = tokens_available.max(1.0);
         let parameters = effective_flop / (6.0 * tokens);
         let loss = self.loss(parameters, tokens);
-        RunResult { parameters, tokens, loss, capability: self.capability_of_loss(loss), data_limited: true }
+        RunResult {
+            parameters,
+            tokens,
+            loss,
+            capability: self.capability_of_loss(loss),
+            data_limited: true,
+        }
     }
 }
 
@@ -91,7 +105,13 @@ mod tests {
     use super::*;
 
     fn besiroglu() -> ScalingConstants {
-        ScalingConstants::new(&ScalingLaw { e: 1.8172, a: 482.01, b: 2085.43, alpha: 0.3478, beta: 0.3658 })
+        ScalingConstants::new(&ScalingLaw {
+            e: 1.8172,
+            a: 482.01,
+            b: 2085.43,
+            alpha: 0.3478,
+            beta: 0.3658,
+        })
     }
 
     #[test]
@@ -101,7 +121,10 @@ mod tests {
         let s = besiroglu();
         for (flop, params) in [(5.76e23, 67e9), (1.27e26, 1e12), (1.30e28, 10e12)] {
             let (n, d) = s.optimal(flop);
-            assert!((n / params - 1.0).abs() < 0.25, "N*({flop:e}) = {n:e}, table {params:e}");
+            assert!(
+                (n / params - 1.0).abs() < 0.25,
+                "N*({flop:e}) = {n:e}, table {params:e}"
+            );
             assert!((6.0 * n * d / flop - 1.0).abs() < 1e-9);
         }
     }
@@ -113,7 +136,10 @@ mod tests {
             let r = s.run(flop, f64::INFINITY);
             assert!(!r.data_limited);
             assert!((r.capability - flop.log10()).abs() < 1e-12);
-            assert!((s.capability_of_loss(r.loss) - flop.log10()).abs() < 1e-6, "{flop:e}");
+            assert!(
+                (s.capability_of_loss(r.loss) - flop.log10()).abs() < 1e-6,
+                "{flop:e}"
+            );
         }
     }
 

@@ -64,7 +64,10 @@ impl PlantKind {
     pub fn allowed_behind_the_meter(self) -> bool {
         matches!(
             self,
-            PlantKind::GasCombinedCycle | PlantKind::GasTurbine | PlantKind::Coal | PlantKind::Battery
+            PlantKind::GasCombinedCycle
+                | PlantKind::GasTurbine
+                | PlantKind::Coal
+                | PlantKind::Battery
         )
     }
 }

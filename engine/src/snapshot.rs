@@ -78,7 +78,16 @@ impl Match {
     pub fn snapshot(&mut self) -> Snapshot {
         let (world, parts) = self.parts_mut();
         let mut nations: Vec<NationState> = world
-            .query::<(&Nation, &Treasury, &Fleet, &Grid, &Power, &Policy, &ChipMarket, &Emissions)>()
+            .query::<(
+                &Nation,
+                &Treasury,
+                &Fleet,
+                &Grid,
+                &Power,
+                &Policy,
+                &ChipMarket,
+                &Emissions,
+            )>()
             .iter(world)
             .map(|(n, t, f, g, p, pol, m, e)| NationState {
                 nation: *n,
@@ -95,12 +104,19 @@ impl Match {
         let mut labs: Vec<LabState> = world
             .query::<(&Lab, &LabCompute, &LabModel, &LabFinance)>()
             .iter(world)
-            .map(|(l, c, m, f)| LabState { lab: *l, compute: c.clone(), model: m.clone(), finance: f.clone() })
+            .map(|(l, c, m, f)| LabState {
+                lab: *l,
+                compute: c.clone(),
+                model: m.clone(),
+                finance: f.clone(),
+            })
             .collect();
         labs.sort_by_key(|l| l.lab.index);
-        let mut plants: Vec<PowerPlant> = world.query::<&PowerPlant>().iter(world).cloned().collect();
+        let mut plants: Vec<PowerPlant> =
+            world.query::<&PowerPlant>().iter(world).cloned().collect();
         plants.sort_by_key(|p| p.id);
-        let mut datacenters: Vec<Datacenter> = world.query::<&Datacenter>().iter(world).cloned().collect();
+        let mut datacenters: Vec<Datacenter> =
+            world.query::<&Datacenter>().iter(world).cloned().collect();
         datacenters.sort_by_key(|d| d.id);
         let world_rng = world.resource::<WorldRng>();
         let rejections = world.resource::<Rejections>();
@@ -113,7 +129,11 @@ impl Match {
             clock: *world.resource::<Clock>(),
             world_rng: RngState::capture(world_rng.seed, &world_rng.rng),
             strategies: parts.strategies.iter().map(|s| s.name()).collect(),
-            strategy_rngs: parts.strategy_rngs.iter().map(|r| RngState::capture(parts.seed, r)).collect(),
+            strategy_rngs: parts
+                .strategy_rngs
+                .iter()
+                .map(|r| RngState::capture(parts.seed, r))
+                .collect(),
             strategy_states: parts.strategies.iter().map(|s| s.save_state()).collect(),
             stopped: parts.stopped.to_vec(),
             faults: parts.faults.to_vec(),
@@ -136,7 +156,10 @@ impl Match {
         snapshot: &Snapshot,
     ) -> Result<Match, MatchError> {
         if snapshot.version != SNAPSHOT_VERSION {
-            return Err(MatchError::SnapshotVersion { found: snapshot.version, expected: SNAPSHOT_VERSION });
+            return Err(MatchError::SnapshotVersion {
+                found: snapshot.version,
+                expected: SNAPSHOT_VERSION,
+            });
         }
         let fingerprint = scenario_fingerprint(&scenario);
         if fingerprint != snapshot.scenario_fingerprint {
@@ -166,18 +189,26 @@ impl Match {
         }
         for (seat, strategy) in strategies.iter_mut().enumerate() {
             if let Some(state) = snapshot.strategy_states.get(seat) {
-                strategy.load_state(state).map_err(|message| MatchError::StrategyState { seat, message })?;
+                strategy
+                    .load_state(state)
+                    .map_err(|message| MatchError::StrategyState { seat, message })?;
             }
         }
         let mut m = Match::bare(scenario, strategies, snapshot.seed, snapshot.months)?;
         {
             let (world, parts) = m.parts_mut();
-            *parts.strategy_rngs = snapshot.strategy_rngs.iter().map(RngState::restore).collect();
+            *parts.strategy_rngs = snapshot
+                .strategy_rngs
+                .iter()
+                .map(RngState::restore)
+                .collect();
             *parts.stopped = snapshot.stopped.clone();
             *parts.faults = snapshot.faults.clone();
             *world.resource_mut::<Clock>() = snapshot.clock;
-            *world.resource_mut::<WorldRng>() =
-                WorldRng { seed: snapshot.world_rng.seed, rng: snapshot.world_rng.restore() };
+            *world.resource_mut::<WorldRng>() = WorldRng {
+                seed: snapshot.world_rng.seed,
+                rng: snapshot.world_rng.restore(),
+            };
             *world.resource_mut::<IdCounter>() = snapshot.ids.clone();
             *world.resource_mut::<Victory>() = snapshot.victory.clone();
             {

@@ -20,11 +20,23 @@ fn pipeline_months(months: u32) -> u32 {
 pub fn insert_resources(world: &mut World, scenario: Arc<Scenario>, seed: u64, months: u32) {
     let scaling = ScalingConstants::new(&scenario.global.scaling_law);
     let n = scenario.nations.len();
-    world.insert_resource(Params { scenario, scaling, months });
+    world.insert_resource(Params {
+        scenario,
+        scaling,
+        months,
+    });
     world.insert_resource(Clock::default());
-    world.insert_resource(WorldRng { seed, rng: seeded_rng(seed, WORLD_STREAM) });
-    world.insert_resource(PendingOrders { by_nation: vec![Default::default(); n] });
-    world.insert_resource(Rejections { by_nation: vec![Vec::new(); n], total_by_nation: vec![0; n] });
+    world.insert_resource(WorldRng {
+        seed,
+        rng: seeded_rng(seed, WORLD_STREAM),
+    });
+    world.insert_resource(PendingOrders {
+        by_nation: vec![Default::default(); n],
+    });
+    world.insert_resource(Rejections {
+        by_nation: vec![Vec::new(); n],
+        total_by_nation: vec![0; n],
+    });
     world.insert_resource(IdCounter::default());
     world.insert_resource(Victory::default());
 }
@@ -32,8 +44,12 @@ pub fn insert_resources(world: &mut World, scenario: Arc<Scenario>, seed: u64, m
 /// Policy component from the scenario's policy state (ids resolved to indices; validation has
 /// already checked they exist).
 pub fn policy_from_spec(scenario: &Scenario, spec: &crate::scenario::PolicyState) -> Policy {
-    let mut controls: Vec<u16> =
-        spec.export_controls_on.iter().filter_map(|id| scenario.nation_index(id)).map(|i| i as u16).collect();
+    let mut controls: Vec<u16> = spec
+        .export_controls_on
+        .iter()
+        .filter_map(|id| scenario.nation_index(id))
+        .map(|i| i as u16)
+        .collect();
     controls.sort_unstable();
     controls.dedup();
     Policy {
@@ -50,9 +66,16 @@ pub fn policy_from_spec(scenario: &Scenario, spec: &crate::scenario::PolicyState
 pub fn spawn_initial(world: &mut World) {
     let scenario = world.resource::<Params>().scenario.clone();
     let g = &scenario.global;
-    let policies: Vec<Policy> = scenario.nations.iter().map(|n| policy_from_spec(&scenario, &n.initial_policy)).collect();
-    let controls: Vec<(u16, Vec<u16>)> =
-        policies.iter().enumerate().map(|(i, p)| (i as u16, p.export_controls_on.clone())).collect();
+    let policies: Vec<Policy> = scenario
+        .nations
+        .iter()
+        .map(|n| policy_from_spec(&scenario, &n.initial_policy))
+        .collect();
+    let controls: Vec<(u16, Vec<u16>)> = policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i as u16, p.export_controls_on.clone()))
+        .collect();
     let mut next_dc = 0u32;
     let mut dcs = Vec::new();
     for (i, spec) in scenario.nations.iter().enumerate() {
@@ -60,19 +83,31 @@ pub fn spawn_initial(world: &mut World) {
         for kind in PlantKind::ALL {
             fleet.mw[kind.index()] = spec.plants.get(kind).fleet_mw;
         }
-        let mut grid = Grid { throughput_mw_per_month: spec.interconnection_mw_per_month, ..Default::default() };
+        let mut grid = Grid {
+            throughput_mw_per_month: spec.interconnection_mw_per_month,
+            ..Default::default()
+        };
         if spec.interconnection_backlog_mw > 0.0 {
-            grid.queue.push_back(QueueEntry { plant: None, mw_remaining: spec.interconnection_backlog_mw });
+            grid.queue.push_back(QueueEntry {
+                plant: None,
+                mw_remaining: spec.interconnection_backlog_mw,
+            });
             grid.queued_mw = spec.interconnection_backlog_mw;
         }
         let mut market = ChipMarket::default();
         open_market(&scenario, 0, &controls, i as u16, &mut market);
         world.spawn((
             Nation { index: i as u16 },
-            Treasury { usd: spec.treasury_usd, ..Default::default() },
+            Treasury {
+                usd: spec.treasury_usd,
+                ..Default::default()
+            },
             fleet,
             grid,
-            Power { datacenter_powered_fraction: 1.0, ..Default::default() },
+            Power {
+                datacenter_powered_fraction: 1.0,
+                ..Default::default()
+            },
             policies[i].clone(),
             market,
             Emissions::default(),
@@ -115,7 +150,10 @@ pub fn spawn_initial(world: &mut World) {
             }
         }
         world.spawn((
-            Lab { index: i as u16, nation },
+            Lab {
+                index: i as u16,
+                nation,
+            },
             compute,
             LabModel {
                 algorithmic_efficiency: g.initial_algorithmic_efficiency,
@@ -124,7 +162,10 @@ pub fn spawn_initial(world: &mut World) {
                 data_stock_tokens: spec.data_stock_tokens,
                 ..Default::default()
             },
-            LabFinance { capital_usd: spec.capital_usd, ..Default::default() },
+            LabFinance {
+                capital_usd: spec.capital_usd,
+                ..Default::default()
+            },
         ));
     }
     world.spawn_batch(dcs);

@@ -24,7 +24,12 @@ impl Strategy for Script {
     }
     fn decide(&mut self, obs: &Observation, _rng: &mut ChaCha8Rng) -> Orders {
         self.seen.lock().unwrap().push(obs.clone());
-        self.plan.iter().filter(|(m, _)| *m == obs.month).flat_map(|(_, o)| o.clone()).collect::<Vec<_>>().into()
+        self.plan
+            .iter()
+            .filter(|(m, _)| *m == obs.month)
+            .flat_map(|(_, o)| o.clone())
+            .collect::<Vec<_>>()
+            .into()
     }
 }
 
@@ -42,7 +47,10 @@ type Seen = std::sync::Arc<std::sync::Mutex<Vec<Observation>>>;
 
 fn play(sc: Scenario, plan: Vec<(u32, Vec<Order>)>, months: u32) -> (Match, Seen) {
     let seen: Seen = Default::default();
-    let usa = Box::new(Script { plan, seen: seen.clone() });
+    let usa = Box::new(Script {
+        plan,
+        seen: seen.clone(),
+    });
     let mut m = Match::with_months(Arc::new(sc), vec![usa, Box::new(Idle)], 1, months).unwrap();
     while m.step() {}
     (m, seen)
@@ -53,11 +61,25 @@ fn orders_that_break_a_rule_are_rejected_whole_with_a_reason() {
     let plan = vec![(
         0,
         vec![
-            Order::BuildPlant { kind: PlantKind::Coal, capacity_mw: 500.0, dedicated_to: None },
+            Order::BuildPlant {
+                kind: PlantKind::Coal,
+                capacity_mw: 500.0,
+                dedicated_to: None,
+            },
             Order::OrderChips { lab: 0, h100e: 1e9 },
-            Order::OrderChips { lab: 4, h100e: 10.0 },
-            Order::BuildPlant { kind: PlantKind::Solar, capacity_mw: f64::NAN, dedicated_to: None },
-            Order::SetComputeSplit { lab: 0, training_share: 1.5 },
+            Order::OrderChips {
+                lab: 4,
+                h100e: 10.0,
+            },
+            Order::BuildPlant {
+                kind: PlantKind::Solar,
+                capacity_mw: f64::NAN,
+                dedicated_to: None,
+            },
+            Order::SetComputeSplit {
+                lab: 0,
+                training_share: 1.5,
+            },
             Order::FundResearch { lab: 0, usd: 1e15 },
         ],
     )];
@@ -73,7 +95,10 @@ fn orders_that_break_a_rule_are_rejected_whole_with_a_reason() {
     assert!(rejected[5].reason.contains("treasury"));
     // Nothing was applied: the treasury only moved by the month's inflow and running costs.
     assert!(seen[1].own.treasury_usd > seen[0].own.treasury_usd);
-    assert_eq!(seen[1].labs[0].training_share, seen[0].labs[0].training_share);
+    assert_eq!(
+        seen[1].labs[0].training_share,
+        seen[0].labs[0].training_share
+    );
 }
 
 #[test]
@@ -82,24 +107,56 @@ fn leaving_the_accord_unlocks_coal() {
         0,
         vec![
             Order::SetPolicy(PolicyChange::ClimateAccord(false)),
-            Order::BuildPlant { kind: PlantKind::Coal, capacity_mw: 500.0, dedicated_to: None },
+            Order::BuildPlant {
+                kind: PlantKind::Coal,
+                capacity_mw: 500.0,
+                dedicated_to: None,
+            },
         ],
     )];
     let (_, seen) = play(scenario(), plan, 2);
     let seen = seen.lock().unwrap();
     assert!(seen[1].rejected.is_empty(), "{:?}", seen[1].rejected);
-    assert!(seen[1].plants.iter().any(|p| p.kind == PlantKind::Coal && p.capacity_mw == 500.0));
+    assert!(
+        seen[1]
+            .plants
+            .iter()
+            .any(|p| p.kind == PlantKind::Coal && p.capacity_mw == 500.0)
+    );
 }
 
 #[test]
 fn behind_the_meter_skips_the_queue_and_powers_its_datacenter() {
     // With no month-0 datacenter pipeline, the first datacenter ordered gets id 0.
     let mut sc = scenario();
-    sc.labs.iter_mut().for_each(|l| l.datacenter_it_mw_under_construction = 0.0);
+    sc.labs
+        .iter_mut()
+        .for_each(|l| l.datacenter_it_mw_under_construction = 0.0);
     let plan = vec![
-        (0, vec![Order::BuildDatacenter { lab: 0, it_mw: 100.0, supply: PowerSupply::Dedicated }]),
-        (1, vec![Order::BuildPlant { kind: PlantKind::GasTurbine, capacity_mw: 200.0, dedicated_to: Some(0) }]),
-        (2, vec![Order::BuildPlant { kind: PlantKind::Solar, capacity_mw: 50.0, dedicated_to: Some(0) }]),
+        (
+            0,
+            vec![Order::BuildDatacenter {
+                lab: 0,
+                it_mw: 100.0,
+                supply: PowerSupply::Dedicated,
+            }],
+        ),
+        (
+            1,
+            vec![Order::BuildPlant {
+                kind: PlantKind::GasTurbine,
+                capacity_mw: 200.0,
+                dedicated_to: Some(0),
+            }],
+        ),
+        (
+            2,
+            vec![Order::BuildPlant {
+                kind: PlantKind::Solar,
+                capacity_mw: 50.0,
+                dedicated_to: Some(0),
+            }],
+        ),
     ];
     let (_, seen) = play(sc, plan, 60);
     let seen = seen.lock().unwrap();
@@ -107,10 +164,21 @@ fn behind_the_meter_skips_the_queue_and_powers_its_datacenter() {
     assert_eq!(solar_rejected.len(), 1);
     assert!(solar_rejected[0].reason.contains("behind the meter"));
     let last = seen.last().unwrap();
-    let dc = last.datacenters.iter().find(|d| d.id == 0).expect("dedicated datacenters stay visible");
+    let dc = last
+        .datacenters
+        .iter()
+        .find(|d| d.id == 0)
+        .expect("dedicated datacenters stay visible");
     assert!(dc.dedicated && dc.powered_fraction > 0.99, "{dc:?}");
-    let plant = last.plants.iter().find(|p| p.dedicated_to == Some(0)).expect("plant tied to it");
-    assert!(plant.interconnected, "behind the meter never waits for the grid queue");
+    let plant = last
+        .plants
+        .iter()
+        .find(|p| p.dedicated_to == Some(0))
+        .expect("plant tied to it");
+    assert!(
+        plant.interconnected,
+        "behind the meter never waits for the grid queue"
+    );
     // The US grid queue is ~55 months long; this plant came online well before that.
     assert!(last.month < 60 && last.labs[0].dedicated_it_mw == 100.0);
 }
@@ -119,24 +187,47 @@ fn behind_the_meter_skips_the_queue_and_powers_its_datacenter() {
 fn a_grid_shortfall_throttles_datacenters_and_says_so() {
     let mut sc = scenario();
     // Baseline demand eats all but 1 GW of US firm supply.
-    let supply: f64 = sc.nations[0].plants.iter().map(|(_, p)| p.fleet_mw * p.capacity_factor).sum();
+    let supply: f64 = sc.nations[0]
+        .plants
+        .iter()
+        .map(|(_, p)| p.fleet_mw * p.capacity_factor)
+        .sum();
     sc.nations[0].baseline_demand_mw = supply - 1_000.0;
     sc.nations[0].baseline_demand_growth_per_year = 0.0;
     let (m, seen) = play(sc, vec![], 3);
     let seen = seen.lock().unwrap();
     let own = &seen.last().unwrap().own;
-    assert!(own.datacenter_powered_fraction < 0.5, "{}", own.datacenter_powered_fraction);
-    assert!(seen.last().unwrap().labs[0].powered_h100e < seen.last().unwrap().labs[0].hosted_h100e * 0.5);
+    assert!(
+        own.datacenter_powered_fraction < 0.5,
+        "{}",
+        own.datacenter_powered_fraction
+    );
+    assert!(
+        seen.last().unwrap().labs[0].powered_h100e
+            < seen.last().unwrap().labs[0].hosted_h100e * 0.5
+    );
     let mut m = m;
     assert!(m.outcome().nations[0].shortfall_months >= 2);
 }
 
 #[test]
 fn export_controls_cut_the_target_s_chip_access() {
-    let plan = vec![(0, vec![Order::SetPolicy(PolicyChange::ExportControls { target: "chn".into(), imposed: false })])];
+    let plan = vec![(
+        0,
+        vec![Order::SetPolicy(PolicyChange::ExportControls {
+            target: "chn".into(),
+            imposed: false,
+        })],
+    )];
     let free = Match::with_months(
         Arc::new(scenario()),
-        vec![Box::new(Script { plan, seen: Default::default() }), Box::new(Idle)],
+        vec![
+            Box::new(Script {
+                plan,
+                seen: Default::default(),
+            }),
+            Box::new(Idle),
+        ],
         1,
         2,
     )
@@ -148,18 +239,40 @@ fn export_controls_cut_the_target_s_chip_access() {
     let (mut m, _) = play(scenario(), vec![], 2);
     let controlled = m.observation(1).own.chip_import_share;
     let cut = scenario().policies.export_control_access_cut;
-    assert!((controlled - free * (1.0 - cut)).abs() < 1e-12, "{controlled} vs {free}");
+    assert!(
+        (controlled - free * (1.0 - cut)).abs() < 1e-12,
+        "{controlled} vs {free}"
+    );
 }
 
 #[test]
 fn deregulation_shortens_lead_times() {
-    let order = Order::BuildPlant { kind: PlantKind::GasCombinedCycle, capacity_mw: 500.0, dedicated_to: None };
+    let order = Order::BuildPlant {
+        kind: PlantKind::GasCombinedCycle,
+        capacity_mw: 500.0,
+        dedicated_to: None,
+    };
     let (_, regulated) = play(scenario(), vec![(0, vec![order.clone()])], 2);
     let (_, dereg) = play(
         scenario(),
-        vec![(0, vec![Order::SetPolicy(PolicyChange::RegulationLevel(0.0)), order])],
+        vec![(
+            0,
+            vec![Order::SetPolicy(PolicyChange::RegulationLevel(0.0)), order],
+        )],
         2,
     );
-    let months = |s: &Seen| s.lock().unwrap()[1].plants.iter().map(|p| p.months_left).max().unwrap();
-    assert!(months(&dereg) < months(&regulated), "{} vs {}", months(&dereg), months(&regulated));
+    let months = |s: &Seen| {
+        s.lock().unwrap()[1]
+            .plants
+            .iter()
+            .map(|p| p.months_left)
+            .max()
+            .unwrap()
+    };
+    assert!(
+        months(&dereg) < months(&regulated),
+        "{} vs {}",
+        months(&dereg),
+        months(&regulated)
+    );
 }

@@ -13,7 +13,10 @@ fn scenario() -> Arc<Scenario> {
 }
 
 fn seats() -> Vec<Box<dyn gigawatt_engine::Strategy>> {
-    vec![gigawatt_agents::build("status-quo").unwrap(), gigawatt_agents::build("status-quo").unwrap()]
+    vec![
+        gigawatt_agents::build("status-quo").unwrap(),
+        gigawatt_agents::build("status-quo").unwrap(),
+    ]
 }
 
 fn benches(c: &mut Criterion) {
@@ -26,7 +29,9 @@ fn benches(c: &mut Criterion) {
             black_box(m.run())
         })
     });
-    c.bench_function("game/setup-only", |b| b.iter(|| black_box(Match::new(sc.clone(), seats(), 1).unwrap())));
+    c.bench_function("game/setup-only", |b| {
+        b.iter(|| black_box(Match::new(sc.clone(), seats(), 1).unwrap()))
+    });
     // One turn in mid-game (month 36), when the most projects are in flight.
     let mut m = Match::new(sc.clone(), seats(), 1).unwrap();
     for _ in 0..36 {

@@ -12,7 +12,10 @@ fn scenario() -> Arc<Scenario> {
 }
 
 fn seats(specs: &[&str]) -> Vec<Box<dyn gigawatt_engine::Strategy>> {
-    specs.iter().map(|s| gigawatt_agents::build(s).expect("built-in")).collect()
+    specs
+        .iter()
+        .map(|s| gigawatt_agents::build(s).expect("built-in"))
+        .collect()
 }
 
 /// Exact text of everything a game produced: `{:?}` prints floats in round-trip form, so equal text
@@ -30,7 +33,11 @@ fn play(specs: &[&str], seed: u64) -> String {
 
 #[test]
 fn same_seed_twice_is_bit_identical() {
-    for specs in [["status-quo", "status-quo"], ["random", "status-quo"], ["random", "random"]] {
+    for specs in [
+        ["status-quo", "status-quo"],
+        ["random", "status-quo"],
+        ["random", "random"],
+    ] {
         assert_eq!(play(&specs, 7), play(&specs, 7), "{specs:?}");
     }
 }
@@ -38,20 +45,32 @@ fn same_seed_twice_is_bit_identical() {
 #[test]
 fn the_seed_matters() {
     // Overruns are seeded, so different seeds give different worlds.
-    assert_ne!(play(&["status-quo", "status-quo"], 1), play(&["status-quo", "status-quo"], 2));
+    assert_ne!(
+        play(&["status-quo", "status-quo"], 1),
+        play(&["status-quo", "status-quo"], 2)
+    );
 }
 
 #[test]
 fn results_do_not_depend_on_threads() {
     let seeds: Vec<u64> = (0..12).collect();
-    let sequential: Vec<String> = seeds.iter().map(|&s| play(&["random", "status-quo"], s)).collect();
-    let parallel: Vec<String> = seeds.par_iter().map(|&s| play(&["random", "status-quo"], s)).collect();
+    let sequential: Vec<String> = seeds
+        .iter()
+        .map(|&s| play(&["random", "status-quo"], s))
+        .collect();
+    let parallel: Vec<String> = seeds
+        .par_iter()
+        .map(|&s| play(&["random", "status-quo"], s))
+        .collect();
     assert_eq!(sequential, parallel);
 }
 
 #[test]
 fn snapshot_restore_mid_game_is_bit_identical() {
-    for (specs, seed, at) in [(["status-quo", "status-quo"], 3u64, 30u32), (["random", "status-quo"], 11, 17)] {
+    for (specs, seed, at) in [
+        (["status-quo", "status-quo"], 3u64, 30u32),
+        (["random", "status-quo"], 11, 17),
+    ] {
         let mut straight = Match::new(scenario(), seats(&specs), seed).expect("match");
         straight.record_trace();
         let expected = straight.run();
@@ -63,10 +82,15 @@ fn snapshot_restore_mid_game_is_bit_identical() {
         }
         let text = snapshot::to_ron(&first.snapshot()).expect("serialises");
         let restored_snapshot = snapshot::from_ron(&text).expect("parses");
-        let mut resumed = Match::restore(scenario(), seats(&specs), &restored_snapshot).expect("restores");
+        let mut resumed =
+            Match::restore(scenario(), seats(&specs), &restored_snapshot).expect("restores");
         resumed.record_trace();
         let outcome = resumed.run();
-        assert_eq!(format!("{outcome:?}"), format!("{expected:?}"), "{specs:?} seed {seed}");
+        assert_eq!(
+            format!("{outcome:?}"),
+            format!("{expected:?}"),
+            "{specs:?} seed {seed}"
+        );
         let mut joined: Vec<TraceRow> = first.trace().to_vec();
         joined.extend_from_slice(resumed.trace());
         assert_eq!(format!("{joined:?}"), format!("{:?}", straight.trace()));
@@ -80,6 +104,11 @@ fn snapshot_refuses_another_scenario() {
     let snap = m.snapshot();
     let mut other = (*scenario()).clone();
     other.global.utilisation = 0.5;
-    let err = Match::restore(Arc::new(other), seats(&["status-quo", "status-quo"]), &snap).err().expect("refused");
-    assert!(err.to_string().contains("snapshot was taken on scenario"), "{err}");
+    let err = Match::restore(Arc::new(other), seats(&["status-quo", "status-quo"]), &snap)
+        .err()
+        .expect("refused");
+    assert!(
+        err.to_string().contains("snapshot was taken on scenario"),
+        "{err}"
+    );
 }

@@ -30,28 +30,54 @@ fn check(s: &Snapshot, scenario: &Scenario, start_money: &[f64]) -> Result<(), T
             ("emissions", n.emissions.total_mtco2),
             ("chips available", n.market.available_h100e),
         ] {
-            prop_assert!(v.is_finite() && v >= -1e-6, "month {month} nation {i}: {what} = {v}");
+            prop_assert!(
+                v.is_finite() && v >= -1e-6,
+                "month {month} nation {i}: {what} = {v}"
+            );
         }
         for mw in n.fleet.mw {
             prop_assert!(mw.is_finite() && mw >= 0.0, "month {month}: fleet {mw}");
         }
         // Energy: served ≤ what the grid had left after baseline demand, and dispatch ≤ firm supply.
         let room = (n.power.supply_mw - n.power.baseline_demand_mw).max(0.0);
-        prop_assert!(n.power.datacenter_served_mw <= room + 1e-6, "month {month}: served beyond supply");
+        prop_assert!(
+            n.power.datacenter_served_mw <= room + 1e-6,
+            "month {month}: served beyond supply"
+        );
         prop_assert!(n.power.datacenter_served_mw <= n.power.datacenter_demand_mw + 1e-6);
         let dispatched: f64 = n.power.dispatch_mw.iter().sum();
-        prop_assert!(dispatched <= n.power.supply_mw * (1.0 + 1e-12) + 1e-6, "month {month}: dispatch {dispatched}");
+        prop_assert!(
+            dispatched <= n.power.supply_mw * (1.0 + 1e-12) + 1e-6,
+            "month {month}: dispatch {dispatched}"
+        );
         let f = n.power.datacenter_powered_fraction;
         prop_assert!((0.0..=1.0).contains(&f), "powered fraction {f}");
 
         // Money: start + income − spent = treasury + escrow + labs' capital.
-        let escrow: f64 = s.plants.iter().filter(|p| p.nation as usize == i).map(|p| p.capex_remaining_usd).sum::<f64>()
-            + s.datacenters.iter().filter(|d| d.nation as usize == i).map(|d| d.capex_remaining_usd).sum::<f64>();
-        let capital: f64 = s.labs.iter().filter(|l| l.lab.nation as usize == i).map(|l| l.finance.capital_usd).sum();
+        let escrow: f64 = s
+            .plants
+            .iter()
+            .filter(|p| p.nation as usize == i)
+            .map(|p| p.capex_remaining_usd)
+            .sum::<f64>()
+            + s.datacenters
+                .iter()
+                .filter(|d| d.nation as usize == i)
+                .map(|d| d.capex_remaining_usd)
+                .sum::<f64>();
+        let capital: f64 = s
+            .labs
+            .iter()
+            .filter(|l| l.lab.nation as usize == i)
+            .map(|l| l.finance.capital_usd)
+            .sum();
         let books = start_money[i] + t.income_usd - t.spent_usd;
         let holdings = t.usd + escrow + capital;
         let tolerance = 1e-9 * (start_money[i] + t.income_usd).abs() + 1.0;
-        prop_assert!((books - holdings).abs() <= tolerance, "month {month} nation {i}: books {books} vs holdings {holdings}");
+        prop_assert!(
+            (books - holdings).abs() <= tolerance,
+            "month {month} nation {i}: books {books} vs holdings {holdings}"
+        );
     }
     for l in &s.labs {
         let c = &l.compute;
@@ -67,7 +93,11 @@ fn check(s: &Snapshot, scenario: &Scenario, start_money: &[f64]) -> Result<(), T
             ("capability", m.capability),
             ("capital", l.finance.capital_usd),
         ] {
-            prop_assert!(v.is_finite() && v >= 0.0, "month {month} lab {}: {what} = {v}", scenario.labs[l.lab.index as usize].id);
+            prop_assert!(
+                v.is_finite() && v >= 0.0,
+                "month {month} lab {}: {what} = {v}",
+                scenario.labs[l.lab.index as usize].id
+            );
         }
         prop_assert!(c.powered_h100e <= c.hosted_h100e * (1.0 + 1e-12) + 1e-6);
         prop_assert!(c.hosted_h100e <= c.h100e * (1.0 + 1e-12) + 1e-6);

@@ -57,7 +57,8 @@ pub fn budget(
     for (lab, mut finance) in &mut labs {
         let n = lab.nation as usize;
         if subsidy[n] > 0.0 && share_sum[n] > 0.0 {
-            finance.capital_usd += subsidy[n] * scenario.labs[lab.index as usize].national_share / share_sum[n];
+            finance.capital_usd +=
+                subsidy[n] * scenario.labs[lab.index as usize].national_share / share_sum[n];
         }
     }
 }

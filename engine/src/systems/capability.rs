@@ -37,16 +37,25 @@ pub fn window_sum(recent: &std::collections::VecDeque<f64>, window: f64) -> f64 
     sum
 }
 
-pub fn capability(params: Res<Params>, clock: Res<Clock>, mut labs: Query<(&LabCompute, &mut LabModel)>) {
+pub fn capability(
+    params: Res<Params>,
+    clock: Res<Clock>,
+    mut labs: Query<(&LabCompute, &mut LabModel)>,
+) {
     let g = &params.scenario.global;
     let scaling = &params.scaling;
     for (compute, mut model) in &mut labs {
         // Data: natural growth plus synthetic tokens made with a share of inference.
-        let parameters = if model.parameters > 0.0 { model.parameters } else { FALLBACK_PARAMETERS };
+        let parameters = if model.parameters > 0.0 {
+            model.parameters
+        } else {
+            FALLBACK_PARAMETERS
+        };
         let synthetic = g.synthetic_data_compute_share * compute.inference_flop_month
             / (2.0 * parameters * g.synthetic_flop_overhead);
-        model.data_stock_tokens =
-            model.data_stock_tokens * (1.0 + g.data_stock_growth_per_year).powf(1.0 / MONTHS_PER_YEAR) + synthetic;
+        model.data_stock_tokens = model.data_stock_tokens
+            * (1.0 + g.data_stock_growth_per_year).powf(1.0 / MONTHS_PER_YEAR)
+            + synthetic;
 
         let window = run_window_months(g, clock.years());
         let window_flop = window_sum(&compute.recent_training_flop, window);
@@ -61,7 +70,8 @@ pub fn capability(params: Res<Params>, clock: Res<Clock>, mut labs: Query<(&LabC
             model.inference_since_model_flop = 0.0;
             new_model = true;
         }
-        let tokens = model.data_stock_tokens * model.algorithmic_efficiency.powf(g.data_efficiency_share);
+        let tokens =
+            model.data_stock_tokens * model.algorithmic_efficiency.powf(g.data_efficiency_share);
         let result = scaling.run(model.effective_run_flop, tokens);
         if new_model || model.parameters == 0.0 {
             model.parameters = result.parameters;
@@ -71,11 +81,13 @@ pub fn capability(params: Res<Params>, clock: Res<Clock>, mut labs: Query<(&LabC
         model.inference_since_model_flop += compute.inference_flop_month;
         let reference = model.largest_run_flop.max(1.0);
         let ratio = compute.inference_flop_month * window / reference;
-        model.test_time_oom = ((1.0 + ratio).log10() / g.test_time_exchange_oom_per_train_oom).min(g.test_time_max_oom);
+        model.test_time_oom = ((1.0 + ratio).log10() / g.test_time_exchange_oom_per_train_oom)
+            .min(g.test_time_max_oom);
         model.test_time_training_oom = (g.test_time_training_oom_per_oom
             * (1.0 + model.inference_since_model_flop / reference).log10())
         .min(g.test_time_training_max_oom);
-        model.capability = model.training_capability + model.test_time_oom + model.test_time_training_oom;
+        model.capability =
+            model.training_capability + model.test_time_oom + model.test_time_training_oom;
         if model.asi_month.is_none() && model.capability >= g.asi_threshold_capability {
             model.asi_month = Some(clock.month);
         }

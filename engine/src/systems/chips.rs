@@ -9,20 +9,33 @@ use crate::resources::*;
 use crate::scenario::Scenario;
 
 /// Set every nation's chip market for `month`: what it may buy, at what price.
-pub fn open_market(scenario: &Scenario, month: u32, controls: &[(u16, Vec<u16>)], nation: u16, market: &mut ChipMarket) {
+pub fn open_market(
+    scenario: &Scenario,
+    month: u32,
+    controls: &[(u16, Vec<u16>)],
+    nation: u16,
+    market: &mut ChipMarket,
+) {
     let g = &scenario.global;
     let spec = &scenario.nations[nation as usize];
     let years = month as f64 / MONTHS_PER_YEAR;
-    let world_supply = g.chip_supply_h100e_per_year * g.chip_supply_growth_per_year.powf(years) / MONTHS_PER_YEAR;
-    let imposers = controls.iter().filter(|(imposer, targets)| *imposer != nation && targets.contains(&nation)).count();
-    let import_share =
-        spec.chip_import_share * (1.0 - scenario.policies.export_control_access_cut).powi(imposers as i32);
-    let domestic = spec.domestic_chip_h100e_per_year * spec.domestic_chip_growth_per_year.powf(years) / MONTHS_PER_YEAR;
+    let world_supply =
+        g.chip_supply_h100e_per_year * g.chip_supply_growth_per_year.powf(years) / MONTHS_PER_YEAR;
+    let imposers = controls
+        .iter()
+        .filter(|(imposer, targets)| *imposer != nation && targets.contains(&nation))
+        .count();
+    let import_share = spec.chip_import_share
+        * (1.0 - scenario.policies.export_control_access_cut).powi(imposers as i32);
+    let domestic = spec.domestic_chip_h100e_per_year
+        * spec.domestic_chip_growth_per_year.powf(years)
+        / MONTHS_PER_YEAR;
     market.import_share = import_share;
     market.domestic_h100e_month = domestic;
     market.available_h100e = import_share * world_supply + domestic;
-    market.price_usd_per_h100e =
-        g.chip_cost_usd_per_h100e * (1.0 - g.chip_cost_decline_per_year).powf(years) * spec.chip_price_multiplier;
+    market.price_usd_per_h100e = g.chip_cost_usd_per_h100e
+        * (1.0 - g.chip_cost_decline_per_year).powf(years)
+        * spec.chip_price_multiplier;
 }
 
 pub fn chips(
@@ -40,17 +53,24 @@ pub fn chips(
         // Retired chips leave the racks this month too.
         compute.hosted_h100e = compute.hosted_h100e.min(compute.h100e);
         compute.powered_h100e = compute.powered_h100e.min(compute.hosted_h100e);
-        while compute.deliveries.front().is_some_and(|d| d.arrival_month <= month + 1) {
+        while compute
+            .deliveries
+            .front()
+            .is_some_and(|d| d.arrival_month <= month + 1)
+        {
             let d = compute.deliveries.pop_front().expect("front exists");
             let total = compute.h100e + d.h100e;
             if total > 0.0 {
-                compute.it_kw_per_h100e = (compute.it_kw_per_h100e * compute.h100e + d.it_kw_per_h100e * d.h100e) / total;
+                compute.it_kw_per_h100e =
+                    (compute.it_kw_per_h100e * compute.h100e + d.it_kw_per_h100e * d.h100e) / total;
             }
             compute.h100e = total;
         }
     }
-    let mut controls: Vec<(u16, Vec<u16>)> =
-        nations.iter().map(|(n, p, _)| (n.index, p.export_controls_on.clone())).collect();
+    let mut controls: Vec<(u16, Vec<u16>)> = nations
+        .iter()
+        .map(|(n, p, _)| (n.index, p.export_controls_on.clone()))
+        .collect();
     controls.sort_by_key(|c| c.0);
     for (nation, _, mut market) in &mut nations {
         open_market(scenario, month + 1, &controls, nation.index, &mut market);

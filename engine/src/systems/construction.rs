@@ -52,11 +52,19 @@ pub fn construction(
         if dc.stage != DatacenterStage::Construction {
             continue;
         }
-        let pay = if dc.months_left <= 1 { dc.capex_remaining_usd } else { dc.capex_per_month_usd.min(dc.capex_remaining_usd) };
+        let pay = if dc.months_left <= 1 {
+            dc.capex_remaining_usd
+        } else {
+            dc.capex_per_month_usd.min(dc.capex_remaining_usd)
+        };
         dc.capex_remaining_usd -= pay;
         dc.months_left = dc.months_left.saturating_sub(1);
         if dc.months_left == 0 {
-            dc.stage = if dc.dedicated { DatacenterStage::WaitingForPower } else { DatacenterStage::Online };
+            dc.stage = if dc.dedicated {
+                DatacenterStage::WaitingForPower
+            } else {
+                DatacenterStage::Online
+            };
         }
         payments.push((dc.id, dc.nation, pay, 0.0));
     }

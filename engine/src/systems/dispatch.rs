@@ -13,18 +13,37 @@ use crate::scenario::{PlantKind, Scenario};
 
 /// Kinds that run whenever available: no fuel, or must-run.
 fn must_run(kind: PlantKind) -> bool {
-    matches!(kind, PlantKind::Solar | PlantKind::Wind | PlantKind::Hydro | PlantKind::Nuclear | PlantKind::Battery)
+    matches!(
+        kind,
+        PlantKind::Solar
+            | PlantKind::Wind
+            | PlantKind::Hydro
+            | PlantKind::Nuclear
+            | PlantKind::Battery
+    )
 }
 
 /// Marginal cost of a kind for a nation under its policies, USD/MWh.
-pub fn marginal_cost_usd_per_mwh(scenario: &Scenario, policy: &Policy, month: u32, kind: PlantKind) -> f64 {
+pub fn marginal_cost_usd_per_mwh(
+    scenario: &Scenario,
+    policy: &Policy,
+    month: u32,
+    kind: PlantKind,
+) -> f64 {
     let tech = scenario.plant_kinds.get(kind);
     let effects = &scenario.policies;
     let mut fuel = tech.fuel_cost_usd_per_mwh;
-    if kind.burns_gas() && policy.drilling && month >= policy.drilling_since_month + effects.drilling_lead_months {
+    if kind.burns_gas()
+        && policy.drilling
+        && month >= policy.drilling_since_month + effects.drilling_lead_months
+    {
         fuel *= 1.0 - effects.drilling_gas_cost_cut;
     }
-    let carbon = if policy.in_climate_accord { effects.accord_carbon_price_usd_per_tco2 } else { 0.0 };
+    let carbon = if policy.in_climate_accord {
+        effects.accord_carbon_price_usd_per_tco2
+    } else {
+        0.0
+    };
     fuel + carbon * tech.emissions_tco2_per_mwh
 }
 
@@ -56,7 +75,10 @@ pub fn dispatch(
     let mut dedicated: Vec<(u32, u32, PlantKind, f64)> = plants
         .iter()
         .filter(|p| p.stage == PlantStage::Online)
-        .filter_map(|p| p.dedicated_to.map(|dc| (dc, p.id, p.kind, p.capacity_mw * p.capacity_factor)))
+        .filter_map(|p| {
+            p.dedicated_to
+                .map(|dc| (dc, p.id, p.kind, p.capacity_mw * p.capacity_factor))
+        })
         .collect();
     dedicated.sort_by_key(|d| (d.0, d.1));
 
@@ -72,18 +94,30 @@ pub fn dispatch(
         let (hosted, grid_share) = hosting(compute);
         compute.hosted_h100e = hosted;
         grid_hosted[i] = hosted * grid_share;
-        grid_demand_mw[lab.nation as usize] += grid_hosted[i] * compute.it_kw_per_h100e / 1_000.0 * g.datacenter_pue;
+        grid_demand_mw[lab.nation as usize] +=
+            grid_hosted[i] * compute.it_kw_per_h100e / 1_000.0 * g.datacenter_pue;
     }
-    for mut dc in datacenters.iter_mut().sort_by::<&Datacenter>(|a, b| a.id.cmp(&b.id)) {
+    for mut dc in datacenters
+        .iter_mut()
+        .sort_by::<&Datacenter>(|a, b| a.id.cmp(&b.id))
+    {
         if !dc.dedicated || dc.stage != DatacenterStage::Online {
             continue;
         }
         let compute = &lab_rows[dc.lab as usize].1;
         let total_it = compute.grid_it_mw + compute.dedicated_it_mw;
-        let chips = if total_it > 0.0 { compute.hosted_h100e * dc.it_mw / total_it } else { 0.0 };
+        let chips = if total_it > 0.0 {
+            compute.hosted_h100e * dc.it_mw / total_it
+        } else {
+            0.0
+        };
         let demand = chips * compute.it_kw_per_h100e / 1_000.0 * dc.pue;
         let supply: f64 = dedicated.iter().filter(|d| d.0 == dc.id).map(|d| d.3).sum();
-        let fraction = if demand > 0.0 { (supply / demand).min(1.0) } else { 1.0 };
+        let fraction = if demand > 0.0 {
+            (supply / demand).min(1.0)
+        } else {
+            1.0
+        };
         dc.powered_fraction = fraction;
         dedicated_powered[dc.lab as usize] += chips * fraction;
         // Plants run to serve the load, in proportion to their firm capacity.
@@ -100,9 +134,12 @@ pub fn dispatch(
         let n = nation.index as usize;
         let spec = &scenario.nations[n];
         let years = month as f64 / MONTHS_PER_YEAR;
-        let supply: f64 =
-            PlantKind::ALL.iter().map(|&k| fleet.mw[k.index()] * spec.plants.get(k).capacity_factor).sum();
-        let baseline = spec.baseline_demand_mw * (1.0 + spec.baseline_demand_growth_per_year).powf(years);
+        let supply: f64 = PlantKind::ALL
+            .iter()
+            .map(|&k| fleet.mw[k.index()] * spec.plants.get(k).capacity_factor)
+            .sum();
+        let baseline =
+            spec.baseline_demand_mw * (1.0 + spec.baseline_demand_growth_per_year).powf(years);
         let demand = grid_demand_mw[n];
         let room = (supply - baseline).max(0.0);
         let served = demand.min(room);
@@ -137,7 +174,11 @@ pub fn dispatch(
                 fossil_cost += used * marginal_cost_usd_per_mwh(scenario, policy, month, k);
             }
         }
-        let marginal = if fossil_mw > 0.0 { fossil_cost / fossil_mw } else { 0.0 };
+        let marginal = if fossil_mw > 0.0 {
+            fossil_cost / fossil_mw
+        } else {
+            0.0
+        };
 
         power.supply_mw = supply;
         power.baseline_demand_mw = baseline;
@@ -152,6 +193,7 @@ pub fn dispatch(
     }
 
     for (i, (lab, compute)) in lab_rows.iter_mut().enumerate() {
-        compute.powered_h100e = grid_hosted[i] * powered_fraction[lab.nation as usize] + dedicated_powered[i];
+        compute.powered_h100e =
+            grid_hosted[i] * powered_fraction[lab.nation as usize] + dedicated_powered[i];
     }
 }

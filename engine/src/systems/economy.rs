@@ -23,7 +23,10 @@ pub fn economy(
     rows.sort_by_key(|r| r.0.index);
     for (lab, compute, model, mut finance) in labs.iter_mut().sort::<&Lab>() {
         let price = g.revenue_usd_per_inference_flop
-            * 10f64.powf(g.revenue_capability_elasticity * (model.capability - g.revenue_reference_capability));
+            * 10f64.powf(
+                g.revenue_capability_elasticity
+                    * (model.capability - g.revenue_reference_capability),
+            );
         let revenue = compute.inference_flop_month * price;
         finance.revenue_month_usd = revenue;
         finance.revenue_total_usd += revenue;

@@ -31,7 +31,9 @@ pub fn interconnection(
         let spec = &scenario.nations[nation.index as usize];
         for kind in PlantKind::ALL {
             let k = kind.index();
-            fleet.mw[k] = (fleet.mw[k] - spec.plants.get(kind).retirements_mw_per_year / MONTHS_PER_YEAR).max(0.0);
+            fleet.mw[k] = (fleet.mw[k]
+                - spec.plants.get(kind).retirements_mw_per_year / MONTHS_PER_YEAR)
+                .max(0.0);
         }
         let mut added = 0.0;
         grid.expansions.retain(|&(ready, mw)| {
@@ -45,9 +47,15 @@ pub fn interconnection(
         grid.throughput_mw_per_month += added;
 
         let mut budget = grid.throughput_mw_per_month;
-        let trend_total: f64 = spec.plants.iter().map(|(_, p)| p.trend_additions_mw_per_year).sum();
+        let trend_total: f64 = spec
+            .plants
+            .iter()
+            .map(|(_, p)| p.trend_additions_mw_per_year)
+            .sum();
         while budget > 0.0 {
-            let Some(head) = grid.queue.front_mut() else { break };
+            let Some(head) = grid.queue.front_mut() else {
+                break;
+            };
             let take = budget.min(head.mw_remaining);
             head.mw_remaining -= take;
             budget -= take;
@@ -113,7 +121,9 @@ pub fn interconnection(
     let mut ready: Vec<(u32, Entity, u16, f64, bool)> = Vec::new();
     for (entity, mut dc) in &mut datacenters {
         match dc.stage {
-            DatacenterStage::Online if !dc.dedicated => ready.push((dc.id, entity, dc.lab, dc.it_mw, false)),
+            DatacenterStage::Online if !dc.dedicated => {
+                ready.push((dc.id, entity, dc.lab, dc.it_mw, false))
+            }
             DatacenterStage::WaitingForPower if online_dcs.binary_search(&dc.id).is_ok() => {
                 dc.stage = DatacenterStage::Online;
                 ready.push((dc.id, entity, dc.lab, dc.it_mw, true));

@@ -32,14 +32,27 @@ pub fn apply_orders(
     mut rejections: ResMut<Rejections>,
     mut rng: ResMut<WorldRng>,
     mut ids: ResMut<IdCounter>,
-    mut nations: Query<(&Nation, &mut Treasury, &mut Fleet, &mut Grid, &mut Policy, &mut ChipMarket)>,
+    mut nations: Query<(
+        &Nation,
+        &mut Treasury,
+        &mut Fleet,
+        &mut Grid,
+        &mut Policy,
+        &mut ChipMarket,
+    )>,
     mut labs: Query<(&Lab, &mut LabCompute, &mut LabModel)>,
     datacenters: Query<&Datacenter>,
 ) {
     let scenario = &*params.scenario;
     let month = clock.month;
-    let mut dcs: Vec<DcRef> =
-        datacenters.iter().map(|d| DcRef { id: d.id, nation: d.nation, dedicated: d.dedicated }).collect();
+    let mut dcs: Vec<DcRef> = datacenters
+        .iter()
+        .map(|d| DcRef {
+            id: d.id,
+            nation: d.nation,
+            dedicated: d.dedicated,
+        })
+        .collect();
     dcs.sort_by_key(|d| d.id);
 
     let mut nation_rows: Vec<_> = nations.iter_mut().collect();
@@ -53,7 +66,11 @@ pub fn apply_orders(
 
     let mut lab_refs: Vec<LabRefs> = lab_rows
         .iter_mut()
-        .map(|(lab, compute, model)| LabRefs { lab: **lab, compute, model })
+        .map(|(lab, compute, model)| LabRefs {
+            lab: **lab,
+            compute,
+            model,
+        })
         .collect();
 
     let orders_by_nation = std::mem::take(&mut pending.by_nation);
@@ -81,7 +98,12 @@ pub fn apply_orders(
         };
         for (index, order) in orders.orders.into_iter().enumerate() {
             if let Err(reason) = ctx.apply(&order) {
-                rejections.by_nation[n].push(Rejection { month, index, order, reason });
+                rejections.by_nation[n].push(Rejection {
+                    month,
+                    index,
+                    order,
+                    reason,
+                });
                 rejections.total_by_nation[n] += 1;
             }
         }
@@ -148,7 +170,10 @@ impl Ctx<'_, '_, '_, '_> {
 
     fn own_lab(&self, lab: usize) -> Result<usize, String> {
         let Some(row) = self.labs.get(lab) else {
-            return Err(format!("no lab {lab} (the scenario has {} labs)", self.labs.len()));
+            return Err(format!(
+                "no lab {lab} (the scenario has {} labs)",
+                self.labs.len()
+            ));
         };
         if row.lab.nation != self.nation {
             return Err(format!(
@@ -161,10 +186,14 @@ impl Ctx<'_, '_, '_, '_> {
 
     fn apply(&mut self, order: &Order) -> Result<(), String> {
         match order {
-            Order::BuildPlant { kind, capacity_mw, dedicated_to } => {
-                self.build_plant(*kind, *capacity_mw, *dedicated_to)
+            Order::BuildPlant {
+                kind,
+                capacity_mw,
+                dedicated_to,
+            } => self.build_plant(*kind, *capacity_mw, *dedicated_to),
+            Order::BuildDatacenter { lab, it_mw, supply } => {
+                self.build_datacenter(*lab, *it_mw, *supply)
             }
-            Order::BuildDatacenter { lab, it_mw, supply } => self.build_datacenter(*lab, *it_mw, *supply),
             Order::OrderChips { lab, h100e } => self.order_chips(*lab, *h100e),
             Order::FundResearch { lab, usd } => {
                 let lab = self.own_lab(*lab)?;
@@ -176,7 +205,10 @@ impl Ctx<'_, '_, '_, '_> {
                 Ok(())
             }
             Order::SetPolicy(change) => self.set_policy(change),
-            Order::SetComputeSplit { lab, training_share } => {
+            Order::SetComputeSplit {
+                lab,
+                training_share,
+            } => {
                 let lab = self.own_lab(*lab)?;
                 fraction(*training_share, "training share", 1.0)?;
                 self.labs[lab].compute.training_share = *training_share;
@@ -185,9 +217,12 @@ impl Ctx<'_, '_, '_, '_> {
             Order::ExpandGrid { mw_per_month } => {
                 finite_positive(*mw_per_month, "grid expansion")?;
                 if *mw_per_month > MAX_PROJECT_MW {
-                    return Err(format!("grid expansion of {mw_per_month} MW/month is beyond any grid"));
+                    return Err(format!(
+                        "grid expansion of {mw_per_month} MW/month is beyond any grid"
+                    ));
                 }
-                let cost = mw_per_month * self.scenario.policies.grid_expansion_capex_usd_per_mw_month;
+                let cost =
+                    mw_per_month * self.scenario.policies.grid_expansion_capex_usd_per_mw_month;
                 self.afford(cost, || "grid expansion".into())?;
                 self.treasury.usd -= cost;
                 self.treasury.spent_usd += cost;
@@ -199,7 +234,12 @@ impl Ctx<'_, '_, '_, '_> {
         }
     }
 
-    fn build_plant(&mut self, kind: PlantKind, capacity_mw: f64, dedicated_to: Option<u32>) -> Result<(), String> {
+    fn build_plant(
+        &mut self,
+        kind: PlantKind,
+        capacity_mw: f64,
+        dedicated_to: Option<u32>,
+    ) -> Result<(), String> {
         finite_positive(capacity_mw, "plant capacity")?;
         if capacity_mw > MAX_PROJECT_MW {
             return Err(format!("a {capacity_mw} MW plant is beyond any project"));
@@ -209,13 +249,20 @@ impl Ctx<'_, '_, '_, '_> {
         }
         if let Some(dc) = dedicated_to {
             if !kind.allowed_behind_the_meter() {
-                return Err(format!("{} cannot be built behind the meter (fossil or storage only)", kind.name()));
+                return Err(format!(
+                    "{} cannot be built behind the meter (fossil or storage only)",
+                    kind.name()
+                ));
             }
             match self.dcs.iter().find(|d| d.id == dc) {
                 None => return Err(format!("no datacenter {dc}")),
-                Some(d) if d.nation != self.nation => return Err(format!("datacenter {dc} belongs to another nation")),
+                Some(d) if d.nation != self.nation => {
+                    return Err(format!("datacenter {dc} belongs to another nation"));
+                }
                 Some(d) if !d.dedicated => {
-                    return Err(format!("datacenter {dc} is grid-connected; behind-the-meter plants need a dedicated one"));
+                    return Err(format!(
+                        "datacenter {dc} is grid-connected; behind-the-meter plants need a dedicated one"
+                    ));
                 }
                 Some(_) => {}
             }
@@ -230,9 +277,15 @@ impl Ctx<'_, '_, '_, '_> {
                 kind.name()
             ));
         }
-        let premium = if dedicated_to.is_some() { 1.0 + self.scenario.global.behind_the_meter_capex_premium } else { 1.0 };
+        let premium = if dedicated_to.is_some() {
+            1.0 + self.scenario.global.behind_the_meter_capex_premium
+        } else {
+            1.0
+        };
         let cost = capacity_mw * 1_000.0 * spec.capex_usd_per_kw * premium;
-        self.afford(cost, || format!("a {capacity_mw:.0} MW {} plant", kind.name()))?;
+        self.afford(cost, || {
+            format!("a {capacity_mw:.0} MW {} plant", kind.name())
+        })?;
 
         let nation_spec = &self.scenario.nations[self.nation as usize];
         let effects = &self.scenario.policies;
@@ -263,7 +316,10 @@ impl Ctx<'_, '_, '_, '_> {
         self.treasury.usd -= cost;
         self.fleet.starts_this_year_mw[k] += capacity_mw;
         if dedicated_to.is_none() {
-            self.grid.queue.push_back(QueueEntry { plant: Some(id), mw_remaining: capacity_mw });
+            self.grid.queue.push_back(QueueEntry {
+                plant: Some(id),
+                mw_remaining: capacity_mw,
+            });
             self.grid.queued_mw += capacity_mw;
         }
         self.commands.spawn(PowerPlant {
@@ -272,7 +328,11 @@ impl Ctx<'_, '_, '_, '_> {
             kind,
             capacity_mw,
             capacity_factor: spec.capacity_factor,
-            stage: if permitting > 0 { PlantStage::Permitting } else { PlantStage::Construction },
+            stage: if permitting > 0 {
+                PlantStage::Permitting
+            } else {
+                PlantStage::Construction
+            },
             permitting_months_left: permitting,
             construction_months_left: construction,
             capex_remaining_usd: cost,
@@ -284,7 +344,12 @@ impl Ctx<'_, '_, '_, '_> {
         Ok(())
     }
 
-    fn build_datacenter(&mut self, lab: usize, it_mw: f64, supply: PowerSupply) -> Result<(), String> {
+    fn build_datacenter(
+        &mut self,
+        lab: usize,
+        it_mw: f64,
+        supply: PowerSupply,
+    ) -> Result<(), String> {
         let lab = self.own_lab(lab)?;
         finite_positive(it_mw, "datacenter IT capacity")?;
         if it_mw > MAX_PROJECT_MW {
@@ -296,14 +361,21 @@ impl Ctx<'_, '_, '_, '_> {
         let nation_spec = &self.scenario.nations[self.nation as usize];
         let months = (g.datacenter_build_months as f64
             * nation_spec.build_speed_multiplier
-            * regulation_factor(self.policy.regulation_level, self.scenario.policies.deregulated_construction_fraction))
+            * regulation_factor(
+                self.policy.regulation_level,
+                self.scenario.policies.deregulated_construction_fraction,
+            ))
         .round()
         .max(1.0) as u32;
         let id = self.ids.next_datacenter;
         self.ids.next_datacenter += 1;
         self.treasury.usd -= cost;
         let dedicated = supply == PowerSupply::Dedicated;
-        self.dcs.push(DcRef { id, nation: self.nation, dedicated });
+        self.dcs.push(DcRef {
+            id,
+            nation: self.nation,
+            dedicated,
+        });
         self.commands.spawn(Datacenter {
             id,
             nation: self.nation,
@@ -366,8 +438,16 @@ impl Ctx<'_, '_, '_, '_> {
             }
             PolicyChange::ExportControls { target, imposed } => {
                 let Some(t) = self.scenario.nation_index(target) else {
-                    let ids: Vec<&str> = self.scenario.nations.iter().map(|n| n.id.as_str()).collect();
-                    return Err(format!("no nation `{target}` (nations: {})", ids.join(", ")));
+                    let ids: Vec<&str> = self
+                        .scenario
+                        .nations
+                        .iter()
+                        .map(|n| n.id.as_str())
+                        .collect();
+                    return Err(format!(
+                        "no nation `{target}` (nations: {})",
+                        ids.join(", ")
+                    ));
                 };
                 let t = t as u16;
                 if t == self.nation {
@@ -383,11 +463,14 @@ impl Ctx<'_, '_, '_, '_> {
                 }
             }
             PolicyChange::LabSubsidy(share) => {
-                fraction(*share, "lab subsidy share", self.scenario.policies.max_subsidy_share)?;
+                fraction(
+                    *share,
+                    "lab subsidy share",
+                    self.scenario.policies.max_subsidy_share,
+                )?;
                 self.policy.lab_subsidy_share = *share;
             }
         }
         Ok(())
     }
 }
-

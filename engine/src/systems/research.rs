@@ -11,15 +11,25 @@ use crate::scenario::Global;
 
 /// Share of research automated at `capability`: 0 below the automation gap, 1 at the threshold.
 pub fn automation_fraction(g: &Global, capability: f64) -> f64 {
-    ((capability - (g.asi_threshold_capability - g.automation_gap_oom)) / g.automation_gap_oom).clamp(0.0, 1.0)
+    ((capability - (g.asi_threshold_capability - g.automation_gap_oom)) / g.automation_gap_oom)
+        .clamp(0.0, 1.0)
 }
 
 /// Monthly growth factor of algorithmic efficiency.
-pub fn efficiency_growth(g: &Global, years: f64, research_usd_per_year: f64, capability: f64) -> f64 {
-    let reference = g.research_reference_usd_per_year * g.research_reference_growth_per_year.powf(years);
+pub fn efficiency_growth(
+    g: &Global,
+    years: f64,
+    research_usd_per_year: f64,
+    capability: f64,
+) -> f64 {
+    let reference =
+        g.research_reference_usd_per_year * g.research_reference_growth_per_year.powf(years);
     let spend = (research_usd_per_year / reference).max(0.0);
-    let speedup_spend = spend.powf(g.research_spend_elasticity).max(g.research_min_speedup);
-    let speedup_ai = 1.0 + (g.ai_research_speedup_at_full_automation - 1.0) * automation_fraction(g, capability);
+    let speedup_spend = spend
+        .powf(g.research_spend_elasticity)
+        .max(g.research_min_speedup);
+    let speedup_ai =
+        1.0 + (g.ai_research_speedup_at_full_automation - 1.0) * automation_fraction(g, capability);
     (speedup_spend * speedup_ai / g.algorithmic_halving_months).exp2()
 }
 
@@ -37,7 +47,12 @@ pub fn research(
         finance.capital_usd -= from_capital;
         rows[lab.nation as usize].1.spent_usd += from_capital;
         let spend_month = model.research_usd_month + from_capital;
-        let growth = efficiency_growth(g, clock.years(), spend_month * MONTHS_PER_YEAR, model.capability);
+        let growth = efficiency_growth(
+            g,
+            clock.years(),
+            spend_month * MONTHS_PER_YEAR,
+            model.capability,
+        );
         model.algorithmic_efficiency *= growth;
         model.research_usd_month = 0.0;
     }

@@ -7,7 +7,11 @@ use bevy_ecs::prelude::*;
 use crate::components::*;
 use crate::resources::*;
 
-pub fn victory(mut clock: ResMut<Clock>, mut victory: ResMut<Victory>, labs: Query<(&Lab, &LabModel)>) {
+pub fn victory(
+    mut clock: ResMut<Clock>,
+    mut victory: ResMut<Victory>,
+    labs: Query<(&Lab, &LabModel)>,
+) {
     if victory.decided_month.is_none() {
         let mut best: Option<(f64, u16)> = None;
         let mut tied = false;
