@@ -276,3 +276,36 @@ fn deregulation_shortens_lead_times() {
         months(&regulated)
     );
 }
+
+#[test]
+fn research_funding_speeds_algorithmic_progress() {
+    let (_, base) = play(scenario(), vec![], 4);
+    let funded_plan = (0..3)
+        .map(|m| (m, vec![Order::FundResearch { lab: 0, usd: 2e10 }]))
+        .collect();
+    let (_, funded) = play(scenario(), funded_plan, 4);
+    let eff = |s: &Seen| s.lock().unwrap().last().unwrap().labs[0].algorithmic_efficiency;
+    let (b, f) = (eff(&base), eff(&funded));
+    assert!(f > b * 1.05, "funded {f} vs base {b}");
+    // Other labs are untouched by lab 0's money.
+    let other = |s: &Seen| s.lock().unwrap().last().unwrap().labs[1].algorithmic_efficiency;
+    assert_eq!(other(&base), other(&funded));
+}
+
+#[test]
+fn crossing_the_threshold_ends_the_game_with_the_most_capable_winner() {
+    let mut sc = scenario();
+    sc.global.asi_threshold_capability = 27.0; // both nations are above it from the first month
+    let (mut m, _) = play(sc, vec![], 120);
+    let outcome = m.outcome();
+    assert_eq!(outcome.decided_by, "superintelligence");
+    assert_eq!(outcome.months_played, 1);
+    let best = outcome
+        .nations
+        .iter()
+        .max_by(|a, b| a.capability.total_cmp(&b.capability))
+        .unwrap();
+    assert_eq!(outcome.winner.as_deref(), Some(best.id.as_str()));
+    assert!(outcome.nations.iter().all(|n| n.asi_month == Some(0)));
+    assert_eq!(best.score, 1.0);
+}
