@@ -9,8 +9,9 @@ use gigawatt_engine::orders::{Order, Orders, PowerSupply};
 use gigawatt_engine::scenario::PlantKind;
 use rand_chacha::ChaCha8Rng;
 
-/// Plants are ordered in quarterly lots, which keeps the number of projects in flight small.
-const PLANT_ORDER_EVERY_MONTHS: u32 = 3;
+/// Plants and datacenters are ordered in quarterly lots, which keeps the number of projects in
+/// flight (and so the cost of every turn) small.
+const ORDER_EVERY_MONTHS: u32 = 3;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct StatusQuo;
@@ -27,12 +28,12 @@ impl Strategy for StatusQuo {
 
         // Grid plants at the trend rate, paid from the energy side of the budget.
         let years = obs.month as f64 / 12.0;
-        let energy_budget_month =
-            spec.energy_capex_usd_per_year * spec.energy_capex_growth_per_year.powf(years) / 12.0;
-        if obs.month.is_multiple_of(PLANT_ORDER_EVERY_MONTHS) {
+        let energy_budget_month = spec.energy_capex_usd_per_year_at(years) / 12.0;
+        let ordering_month = obs.month.is_multiple_of(ORDER_EVERY_MONTHS);
+        if ordering_month {
             for kind in PlantKind::ALL {
                 let p = spec.plants.get(kind);
-                let mw = p.trend_additions_mw_per_year * PLANT_ORDER_EVERY_MONTHS as f64 / 12.0;
+                let mw = p.trend_additions_mw_per_year * ORDER_EVERY_MONTHS as f64 / 12.0;
                 let cost = mw * 1_000.0 * p.capex_usd_per_kw;
                 if mw > 0.0 && mw <= obs.own.starts_left_mw[kind.index()] && cost <= money {
                     orders.push(Order::BuildPlant {
@@ -44,14 +45,17 @@ impl Strategy for StatusQuo {
                 }
             }
         }
-        money = (money - energy_budget_month * PLANT_ORDER_EVERY_MONTHS as f64).max(0.0);
+        // Keep the energy budget accrued since the last plant order for the next one: each month's
+        // inflow arrives after orders, so by now `month % quarter` inflows have accrued.
+        let accrued_months = (obs.month % ORDER_EVERY_MONTHS) as f64;
+        money = (money - energy_budget_month * accrued_months).max(0.0);
 
         let share_sum: f64 = obs.labs.iter().map(|l| l.national_share).sum();
         if share_sum <= 0.0 {
             return orders;
         }
         let g = &obs.scenario.global;
-        let kw = g.chip_it_kw_per_h100e * (1.0 - g.chip_kw_decline_per_year).powf(years);
+        let kw = g.chip_it_kw_per_h100e_at(years);
         let per_h100e_usd =
             obs.own.chip_price_usd_per_h100e + kw / 1_000.0 * g.datacenter_capex_usd_per_mw;
         let h100e = obs
@@ -59,9 +63,9 @@ impl Strategy for StatusQuo {
             .chips_available_h100e
             .min(money / per_h100e_usd)
             .max(0.0);
-        // Datacenters: keep IT capacity (online and under way) ahead of chips owned, on order and
-        // expected over one build time at this month's rate.
-        let build_months = g.datacenter_build_months as f64;
+        // Datacenters, each quarter: keep IT capacity (online and under way) ahead of chips owned,
+        // on order and expected over one build time and the next quarter at this month's rate.
+        let look_ahead_months = g.datacenter_build_months as f64 + ORDER_EVERY_MONTHS as f64;
         for lab in &obs.labs {
             let share = lab.national_share / share_sum;
             let buy = h100e * share;
@@ -71,6 +75,9 @@ impl Strategy for StatusQuo {
                     h100e: buy,
                 });
             }
+            if !ordering_month {
+                continue;
+            }
             let building: f64 = obs
                 .datacenters
                 .iter()
@@ -78,7 +85,7 @@ impl Strategy for StatusQuo {
                 .map(|d| d.it_mw)
                 .sum();
             let it_mw = lab.grid_it_mw + lab.dedicated_it_mw + building;
-            let needed = (lab.h100e + lab.h100e_on_order + buy * (1.0 + build_months))
+            let needed = (lab.h100e + lab.h100e_on_order + buy * (1.0 + look_ahead_months))
                 * lab.it_kw_per_h100e.max(kw)
                 / 1_000.0;
             let gap = needed - it_mw;

@@ -441,11 +441,16 @@ impl Match {
                 stage: d.stage,
                 months_left: d.months_left,
                 dedicated: d.dedicated,
-                dedicated_plant_mw: plants
-                    .iter()
-                    .filter(|p| p.dedicated_to == Some(d.id))
-                    .map(|p| p.capacity_mw)
-                    .sum(),
+                // Only behind-the-meter datacenters have plants of their own: skip the scan for the rest.
+                dedicated_plant_mw: if d.dedicated {
+                    plants
+                        .iter()
+                        .filter(|p| p.dedicated_to == Some(d.id))
+                        .map(|p| p.capacity_mw)
+                        .sum()
+                } else {
+                    0.0
+                },
                 powered_fraction: d.powered_fraction,
             })
             .collect();

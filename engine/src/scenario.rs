@@ -411,6 +411,36 @@ pub struct LabSpec {
     pub national_share: f64,
 }
 
+impl Global {
+    /// IT power of an H100e delivered `years` after month 0, kW.
+    pub fn chip_it_kw_per_h100e_at(&self, years: f64) -> f64 {
+        self.chip_it_kw_per_h100e * (1.0 - self.chip_kw_decline_per_year).powf(years)
+    }
+
+    /// World price of an H100e `years` after month 0, USD.
+    pub fn chip_cost_usd_per_h100e_at(&self, years: f64) -> f64 {
+        self.chip_cost_usd_per_h100e * (1.0 - self.chip_cost_decline_per_year).powf(years)
+    }
+}
+
+impl NationSpec {
+    /// GDP `years` after month 0, USD per year.
+    pub fn gdp_usd_at(&self, years: f64) -> f64 {
+        self.gdp_usd * (1.0 + self.gdp_growth_per_year).powf(years)
+    }
+
+    /// AI capex on its growth trend, capped at `max_ai_capex_gdp_share` of GDP, USD per year.
+    pub fn ai_capex_usd_per_year_at(&self, years: f64) -> f64 {
+        (self.ai_capex_usd_per_year * self.ai_capex_growth_per_year.powf(years))
+            .min(self.max_ai_capex_gdp_share * self.gdp_usd_at(years))
+    }
+
+    /// Investment in new generation on its trend, USD per year.
+    pub fn energy_capex_usd_per_year_at(&self, years: f64) -> f64 {
+        self.energy_capex_usd_per_year * self.energy_capex_growth_per_year.powf(years)
+    }
+}
+
 impl Scenario {
     pub fn nation_index(&self, id: &str) -> Option<usize> {
         self.nations.iter().position(|n| n.id == id)

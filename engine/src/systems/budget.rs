@@ -10,11 +10,8 @@ use crate::resources::*;
 /// plus energy capex on its trend.
 pub fn monthly_inflow_usd(spec: &crate::scenario::NationSpec, month: u32) -> f64 {
     let years = month as f64 / MONTHS_PER_YEAR;
-    let gdp = spec.gdp_usd * (1.0 + spec.gdp_growth_per_year).powf(years);
-    let ai = (spec.ai_capex_usd_per_year * spec.ai_capex_growth_per_year.powf(years))
-        .min(spec.max_ai_capex_gdp_share * gdp);
-    let energy = spec.energy_capex_usd_per_year * spec.energy_capex_growth_per_year.powf(years);
-    (ai + energy) / MONTHS_PER_YEAR
+    (spec.ai_capex_usd_per_year_at(years) + spec.energy_capex_usd_per_year_at(years))
+        / MONTHS_PER_YEAR
 }
 
 pub fn budget(

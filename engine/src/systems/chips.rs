@@ -33,9 +33,7 @@ pub fn open_market(
     market.import_share = import_share;
     market.domestic_h100e_month = domestic;
     market.available_h100e = import_share * world_supply + domestic;
-    market.price_usd_per_h100e = g.chip_cost_usd_per_h100e
-        * (1.0 - g.chip_cost_decline_per_year).powf(years)
-        * spec.chip_price_multiplier;
+    market.price_usd_per_h100e = g.chip_cost_usd_per_h100e_at(years) * spec.chip_price_multiplier;
 }
 
 pub fn chips(

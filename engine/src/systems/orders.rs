@@ -414,7 +414,7 @@ impl Ctx<'_, '_, '_, '_> {
         self.market.bought_h100e += h100e;
         let g = &self.scenario.global;
         let years = self.month as f64 / MONTHS_PER_YEAR;
-        let kw = g.chip_it_kw_per_h100e * (1.0 - g.chip_kw_decline_per_year).powf(years);
+        let kw = g.chip_it_kw_per_h100e_at(years);
         self.labs[lab].compute.deliveries.push_back(ChipDelivery {
             arrival_month: self.month + g.chip_delivery_months,
             h100e,
