@@ -4,6 +4,7 @@
 //!
 //! The engine does no I/O beyond parsing: callers hand it scenario text and get results back.
 
+pub use bevy_ecs;
 pub mod components;
 pub mod observation;
 pub mod orders;

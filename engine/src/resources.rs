@@ -36,6 +36,51 @@ pub struct Params {
     pub scenario: Arc<Scenario>,
     pub scaling: ScalingConstants,
     pub months: u32,
+    /// Owner nation of each lab, by lab index.
+    pub lab_nation: Vec<u16>,
+    /// Each lab's share of its nation's subsidies: its national share over its nation's total.
+    pub subsidy_weight: Vec<f64>,
+}
+
+impl Params {
+    pub fn new(scenario: Arc<Scenario>, months: u32) -> Params {
+        let lab_nation: Vec<u16> = scenario
+            .labs
+            .iter()
+            .map(|l| scenario.nation_index(&l.nation).unwrap_or(0) as u16)
+            .collect();
+        let mut totals = vec![0.0; scenario.nations.len()];
+        for (lab, &n) in scenario.labs.iter().zip(&lab_nation) {
+            totals[n as usize] += lab.national_share;
+        }
+        let subsidy_weight = scenario
+            .labs
+            .iter()
+            .zip(&lab_nation)
+            .map(|(lab, &n)| {
+                if totals[n as usize] > 0.0 {
+                    lab.national_share / totals[n as usize]
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        Params {
+            scaling: ScalingConstants::new(&scenario.global.scaling_law),
+            scenario,
+            months,
+            lab_nation,
+            subsidy_weight,
+        }
+    }
+}
+
+/// The nation and lab entities by scenario index, so that systems reach them in a fixed order
+/// without sorting every turn.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Roster {
+    pub nations: Vec<Entity>,
+    pub labs: Vec<Entity>,
 }
 
 /// Stream ids for [`seeded_rng`]: one for the world, one per nation's strategy.

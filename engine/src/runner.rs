@@ -331,12 +331,12 @@ impl Match {
         }
         let month = self.month();
         let mut all_orders = Vec::with_capacity(self.strategies.len());
-        for seat in 0..self.strategies.len() {
+        let observations = self.observations();
+        for (seat, observation) in observations.into_iter().enumerate() {
             if self.stopped[seat] {
                 all_orders.push(Orders::none());
                 continue;
             }
-            let observation = self.observation(seat);
             let strategy = &mut self.strategies[seat];
             let rng = &mut self.strategy_rngs[seat];
             match catch_unwind(AssertUnwindSafe(|| strategy.decide(&observation, rng))) {
@@ -375,51 +375,52 @@ impl Match {
 
     /// What nation `seat` sees now.
     pub fn observation(&mut self, seat: usize) -> Observation {
+        self.observations().swap_remove(seat)
+    }
+
+    /// What every seat sees now, built in one pass over the world (seat order).
+    pub fn observations(&mut self) -> Vec<Observation> {
         let scenario = self.scenario.clone();
+        let n = scenario.nations.len();
         let month = self.month();
         let world = &self.world;
-        let rejected = world.resource::<Rejections>().by_nation[seat].clone();
 
-        let mut labs = Vec::new();
-        let mut rival_stats = vec![(0.0f64, 0.0f64, 0.0f64, 0.0f64); scenario.nations.len()];
+        let mut labs: Vec<Vec<LabView>> = vec![Vec::new(); n];
+        let mut rival_stats = vec![(0.0f64, 0.0f64, 0.0f64, 0.0f64); n];
         for (lab, compute, model, finance) in self.labs_q.iter(world) {
-            let n = lab.nation as usize;
-            let r = &mut rival_stats[n];
+            let i = lab.nation as usize;
+            let r = &mut rival_stats[i];
             r.0 += compute.grid_it_mw + compute.dedicated_it_mw;
             r.1 += compute.h100e;
             r.2 = r.2.max(model.capability);
             r.3 = r.3.max(model.largest_run_flop);
-            if n == seat {
-                labs.push(LabView {
-                    index: lab.index as usize,
-                    id: scenario.labs[lab.index as usize].id.clone(),
-                    capital_usd: finance.capital_usd,
-                    h100e: compute.h100e,
-                    hosted_h100e: compute.hosted_h100e,
-                    powered_h100e: compute.powered_h100e,
-                    h100e_on_order: compute.deliveries.iter().map(|d| d.h100e).sum(),
-                    it_kw_per_h100e: compute.it_kw_per_h100e,
-                    grid_it_mw: compute.grid_it_mw,
-                    dedicated_it_mw: compute.dedicated_it_mw,
-                    training_share: compute.training_share,
-                    training_flop_month: compute.training_flop_month,
-                    inference_flop_month: compute.inference_flop_month,
-                    algorithmic_efficiency: model.algorithmic_efficiency,
-                    largest_run_flop: model.largest_run_flop,
-                    data_stock_tokens: model.data_stock_tokens,
-                    capability: model.capability,
-                    revenue_month_usd: finance.revenue_month_usd,
-                    national_share: scenario.labs[lab.index as usize].national_share,
-                });
-            }
+            let spec = &scenario.labs[lab.index as usize];
+            labs[i].push(LabView {
+                index: lab.index as usize,
+                id: spec.id.clone(),
+                capital_usd: finance.capital_usd,
+                h100e: compute.h100e,
+                hosted_h100e: compute.hosted_h100e,
+                powered_h100e: compute.powered_h100e,
+                h100e_on_order: compute.deliveries.iter().map(|d| d.h100e).sum(),
+                it_kw_per_h100e: compute.it_kw_per_h100e,
+                grid_it_mw: compute.grid_it_mw,
+                dedicated_it_mw: compute.dedicated_it_mw,
+                training_share: compute.training_share,
+                training_flop_month: compute.training_flop_month,
+                inference_flop_month: compute.inference_flop_month,
+                algorithmic_efficiency: model.algorithmic_efficiency,
+                largest_run_flop: model.largest_run_flop,
+                data_stock_tokens: model.data_stock_tokens,
+                capability: model.capability,
+                revenue_month_usd: finance.revenue_month_usd,
+                national_share: spec.national_share,
+            });
         }
-        labs.sort_by_key(|l| l.index);
 
-        let mut plants: Vec<PlantView> = self
-            .plants_q
-            .iter(world)
-            .filter(|p| p.nation as usize == seat)
-            .map(|p| PlantView {
+        let mut plants: Vec<Vec<PlantView>> = vec![Vec::new(); n];
+        for p in self.plants_q.iter(world) {
+            plants[p.nation as usize].push(PlantView {
                 id: p.id,
                 kind: p.kind,
                 capacity_mw: p.capacity_mw,
@@ -427,107 +428,122 @@ impl Match {
                 months_left: p.permitting_months_left + p.construction_months_left,
                 dedicated_to: p.dedicated_to,
                 interconnected: p.interconnected,
-            })
-            .collect();
-        plants.sort_by_key(|p| p.id);
-        let mut datacenters: Vec<DatacenterView> = self
-            .dcs_q
-            .iter(world)
-            .filter(|d| d.nation as usize == seat)
-            .map(|d| DatacenterView {
+            });
+        }
+        let mut datacenters: Vec<Vec<DatacenterView>> = vec![Vec::new(); n];
+        for d in self.dcs_q.iter(world) {
+            datacenters[d.nation as usize].push(DatacenterView {
                 id: d.id,
                 lab: d.lab as usize,
                 it_mw: d.it_mw,
                 stage: d.stage,
                 months_left: d.months_left,
                 dedicated: d.dedicated,
-                // Only behind-the-meter datacenters have plants of their own: skip the scan for the rest.
-                dedicated_plant_mw: if d.dedicated {
-                    plants
-                        .iter()
-                        .filter(|p| p.dedicated_to == Some(d.id))
-                        .map(|p| p.capacity_mw)
-                        .sum()
-                } else {
-                    0.0
-                },
+                dedicated_plant_mw: 0.0,
                 powered_fraction: d.powered_fraction,
-            })
-            .collect();
-        datacenters.sort_by_key(|d| d.id);
-
-        let mut own = None;
-        let mut rivals = Vec::new();
-        let mut rows: Vec<_> = self.nations_q.iter(world).collect();
-        rows.sort_by_key(|r| r.0.index);
-        for (nation, treasury, fleet, grid, power, policy, market, emissions) in rows {
-            let n = nation.index as usize;
-            let spec = &scenario.nations[n];
-            if n == seat {
-                let mut starts_left = [0.0; KINDS];
-                for kind in PlantKind::ALL {
-                    let k = kind.index();
-                    starts_left[k] = (spec.plants.get(kind).max_starts_mw_per_year
-                        - fleet.starts_this_year_mw[k])
-                        .max(0.0);
+            });
+        }
+        for i in 0..n {
+            labs[i].sort_by_key(|l| l.index);
+            plants[i].sort_by_key(|p| p.id);
+            datacenters[i].sort_by_key(|d| d.id);
+            // Only behind-the-meter datacenters have plants of their own.
+            for p in plants[i].iter().filter(|p| p.dedicated_to.is_some()) {
+                if let Ok(at) =
+                    datacenters[i].binary_search_by_key(&p.dedicated_to.unwrap_or(0), |d| d.id)
+                {
+                    datacenters[i][at].dedicated_plant_mw += p.capacity_mw;
                 }
-                own = Some(NationView {
-                    treasury_usd: treasury.usd,
-                    inflow_month_usd: treasury.inflow_month_usd,
-                    debt_usd: treasury.debt_usd,
-                    fleet_mw: fleet.mw,
-                    starts_left_mw: starts_left,
-                    firm_supply_mw: power.supply_mw,
-                    baseline_demand_mw: power.baseline_demand_mw,
-                    datacenter_demand_mw: power.datacenter_demand_mw,
-                    datacenter_powered_fraction: power.datacenter_powered_fraction,
-                    spare_supply_mw: power.supply_mw
-                        - power.baseline_demand_mw
-                        - power.datacenter_demand_mw,
-                    interconnection_queue_mw: grid.queued_mw,
-                    interconnection_mw_per_month: grid.throughput_mw_per_month,
-                    queue_wait_months: if grid.throughput_mw_per_month > 0.0 {
-                        grid.queued_mw / grid.throughput_mw_per_month
-                    } else {
-                        f64::INFINITY
-                    },
-                    policy: policy.clone(),
-                    chips_available_h100e: market.available_h100e,
-                    chip_price_usd_per_h100e: market.price_usd_per_h100e,
-                    chip_import_share: market.import_share,
-                    emissions_total_mtco2: emissions.total_mtco2,
-                    capacity_built_mw: fleet.built_mw,
-                });
-            } else {
-                let r = rival_stats[n];
-                rivals.push(RivalView {
-                    nation: n,
-                    id: spec.id.clone(),
-                    generation_mw: fleet.mw.iter().sum(),
-                    datacenter_it_mw: r.0,
-                    h100e: r.1,
-                    best_capability: r.2,
-                    largest_run_flop: r.3,
-                    policy: policy.clone(),
-                    controls_on_us: policy.export_controls_on.contains(&(seat as u16)),
-                });
             }
         }
-        let start_year = scenario.start_year;
-        Observation {
-            month,
-            year: start_year + (month / 12) as i32,
-            month_of_year: month % 12 + 1,
-            months_total: self.months,
-            nation: seat,
-            own: own.expect("every seat has a nation entity"),
-            labs,
-            plants,
-            datacenters,
-            rivals,
-            rejected,
-            scenario,
+
+        let mut rows: Vec<_> = self.nations_q.iter(world).collect();
+        rows.sort_by_key(|r| r.0.index);
+        let mut owns = Vec::with_capacity(n);
+        let mut publics = Vec::with_capacity(n);
+        for (nation, treasury, fleet, grid, power, policy, market, emissions) in rows {
+            let i = nation.index as usize;
+            let spec = &scenario.nations[i];
+            let mut starts_left = [0.0; KINDS];
+            for kind in PlantKind::ALL {
+                let k = kind.index();
+                starts_left[k] = (spec.plants.get(kind).max_starts_mw_per_year
+                    - fleet.starts_this_year_mw[k])
+                    .max(0.0);
+            }
+            owns.push(NationView {
+                treasury_usd: treasury.usd,
+                inflow_month_usd: treasury.inflow_month_usd,
+                debt_usd: treasury.debt_usd,
+                fleet_mw: fleet.mw,
+                starts_left_mw: starts_left,
+                firm_supply_mw: power.supply_mw,
+                baseline_demand_mw: power.baseline_demand_mw,
+                datacenter_demand_mw: power.datacenter_demand_mw,
+                datacenter_powered_fraction: power.datacenter_powered_fraction,
+                spare_supply_mw: power.supply_mw
+                    - power.baseline_demand_mw
+                    - power.datacenter_demand_mw,
+                interconnection_queue_mw: grid.queued_mw,
+                interconnection_mw_per_month: grid.throughput_mw_per_month,
+                queue_wait_months: if grid.throughput_mw_per_month > 0.0 {
+                    grid.queued_mw / grid.throughput_mw_per_month
+                } else {
+                    f64::INFINITY
+                },
+                policy: policy.clone(),
+                chips_available_h100e: market.available_h100e,
+                chip_price_usd_per_h100e: market.price_usd_per_h100e,
+                chip_import_share: market.import_share,
+                emissions_total_mtco2: emissions.total_mtco2,
+                capacity_built_mw: fleet.built_mw,
+            });
+            let r = rival_stats[i];
+            publics.push(RivalView {
+                nation: i,
+                id: spec.id.clone(),
+                generation_mw: fleet.mw.iter().sum(),
+                datacenter_it_mw: r.0,
+                h100e: r.1,
+                best_capability: r.2,
+                largest_run_flop: r.3,
+                policy: policy.clone(),
+                controls_on_us: false,
+            });
         }
+
+        let rejected = &world.resource::<Rejections>().by_nation;
+        let start_year = scenario.start_year;
+        owns.into_iter()
+            .zip(labs)
+            .zip(plants)
+            .zip(datacenters)
+            .enumerate()
+            .map(|(seat, (((own, labs), plants), datacenters))| {
+                let rivals = publics
+                    .iter()
+                    .filter(|r| r.nation != seat)
+                    .map(|r| RivalView {
+                        controls_on_us: r.policy.export_controls_on.contains(&(seat as u16)),
+                        ..r.clone()
+                    })
+                    .collect();
+                Observation {
+                    month,
+                    year: start_year + (month / 12) as i32,
+                    month_of_year: month % 12 + 1,
+                    months_total: self.months,
+                    nation: seat,
+                    own,
+                    labs,
+                    plants,
+                    datacenters,
+                    rivals,
+                    rejected: rejected[seat].clone(),
+                    scenario: scenario.clone(),
+                }
+            })
+            .collect()
     }
 
     fn trace_rows(&mut self, month: u32) -> Vec<TraceRow> {

@@ -217,7 +217,7 @@ impl Match {
                 rejections.total_by_nation = snapshot.rejections_total.clone();
             }
             for s in &snapshot.nations {
-                world.spawn((
+                let entity = world.spawn((
                     s.nation,
                     s.treasury.clone(),
                     s.fleet.clone(),
@@ -227,9 +227,14 @@ impl Match {
                     s.market.clone(),
                     s.emissions.clone(),
                 ));
+                let entity = entity.id();
+                world.resource_mut::<Roster>().nations.push(entity);
             }
             for s in &snapshot.labs {
-                world.spawn((s.lab, s.compute.clone(), s.model.clone(), s.finance.clone()));
+                let entity = world
+                    .spawn((s.lab, s.compute.clone(), s.model.clone(), s.finance.clone()))
+                    .id();
+                world.resource_mut::<Roster>().labs.push(entity);
             }
             world.spawn_batch(snapshot.plants.clone());
             world.spawn_batch(snapshot.datacenters.clone());

@@ -7,7 +7,6 @@ use bevy_ecs::prelude::*;
 
 use crate::components::*;
 use crate::resources::*;
-use crate::scaling::ScalingConstants;
 use crate::scenario::{PlantKind, Scenario};
 use crate::systems::chips::open_market;
 
@@ -18,13 +17,9 @@ fn pipeline_months(months: u32) -> u32 {
 
 /// Insert the resources every world needs.
 pub fn insert_resources(world: &mut World, scenario: Arc<Scenario>, seed: u64, months: u32) {
-    let scaling = ScalingConstants::new(&scenario.global.scaling_law);
     let n = scenario.nations.len();
-    world.insert_resource(Params {
-        scenario,
-        scaling,
-        months,
-    });
+    world.insert_resource(Params::new(scenario, months));
+    world.insert_resource(Roster::default());
     world.insert_resource(Clock::default());
     world.insert_resource(WorldRng {
         seed,
@@ -96,22 +91,25 @@ pub fn spawn_initial(world: &mut World) {
         }
         let mut market = ChipMarket::default();
         open_market(&scenario, 0, &controls, i as u16, &mut market);
-        world.spawn((
-            Nation { index: i as u16 },
-            Treasury {
-                usd: spec.treasury_usd,
-                ..Default::default()
-            },
-            fleet,
-            grid,
-            Power {
-                datacenter_powered_fraction: 1.0,
-                ..Default::default()
-            },
-            policies[i].clone(),
-            market,
-            Emissions::default(),
-        ));
+        let entity = world
+            .spawn((
+                Nation { index: i as u16 },
+                Treasury {
+                    usd: spec.treasury_usd,
+                    ..Default::default()
+                },
+                fleet,
+                grid,
+                Power {
+                    datacenter_powered_fraction: 1.0,
+                    ..Default::default()
+                },
+                policies[i].clone(),
+                market,
+                Emissions::default(),
+            ))
+            .id();
+        world.resource_mut::<Roster>().nations.push(entity);
     }
     for (i, spec) in scenario.labs.iter().enumerate() {
         let nation = scenario.nation_index(&spec.nation).unwrap_or(0) as u16;
@@ -149,24 +147,27 @@ pub fn spawn_initial(world: &mut World) {
                 next_dc += 1;
             }
         }
-        world.spawn((
-            Lab {
-                index: i as u16,
-                nation,
-            },
-            compute,
-            LabModel {
-                algorithmic_efficiency: g.initial_algorithmic_efficiency,
-                largest_run_flop: spec.largest_run_flop,
-                effective_run_flop: spec.largest_run_flop * g.initial_algorithmic_efficiency,
-                data_stock_tokens: spec.data_stock_tokens,
-                ..Default::default()
-            },
-            LabFinance {
-                capital_usd: spec.capital_usd,
-                ..Default::default()
-            },
-        ));
+        let entity = world
+            .spawn((
+                Lab {
+                    index: i as u16,
+                    nation,
+                },
+                compute,
+                LabModel {
+                    algorithmic_efficiency: g.initial_algorithmic_efficiency,
+                    largest_run_flop: spec.largest_run_flop,
+                    effective_run_flop: spec.largest_run_flop * g.initial_algorithmic_efficiency,
+                    data_stock_tokens: spec.data_stock_tokens,
+                    ..Default::default()
+                },
+                LabFinance {
+                    capital_usd: spec.capital_usd,
+                    ..Default::default()
+                },
+            ))
+            .id();
+        world.resource_mut::<Roster>().labs.push(entity);
     }
     world.spawn_batch(dcs);
     world.resource_mut::<IdCounter>().next_datacenter = next_dc;

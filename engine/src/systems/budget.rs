@@ -17,19 +17,14 @@ pub fn monthly_inflow_usd(spec: &crate::scenario::NationSpec, month: u32) -> f64
 pub fn budget(
     params: Res<Params>,
     clock: Res<Clock>,
+    mut subsidy: Local<Vec<f64>>,
     mut nations: Query<(&Nation, &mut Treasury, &mut Fleet, &Policy)>,
     mut labs: Query<(&Lab, &mut LabFinance)>,
 ) {
     let scenario = &*params.scenario;
     let month = clock.month;
-    // Subsidies are split by the labs' national shares, normalised within each nation.
-    let mut share_sum = vec![0.0; scenario.nations.len()];
-    for lab in &scenario.labs {
-        if let Some(n) = scenario.nation_index(&lab.nation) {
-            share_sum[n] += lab.national_share;
-        }
-    }
-    let mut subsidy = vec![0.0; scenario.nations.len()];
+    subsidy.clear();
+    subsidy.resize(scenario.nations.len(), 0.0);
     for (nation, mut treasury, mut fleet, policy) in &mut nations {
         let n = nation.index as usize;
         let spec = &scenario.nations[n];
@@ -51,11 +46,11 @@ pub fn budget(
             / MONTHS_PER_YEAR;
         charge(&mut treasury, lost);
     }
+    // Subsidies are split by the labs' national shares, normalised within each nation.
     for (lab, mut finance) in &mut labs {
-        let n = lab.nation as usize;
-        if subsidy[n] > 0.0 && share_sum[n] > 0.0 {
-            finance.capital_usd +=
-                subsidy[n] * scenario.labs[lab.index as usize].national_share / share_sum[n];
+        let to_lab = subsidy[lab.nation as usize] * params.subsidy_weight[lab.index as usize];
+        if to_lab > 0.0 {
+            finance.capital_usd += to_lab;
         }
     }
 }

@@ -44,6 +44,11 @@ pub fn capability(
 ) {
     let g = &params.scenario.global;
     let scaling = &params.scaling;
+    let years = clock.years();
+    let data_growth_month = (1.0 + g.data_stock_growth_per_year).powf(1.0 / MONTHS_PER_YEAR);
+    let window = run_window_months(g, years);
+    let share = (g.largest_run_share * g.largest_run_share_growth_per_year.powf(years))
+        .min(g.max_largest_run_share);
     for (compute, mut model) in &mut labs {
         // Data: natural growth plus synthetic tokens made with a share of inference.
         let parameters = if model.parameters > 0.0 {
@@ -53,14 +58,9 @@ pub fn capability(
         };
         let synthetic = g.synthetic_data_compute_share * compute.inference_flop_month
             / (2.0 * parameters * g.synthetic_flop_overhead);
-        model.data_stock_tokens = model.data_stock_tokens
-            * (1.0 + g.data_stock_growth_per_year).powf(1.0 / MONTHS_PER_YEAR)
-            + synthetic;
+        model.data_stock_tokens = model.data_stock_tokens * data_growth_month + synthetic;
 
-        let window = run_window_months(g, clock.years());
         let window_flop = window_sum(&compute.recent_training_flop, window);
-        let share = (g.largest_run_share * g.largest_run_share_growth_per_year.powf(clock.years()))
-            .min(g.max_largest_run_share);
         let run = share * window_flop;
         let effective = run * model.algorithmic_efficiency;
         let mut new_model = false;

@@ -5,17 +5,21 @@
 use bevy_ecs::prelude::*;
 
 use crate::components::*;
+use crate::resources::Roster;
+
+/// A payment out of escrow: (project id, nation, USD paid, MW built behind the meter).
+type Payment = (u32, u16, f64, f64);
 
 pub fn construction(
-    mut nations: Query<(&Nation, &mut Treasury, &mut Fleet)>,
+    roster: Res<Roster>,
+    mut payments: Local<Vec<Payment>>,
+    mut nations: Query<(&mut Treasury, &mut Fleet)>,
     mut plants: Query<&mut PowerPlant>,
     mut datacenters: Query<&mut Datacenter>,
 ) {
-    let mut rows: Vec<_> = nations.iter_mut().collect();
-    rows.sort_by_key(|r| r.0.index);
     // Each project advances on its own; only the sums into the treasury depend on order, so the
     // payments are collected and summed in id order (plants, then datacenters).
-    let mut payments: Vec<(u32, u16, f64, f64)> = Vec::new(); // (id, nation, paid, built behind the meter)
+    payments.clear();
     for mut plant in &mut plants {
         if plant.stage != PlantStage::Construction {
             continue;
@@ -42,7 +46,9 @@ pub fn construction(
     }
     payments.sort_unstable_by_key(|p| p.0);
     for &(_, nation, pay, built) in &payments {
-        let (_, treasury, fleet) = &mut rows[nation as usize];
+        let (mut treasury, mut fleet) = nations
+            .get_mut(roster.nations[nation as usize])
+            .expect("roster");
         treasury.spent_usd += pay;
         treasury.energy_capex_usd += pay;
         fleet.built_mw += built;
@@ -70,7 +76,9 @@ pub fn construction(
     }
     payments.sort_unstable_by_key(|p| p.0);
     for &(_, nation, pay, _) in &payments {
-        let (_, treasury, _) = &mut rows[nation as usize];
+        let (mut treasury, _) = nations
+            .get_mut(roster.nations[nation as usize])
+            .expect("roster");
         treasury.spent_usd += pay;
         treasury.ai_capex_usd += pay;
         treasury.ai_capex_month_usd += pay;

@@ -58,53 +58,92 @@ pub fn hosting(compute: &LabCompute) -> (f64, f64) {
     (hosted, compute.grid_it_mw / it_mw)
 }
 
+/// Buffers reused from turn to turn.
+#[derive(Default)]
+pub struct Scratch {
+    /// Online behind-the-meter plants: (datacenter id, plant id, kind, firm MW).
+    dedicated: Vec<(u32, u32, PlantKind, f64)>,
+    /// Online behind-the-meter datacenters: (id, entity).
+    dedicated_dcs: Vec<(u32, Entity)>,
+    /// Per lab index: H100e hosted on the grid, powered behind the meter, IT kW per H100e.
+    grid_hosted: Vec<f64>,
+    dedicated_powered: Vec<f64>,
+    grid_demand_mw: Vec<f64>,
+    btm_mw: Vec<[f64; KINDS]>,
+    powered_fraction: Vec<f64>,
+}
+
+#[allow(clippy::too_many_arguments)]
 pub fn dispatch(
     params: Res<Params>,
     clock: Res<Clock>,
+    mut scratch: Local<Scratch>,
     mut nations: Query<(&Nation, &Fleet, &Policy, &mut Power)>,
     mut labs: Query<(&Lab, &mut LabCompute)>,
-    mut datacenters: Query<&mut Datacenter>,
+    mut datacenters: Query<(Entity, &mut Datacenter)>,
+    roster: Res<Roster>,
     plants: Query<&PowerPlant>,
 ) {
     let scenario = &*params.scenario;
     let month = clock.month;
     let g = &scenario.global;
     let n_nations = scenario.nations.len();
+    let n_labs = scenario.labs.len();
+    let Scratch {
+        dedicated,
+        dedicated_dcs,
+        grid_hosted,
+        dedicated_powered,
+        grid_demand_mw,
+        btm_mw,
+        powered_fraction,
+    } = &mut *scratch;
 
     // Behind-the-meter supply per datacenter, by kind (sorted by plant id for a fixed sum order).
-    let mut dedicated: Vec<(u32, u32, PlantKind, f64)> = plants
-        .iter()
-        .filter(|p| p.stage == PlantStage::Online)
-        .filter_map(|p| {
-            p.dedicated_to
-                .map(|dc| (dc, p.id, p.kind, p.capacity_mw * p.capacity_factor))
-        })
-        .collect();
-    dedicated.sort_by_key(|d| (d.0, d.1));
+    dedicated.clear();
+    dedicated.extend(
+        plants
+            .iter()
+            .filter(|p| p.stage == PlantStage::Online)
+            .filter_map(|p| {
+                p.dedicated_to
+                    .map(|dc| (dc, p.id, p.kind, p.capacity_mw * p.capacity_factor))
+            }),
+    );
+    dedicated.sort_unstable_by_key(|d| (d.0, d.1));
 
-    let mut lab_rows: Vec<_> = labs.iter_mut().collect();
-    lab_rows.sort_by_key(|r| r.0.index);
-
-    // Grid datacenter demand per nation and behind-the-meter dispatch.
-    let mut grid_demand_mw = vec![0.0; n_nations];
-    let mut btm_mw = vec![[0.0; KINDS]; n_nations];
-    let mut dedicated_powered = vec![0.0; lab_rows.len()];
-    let mut grid_hosted = vec![0.0; lab_rows.len()];
-    for (i, (lab, compute)) in lab_rows.iter_mut().enumerate() {
-        let (hosted, grid_share) = hosting(compute);
+    // Hosting, per lab (independent of order); demand summed per nation in lab order below.
+    grid_hosted.clear();
+    grid_hosted.resize(n_labs, 0.0);
+    dedicated_powered.clear();
+    dedicated_powered.resize(n_labs, 0.0);
+    for (lab, mut compute) in &mut labs {
+        let (hosted, grid_share) = hosting(&compute);
         compute.hosted_h100e = hosted;
-        grid_hosted[i] = hosted * grid_share;
+        grid_hosted[lab.index as usize] = hosted * grid_share;
+    }
+    grid_demand_mw.clear();
+    grid_demand_mw.resize(n_nations, 0.0);
+    for (i, &entity) in roster.labs.iter().enumerate() {
+        let (lab, compute) = labs.get(entity).expect("roster");
         grid_demand_mw[lab.nation as usize] +=
             grid_hosted[i] * compute.it_kw_per_h100e / 1_000.0 * g.datacenter_pue;
     }
-    for mut dc in datacenters
-        .iter_mut()
-        .sort_by::<&Datacenter>(|a, b| a.id.cmp(&b.id))
-    {
-        if !dc.dedicated || dc.stage != DatacenterStage::Online {
-            continue;
-        }
-        let compute = &lab_rows[dc.lab as usize].1;
+
+    // Behind-the-meter datacenters, in id order.
+    btm_mw.clear();
+    btm_mw.resize(n_nations, [0.0; KINDS]);
+    dedicated_dcs.clear();
+    dedicated_dcs.extend(
+        datacenters
+            .iter()
+            .filter(|(_, dc)| dc.dedicated && dc.stage == DatacenterStage::Online)
+            .map(|(entity, dc)| (dc.id, entity)),
+    );
+    dedicated_dcs.sort_unstable_by_key(|d| d.0);
+    for &(_, entity) in dedicated_dcs.iter() {
+        let (_, mut dc) = datacenters.get_mut(entity).expect("just listed");
+        let (_, compute) = labs.get(roster.labs[dc.lab as usize]).expect("roster");
         let total_it = compute.grid_it_mw + compute.dedicated_it_mw;
         let chips = if total_it > 0.0 {
             compute.hosted_h100e * dc.it_mw / total_it
@@ -112,7 +151,9 @@ pub fn dispatch(
             0.0
         };
         let demand = chips * compute.it_kw_per_h100e / 1_000.0 * dc.pue;
-        let supply: f64 = dedicated.iter().filter(|d| d.0 == dc.id).map(|d| d.3).sum();
+        let id = dc.id;
+        let own = dedicated.iter().filter(|d| d.0 == id);
+        let supply: f64 = own.clone().map(|d| d.3).sum();
         let fraction = if demand > 0.0 {
             (supply / demand).min(1.0)
         } else {
@@ -123,13 +164,14 @@ pub fn dispatch(
         // Plants run to serve the load, in proportion to their firm capacity.
         let served = demand.min(supply);
         if supply > 0.0 {
-            for d in dedicated.iter().filter(|d| d.0 == dc.id) {
+            for d in own {
                 btm_mw[dc.nation as usize][d.2.index()] += served * d.3 / supply;
             }
         }
     }
 
-    let mut powered_fraction = vec![1.0; n_nations];
+    powered_fraction.clear();
+    powered_fraction.resize(n_nations, 1.0);
     for (nation, fleet, policy, mut power) in &mut nations {
         let n = nation.index as usize;
         let spec = &scenario.nations[n];
@@ -192,7 +234,8 @@ pub fn dispatch(
         power.behind_the_meter_mw = btm_mw[n];
     }
 
-    for (i, (lab, compute)) in lab_rows.iter_mut().enumerate() {
+    for (lab, mut compute) in &mut labs {
+        let i = lab.index as usize;
         compute.powered_h100e =
             grid_hosted[i] * powered_fraction[lab.nation as usize] + dedicated_powered[i];
     }

@@ -14,14 +14,16 @@ use crate::systems::dispatch::marginal_cost_usd_per_mwh;
 pub fn economy(
     params: Res<Params>,
     clock: Res<Clock>,
-    mut nations: Query<(&Nation, &mut Treasury, &Power, &Policy)>,
+    roster: Res<Roster>,
+    mut nations: Query<(&mut Treasury, &Power, &Policy)>,
     mut labs: Query<(&Lab, &LabCompute, &LabModel, &mut LabFinance)>,
 ) {
     let scenario = &*params.scenario;
     let g = &scenario.global;
-    let mut rows: Vec<_> = nations.iter_mut().collect();
-    rows.sort_by_key(|r| r.0.index);
-    for (lab, compute, model, mut finance) in labs.iter_mut().sort::<&Lab>() {
+    // Labs in scenario order: their revenue is summed into the nation's books in that order.
+    let mut in_order = labs.iter_many_mut(&roster.labs);
+    while let Some(row) = in_order.fetch_next() {
+        let (lab, compute, model, mut finance) = row.expect("roster");
         let price = g.revenue_usd_per_inference_flop
             * 10f64.powf(
                 g.revenue_capability_elasticity
@@ -32,16 +34,18 @@ pub fn economy(
         finance.revenue_total_usd += revenue;
         let kept = revenue * g.revenue_lab_share;
         finance.capital_usd += kept;
-        let treasury = &mut rows[lab.nation as usize].1;
+        let (mut treasury, _, _) = nations
+            .get_mut(roster.nations[lab.nation as usize])
+            .expect("roster");
         treasury.income_usd += revenue;
         treasury.usd += revenue - kept;
     }
-    for (_, treasury, power, policy) in rows.iter_mut() {
+    for (mut treasury, power, policy) in &mut nations {
         let mut bill = power.datacenter_energy_mwh * power.datacenter_price_usd_per_mwh;
         for kind in PlantKind::ALL {
             let mwh = power.behind_the_meter_mw[kind.index()] * HOURS_PER_MONTH;
             bill += mwh * marginal_cost_usd_per_mwh(scenario, policy, clock.month, kind);
         }
-        charge(treasury, bill);
+        charge(&mut treasury, bill);
     }
 }

@@ -12,22 +12,42 @@ use crate::scenario::PlantKind;
 /// Below this many MW a queue entry counts as served (float dust).
 const SERVED_EPS_MW: f64 = 1e-9;
 
+/// Buffers reused from turn to turn.
+#[derive(Default)]
+pub struct Scratch {
+    served_plants: Vec<u32>,
+    online_dcs: Vec<u32>,
+    /// (plant id, entity, nation, kind index, MW, months waited)
+    folded: Vec<(u32, Entity, u16, usize, f64, u32)>,
+    /// (datacenter id, entity, lab, IT MW, dedicated)
+    ready: Vec<(u32, Entity, u16, f64, bool)>,
+}
+
 #[allow(clippy::too_many_arguments)]
 pub fn interconnection(
     mut commands: Commands,
     params: Res<Params>,
     clock: Res<Clock>,
+    roster: Res<Roster>,
+    mut scratch: Local<Scratch>,
     mut nations: Query<(&Nation, &mut Grid, &mut Fleet)>,
     mut plants: Query<(Entity, &mut PowerPlant)>,
     mut datacenters: Query<(Entity, &mut Datacenter)>,
-    mut labs: Query<(&Lab, &mut LabCompute)>,
+    mut labs: Query<&mut LabCompute>,
 ) {
     let scenario = &*params.scenario;
     let month = clock.month;
-    let mut served_plants: Vec<u32> = Vec::new();
-    let mut rows: Vec<_> = nations.iter_mut().collect();
-    rows.sort_by_key(|r| r.0.index);
-    for (nation, grid, fleet) in rows.iter_mut() {
+    let Scratch {
+        served_plants,
+        online_dcs,
+        folded,
+        ready,
+    } = &mut *scratch;
+    served_plants.clear();
+    online_dcs.clear();
+    folded.clear();
+    ready.clear();
+    for (nation, mut grid, mut fleet) in &mut nations {
         let spec = &scenario.nations[nation.index as usize];
         for kind in PlantKind::ALL {
             let k = kind.index();
@@ -80,8 +100,6 @@ pub fn interconnection(
     served_plants.sort_unstable();
 
     // Plants change state on their own; what they add to fleets is summed in id order.
-    let mut online_dcs: Vec<u32> = Vec::new();
-    let mut folded: Vec<(u32, Entity, u16, usize, f64, u32)> = Vec::new();
     for (entity, mut plant) in &mut plants {
         if !plant.interconnected && served_plants.binary_search(&plant.id).is_ok() {
             plant.interconnected = true;
@@ -104,8 +122,10 @@ pub fn interconnection(
         }
     }
     folded.sort_unstable_by_key(|f| f.0);
-    for (_, entity, nation, kind, capacity_mw, wait) in folded {
-        let (_, grid, fleet) = &mut rows[nation as usize];
+    for &(_, entity, nation, kind, capacity_mw, wait) in folded.iter() {
+        let (_, mut grid, mut fleet) = nations
+            .get_mut(roster.nations[nation as usize])
+            .expect("roster");
         fleet.mw[kind] += capacity_mw;
         fleet.built_mw += capacity_mw;
         grid.waits_months_sum += wait as f64;
@@ -115,10 +135,6 @@ pub fn interconnection(
     online_dcs.sort_unstable();
     online_dcs.dedup();
 
-    let mut lab_rows: Vec<_> = labs.iter_mut().collect();
-    lab_rows.sort_by_key(|r| r.0.index);
-    // (id, entity to despawn if grid, lab, IT MW, dedicated)
-    let mut ready: Vec<(u32, Entity, u16, f64, bool)> = Vec::new();
     for (entity, mut dc) in &mut datacenters {
         match dc.stage {
             DatacenterStage::Online if !dc.dedicated => {
@@ -132,8 +148,8 @@ pub fn interconnection(
         }
     }
     ready.sort_unstable_by_key(|r| r.0);
-    for (_, entity, lab, it_mw, dedicated) in ready {
-        let compute = &mut lab_rows[lab as usize].1;
+    for &(_, entity, lab, it_mw, dedicated) in ready.iter() {
+        let mut compute = labs.get_mut(roster.labs[lab as usize]).expect("roster");
         if dedicated {
             compute.dedicated_it_mw += it_mw;
         } else {

@@ -15,16 +15,20 @@ pub fn automation_fraction(g: &Global, capability: f64) -> f64 {
         .clamp(0.0, 1.0)
 }
 
-/// Monthly growth factor of algorithmic efficiency.
+/// Research spend at which progress runs at the base halving time, `years` after month 0, USD/yr.
+pub fn reference_spend_usd_per_year(g: &Global, years: f64) -> f64 {
+    g.research_reference_usd_per_year * g.research_reference_growth_per_year.powf(years)
+}
+
+/// Monthly growth factor of algorithmic efficiency for a lab spending `research_usd_per_year`
+/// against the field's `reference_usd_per_year`.
 pub fn efficiency_growth(
     g: &Global,
-    years: f64,
+    reference_usd_per_year: f64,
     research_usd_per_year: f64,
     capability: f64,
 ) -> f64 {
-    let reference =
-        g.research_reference_usd_per_year * g.research_reference_growth_per_year.powf(years);
-    let spend = (research_usd_per_year / reference).max(0.0);
+    let spend = (research_usd_per_year / reference_usd_per_year).max(0.0);
     let speedup_spend = spend
         .powf(g.research_spend_elasticity)
         .max(g.research_min_speedup);
@@ -33,27 +37,33 @@ pub fn efficiency_growth(
     (speedup_spend * speedup_ai / g.algorithmic_halving_months).exp2()
 }
 
+/// Labs in scenario order: the research money they take from their capital is summed into their
+/// nation's books in that order.
 pub fn research(
     params: Res<Params>,
     clock: Res<Clock>,
-    mut nations: Query<(&Nation, &mut Treasury)>,
+    roster: Res<Roster>,
+    mut nations: Query<&mut Treasury>,
     mut labs: Query<(&Lab, &mut LabModel, &mut LabFinance)>,
 ) {
     let g = &params.scenario.global;
-    let mut rows: Vec<_> = nations.iter_mut().collect();
-    rows.sort_by_key(|r| r.0.index);
-    for (lab, mut model, mut finance) in labs.iter_mut().sort::<&Lab>() {
+    let reference = reference_spend_usd_per_year(g, clock.years());
+    let mut in_order = labs.iter_many_mut(&roster.labs);
+    while let Some(row) = in_order.fetch_next() {
+        let (lab, mut model, mut finance) = row.expect("roster");
         let from_capital = finance.capital_usd * g.lab_research_spend_per_month;
         finance.capital_usd -= from_capital;
-        rows[lab.nation as usize].1.spent_usd += from_capital;
+        nations
+            .get_mut(roster.nations[lab.nation as usize])
+            .expect("roster")
+            .spent_usd += from_capital;
         let spend_month = model.research_usd_month + from_capital;
-        let growth = efficiency_growth(
+        model.algorithmic_efficiency *= efficiency_growth(
             g,
-            clock.years(),
+            reference,
             spend_month * MONTHS_PER_YEAR,
             model.capability,
         );
-        model.algorithmic_efficiency *= growth;
         model.research_usd_month = 0.0;
     }
 }

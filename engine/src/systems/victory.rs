@@ -8,6 +8,7 @@ use crate::components::*;
 use crate::resources::*;
 
 pub fn victory(
+    roster: Res<Roster>,
     mut clock: ResMut<Clock>,
     mut victory: ResMut<Victory>,
     labs: Query<(&Lab, &LabModel)>,
@@ -15,7 +16,7 @@ pub fn victory(
     if victory.decided_month.is_none() {
         let mut best: Option<(f64, u16)> = None;
         let mut tied = false;
-        for (lab, model) in labs.iter().sort::<&Lab>() {
+        for (lab, model) in labs.iter_many(&roster.labs).map(|row| row.expect("roster")) {
             if model.asi_month != Some(clock.month) {
                 continue;
             }
