@@ -75,12 +75,54 @@ impl Params {
     }
 }
 
-/// The nation and lab entities by scenario index, so that systems reach them in a fixed order
-/// without sorting every turn.
+/// Every entity in a fixed order: nations and labs by scenario index, plants and datacenters by id.
+/// Systems walk these lists wherever order changes a result (float sums, ties), so they never sort
+/// and never depend on the ECS's storage order, which changes with despawns and restores.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Roster {
     pub nations: Vec<Entity>,
     pub labs: Vec<Entity>,
+    /// Live plants, sorted by id (ids only grow, so spawning appends).
+    pub plants: Vec<(u32, Entity)>,
+    /// Live datacenters, sorted by id.
+    pub datacenters: Vec<(u32, Entity)>,
+}
+
+impl Roster {
+    pub fn add_plant(&mut self, id: u32, entity: Entity) {
+        insert_sorted(&mut self.plants, id, entity);
+    }
+    pub fn add_datacenter(&mut self, id: u32, entity: Entity) {
+        insert_sorted(&mut self.datacenters, id, entity);
+    }
+    pub fn remove_plant(&mut self, id: u32) {
+        if let Ok(at) = self.plants.binary_search_by_key(&id, |p| p.0) {
+            self.plants.remove(at);
+        }
+    }
+    pub fn remove_datacenter(&mut self, id: u32) {
+        if let Ok(at) = self.datacenters.binary_search_by_key(&id, |d| d.0) {
+            self.datacenters.remove(at);
+        }
+    }
+    /// Plant entities in id order.
+    pub fn plant_entities(&self) -> impl Iterator<Item = Entity> + '_ {
+        self.plants.iter().map(|p| p.1)
+    }
+    /// Datacenter entities in id order.
+    pub fn datacenter_entities(&self) -> impl Iterator<Item = Entity> + '_ {
+        self.datacenters.iter().map(|d| d.1)
+    }
+}
+
+fn insert_sorted(list: &mut Vec<(u32, Entity)>, id: u32, entity: Entity) {
+    match list.last() {
+        Some(&(last, _)) if last > id => {
+            let at = list.partition_point(|e| e.0 < id);
+            list.insert(at, (id, entity));
+        }
+        _ => list.push((id, entity)),
+    }
 }
 
 /// Stream ids for [`seeded_rng`]: one for the world, one per nation's strategy.

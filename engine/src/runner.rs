@@ -17,9 +17,6 @@ use crate::schedule::build_schedule;
 use crate::strategy::Strategy;
 use crate::world::{insert_resources, spawn_initial};
 
-/// Snapshot format version; bump when the layout changes.
-pub const SNAPSHOT_VERSION: u32 = 1;
-
 #[derive(Debug, thiserror::Error)]
 pub enum MatchError {
     #[error("the scenario has {nations} nations but {strategies} strategies were given")]
@@ -266,6 +263,47 @@ impl Match {
         })
     }
 
+    /// Start a new game on the same scenario and horizon, reusing this match's world and schedule
+    /// (building a schedule is most of the cost of a new game). The result is bit-identical to
+    /// `Match::with_months` with the same arguments; the trace, if recorded, starts over.
+    pub fn reset(
+        &mut self,
+        strategies: Vec<Box<dyn Strategy>>,
+        seed: u64,
+    ) -> Result<(), MatchError> {
+        let nations = self.scenario.nations.len();
+        if strategies.len() != nations {
+            return Err(MatchError::SeatCount {
+                nations,
+                strategies: strategies.len(),
+            });
+        }
+        let roster = std::mem::take(&mut *self.world.resource_mut::<Roster>());
+        let entities = roster
+            .nations
+            .iter()
+            .chain(&roster.labs)
+            .copied()
+            .chain(roster.plant_entities())
+            .chain(roster.datacenter_entities());
+        for entity in entities {
+            self.world.despawn(entity);
+        }
+        insert_resources(&mut self.world, self.scenario.clone(), seed, self.months);
+        spawn_initial(&mut self.world);
+        self.seed = seed;
+        self.strategy_rngs = (0..nations)
+            .map(|i| seeded_rng(seed, strategy_stream(i)))
+            .collect();
+        self.strategies = strategies;
+        self.stopped = vec![false; nations];
+        self.faults.clear();
+        if let Some(trace) = self.trace.as_mut() {
+            trace.clear();
+        }
+        Ok(())
+    }
+
     /// The world and the runner's own state, borrowed apart (for snapshots).
     pub(crate) fn parts_mut(&mut self) -> (&mut World, Parts<'_>) {
         (
@@ -384,10 +422,13 @@ impl Match {
         let n = scenario.nations.len();
         let month = self.month();
         let world = &self.world;
+        let roster = world.resource::<Roster>();
 
         let mut labs: Vec<Vec<LabView>> = vec![Vec::new(); n];
         let mut rival_stats = vec![(0.0f64, 0.0f64, 0.0f64, 0.0f64); n];
-        for (lab, compute, model, finance) in self.labs_q.iter(world) {
+        for (lab, compute, model, finance) in
+            self.labs_q.iter_many(world, &roster.labs).map(in_roster)
+        {
             let i = lab.nation as usize;
             let r = &mut rival_stats[i];
             r.0 += compute.grid_it_mw + compute.dedicated_it_mw;
@@ -419,7 +460,11 @@ impl Match {
         }
 
         let mut plants: Vec<Vec<PlantView>> = vec![Vec::new(); n];
-        for p in self.plants_q.iter(world) {
+        for p in self
+            .plants_q
+            .iter_many(world, roster.plant_entities())
+            .map(in_roster)
+        {
             plants[p.nation as usize].push(PlantView {
                 id: p.id,
                 kind: p.kind,
@@ -431,7 +476,11 @@ impl Match {
             });
         }
         let mut datacenters: Vec<Vec<DatacenterView>> = vec![Vec::new(); n];
-        for d in self.dcs_q.iter(world) {
+        for d in self
+            .dcs_q
+            .iter_many(world, roster.datacenter_entities())
+            .map(in_roster)
+        {
             datacenters[d.nation as usize].push(DatacenterView {
                 id: d.id,
                 lab: d.lab as usize,
@@ -443,10 +492,8 @@ impl Match {
                 powered_fraction: d.powered_fraction,
             });
         }
+        // Lists are already in index and id order (the roster's).
         for i in 0..n {
-            labs[i].sort_by_key(|l| l.index);
-            plants[i].sort_by_key(|p| p.id);
-            datacenters[i].sort_by_key(|d| d.id);
             // Only behind-the-meter datacenters have plants of their own.
             for p in plants[i].iter().filter(|p| p.dedicated_to.is_some()) {
                 if let Ok(at) =
@@ -457,8 +504,10 @@ impl Match {
             }
         }
 
-        let mut rows: Vec<_> = self.nations_q.iter(world).collect();
-        rows.sort_by_key(|r| r.0.index);
+        let rows = self
+            .nations_q
+            .iter_many(world, &roster.nations)
+            .map(in_roster);
         let mut owns = Vec::with_capacity(n);
         let mut publics = Vec::with_capacity(n);
         for (nation, treasury, fleet, grid, power, policy, market, emissions) in rows {
@@ -550,16 +599,20 @@ impl Match {
         let scenario = self.scenario.clone();
         let n = scenario.nations.len();
         let world = &self.world;
+        let roster = world.resource::<Roster>();
         let mut under_construction = vec![0.0; n];
-        for p in self.plants_q.iter(world) {
+        for p in self
+            .plants_q
+            .iter_many(world, roster.plant_entities())
+            .map(in_roster)
+        {
             if matches!(p.stage, PlantStage::Permitting | PlantStage::Construction) {
                 under_construction[p.nation as usize] += p.capacity_mw;
             }
         }
         // (it_mw, h100e, training, effective training, capability, largest run, best efficiency)
         let mut lab_sums = vec![(0.0, 0.0, 0.0, 0.0, f64::NEG_INFINITY, 0.0, 0.0f64); n];
-        let mut lab_rows: Vec<_> = self.labs_q.iter(world).collect();
-        lab_rows.sort_by_key(|r| r.0.index);
+        let lab_rows = self.labs_q.iter_many(world, &roster.labs).map(in_roster);
         for (lab, compute, model, _) in lab_rows {
             let s = &mut lab_sums[lab.nation as usize];
             s.0 += compute.grid_it_mw + compute.dedicated_it_mw;
@@ -570,8 +623,10 @@ impl Match {
             s.5 = f64::max(s.5, model.largest_run_flop);
             s.6 = s.6.max(model.algorithmic_efficiency);
         }
-        let mut rows: Vec<_> = self.nations_q.iter(world).collect();
-        rows.sort_by_key(|r| r.0.index);
+        let rows = self
+            .nations_q
+            .iter_many(world, &roster.nations)
+            .map(in_roster);
         rows.into_iter()
             .map(|(nation, treasury, fleet, grid, power, _, _, emissions)| {
                 let i = nation.index as usize;
@@ -607,10 +662,11 @@ impl Match {
         let scenario = self.scenario.clone();
         let n = scenario.nations.len();
         let world = &self.world;
+        let roster = world.resource::<Roster>();
         let victory = world.resource::<Victory>().clone();
         let rejections = world.resource::<Rejections>().total_by_nation.clone();
         let mut best = vec![(f64::NEG_INFINITY, None::<u32>, 0.0, 0.0, 0.0f64); n];
-        for (lab, compute, model, _) in self.labs_q.iter(world) {
+        for (lab, compute, model, _) in self.labs_q.iter_many(world, &roster.labs).map(in_roster) {
             let b = &mut best[lab.nation as usize];
             b.0 = b.0.max(model.capability);
             b.1 = match (b.1, model.asi_month) {
@@ -644,8 +700,10 @@ impl Match {
             }
         };
         let scores = rank_scores(&capabilities, winner);
-        let mut rows: Vec<_> = self.nations_q.iter(world).collect();
-        rows.sort_by_key(|r| r.0.index);
+        let rows = self
+            .nations_q
+            .iter_many(world, &roster.nations)
+            .map(in_roster);
         let nations = rows
             .into_iter()
             .map(|(nation, treasury, fleet, grid, power, _, _, emissions)| {
@@ -682,6 +740,11 @@ impl Match {
             faults: self.faults.clone(),
         }
     }
+}
+
+/// Roster entities always match their query; a miss is an engine bug worth stopping for.
+fn in_roster<T>(item: Result<T, bevy_ecs::query::QueryEntityError>) -> T {
+    item.expect("roster entity matches its query")
 }
 
 /// Scores in [0, 1]: the winner gets 1; the rest are ranked by capability, linear from 1 (first) to 0

@@ -45,8 +45,8 @@ impl Phase {
     ];
 }
 
-/// Build the schedule of one turn. `shuffle_seed` (tests only) would reorder unordered systems; with
-/// every phase chained there are none, which is what the ambiguity check proves.
+/// Build the schedule of one turn. Every phase is chained after the previous one, so no two systems
+/// run in an unstated order; `initialize` fails if that ever stops being true.
 pub fn build_schedule() -> Schedule {
     let mut schedule = Schedule::new(Turn);
     schedule.set_executor(SingleThreadedExecutor::new());

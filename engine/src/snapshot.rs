@@ -2,8 +2,8 @@
 //! rebuilds the world from it, so a resumed game is bit-identical to one that never stopped.
 //!
 //! The snapshot is an explicit struct rather than a dump of the ECS: its layout is a compatibility
-//! promise (`SNAPSHOT_VERSION`), entity ids are not part of it, and every system sorts by the stable
-//! ids the snapshot does carry.
+//! promise (`SNAPSHOT_VERSION`), entity ids are not part of it, and restoring rebuilds the roster
+//! (plants and datacenters in id order) that every system walks.
 
 use std::sync::Arc;
 
@@ -12,7 +12,10 @@ use serde::{Deserialize, Serialize};
 use crate::components::*;
 use crate::orders::Rejection;
 use crate::resources::*;
-use crate::runner::{Fault, Match, MatchError, SNAPSHOT_VERSION};
+use crate::runner::{Fault, Match, MatchError};
+
+/// Snapshot format version; bump when the layout changes.
+pub const SNAPSHOT_VERSION: u32 = 1;
 use crate::scenario::Scenario;
 use crate::strategy::Strategy;
 
@@ -236,8 +239,14 @@ impl Match {
                     .id();
                 world.resource_mut::<Roster>().labs.push(entity);
             }
-            world.spawn_batch(snapshot.plants.clone());
-            world.spawn_batch(snapshot.datacenters.clone());
+            for plant in &snapshot.plants {
+                let entity = world.spawn(plant.clone()).id();
+                world.resource_mut::<Roster>().add_plant(plant.id, entity);
+            }
+            for dc in &snapshot.datacenters {
+                let entity = world.spawn(dc.clone()).id();
+                world.resource_mut::<Roster>().add_datacenter(dc.id, entity);
+            }
         }
         Ok(m)
     }

@@ -169,6 +169,10 @@ pub fn spawn_initial(world: &mut World) {
             .id();
         world.resource_mut::<Roster>().labs.push(entity);
     }
-    world.spawn_batch(dcs);
+    for dc in dcs {
+        let id = dc.id;
+        let entity = world.spawn(dc).id();
+        world.resource_mut::<Roster>().add_datacenter(id, entity);
+    }
     world.resource_mut::<IdCounter>().next_datacenter = next_dc;
 }

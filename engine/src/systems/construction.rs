@@ -7,20 +7,16 @@ use bevy_ecs::prelude::*;
 use crate::components::*;
 use crate::resources::Roster;
 
-/// A payment out of escrow: (project id, nation, USD paid, MW built behind the meter).
-type Payment = (u32, u16, f64, f64);
-
+/// Projects in id order (the roster's), so payments are summed into treasuries in a fixed order.
 pub fn construction(
     roster: Res<Roster>,
-    mut payments: Local<Vec<Payment>>,
     mut nations: Query<(&mut Treasury, &mut Fleet)>,
     mut plants: Query<&mut PowerPlant>,
     mut datacenters: Query<&mut Datacenter>,
 ) {
-    // Each project advances on its own; only the sums into the treasury depend on order, so the
-    // payments are collected and summed in id order (plants, then datacenters).
-    payments.clear();
-    for mut plant in &mut plants {
+    let mut in_order = plants.iter_many_mut(roster.plant_entities());
+    while let Some(plant) = in_order.fetch_next() {
+        let mut plant = plant.expect("roster");
         if plant.stage != PlantStage::Construction {
             continue;
         }
@@ -31,30 +27,25 @@ pub fn construction(
         };
         plant.capex_remaining_usd -= pay;
         plant.construction_months_left = plant.construction_months_left.saturating_sub(1);
-        let mut built = 0.0;
+        let (mut treasury, mut fleet) = nations
+            .get_mut(roster.nations[plant.nation as usize])
+            .expect("roster");
+        treasury.spent_usd += pay;
+        treasury.energy_capex_usd += pay;
         if plant.construction_months_left == 0 {
             if plant.interconnected {
                 plant.stage = PlantStage::Online;
                 if plant.dedicated_to.is_some() {
-                    built = plant.capacity_mw;
+                    fleet.built_mw += plant.capacity_mw;
                 }
             } else {
                 plant.stage = PlantStage::AwaitingInterconnection;
             }
         }
-        payments.push((plant.id, plant.nation, pay, built));
     }
-    payments.sort_unstable_by_key(|p| p.0);
-    for &(_, nation, pay, built) in &payments {
-        let (mut treasury, mut fleet) = nations
-            .get_mut(roster.nations[nation as usize])
-            .expect("roster");
-        treasury.spent_usd += pay;
-        treasury.energy_capex_usd += pay;
-        fleet.built_mw += built;
-    }
-    payments.clear();
-    for mut dc in &mut datacenters {
+    let mut in_order = datacenters.iter_many_mut(roster.datacenter_entities());
+    while let Some(dc) = in_order.fetch_next() {
+        let mut dc = dc.expect("roster");
         if dc.stage != DatacenterStage::Construction {
             continue;
         }
@@ -72,12 +63,8 @@ pub fn construction(
                 DatacenterStage::Online
             };
         }
-        payments.push((dc.id, dc.nation, pay, 0.0));
-    }
-    payments.sort_unstable_by_key(|p| p.0);
-    for &(_, nation, pay, _) in &payments {
         let (mut treasury, _) = nations
-            .get_mut(roster.nations[nation as usize])
+            .get_mut(roster.nations[dc.nation as usize])
             .expect("roster");
         treasury.spent_usd += pay;
         treasury.ai_capex_usd += pay;

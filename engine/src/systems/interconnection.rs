@@ -17,10 +17,9 @@ const SERVED_EPS_MW: f64 = 1e-9;
 pub struct Scratch {
     served_plants: Vec<u32>,
     online_dcs: Vec<u32>,
-    /// (plant id, entity, nation, kind index, MW, months waited)
-    folded: Vec<(u32, Entity, u16, usize, f64, u32)>,
-    /// (datacenter id, entity, lab, IT MW, dedicated)
-    ready: Vec<(u32, Entity, u16, f64, bool)>,
+    /// Ids of the plants and datacenters folded into fleets and labs this turn.
+    folded: Vec<u32>,
+    folded_dcs: Vec<u32>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -28,7 +27,7 @@ pub fn interconnection(
     mut commands: Commands,
     params: Res<Params>,
     clock: Res<Clock>,
-    roster: Res<Roster>,
+    mut roster: ResMut<Roster>,
     mut scratch: Local<Scratch>,
     mut nations: Query<(&Nation, &mut Grid, &mut Fleet)>,
     mut plants: Query<(Entity, &mut PowerPlant)>,
@@ -41,12 +40,12 @@ pub fn interconnection(
         served_plants,
         online_dcs,
         folded,
-        ready,
+        folded_dcs,
     } = &mut *scratch;
     served_plants.clear();
     online_dcs.clear();
     folded.clear();
-    ready.clear();
+    folded_dcs.clear();
     for (nation, mut grid, mut fleet) in &mut nations {
         let spec = &scenario.nations[nation.index as usize];
         for kind in PlantKind::ALL {
@@ -99,62 +98,63 @@ pub fn interconnection(
     }
     served_plants.sort_unstable();
 
-    // Plants change state on their own; what they add to fleets is summed in id order.
-    for (entity, mut plant) in &mut plants {
+    // Plants in id order (the roster's): what they add to fleets is summed in that order.
+    let mut in_order = plants.iter_many_mut(roster.plant_entities());
+    while let Some(plant) = in_order.fetch_next() {
+        let (entity, mut plant) = plant.expect("roster");
         if !plant.interconnected && served_plants.binary_search(&plant.id).is_ok() {
             plant.interconnected = true;
             if plant.stage == PlantStage::AwaitingInterconnection {
                 plant.stage = PlantStage::Online;
             }
         }
-        if plant.stage == PlantStage::Online {
-            match plant.dedicated_to {
-                None => folded.push((
-                    plant.id,
-                    entity,
-                    plant.nation,
-                    plant.kind.index(),
-                    plant.capacity_mw,
-                    month + 1 - plant.ordered_month,
-                )),
-                Some(dc) => online_dcs.push(dc),
+        if plant.stage != PlantStage::Online {
+            continue;
+        }
+        match plant.dedicated_to {
+            None => {
+                let (_, mut grid, mut fleet) = nations
+                    .get_mut(roster.nations[plant.nation as usize])
+                    .expect("roster");
+                fleet.mw[plant.kind.index()] += plant.capacity_mw;
+                fleet.built_mw += plant.capacity_mw;
+                grid.waits_months_sum += (month + 1 - plant.ordered_month) as f64;
+                grid.waits_count += 1;
+                commands.entity(entity).despawn();
+                folded.push(plant.id);
             }
+            Some(dc) => online_dcs.push(dc),
         }
     }
-    folded.sort_unstable_by_key(|f| f.0);
-    for &(_, entity, nation, kind, capacity_mw, wait) in folded.iter() {
-        let (_, mut grid, mut fleet) = nations
-            .get_mut(roster.nations[nation as usize])
-            .expect("roster");
-        fleet.mw[kind] += capacity_mw;
-        fleet.built_mw += capacity_mw;
-        grid.waits_months_sum += wait as f64;
-        grid.waits_count += 1;
-        commands.entity(entity).despawn();
-    }
+    drop(in_order);
     online_dcs.sort_unstable();
     online_dcs.dedup();
 
-    for (entity, mut dc) in &mut datacenters {
-        match dc.stage {
-            DatacenterStage::Online if !dc.dedicated => {
-                ready.push((dc.id, entity, dc.lab, dc.it_mw, false))
-            }
+    let mut in_order = datacenters.iter_many_mut(roster.datacenter_entities());
+    while let Some(dc) = in_order.fetch_next() {
+        let (entity, mut dc) = dc.expect("roster");
+        let dedicated = match dc.stage {
+            DatacenterStage::Online if !dc.dedicated => false,
             DatacenterStage::WaitingForPower if online_dcs.binary_search(&dc.id).is_ok() => {
                 dc.stage = DatacenterStage::Online;
-                ready.push((dc.id, entity, dc.lab, dc.it_mw, true));
+                true
             }
-            _ => {}
+            _ => continue,
+        };
+        let mut compute = labs.get_mut(roster.labs[dc.lab as usize]).expect("roster");
+        if dedicated {
+            compute.dedicated_it_mw += dc.it_mw;
+        } else {
+            compute.grid_it_mw += dc.it_mw;
+            commands.entity(entity).despawn();
+            folded_dcs.push(dc.id);
         }
     }
-    ready.sort_unstable_by_key(|r| r.0);
-    for &(_, entity, lab, it_mw, dedicated) in ready.iter() {
-        let mut compute = labs.get_mut(roster.labs[lab as usize]).expect("roster");
-        if dedicated {
-            compute.dedicated_it_mw += it_mw;
-        } else {
-            compute.grid_it_mw += it_mw;
-            commands.entity(entity).despawn();
-        }
+    drop(in_order);
+    for &id in folded.iter() {
+        roster.remove_plant(id);
+    }
+    for &id in folded_dcs.iter() {
+        roster.remove_datacenter(id);
     }
 }

@@ -32,6 +32,7 @@ pub fn apply_orders(
     mut rejections: ResMut<Rejections>,
     mut rng: ResMut<WorldRng>,
     mut ids: ResMut<IdCounter>,
+    mut roster: ResMut<Roster>,
     mut nations: Query<(
         &Nation,
         &mut Treasury,
@@ -93,6 +94,7 @@ pub fn apply_orders(
             labs: &mut lab_refs,
             dcs: &mut dcs,
             ids: &mut ids,
+            roster: &mut roster,
             rng: &mut rng,
             commands: &mut commands,
         };
@@ -128,6 +130,7 @@ struct Ctx<'a, 'l, 'w, 's> {
     labs: &'a mut [LabRefs<'l>],
     dcs: &'a mut Vec<DcRef>,
     ids: &'a mut IdCounter,
+    roster: &'a mut Roster,
     rng: &'a mut WorldRng,
     commands: &'a mut Commands<'w, 's>,
 }
@@ -322,25 +325,29 @@ impl Ctx<'_, '_, '_, '_> {
             });
             self.grid.queued_mw += capacity_mw;
         }
-        self.commands.spawn(PowerPlant {
-            id,
-            nation: self.nation,
-            kind,
-            capacity_mw,
-            capacity_factor: spec.capacity_factor,
-            stage: if permitting > 0 {
-                PlantStage::Permitting
-            } else {
-                PlantStage::Construction
-            },
-            permitting_months_left: permitting,
-            construction_months_left: construction,
-            capex_remaining_usd: cost,
-            capex_per_month_usd: cost / construction as f64,
-            dedicated_to,
-            interconnected: dedicated_to.is_some(),
-            ordered_month: self.month,
-        });
+        let entity = self
+            .commands
+            .spawn(PowerPlant {
+                id,
+                nation: self.nation,
+                kind,
+                capacity_mw,
+                capacity_factor: spec.capacity_factor,
+                stage: if permitting > 0 {
+                    PlantStage::Permitting
+                } else {
+                    PlantStage::Construction
+                },
+                permitting_months_left: permitting,
+                construction_months_left: construction,
+                capex_remaining_usd: cost,
+                capex_per_month_usd: cost / construction as f64,
+                dedicated_to,
+                interconnected: dedicated_to.is_some(),
+                ordered_month: self.month,
+            })
+            .id();
+        self.roster.add_plant(id, entity);
         Ok(())
     }
 
@@ -376,19 +383,23 @@ impl Ctx<'_, '_, '_, '_> {
             nation: self.nation,
             dedicated,
         });
-        self.commands.spawn(Datacenter {
-            id,
-            nation: self.nation,
-            lab: lab as u16,
-            it_mw,
-            pue: g.datacenter_pue,
-            stage: DatacenterStage::Construction,
-            months_left: months,
-            capex_remaining_usd: cost,
-            capex_per_month_usd: cost / months as f64,
-            dedicated,
-            powered_fraction: 0.0,
-        });
+        let entity = self
+            .commands
+            .spawn(Datacenter {
+                id,
+                nation: self.nation,
+                lab: lab as u16,
+                it_mw,
+                pue: g.datacenter_pue,
+                stage: DatacenterStage::Construction,
+                months_left: months,
+                capex_remaining_usd: cost,
+                capex_per_month_usd: cost / months as f64,
+                dedicated,
+                powered_fraction: 0.0,
+            })
+            .id();
+        self.roster.add_datacenter(id, entity);
         Ok(())
     }
 
