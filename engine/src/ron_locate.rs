@@ -353,9 +353,10 @@ impl Scanner<'_> {
         }
     }
 
-    /// After `[` (or another opener): elements `path[i]` up to `close`.
-    fn sequence(&mut self, path: &str, close: char, depth: usize) {
-        let mut index = 0;
+    /// The items of a container up to `close`: `item` reads one, then its separator is taken. Stops
+    /// at the end of the input, or at a closer that is not ours (malformed input: the enclosing
+    /// container deals with it).
+    fn items(&mut self, close: char, mut item: impl FnMut(&mut Self)) {
         loop {
             self.trivia();
             match self.peek() {
@@ -364,42 +365,37 @@ impl Scanner<'_> {
                     self.bump();
                     return;
                 }
-                // A closer that is not ours: malformed; leave it to the enclosing container.
                 Some(c) if is_closer(c) => return,
                 _ => {}
             }
             let before = self.cur.i;
-            self.value(&index_path(path, index), depth + 1);
-            index += 1;
+            item(self);
             self.separator(before);
         }
+    }
+
+    /// After `[` (or another opener): elements `path[i]` up to `close`.
+    fn sequence(&mut self, path: &str, close: char, depth: usize) {
+        let mut index = 0;
+        self.items(close, |s| {
+            s.value(&index_path(path, index), depth + 1);
+            index += 1;
+        });
     }
 
     /// After `(`: named fields `name: value` become `path.name`, other items `path[i]`.
     fn struct_or_tuple(&mut self, path: &str, depth: usize) {
         let mut index = 0;
-        loop {
-            self.trivia();
-            match self.peek() {
-                None => return,
-                Some(')') => {
-                    self.bump();
-                    return;
-                }
-                Some(c) if is_closer(c) => return,
-                _ => {}
-            }
-            let before = self.cur.i;
-            if let Some((name, key_pos)) = self.field_key() {
+        self.items(')', |s| {
+            if let Some((name, key_pos)) = s.field_key() {
                 let field = field_path(path, &name);
-                self.out.keys.entry(field.clone()).or_insert(key_pos);
-                self.value(&field, depth + 1);
+                s.out.keys.entry(field.clone()).or_insert(key_pos);
+                s.value(&field, depth + 1);
             } else {
-                self.value(&index_path(path, index), depth + 1);
+                s.value(&index_path(path, index), depth + 1);
                 index += 1;
             }
-            self.separator(before);
-        }
+        });
     }
 
     /// After `Some(`: the inner value takes the option's path and position.
@@ -412,48 +408,22 @@ impl Scanner<'_> {
             self.record(path, start);
         }
         // Anything else before `)` is malformed: skip it.
-        loop {
-            self.trivia();
-            match self.peek() {
-                None => return,
-                Some(')') => {
-                    self.bump();
-                    return;
-                }
-                Some(c) if is_closer(c) => return,
-                _ => {}
-            }
-            let before = self.cur.i;
-            self.skip_value();
-            self.separator(before);
-        }
+        self.items(')', |s| s.skip_value());
     }
 
     /// After `{`: `key: value` pairs, the value at `path.key`.
     fn map(&mut self, path: &str, depth: usize) {
-        loop {
-            self.trivia();
-            match self.peek() {
-                None => return,
-                Some('}') => {
-                    self.bump();
-                    return;
-                }
-                Some(c) if is_closer(c) => return,
-                _ => {}
-            }
-            let before = self.cur.i;
-            let key_pos = self.pos();
-            let key = self.map_key();
-            self.trivia();
-            if self.peek() == Some(':') {
-                self.bump();
+        self.items('}', |s| {
+            let key_pos = s.pos();
+            let key = s.map_key();
+            s.trivia();
+            if s.peek() == Some(':') {
+                s.bump();
                 let entry = field_path(path, &key);
-                self.out.keys.entry(entry.clone()).or_insert(key_pos);
-                self.value(&entry, depth + 1);
+                s.out.keys.entry(entry.clone()).or_insert(key_pos);
+                s.value(&entry, depth + 1);
             }
-            self.separator(before);
-        }
+        });
     }
 
     /// A map key as written, strings without their quotes.
