@@ -22,7 +22,7 @@ pub mod world;
 
 pub use observation::Observation;
 pub use orders::{Order, Orders, PolicyChange, PowerSupply, Rejection};
-pub use runner::{Fault, Match, MatchError, NationOutcome, Outcome, TraceRow};
+pub use runner::{Fallback, Fault, Match, MatchError, NationOutcome, Outcome, SeatState, TraceRow};
 pub use scenario::{PlantKind, Scenario};
 pub use snapshot::Snapshot;
 pub use strategy::Strategy;

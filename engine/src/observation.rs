@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::components::{DatacenterStage, KINDS, PlantStage, Policy};
 use crate::orders::Rejection;
 use crate::scenario::{PlantKind, Scenario};
+use crate::snapshot::Snapshot;
 
 #[derive(Clone, Debug)]
 pub struct Observation {
@@ -28,6 +29,10 @@ pub struct Observation {
     pub datacenters: Vec<DatacenterView>,
     pub rivals: Vec<RivalView>,
     pub rejected: Vec<Rejection>,
+    /// The whole world before this month's orders, when the strategy asked for it
+    /// ([`crate::Strategy::wants_snapshot`]): restore it with [`crate::Match::restore`] to simulate
+    /// ahead.
+    pub snapshot: Option<Arc<Snapshot>>,
 }
 
 impl Observation {

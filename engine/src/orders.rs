@@ -6,7 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::observation::Observation;
 use crate::scenario::PlantKind;
+use crate::systems::orders::{MAX_CHIP_ORDER_H100E, MAX_PROJECT_MW};
 
 /// Where a datacenter gets its power.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,4 +99,88 @@ pub struct Rejection {
     pub index: usize,
     pub order: Order,
     pub reason: String,
+}
+
+/// Largest research grant, USD (a sanity bound: about the world's GDP).
+pub const MAX_RESEARCH_USD: f64 = 1.0e14;
+
+impl Order {
+    /// Why this order is not a real order at all (a number that is not finite, or beyond any real
+    /// project), as opposed to one the rules refuse. A strategy returning one has faulted.
+    pub fn absurdity(&self) -> Option<String> {
+        let check = |what: &str, value: f64, max: f64| -> Option<String> {
+            if !value.is_finite() {
+                Some(format!("{what} is {value}"))
+            } else if value.abs() > max {
+                Some(format!(
+                    "{what} of {value:e} is beyond any real project (at most {max:e})"
+                ))
+            } else {
+                None
+            }
+        };
+        match self {
+            Order::BuildPlant { capacity_mw, .. } => {
+                check("plant capacity (MW)", *capacity_mw, MAX_PROJECT_MW)
+            }
+            Order::BuildDatacenter { it_mw, .. } => {
+                check("datacenter IT capacity (MW)", *it_mw, MAX_PROJECT_MW)
+            }
+            Order::OrderChips { h100e, .. } => {
+                check("chip order (H100e)", *h100e, MAX_CHIP_ORDER_H100E)
+            }
+            Order::FundResearch { usd, .. } => {
+                check("research funding (USD)", *usd, MAX_RESEARCH_USD)
+            }
+            Order::SetComputeSplit { training_share, .. } => {
+                check("training share", *training_share, 1.0e3)
+            }
+            Order::ExpandGrid { mw_per_month } => {
+                check("grid expansion (MW/month)", *mw_per_month, MAX_PROJECT_MW)
+            }
+            Order::SetPolicy(PolicyChange::RegulationLevel(level)) => {
+                check("regulation level", *level, 1.0e3)
+            }
+            Order::SetPolicy(PolicyChange::LabSubsidy(share)) => {
+                check("lab subsidy share", *share, 1.0e3)
+            }
+            Order::SetPolicy(_) => None,
+        }
+    }
+
+    /// What this order would take out of the treasury if accepted now, USD.
+    pub fn cost_usd(&self, observation: &Observation) -> f64 {
+        let scenario = &observation.scenario;
+        let spec = &scenario.nations[observation.nation];
+        match self {
+            Order::BuildPlant {
+                kind,
+                capacity_mw,
+                dedicated_to,
+            } => {
+                let premium = if dedicated_to.is_some() {
+                    1.0 + scenario.global.behind_the_meter_capex_premium
+                } else {
+                    1.0
+                };
+                capacity_mw * 1_000.0 * spec.plants.get(*kind).capex_usd_per_kw * premium
+            }
+            Order::BuildDatacenter { it_mw, .. } => {
+                it_mw * scenario.global.datacenter_capex_usd_per_mw
+            }
+            Order::OrderChips { h100e, .. } => h100e * observation.own.chip_price_usd_per_h100e,
+            Order::FundResearch { usd, .. } => *usd,
+            Order::ExpandGrid { mw_per_month } => {
+                mw_per_month * scenario.policies.grid_expansion_capex_usd_per_mw_month
+            }
+            Order::SetPolicy(_) | Order::SetComputeSplit { .. } => 0.0,
+        }
+    }
+}
+
+impl Orders {
+    /// What all these orders would take out of the treasury if accepted now, USD.
+    pub fn cost_usd(&self, observation: &Observation) -> f64 {
+        self.orders.iter().map(|o| o.cost_usd(observation)).sum()
+    }
 }

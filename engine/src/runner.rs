@@ -23,6 +23,10 @@ pub enum MatchError {
     SeatCount { nations: usize, strategies: usize },
     #[error("the schedule failed to build: {0}")]
     Schedule(String),
+    #[error(
+        "seat {seat}'s strategy had faulted and was being played by the fallback; restore it with `Match::restore_with` and a fallback"
+    )]
+    NeedsFallback { seat: usize },
     #[error("snapshot version {found} is not supported (this engine reads version {expected})")]
     SnapshotVersion { found: u32, expected: u32 },
     #[error(
@@ -170,10 +174,30 @@ pub(crate) struct Parts<'a> {
     pub scenario: &'a Scenario,
     pub seed: u64,
     pub months: u32,
-    pub strategies: &'a [Box<dyn Strategy>],
+    pub strategies: &'a mut Vec<Box<dyn Strategy>>,
     pub strategy_rngs: &'a mut Vec<ChaCha8Rng>,
-    pub stopped: &'a mut Vec<bool>,
+    pub seat_names: &'a [String],
+    pub seats: &'a mut Vec<SeatState>,
+    pub invalid_streaks: &'a mut Vec<u32>,
     pub faults: &'a mut Vec<Fault>,
+}
+
+/// Builds the strategy a faulted seat plays for the rest of the game (`status-quo` in the registry).
+/// It must be stateless: it starts fresh after a restore.
+pub type Fallback = Arc<dyn Fn() -> Box<dyn Strategy> + Send + Sync>;
+
+/// Months in a row of all-rejected orders after which a strategy counts as faulted.
+pub const INVALID_ORDER_MONTHS: u32 = 12;
+
+/// How a seat is being played.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SeatState {
+    /// By its own strategy.
+    Playing,
+    /// Its strategy faulted; the fallback plays it.
+    Fallback,
+    /// Its strategy faulted and there is no fallback: it gives no orders.
+    Stopped,
 }
 
 /// A game in progress.
@@ -184,9 +208,13 @@ pub struct Match {
     seed: u64,
     months: u32,
     strategies: Vec<Box<dyn Strategy>>,
+    /// The spec each seat started with (outcomes name it even after a fallback took over).
+    seat_names: Vec<String>,
     strategy_rngs: Vec<ChaCha8Rng>,
-    /// Seats whose strategy faulted: they give no more orders.
-    stopped: Vec<bool>,
+    seats: Vec<SeatState>,
+    /// Consecutive months in which every order of a seat was rejected.
+    invalid_streaks: Vec<u32>,
+    fallback: Option<Fallback>,
     faults: Vec<Fault>,
     trace: Option<Vec<TraceRow>>,
     nations_q: QueryState<NationQuery>,
@@ -241,6 +269,7 @@ impl Match {
         let strategy_rngs = (0..n)
             .map(|i| seeded_rng(seed, strategy_stream(i)))
             .collect();
+        let seat_names = strategies.iter().map(|s| s.name()).collect();
         let nations_q = world.query::<NationQuery>();
         let labs_q = world.query::<LabQuery>();
         let plants_q = world.query::<&PowerPlant>();
@@ -252,8 +281,11 @@ impl Match {
             seed,
             months,
             strategies,
+            seat_names,
             strategy_rngs,
-            stopped: vec![false; n],
+            seats: vec![SeatState::Playing; n],
+            invalid_streaks: vec![0; n],
+            fallback: None,
             faults: Vec::new(),
             trace: None,
             nations_q,
@@ -295,8 +327,10 @@ impl Match {
         self.strategy_rngs = (0..nations)
             .map(|i| seeded_rng(seed, strategy_stream(i)))
             .collect();
+        self.seat_names = strategies.iter().map(|s| s.name()).collect();
         self.strategies = strategies;
-        self.stopped = vec![false; nations];
+        self.seats = vec![SeatState::Playing; nations];
+        self.invalid_streaks = vec![0; nations];
         self.faults.clear();
         if let Some(trace) = self.trace.as_mut() {
             trace.clear();
@@ -312,9 +346,11 @@ impl Match {
                 scenario: &self.scenario,
                 seed: self.seed,
                 months: self.months,
-                strategies: &self.strategies,
+                strategies: &mut self.strategies,
                 strategy_rngs: &mut self.strategy_rngs,
-                stopped: &mut self.stopped,
+                seat_names: &self.seat_names,
+                seats: &mut self.seats,
+                invalid_streaks: &mut self.invalid_streaks,
                 faults: &mut self.faults,
             },
         )
@@ -361,43 +397,123 @@ impl Match {
         &self.faults
     }
 
+    /// Who plays a faulted seat from then on. Without one, a faulted seat gives no more orders.
+    pub fn set_fallback(&mut self, fallback: Fallback) {
+        self.fallback = Some(fallback);
+    }
+
+    pub fn with_fallback(mut self, fallback: Fallback) -> Match {
+        self.set_fallback(fallback);
+        self
+    }
+
+    /// How each seat is being played.
+    pub fn seats(&self) -> &[SeatState] {
+        &self.seats
+    }
+
+    /// Record a fault and hand the seat to the fallback (or stop it).
+    fn fault(&mut self, seat: usize, month: u32, message: String) {
+        let consequence = match &self.fallback {
+            Some(fallback) => {
+                let replacement = fallback();
+                let note = format!("the nation plays `{}` from now on", replacement.name());
+                self.strategies[seat] = replacement;
+                self.seats[seat] = SeatState::Fallback;
+                note
+            }
+            None => {
+                self.seats[seat] = SeatState::Stopped;
+                "the nation gives no more orders".to_string()
+            }
+        };
+        self.faults.push(Fault {
+            month,
+            nation: self.scenario.nations[seat].id.clone(),
+            strategy: self.seat_names[seat].clone(),
+            message: format!("{message}; {consequence}"),
+        });
+    }
+
     /// Play one month: every strategy decides on its observation, then the turn's systems run.
     /// Returns `false` (and does nothing) once the game is over.
+    ///
+    /// A strategy faults when it panics, returns an absurd order (a number that is not finite or is
+    /// beyond any real project), or has every order rejected for [`INVALID_ORDER_MONTHS`] months in a
+    /// row. The fault is recorded and the game goes on (see [`Match::set_fallback`]).
     pub fn step(&mut self) -> bool {
         if self.is_over() {
             return false;
         }
         let month = self.month();
-        let mut all_orders = Vec::with_capacity(self.strategies.len());
+        let n = self.strategies.len();
+        let playing = |m: &Match, seat: usize| m.seats[seat] != SeatState::Stopped;
+        let wants_world =
+            (0..n).any(|seat| playing(self, seat) && self.strategies[seat].wants_snapshot(month));
+        let snapshot = wants_world.then(|| Arc::new(self.snapshot()));
         let observations = self.observations();
-        for (seat, observation) in observations.into_iter().enumerate() {
-            if self.stopped[seat] {
+        let mut all_orders = Vec::with_capacity(n);
+        for (seat, mut observation) in observations.into_iter().enumerate() {
+            if !playing(self, seat) {
                 all_orders.push(Orders::none());
                 continue;
             }
+            if self.strategies[seat].wants_snapshot(month) {
+                observation.snapshot = snapshot.clone();
+            }
             let strategy = &mut self.strategies[seat];
             let rng = &mut self.strategy_rngs[seat];
-            match catch_unwind(AssertUnwindSafe(|| strategy.decide(&observation, rng))) {
-                Ok(orders) => all_orders.push(orders),
-                Err(panic) => {
-                    let message = panic
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| panic.downcast_ref::<String>().cloned())
-                        .unwrap_or_else(|| "panicked".to_string());
-                    self.faults.push(Fault {
-                        month,
-                        nation: self.scenario.nations[seat].id.clone(),
-                        strategy: self.strategies[seat].name(),
-                        message: format!("panicked: {message}; the nation gives no more orders"),
-                    });
-                    self.stopped[seat] = true;
-                    all_orders.push(Orders::none());
-                }
-            }
+            let problem =
+                match catch_unwind(AssertUnwindSafe(|| strategy.decide(&observation, rng))) {
+                    Ok(orders) => match orders.orders.iter().find_map(|o| o.absurdity()) {
+                        None => {
+                            all_orders.push(orders);
+                            continue;
+                        }
+                        Some(reason) => format!("returned an absurd order: {reason}"),
+                    },
+                    Err(panic) => {
+                        let message = panic
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| panic.downcast_ref::<String>().cloned())
+                            .unwrap_or_else(|| "panicked".to_string());
+                        format!("panicked: {message}")
+                    }
+                };
+            self.fault(seat, month, problem);
+            all_orders.push(Orders::none());
         }
+        let given: Vec<usize> = all_orders.iter().map(|o| o.orders.len()).collect();
         self.world.resource_mut::<PendingOrders>().by_nation = all_orders;
         self.schedule.run(&mut self.world);
+
+        // A strategy whose every order keeps being refused is broken, not unlucky.
+        for seat in 0..n {
+            if given[seat] == 0 || self.seats[seat] == SeatState::Stopped {
+                continue;
+            }
+            let rejected = &self.world.resource::<Rejections>().by_nation[seat];
+            if rejected.len() < given[seat] {
+                self.invalid_streaks[seat] = 0;
+                continue;
+            }
+            self.invalid_streaks[seat] += 1;
+            if self.invalid_streaks[seat] >= INVALID_ORDER_MONTHS
+                && self.seats[seat] == SeatState::Playing
+            {
+                let last = rejected
+                    .last()
+                    .map(|r| r.reason.clone())
+                    .unwrap_or_default();
+                self.invalid_streaks[seat] = 0;
+                self.fault(
+                    seat,
+                    month,
+                    format!("every order was rejected for {INVALID_ORDER_MONTHS} months in a row (last: {last})"),
+                );
+            }
+        }
         if self.trace.is_some() {
             let rows = self.trace_rows(month);
             self.trace.as_mut().expect("checked").extend(rows);
@@ -589,6 +705,7 @@ impl Match {
                     datacenters,
                     rivals,
                     rejected: rejected[seat].clone(),
+                    snapshot: None,
                     scenario: scenario.clone(),
                 }
             })
@@ -710,7 +827,7 @@ impl Match {
                 let i = nation.index as usize;
                 NationOutcome {
                     id: scenario.nations[i].id.clone(),
-                    strategy: self.strategies[i].name(),
+                    strategy: self.seat_names[i].clone(),
                     asi_month: best[i].1,
                     capability: capabilities[i],
                     score: scores[i],

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::components::*;
 use crate::orders::Rejection;
 use crate::resources::*;
-use crate::runner::{Fault, Match, MatchError};
+use crate::runner::{Fallback, Fault, Match, MatchError, SeatState};
 
 /// Snapshot format version; bump when the layout changes.
 pub const SNAPSHOT_VERSION: u32 = 1;
@@ -50,10 +50,12 @@ pub struct Snapshot {
     pub months: u32,
     pub clock: Clock,
     pub world_rng: RngState,
+    /// The spec each seat started with.
     pub strategies: Vec<String>,
     pub strategy_rngs: Vec<RngState>,
     pub strategy_states: Vec<String>,
-    pub stopped: Vec<bool>,
+    pub seats: Vec<SeatState>,
+    pub invalid_streaks: Vec<u32>,
     pub faults: Vec<Fault>,
     pub ids: IdCounter,
     pub victory: Victory,
@@ -131,14 +133,15 @@ impl Match {
             months: parts.months,
             clock: *world.resource::<Clock>(),
             world_rng: RngState::capture(world_rng.seed, &world_rng.rng),
-            strategies: parts.strategies.iter().map(|s| s.name()).collect(),
+            strategies: parts.seat_names.to_vec(),
             strategy_rngs: parts
                 .strategy_rngs
                 .iter()
                 .map(|r| RngState::capture(parts.seed, r))
                 .collect(),
             strategy_states: parts.strategies.iter().map(|s| s.save_state()).collect(),
-            stopped: parts.stopped.to_vec(),
+            seats: parts.seats.to_vec(),
+            invalid_streaks: parts.invalid_streaks.to_vec(),
             faults: parts.faults.to_vec(),
             ids: world.resource::<IdCounter>().clone(),
             victory: world.resource::<Victory>().clone(),
@@ -155,8 +158,19 @@ impl Match {
     /// (their saved state is loaded into them).
     pub fn restore(
         scenario: Arc<Scenario>,
+        strategies: Vec<Box<dyn Strategy>>,
+        snapshot: &Snapshot,
+    ) -> Result<Match, MatchError> {
+        Match::restore_with(scenario, strategies, snapshot, None)
+    }
+
+    /// [`Match::restore`] with the fallback that plays faulted seats: required when the snapshot
+    /// holds a seat already handed to the fallback.
+    pub fn restore_with(
+        scenario: Arc<Scenario>,
         mut strategies: Vec<Box<dyn Strategy>>,
         snapshot: &Snapshot,
+        fallback: Option<Fallback>,
     ) -> Result<Match, MatchError> {
         if snapshot.version != SNAPSHOT_VERSION {
             return Err(MatchError::SnapshotVersion {
@@ -177,7 +191,8 @@ impl Match {
         let shape_ok = snapshot.nations.len() == n
             && snapshot.strategy_rngs.len() == n
             && snapshot.strategy_states.len() == n
-            && snapshot.stopped.len() == n
+            && snapshot.seats.len() == n
+            && snapshot.invalid_streaks.len() == n
             && snapshot.rejections.len() == n
             && snapshot.rejections_total.len() == n
             && snapshot.labs.len() == scenario.labs.len();
@@ -190,11 +205,24 @@ impl Match {
                 scenario.labs.len()
             )));
         }
+        let mut replacements = Vec::new();
         for (seat, strategy) in strategies.iter_mut().enumerate() {
-            if let Some(state) = snapshot.strategy_states.get(seat) {
-                strategy
+            let state = &snapshot.strategy_states[seat];
+            match snapshot.seats[seat] {
+                SeatState::Playing => strategy
                     .load_state(state)
-                    .map_err(|message| MatchError::StrategyState { seat, message })?;
+                    .map_err(|message| MatchError::StrategyState { seat, message })?,
+                SeatState::Fallback => {
+                    let make = fallback
+                        .as_ref()
+                        .ok_or(MatchError::NeedsFallback { seat })?;
+                    let mut replacement = make();
+                    replacement
+                        .load_state(state)
+                        .map_err(|message| MatchError::StrategyState { seat, message })?;
+                    replacements.push((seat, replacement));
+                }
+                SeatState::Stopped => {}
             }
         }
         let mut m = Match::bare(scenario, strategies, snapshot.seed, snapshot.months)?;
@@ -205,7 +233,11 @@ impl Match {
                 .iter()
                 .map(RngState::restore)
                 .collect();
-            *parts.stopped = snapshot.stopped.clone();
+            *parts.seats = snapshot.seats.clone();
+            *parts.invalid_streaks = snapshot.invalid_streaks.clone();
+            for (seat, replacement) in replacements.drain(..) {
+                parts.strategies[seat] = replacement;
+            }
             *parts.faults = snapshot.faults.clone();
             *world.resource_mut::<Clock>() = snapshot.clock;
             *world.resource_mut::<WorldRng>() = WorldRng {
@@ -247,6 +279,9 @@ impl Match {
                 let entity = world.spawn(dc.clone()).id();
                 world.resource_mut::<Roster>().add_datacenter(dc.id, entity);
             }
+        }
+        if let Some(fallback) = fallback {
+            m.set_fallback(fallback);
         }
         Ok(m)
     }

@@ -17,6 +17,13 @@ pub trait Strategy: Send {
 
     fn decide(&mut self, observation: &Observation, rng: &mut ChaCha8Rng) -> Orders;
 
+    /// Whether this month's observation should carry a snapshot of the whole world
+    /// ([`Observation::snapshot`]), for strategies that plan by simulating ahead. Snapshots cost
+    /// time: ask only in the months you use one.
+    fn wants_snapshot(&self, _month: u32) -> bool {
+        false
+    }
+
     /// State carried across turns, as text (RON by convention). Stateless strategies keep the default.
     fn save_state(&self) -> String {
         String::new()

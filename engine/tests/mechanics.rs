@@ -71,28 +71,22 @@ fn orders_that_break_a_rule_are_rejected_whole_with_a_reason() {
                 lab: 4,
                 h100e: 10.0,
             },
-            Order::BuildPlant {
-                kind: PlantKind::Solar,
-                capacity_mw: f64::NAN,
-                dedicated_to: None,
-            },
             Order::SetComputeSplit {
                 lab: 0,
                 training_share: 1.5,
             },
-            Order::FundResearch { lab: 0, usd: 1e15 },
+            Order::FundResearch { lab: 0, usd: 1e13 },
         ],
     )];
     let (_, seen) = play(scenario(), plan, 2);
     let seen = seen.lock().unwrap();
     let rejected = &seen[1].rejected;
-    assert_eq!(rejected.len(), 6, "{rejected:#?}");
+    assert_eq!(rejected.len(), 5, "{rejected:#?}");
     assert!(rejected[0].reason.contains("climate accord"));
     assert!(rejected[1].reason.contains("available"));
     assert!(rejected[2].reason.contains("belongs to chn"));
-    assert!(rejected[3].reason.contains("finite"));
-    assert!(rejected[4].reason.contains("between 0 and 1"));
-    assert!(rejected[5].reason.contains("treasury"));
+    assert!(rejected[3].reason.contains("between 0 and 1"));
+    assert!(rejected[4].reason.contains("treasury"));
     // Nothing was applied: the treasury only moved by the month's inflow and running costs.
     assert!(seen[1].own.treasury_usd > seen[0].own.treasury_usd);
     assert_eq!(
@@ -308,4 +302,135 @@ fn crossing_the_threshold_ends_the_game_with_the_most_capable_winner() {
     assert_eq!(outcome.winner.as_deref(), Some(best.id.as_str()));
     assert!(outcome.nations.iter().all(|n| n.asi_month == Some(0)));
     assert_eq!(best.score, 1.0);
+}
+
+/// Plays `status-quo`-like nothing: stands for the fallback in engine tests (the registry's fallback is
+/// `status-quo`, which lives in the agents crate).
+struct Marker;
+impl Strategy for Marker {
+    fn name(&self) -> String {
+        "marker".into()
+    }
+    fn decide(&mut self, _: &Observation, _: &mut ChaCha8Rng) -> Orders {
+        vec![Order::SetComputeSplit {
+            lab: 0,
+            training_share: 0.25,
+        }]
+        .into()
+    }
+}
+
+fn fallback() -> gigawatt_engine::Fallback {
+    Arc::new(|| Box::new(Marker) as Box<dyn Strategy>)
+}
+
+#[test]
+fn an_absurd_order_is_a_fault_and_the_fallback_takes_the_seat() {
+    let plan = vec![(
+        3,
+        vec![Order::BuildPlant {
+            kind: PlantKind::Solar,
+            capacity_mw: f64::NAN,
+            dedicated_to: None,
+        }],
+    )];
+    let seen: Seen = Default::default();
+    let seat = Box::new(Script {
+        plan,
+        seen: seen.clone(),
+    });
+    let mut m = Match::with_months(Arc::new(scenario()), vec![seat, Box::new(Idle)], 1, 8)
+        .unwrap()
+        .with_fallback(fallback());
+    let outcome = m.run();
+    assert_eq!(outcome.faults.len(), 1, "{:?}", outcome.faults);
+    let fault = &outcome.faults[0];
+    assert_eq!(
+        (fault.month, fault.nation.as_str(), fault.strategy.as_str()),
+        (3, "usa", "script")
+    );
+    assert!(
+        fault.message.contains("absurd")
+            && fault.message.contains("NaN")
+            && fault.message.contains("`marker`"),
+        "{}",
+        fault.message
+    );
+    assert_eq!(m.seats()[0], gigawatt_engine::SeatState::Fallback);
+    // The outcome still names the strategy the seat started with; the fallback really plays.
+    assert_eq!(outcome.nations[0].strategy, "script");
+    assert_eq!(m.observation(0).labs[0].training_share, 0.25);
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        4,
+        "the faulted strategy is not asked again"
+    );
+}
+
+#[test]
+fn a_strategy_whose_orders_are_always_refused_faults_after_a_year() {
+    // Coal while in the accord, every month: refused each time.
+    let plan = (0..30)
+        .map(|m| {
+            (
+                m,
+                vec![Order::BuildPlant {
+                    kind: PlantKind::Coal,
+                    capacity_mw: 100.0,
+                    dedicated_to: None,
+                }],
+            )
+        })
+        .collect();
+    let (mut m, _) = play(scenario(), plan, 30);
+    let outcome = m.outcome();
+    assert_eq!(outcome.faults.len(), 1, "{:?}", outcome.faults);
+    assert_eq!(
+        outcome.faults[0].month,
+        gigawatt_engine::runner::INVALID_ORDER_MONTHS - 1
+    );
+    assert!(
+        outcome.faults[0].message.contains("rejected")
+            && outcome.faults[0].message.contains("climate accord")
+    );
+    // No fallback given: the seat stands still.
+    assert_eq!(m.seats()[0], gigawatt_engine::SeatState::Stopped);
+}
+
+#[test]
+fn a_fallback_seat_survives_snapshot_and_restore() {
+    let plan = vec![(
+        2,
+        vec![Order::FundResearch {
+            lab: 0,
+            usd: f64::INFINITY,
+        }],
+    )];
+    let make = |plan: Vec<(u32, Vec<Order>)>| -> Vec<Box<dyn Strategy>> {
+        vec![
+            Box::new(Script {
+                plan,
+                seen: Default::default(),
+            }),
+            Box::new(Idle),
+        ]
+    };
+    let mut straight = Match::with_months(Arc::new(scenario()), make(plan.clone()), 4, 20)
+        .unwrap()
+        .with_fallback(fallback());
+    let expected = straight.run();
+    let mut first = Match::with_months(Arc::new(scenario()), make(plan.clone()), 4, 20)
+        .unwrap()
+        .with_fallback(fallback());
+    for _ in 0..6 {
+        first.step();
+    }
+    let snap = first.snapshot();
+    let refused = Match::restore(Arc::new(scenario()), make(plan.clone()), &snap)
+        .err()
+        .expect("needs the fallback");
+    assert!(refused.to_string().contains("fallback"), "{refused}");
+    let mut resumed =
+        Match::restore_with(Arc::new(scenario()), make(plan), &snap, Some(fallback())).unwrap();
+    assert_eq!(format!("{:?}", resumed.run()), format!("{expected:?}"));
 }
