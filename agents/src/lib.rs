@@ -1,7 +1,13 @@
-//! Built-in Gigawatt strategies and the registry that builds them by name.
+//! Built-in Gigawatt strategies, the spec syntax that names and parameterises them, and the registry
+//! that builds them.
 
+pub mod doctrine;
+pub mod params;
 pub mod random;
 pub mod registry;
+pub mod spec;
 pub mod status_quo;
 
-pub use registry::{AgentError, StrategyInfo, build, strategies};
+pub use registry::{
+    AgentError, StrategyInfo, build, check, default_set, fallback, info, strategies,
+};

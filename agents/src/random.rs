@@ -1,6 +1,6 @@
-//! `random`: up to three seeded random orders a month, drawn across every order type with wide
-//! ranges, so that some are rejected. It is the floor every strategy must beat, and the engine's
-//! property tests use it to throw arbitrary orders at the world.
+//! `random`: a few seeded random orders a month, each one legal when given and paid for within a
+//! share of the treasury. It has no plan, which makes it the floor every strategy must beat; with
+//! every order type in its repertoire it also exercises the whole engine in property tests.
 
 use gigawatt_engine::Strategy;
 use gigawatt_engine::observation::Observation;
@@ -9,90 +9,158 @@ use gigawatt_engine::scenario::PlantKind;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-#[derive(Clone, Copy, Debug, Default)]
-pub struct RandomStrategy;
+use crate::params::{ParamInfo, Params};
 
-/// One random order for the observing nation.
-pub fn random_order(obs: &Observation, rng: &mut ChaCha8Rng) -> Order {
-    let labs = obs.scenario.labs.len();
-    let lab = if obs.labs.is_empty() || rng.random_bool(0.05) {
-        rng.random_range(0..labs.max(1))
-    } else {
-        obs.labs[rng.random_range(0..obs.labs.len())].index
-    };
-    let scale = 10f64.powf(rng.random_range(0.0..4.5));
-    match rng.random_range(0..9) {
+pub const PARAMS: [ParamInfo; 2] = [
+    ParamInfo {
+        name: "orders_per_month",
+        default: 3.0,
+        min: 0.0,
+        max: 10.0,
+        integer: true,
+        doc: "most orders drawn each month",
+    },
+    ParamInfo::share(
+        "spend_share",
+        0.5,
+        "most of the treasury the month's orders may spend",
+    ),
+];
+
+#[derive(Clone, Debug)]
+pub struct RandomStrategy {
+    name: String,
+    orders_per_month: u32,
+    spend_share: f64,
+}
+
+impl RandomStrategy {
+    pub fn new(strategy: &str, params: &Params) -> RandomStrategy {
+        RandomStrategy {
+            name: params.spec(strategy),
+            orders_per_month: params.get("orders_per_month") as u32,
+            spend_share: params.get("spend_share"),
+        }
+    }
+}
+
+/// A random order the rules accept now, or `None` when the draw finds nothing legal.
+pub fn random_legal_order(
+    obs: &Observation,
+    budget_usd: f64,
+    rng: &mut ChaCha8Rng,
+) -> Option<Order> {
+    if obs.labs.is_empty() {
+        return None;
+    }
+    let lab = obs.labs[rng.random_range(0..obs.labs.len())].index;
+    let fraction: f64 = rng.random_range(0.01..1.0);
+    let scenario = &obs.scenario;
+    let spec = &scenario.nations[obs.nation];
+    let order = match rng.random_range(0..9) {
         0 | 1 => {
             let kind = PlantKind::ALL[rng.random_range(0..PlantKind::COUNT)];
-            let dedicated_to = match obs.datacenters.iter().filter(|d| d.dedicated).count() {
-                0 => None,
-                n if rng.random_bool(0.5) => Some(
-                    obs.datacenters
-                        .iter()
-                        .filter(|d| d.dedicated)
-                        .nth(rng.random_range(0..n))
-                        .expect("n > 0")
-                        .id,
-                ),
-                _ => None,
+            if kind == PlantKind::Coal && obs.own.policy.in_climate_accord {
+                return None;
+            }
+            let dedicated: Vec<u32> = obs
+                .datacenters
+                .iter()
+                .filter(|d| d.dedicated)
+                .map(|d| d.id)
+                .collect();
+            let dedicated_to =
+                if kind.allowed_behind_the_meter() && !dedicated.is_empty() && rng.random_bool(0.5)
+                {
+                    Some(dedicated[rng.random_range(0..dedicated.len())])
+                } else {
+                    None
+                };
+            let premium = if dedicated_to.is_some() {
+                1.0 + scenario.global.behind_the_meter_capex_premium
+            } else {
+                1.0
             };
+            let per_mw = spec.plants.get(kind).capex_usd_per_kw * 1_000.0 * premium;
+            let capacity_mw =
+                (budget_usd * fraction / per_mw).min(obs.own.starts_left_mw[kind.index()]);
             Order::BuildPlant {
                 kind,
-                capacity_mw: scale,
+                capacity_mw,
                 dedicated_to,
             }
         }
         2 => Order::BuildDatacenter {
             lab,
-            it_mw: scale / 10.0,
-            supply: if rng.random_bool(0.5) {
+            it_mw: budget_usd * fraction / scenario.global.datacenter_capex_usd_per_mw,
+            supply: if rng.random_bool(0.7) {
                 PowerSupply::Grid
             } else {
                 PowerSupply::Dedicated
             },
         },
-        3 | 4 => Order::OrderChips {
-            lab,
-            h100e: scale * 100.0,
-        },
+        3 | 4 => {
+            let h100e = (budget_usd * fraction / obs.own.chip_price_usd_per_h100e)
+                .min(obs.own.chips_available_h100e);
+            Order::OrderChips { lab, h100e }
+        }
         5 => Order::FundResearch {
             lab,
-            usd: scale * 1e6,
+            usd: budget_usd * fraction * 0.1,
         },
         6 => Order::SetComputeSplit {
             lab,
-            training_share: rng.random_range(0.0..1.0),
+            training_share: rng.random_range(0.05..0.95),
         },
         7 => Order::ExpandGrid {
-            mw_per_month: scale / 10.0,
+            mw_per_month: budget_usd * fraction * 0.1
+                / scenario.policies.grid_expansion_capex_usd_per_mw_month,
         },
         _ => Order::SetPolicy(match rng.random_range(0..5) {
             0 => PolicyChange::RegulationLevel(rng.random_range(0.0..1.0)),
             1 => PolicyChange::ClimateAccord(rng.random_bool(0.5)),
             2 => PolicyChange::Drilling(rng.random_bool(0.5)),
             3 => {
-                let nations = &obs.scenario.nations;
-                let target = nations[rng.random_range(0..nations.len())].id.clone();
+                if obs.rivals.is_empty() {
+                    return None;
+                }
+                let rival = &obs.rivals[rng.random_range(0..obs.rivals.len())];
                 PolicyChange::ExportControls {
-                    target,
+                    target: rival.id.clone(),
                     imposed: rng.random_bool(0.5),
                 }
             }
-            _ => PolicyChange::LabSubsidy(rng.random_range(0.0..0.3)),
+            _ => {
+                PolicyChange::LabSubsidy(rng.random_range(0.0..scenario.policies.max_subsidy_share))
+            }
         }),
-    }
+    };
+    let positive = match &order {
+        Order::BuildPlant { capacity_mw: x, .. }
+        | Order::BuildDatacenter { it_mw: x, .. }
+        | Order::OrderChips { h100e: x, .. }
+        | Order::FundResearch { usd: x, .. }
+        | Order::ExpandGrid { mw_per_month: x } => *x >= 1.0,
+        _ => true,
+    };
+    (positive && order.cost_usd(obs) <= budget_usd).then_some(order)
 }
 
 impl Strategy for RandomStrategy {
     fn name(&self) -> String {
-        "random".into()
+        self.name.clone()
     }
 
     fn decide(&mut self, obs: &Observation, rng: &mut ChaCha8Rng) -> Orders {
-        let n = rng.random_range(0..=3);
-        (0..n)
-            .map(|_| random_order(obs, rng))
-            .collect::<Vec<_>>()
-            .into()
+        let mut budget = obs.own.treasury_usd.max(0.0) * self.spend_share;
+        let mut orders = Orders::none();
+        let n = rng.random_range(0..=self.orders_per_month);
+        for _ in 0..n {
+            if let Some(order) = random_legal_order(obs, budget, rng) {
+                budget -= order.cost_usd(obs);
+                orders.push(order);
+            }
+        }
+        orders
     }
 }

@@ -1,34 +1,222 @@
-//! The registry: every built-in strategy by name, with a one-line doctrine.
+//! The registry: every built-in strategy by name, with its doctrine and parameters, built from a
+//! spec (`builder`, `parametric(compute_share: 0.6, dereg_month: 12)`, ...; see [`crate::spec`]).
 
-use gigawatt_engine::Strategy;
+use std::sync::Arc;
 
+use gigawatt_engine::{Fallback, Strategy};
+
+use crate::doctrine::{self, Doctrine};
+use crate::params::{ParamInfo, Params};
 use crate::random::RandomStrategy;
+use crate::spec;
 use crate::status_quo::StatusQuo;
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error, PartialEq)]
 pub enum AgentError {
     #[error("unknown strategy `{name}`; built-in strategies: {known}")]
     Unknown { name: String, known: String },
+    #[error("cannot read strategy spec `{spec}`: {message}")]
+    Syntax { spec: String, message: String },
+    #[error("strategy `{strategy}` has no parameter `{param}`; its parameters: {known}")]
+    UnknownParam {
+        strategy: String,
+        param: String,
+        known: String,
+    },
+    #[error("strategy `{strategy}`: parameter `{param}` = {value} is out of range {range}")]
+    OutOfRange {
+        strategy: String,
+        param: String,
+        value: f64,
+        range: String,
+    },
+    #[error("strategy spec `{spec}`: parameter `{param}` must be a number, not `{value}`")]
+    WrongType {
+        spec: String,
+        param: String,
+        value: String,
+    },
+    #[error("strategy `{strategy}`: {message}")]
+    Invalid { strategy: String, message: String },
 }
 
-/// A built-in strategy's name and doctrine.
-#[derive(Clone, Copy, Debug)]
+/// How an entry builds its strategy.
+#[derive(Clone, Copy)]
+enum Builder {
+    /// Numeric parameters from a table; the function builds from resolved values.
+    Numeric {
+        params: fn() -> Vec<ParamInfo>,
+        build: fn(&str, &Params) -> Box<dyn Strategy>,
+    },
+    /// Free-form arguments (RON), parsed by the strategy itself.
+    Text {
+        build: fn(&str, Option<&str>) -> Result<Box<dyn Strategy>, AgentError>,
+        args: &'static str,
+    },
+}
+
+/// A built-in strategy: its name, doctrine and parameters.
+#[derive(Clone, Copy)]
 pub struct StrategyInfo {
     pub name: &'static str,
+    /// One line: what it believes and does.
     pub description: &'static str,
-    construct: fn() -> Box<dyn Strategy>,
+    /// Left out of the default tournament set (slow).
+    pub slow: bool,
+    builder: Builder,
+}
+
+impl std::fmt::Debug for StrategyInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StrategyInfo")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+impl StrategyInfo {
+    /// Its numeric parameters with defaults and ranges (empty for free-form ones).
+    pub fn params(&self) -> Vec<ParamInfo> {
+        match self.builder {
+            Builder::Numeric { params, .. } => params(),
+            Builder::Text { .. } => Vec::new(),
+        }
+    }
+
+    /// What its free-form arguments are, for those that take RON rather than numbers.
+    pub fn text_args(&self) -> Option<&'static str> {
+        match self.builder {
+            Builder::Text { args, .. } => Some(args),
+            Builder::Numeric { .. } => None,
+        }
+    }
+}
+
+fn no_params() -> Vec<ParamInfo> {
+    Vec::new()
+}
+
+macro_rules! preset {
+    ($name:literal, $description:literal, [$(($param:literal, $value:expr)),* $(,)?]) => {
+        StrategyInfo {
+            name: $name,
+            description: $description,
+            slow: false,
+            builder: Builder::Numeric {
+                params: || doctrine::preset(&[$(($param, $value)),*]),
+                build: |name, params| Box::new(Doctrine::new(name, params)),
+            },
+        }
+    };
 }
 
 const BUILT_INS: &[StrategyInfo] = &[
     StrategyInfo {
         name: "status-quo",
         description: "continues the start year's trends: build rates, capex growth, policies as they are",
-        construct: || Box::new(StatusQuo),
+        slow: false,
+        builder: Builder::Numeric {
+            params: no_params,
+            build: |_, _| Box::new(StatusQuo),
+        },
+    },
+    preset!(
+        "builder",
+        "energy first: generation of every kind and more grid as fast as the treasury allows, then compute",
+        [
+            ("energy_share", 0.6),
+            ("compute_share", 0.4),
+            ("research_share", 0.0),
+            ("gas_share", 0.3),
+            ("grid_share", 0.15),
+        ]
+    ),
+    preset!(
+        "scaler",
+        "the bitter lesson: chips and datacenters first, whatever power it can get (its own turbines), the largest runs",
+        [
+            ("energy_share", 0.1),
+            ("compute_share", 0.9),
+            ("research_share", 0.0),
+            ("gas_share", 1.0),
+            ("behind_the_meter_share", 0.5),
+            ("training_share", 0.75),
+        ]
+    ),
+    preset!(
+        "driller",
+        "deregulate, leave the accord, drill, and power datacenters with gas behind the meter to skip the grid queue",
+        [
+            ("energy_share", 0.35),
+            ("compute_share", 0.6),
+            ("research_share", 0.0),
+            ("gas_share", 1.0),
+            ("behind_the_meter_share", 1.0),
+            ("dereg_month", 0.0),
+            ("dereg_level", 0.0),
+            ("leave_accord_month", 0.0),
+            ("drill_month", 0.0),
+        ]
+    ),
+    preset!(
+        "algorithmist",
+        "research over compute: better algorithms instead of bigger clusters (what the bitter lesson says loses)",
+        [
+            ("energy_share", 0.15),
+            ("compute_share", 0.35),
+            ("research_share", 0.5),
+            ("subsidy_share", 0.2),
+        ]
+    ),
+    preset!(
+        "denier",
+        "deny rivals the chips: export controls on every rival from the start, and buy up its own supply",
+        [
+            ("energy_share", 0.25),
+            ("compute_share", 0.7),
+            ("export_control_month", 0.0),
+        ]
+    ),
+    preset!(
+        "inference-heavy",
+        "test-time compute and deployment revenue over the largest run",
+        [
+            ("energy_share", 0.25),
+            ("compute_share", 0.7),
+            ("training_share", 0.2),
+        ]
+    ),
+    preset!(
+        "balanced",
+        "a hand-tuned mix: compute first, gas and grid for power, some behind the meter, deregulation after two years",
+        [
+            ("energy_share", 0.3),
+            ("compute_share", 0.6),
+            ("research_share", 0.05),
+            ("gas_share", 0.4),
+            ("grid_share", 0.05),
+            ("behind_the_meter_share", 0.25),
+            ("dereg_month", 24.0),
+            ("dereg_level", 0.6),
+        ]
+    ),
+    StrategyInfo {
+        name: "parametric",
+        description: "every choice a named number: money shares, generation mix, policy months (what the tuner optimises)",
+        slow: false,
+        builder: Builder::Numeric {
+            params: || doctrine::PARAMS.to_vec(),
+            build: |name, params| Box::new(Doctrine::new(name, params)),
+        },
     },
     StrategyInfo {
         name: "random",
-        description: "seeded random orders, legal or not (the floor every strategy must beat)",
-        construct: || Box::new(RandomStrategy),
+        description: "seeded random legal orders within the treasury (the floor every strategy must beat)",
+        slow: false,
+        builder: Builder::Numeric {
+            params: || crate::random::PARAMS.to_vec(),
+            build: |name, params| Box::new(RandomStrategy::new(name, params)),
+        },
     },
 ];
 
@@ -37,21 +225,53 @@ pub fn strategies() -> &'static [StrategyInfo] {
     BUILT_INS
 }
 
-/// Build a strategy from its spec (for now, a built-in name).
-pub fn build(spec: &str) -> Result<Box<dyn Strategy>, AgentError> {
-    let name = spec.trim();
+/// The names of the built-ins a default tournament plays (all but the slow ones).
+pub fn default_set() -> Vec<&'static str> {
     BUILT_INS
         .iter()
-        .find(|s| s.name == name)
-        .map(|s| (s.construct)())
-        .ok_or_else(|| AgentError::Unknown {
-            name: name.to_string(),
+        .filter(|s| !s.slow)
+        .map(|s| s.name)
+        .collect()
+}
+
+pub fn info(name: &str) -> Option<&'static StrategyInfo> {
+    BUILT_INS.iter().find(|s| s.name == name)
+}
+
+/// Build a strategy from its spec.
+pub fn build(text: &str) -> Result<Box<dyn Strategy>, AgentError> {
+    let parsed = spec::parse(text)?;
+    let Some(entry) = info(&parsed.name) else {
+        return Err(AgentError::Unknown {
+            name: parsed.name,
             known: BUILT_INS
                 .iter()
                 .map(|s| s.name)
                 .collect::<Vec<_>>()
                 .join(", "),
-        })
+        });
+    };
+    match entry.builder {
+        Builder::Numeric { params, build } => {
+            let given = match parsed.args.as_deref() {
+                Some(args) => spec::numeric_args(text.trim(), args)?,
+                None => Vec::new(),
+            };
+            let resolved = Params::resolve(entry.name, &params(), &given)?;
+            Ok(build(entry.name, &resolved))
+        }
+        Builder::Text { build, .. } => build(entry.name, parsed.args.as_deref()),
+    }
+}
+
+/// Check a spec without keeping the strategy.
+pub fn check(text: &str) -> Result<String, AgentError> {
+    build(text).map(|s| s.name())
+}
+
+/// What plays a faulted seat: `status-quo`.
+pub fn fallback() -> Fallback {
+    Arc::new(|| Box::new(StatusQuo) as Box<dyn Strategy>)
 }
 
 #[cfg(test)]
@@ -61,17 +281,48 @@ mod tests {
     #[test]
     fn builds_every_listed_strategy_under_its_own_name() {
         for info in strategies() {
+            if info.text_args().is_some() {
+                continue;
+            }
             assert_eq!(build(info.name).expect("built-in builds").name(), info.name);
         }
+        assert!(strategies().len() >= 10);
     }
 
     #[test]
-    fn unknown_name_lists_the_valid_ones() {
-        let err = build("bogus").err().expect("unknown name fails");
-        let text = err.to_string();
+    fn specs_with_parameters_build_and_name_themselves_canonically() {
+        let s = build("parametric(dereg_month: 12, compute_share: 0.6)").unwrap();
+        assert_eq!(s.name(), "parametric(compute_share: 0.6, dereg_month: 12)");
+        // A preset's own default is not repeated in its name.
+        assert_eq!(build("driller(dereg_month: 0)").unwrap().name(), "driller");
+    }
+
+    #[test]
+    fn errors_list_what_is_valid() {
+        let text = build("bogus").err().unwrap().to_string();
         assert!(
-            text.contains("bogus") && text.contains("status-quo") && text.contains("random"),
+            text.contains("bogus") && text.contains("status-quo") && text.contains("parametric"),
             "{text}"
         );
+        let text = build("builder(gas: 1)").err().unwrap().to_string();
+        assert!(
+            text.contains("`gas`") && text.contains("gas_share (0..=1)"),
+            "{text}"
+        );
+        let text = build("scaler(training_share: 0.99)")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            text.contains("0.99") && text.contains("0.05..=0.95"),
+            "{text}"
+        );
+        let text = build("status-quo(x: 1)").err().unwrap().to_string();
+        assert!(text.contains("takes no parameters"), "{text}");
+        let text = build("balanced(gas_share: lots)")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(text.contains("must be a number"), "{text}");
     }
 }

@@ -204,6 +204,8 @@ pub struct Global {
     /// Floor on the progress rate multiplier from spend, so that a lab without money still learns
     /// from the field.
     pub research_min_speedup: f64,
+    /// Ceiling on that multiplier: money alone cannot make research arbitrarily fast.
+    pub research_max_speedup: f64,
     /// Research speed multiplier when AI fully automates research (capability at the ASI threshold).
     pub ai_research_speedup_at_full_automation: f64,
     /// Fraction of its capital a lab spends on research each month.

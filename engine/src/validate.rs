@@ -542,6 +542,7 @@ impl Checker {
                     NonNegative,
                 ),
                 ("research_min_speedup", g.research_min_speedup, NonNegative),
+                ("research_max_speedup", g.research_max_speedup, Positive),
                 (
                     "ai_research_speedup_at_full_automation",
                     g.ai_research_speedup_at_full_automation,
