@@ -271,7 +271,9 @@ impl Doctrine {
         spent
     }
 
-    /// Gas turbines for behind-the-meter datacenters that lack their own firm power, within `money`.
+    /// Plants behind the meter of datacenters that lack their own firm power, within `money`: gas
+    /// turbines first (fastest), then combined cycle, then coal once out of the accord, as equipment
+    /// supply allows.
     fn turbines_behind_the_meter(
         &self,
         obs: &Observation,
@@ -280,24 +282,39 @@ impl Doctrine {
         orders: &mut Orders,
     ) -> f64 {
         let g = &obs.scenario.global;
-        let turbine = obs.scenario.nations[obs.nation]
-            .plants
-            .get(PlantKind::GasTurbine);
-        let per_mw = turbine.capex_usd_per_kw * 1_000.0 * (1.0 + g.behind_the_meter_capex_premium);
-        let k = PlantKind::GasTurbine.index();
+        let plants = &obs.scenario.nations[obs.nation].plants;
+        let coal_allowed =
+            !obs.own.policy.in_climate_accord || obs.month as f64 >= self.leave_accord_month;
+        let mut kinds = vec![PlantKind::GasTurbine, PlantKind::GasCombinedCycle];
+        if coal_allowed {
+            kinds.push(PlantKind::Coal);
+        }
         let mut spent = 0.0;
         for dc in obs.datacenters.iter().filter(|d| d.dedicated) {
-            let need_mw =
-                dc.it_mw * g.datacenter_pue / turbine.capacity_factor - dc.dedicated_plant_mw;
-            let mw = need_mw.min(starts_left[k]).min((money - spent) / per_mw);
-            if mw > MIN_PROJECT_MW {
-                orders.push(Order::BuildPlant {
-                    kind: PlantKind::GasTurbine,
-                    capacity_mw: mw,
-                    dedicated_to: Some(dc.id),
-                });
-                starts_left[k] -= mw;
-                spent += mw * per_mw;
+            // Plants already tied to it count at the turbine's firm share (a conservative estimate).
+            let mut firm_needed = dc.it_mw * g.datacenter_pue
+                - dc.dedicated_plant_mw * plants.get(PlantKind::GasTurbine).capacity_factor;
+            for &kind in &kinds {
+                if firm_needed <= MIN_PROJECT_MW {
+                    break;
+                }
+                let p = plants.get(kind);
+                let per_mw =
+                    p.capex_usd_per_kw * 1_000.0 * (1.0 + g.behind_the_meter_capex_premium);
+                let k = kind.index();
+                let mw = (firm_needed / p.capacity_factor)
+                    .min(starts_left[k])
+                    .min((money - spent) / per_mw);
+                if mw > MIN_PROJECT_MW {
+                    orders.push(Order::BuildPlant {
+                        kind,
+                        capacity_mw: mw,
+                        dedicated_to: Some(dc.id),
+                    });
+                    starts_left[k] -= mw;
+                    spent += mw * per_mw;
+                    firm_needed -= mw * p.capacity_factor;
+                }
             }
         }
         spent

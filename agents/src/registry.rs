@@ -133,25 +133,28 @@ const BUILT_INS: &[StrategyInfo] = &[
     ),
     preset!(
         "scaler",
-        "the bitter lesson: chips and datacenters first, whatever power it can get (its own turbines), the largest runs",
+        "the bitter lesson: chips and datacenters first, whatever power it can get (its own gas behind the meter), the largest runs",
         [
-            ("energy_share", 0.1),
-            ("compute_share", 0.9),
+            ("energy_share", 0.25),
+            ("compute_share", 0.75),
             ("research_share", 0.0),
             ("gas_share", 1.0),
-            ("behind_the_meter_share", 0.5),
-            ("training_share", 0.75),
+            ("behind_the_meter_share", 0.6),
+            ("training_share", 0.8),
+            ("dereg_month", 12.0),
+            ("dereg_level", 0.5),
         ]
     ),
     preset!(
         "driller",
-        "deregulate, leave the accord, drill, and power datacenters with gas behind the meter to skip the grid queue",
+        "deregulate, leave the accord, drill, and power datacenters with gas and coal behind the meter to skip the grid queue",
         [
-            ("energy_share", 0.35),
+            ("energy_share", 0.4),
             ("compute_share", 0.6),
             ("research_share", 0.0),
-            ("gas_share", 1.0),
-            ("behind_the_meter_share", 1.0),
+            ("gas_share", 0.7),
+            ("coal_share", 0.3),
+            ("behind_the_meter_share", 0.7),
             ("dereg_month", 0.0),
             ("dereg_level", 0.0),
             ("leave_accord_month", 0.0),
@@ -216,6 +219,25 @@ const BUILT_INS: &[StrategyInfo] = &[
         builder: Builder::Numeric {
             params: || crate::random::PARAMS.to_vec(),
             build: |name, params| Box::new(RandomStrategy::new(name, params)),
+        },
+    },
+    StrategyInfo {
+        name: "lookahead",
+        description: "plans by simulation: each year plays builder, scaler, driller, balanced and status-quo a year ahead on a copy of the world (rivals as status-quo) and follows the best",
+        slow: true,
+        builder: Builder::Numeric {
+            params: || crate::lookahead::PARAMS.to_vec(),
+            build: |name, params| Box::new(crate::lookahead::Lookahead::new(name, params)),
+        },
+    },
+    StrategyInfo {
+        name: "scripted",
+        description: "plays a fixed schedule of orders by month (a historical or hypothetical plan), then another strategy",
+        // Not slow, but it cannot play without a plan: keep it out of default tournaments.
+        slow: true,
+        builder: Builder::Text {
+            build: crate::scripted::build,
+            args: "plan: [(month: N, orders: [Order, ...]), ...], then: \"SPEC\" (optional)",
         },
     },
 ];

@@ -46,6 +46,19 @@ pub struct Fleet {
     pub starts_this_year_mw: [f64; KINDS],
     /// MW that came online since month 0 (grid and behind the meter).
     pub built_mw: f64,
+    /// Months from order to online, summed over the plants that came online (grid and behind the
+    /// meter), and their count: the time it takes this nation to turn money into power.
+    pub time_to_power_months_sum: f64,
+    pub time_to_power_count: u32,
+}
+
+impl Fleet {
+    /// A plant ordered in `ordered_month` came online at the end of `month`.
+    pub fn record_online(&mut self, capacity_mw: f64, ordered_month: u32, month: u32) {
+        self.built_mw += capacity_mw;
+        self.time_to_power_months_sum += (month + 1 - ordered_month) as f64;
+        self.time_to_power_count += 1;
+    }
 }
 
 /// One interconnection request in the FIFO queue.

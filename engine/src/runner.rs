@@ -76,6 +76,8 @@ pub struct NationOutcome {
     pub shortfall_months: u32,
     pub rejected_orders: u32,
     pub mean_interconnection_wait_months: Option<f64>,
+    /// Mean months from ordering a plant to its power flowing, grid and behind the meter.
+    pub mean_time_to_power_months: Option<f64>,
 }
 
 /// The result of a game.
@@ -844,6 +846,8 @@ impl Match {
                     rejected_orders: rejections[i],
                     mean_interconnection_wait_months: (grid.waits_count > 0)
                         .then(|| grid.waits_months_sum / grid.waits_count as f64),
+                    mean_time_to_power_months: (fleet.time_to_power_count > 0)
+                        .then(|| fleet.time_to_power_months_sum / fleet.time_to_power_count as f64),
                 }
             })
             .collect();

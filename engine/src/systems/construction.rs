@@ -5,11 +5,12 @@
 use bevy_ecs::prelude::*;
 
 use crate::components::*;
-use crate::resources::Roster;
+use crate::resources::{Clock, Roster};
 
 /// Projects in id order (the roster's), so payments are summed into treasuries in a fixed order.
 pub fn construction(
     roster: Res<Roster>,
+    clock: Res<Clock>,
     mut nations: Query<(&mut Treasury, &mut Fleet)>,
     mut plants: Query<&mut PowerPlant>,
     mut datacenters: Query<&mut Datacenter>,
@@ -36,7 +37,7 @@ pub fn construction(
             if plant.interconnected {
                 plant.stage = PlantStage::Online;
                 if plant.dedicated_to.is_some() {
-                    fleet.built_mw += plant.capacity_mw;
+                    fleet.record_online(plant.capacity_mw, plant.ordered_month, clock.month);
                 }
             } else {
                 plant.stage = PlantStage::AwaitingInterconnection;
@@ -69,5 +70,261 @@ pub fn construction(
         treasury.spent_usd += pay;
         treasury.ai_capex_usd += pay;
         treasury.ai_capex_month_usd += pay;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, OnceLock};
+
+    use bevy_ecs::system::RunSystemOnce;
+
+    use super::*;
+    use crate::scenario::{PlantKind, Scenario};
+
+    /// The embedded `us-china-2025` scenario, parsed once.
+    fn scenario() -> Scenario {
+        static SCENARIO: OnceLock<Scenario> = OnceLock::new();
+        SCENARIO
+            .get_or_init(|| {
+                let e = gigawatt_data::scenario("us-china-2025").expect("embedded scenario");
+                crate::validate::parse_scenario(e.file, e.source).expect("valid scenario")
+            })
+            .clone()
+    }
+
+    /// The month-0 world without the pre-paid datacenter pipeline, so that the only projects are the
+    /// ones a test spawns.
+    fn world() -> World {
+        let mut s = scenario();
+        for lab in &mut s.labs {
+            lab.datacenter_it_mw_under_construction = 0.0;
+        }
+        let months = s.horizon_months;
+        let mut world = World::new();
+        crate::world::insert_resources(&mut world, Arc::new(s), 0, months);
+        crate::world::spawn_initial(&mut world);
+        assert!(world.resource::<Roster>().datacenters.is_empty());
+        world
+    }
+
+    fn nation(world: &World, n: usize) -> Entity {
+        world.resource::<Roster>().nations[n]
+    }
+
+    fn treasury(world: &World, n: usize) -> Treasury {
+        world.get::<Treasury>(nation(world, n)).unwrap().clone()
+    }
+
+    /// A plant under construction with `cost` in escrow, paid over `months`.
+    fn plant(id: u32, nation: u16, cost: f64, months: u32) -> PowerPlant {
+        PowerPlant {
+            id,
+            nation,
+            kind: PlantKind::GasTurbine,
+            capacity_mw: 300.0,
+            capacity_factor: 0.9,
+            stage: PlantStage::Construction,
+            permitting_months_left: 0,
+            construction_months_left: months,
+            capex_remaining_usd: cost,
+            capex_per_month_usd: cost / months as f64,
+            dedicated_to: None,
+            interconnected: false,
+            ordered_month: 0,
+        }
+    }
+
+    fn datacenter(id: u32, cost: f64, months: u32, dedicated: bool) -> Datacenter {
+        Datacenter {
+            id,
+            nation: 0,
+            lab: 0,
+            it_mw: cost / 1.2e7,
+            pue: 1.2,
+            stage: DatacenterStage::Construction,
+            months_left: months,
+            capex_remaining_usd: cost,
+            capex_per_month_usd: cost / months as f64,
+            dedicated,
+            powered_fraction: 0.0,
+        }
+    }
+
+    #[track_caller]
+    fn assert_close(actual: f64, expected: f64) {
+        let tolerance = 1e-12 * expected.abs().max(1.0);
+        assert!(
+            (actual - expected).abs() <= tolerance,
+            "{actual} != {expected}"
+        );
+    }
+
+    fn spawn_plant(world: &mut World, p: PowerPlant) -> Entity {
+        let id = p.id;
+        let e = world.spawn(p).id();
+        world.resource_mut::<Roster>().add_plant(id, e);
+        e
+    }
+
+    fn spawn_datacenter(world: &mut World, dc: Datacenter) -> Entity {
+        let id = dc.id;
+        let e = world.spawn(dc).id();
+        world.resource_mut::<Roster>().add_datacenter(id, e);
+        e
+    }
+
+    #[test]
+    fn plant_capex_leaves_escrow_month_by_month_into_the_energy_ledgers() {
+        let mut world = world();
+        let cost = 1.0e9;
+        let e = spawn_plant(&mut world, plant(0, 0, cost, 3));
+        let per_month = cost / 3.0;
+        let start = treasury(&world, 0);
+        let chn_start = treasury(&world, 1);
+        let mut paid = 0.0;
+        for (month, pay) in [per_month, per_month, cost - 2.0 * per_month]
+            .into_iter()
+            .enumerate()
+        {
+            let before = treasury(&world, 0);
+            world.run_system_once(construction).unwrap();
+            let after = treasury(&world, 0);
+            paid += pay;
+            assert_close(after.spent_usd - before.spent_usd, pay);
+            assert_close(after.energy_capex_usd - before.energy_capex_usd, pay);
+            assert_eq!(after.ai_capex_usd, before.ai_capex_usd);
+            // The money was already out of the treasury, in escrow.
+            assert_eq!(after.usd, before.usd);
+            let p = world.get::<PowerPlant>(e).unwrap();
+            assert_close(p.capex_remaining_usd, cost - paid);
+            assert_eq!(p.construction_months_left, 2 - month as u32);
+        }
+        assert_eq!(world.get::<PowerPlant>(e).unwrap().capex_remaining_usd, 0.0);
+        assert_close(treasury(&world, 0).spent_usd - start.spent_usd, cost);
+        // chn paid nothing for a usa plant.
+        assert_eq!(treasury(&world, 1), chn_start);
+    }
+
+    #[test]
+    fn the_last_month_pays_whatever_remains() {
+        let mut world = world();
+        // Monthly instalment too small: the last month pays the rest.
+        let mut short = plant(0, 1, 1.0e9, 2);
+        short.capex_per_month_usd = 1.0e8;
+        let short = spawn_plant(&mut world, short);
+        // Instalment larger than what remains: never pays more than the escrow.
+        let mut long = plant(1, 1, 3.0e8, 3);
+        long.capex_per_month_usd = 5.0e8;
+        let long = spawn_plant(&mut world, long);
+
+        let before = treasury(&world, 1);
+        world.run_system_once(construction).unwrap();
+        let mid = treasury(&world, 1);
+        assert_close(mid.spent_usd - before.spent_usd, 1.0e8 + 3.0e8);
+        world.run_system_once(construction).unwrap();
+        let end = treasury(&world, 1);
+        assert_close(end.spent_usd - mid.spent_usd, 9.0e8);
+        assert_close(
+            end.energy_capex_usd - before.energy_capex_usd,
+            1.0e9 + 3.0e8,
+        );
+        for e in [short, long] {
+            assert_eq!(world.get::<PowerPlant>(e).unwrap().capex_remaining_usd, 0.0);
+        }
+    }
+
+    #[test]
+    fn a_finished_grid_plant_waits_for_the_grid_unless_already_connected() {
+        let mut world = world();
+        let waiting = spawn_plant(&mut world, plant(0, 0, 1.0e8, 1));
+        let mut connected = plant(1, 0, 1.0e8, 1);
+        connected.interconnected = true;
+        let connected = spawn_plant(&mut world, connected);
+        let fleet_before = world.get::<Fleet>(nation(&world, 0)).unwrap().clone();
+        world.run_system_once(construction).unwrap();
+        assert_eq!(
+            world.get::<PowerPlant>(waiting).unwrap().stage,
+            PlantStage::AwaitingInterconnection
+        );
+        assert_eq!(
+            world.get::<PowerPlant>(connected).unwrap().stage,
+            PlantStage::Online
+        );
+        // Grid plants join the fleet in Interconnection, not here.
+        assert_eq!(
+            world.get::<Fleet>(nation(&world, 0)).unwrap(),
+            &fleet_before
+        );
+    }
+
+    #[test]
+    fn a_finished_behind_the_meter_plant_goes_online_and_counts_as_built() {
+        let mut world = world();
+        let mut p = plant(0, 0, 1.0e8, 2);
+        p.dedicated_to = Some(7);
+        p.interconnected = true;
+        let e = spawn_plant(&mut world, p);
+        let usa = nation(&world, 0);
+        let built = world.get::<Fleet>(usa).unwrap().built_mw;
+        world.run_system_once(construction).unwrap();
+        assert_eq!(
+            world.get::<PowerPlant>(e).unwrap().stage,
+            PlantStage::Construction
+        );
+        assert_eq!(world.get::<Fleet>(usa).unwrap().built_mw, built);
+        world.run_system_once(construction).unwrap();
+        assert_eq!(
+            world.get::<PowerPlant>(e).unwrap().stage,
+            PlantStage::Online
+        );
+        assert_eq!(world.get::<Fleet>(usa).unwrap().built_mw, built + 300.0);
+        // Online plants pay nothing more and are not counted again.
+        world.run_system_once(construction).unwrap();
+        assert_eq!(world.get::<Fleet>(usa).unwrap().built_mw, built + 300.0);
+    }
+
+    #[test]
+    fn plants_still_in_permitting_pay_nothing() {
+        let mut world = world();
+        let mut p = plant(0, 0, 1.0e9, 3);
+        p.stage = PlantStage::Permitting;
+        p.permitting_months_left = 2;
+        let e = spawn_plant(&mut world, p);
+        let before = treasury(&world, 0);
+        world.run_system_once(construction).unwrap();
+        assert_eq!(treasury(&world, 0), before);
+        let p = world.get::<PowerPlant>(e).unwrap();
+        assert_eq!(
+            (p.capex_remaining_usd, p.construction_months_left),
+            (1.0e9, 3)
+        );
+    }
+
+    #[test]
+    fn datacenter_capex_is_ai_capex_and_the_datacenter_finishes_by_supply() {
+        let mut world = world();
+        let cost = 2.4e8;
+        let grid = spawn_datacenter(&mut world, datacenter(0, cost, 2, false));
+        let dedicated = spawn_datacenter(&mut world, datacenter(1, cost, 2, true));
+        for _ in 0..2 {
+            let before = treasury(&world, 0);
+            world.run_system_once(construction).unwrap();
+            let after = treasury(&world, 0);
+            // Both datacenters pay half their cost each month.
+            let pay = 2.0 * (cost / 2.0);
+            assert_close(after.spent_usd - before.spent_usd, pay);
+            assert_close(after.ai_capex_usd - before.ai_capex_usd, pay);
+            assert_close(after.ai_capex_month_usd - before.ai_capex_month_usd, pay);
+            assert_eq!(after.energy_capex_usd, before.energy_capex_usd);
+            assert_eq!(after.usd, before.usd);
+        }
+        let grid = world.get::<Datacenter>(grid).unwrap();
+        assert_eq!(
+            (grid.stage, grid.months_left, grid.capex_remaining_usd),
+            (DatacenterStage::Online, 0, 0.0)
+        );
+        let dedicated = world.get::<Datacenter>(dedicated).unwrap();
+        assert_eq!(dedicated.stage, DatacenterStage::WaitingForPower);
     }
 }
