@@ -22,6 +22,7 @@ pub enum PowerSupply {
 /// One typed order. Labs are named by their index in the scenario's lab list; datacenters by the id
 /// the engine gave them (see [`crate::observation::DatacenterView::id`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Order {
     /// Build a power plant. With `dedicated_to: Some(datacenter id)` the plant is behind the meter:
     /// it skips the interconnection queue, must be fossil or storage, costs a premium, and serves only
@@ -51,6 +52,7 @@ pub enum Order {
 
 /// A policy lever and its new setting.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum PolicyChange {
     /// 1 = today's regulation, 0 = fully deregulated.
     RegulationLevel(f64),

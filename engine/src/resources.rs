@@ -50,8 +50,10 @@ impl Params {
             .map(|l| scenario.nation_index(&l.nation).unwrap_or(0) as u16)
             .collect();
         let mut totals = vec![0.0; scenario.nations.len()];
+        let mut counts = vec![0usize; scenario.nations.len()];
         for (lab, &n) in scenario.labs.iter().zip(&lab_nation) {
             totals[n as usize] += lab.national_share;
+            counts[n as usize] += 1;
         }
         let subsidy_weight = scenario
             .labs
@@ -61,7 +63,8 @@ impl Params {
                 if totals[n as usize] > 0.0 {
                     lab.national_share / totals[n as usize]
                 } else {
-                    0.0
+                    // No shares given: subsidies are split evenly rather than lost.
+                    1.0 / counts[n as usize] as f64
                 }
             })
             .collect();

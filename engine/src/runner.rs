@@ -491,12 +491,12 @@ impl Match {
         self.schedule.run(&mut self.world);
 
         // A strategy whose every order keeps being refused is broken, not unlucky.
-        for seat in 0..n {
-            if given[seat] == 0 || self.seats[seat] == SeatState::Stopped {
+        for (seat, &given) in given.iter().enumerate() {
+            if given == 0 || self.seats[seat] == SeatState::Stopped {
                 continue;
             }
             let rejected = &self.world.resource::<Rejections>().by_nation[seat];
-            if rejected.len() < given[seat] {
+            if rejected.len() < given {
                 self.invalid_streaks[seat] = 0;
                 continue;
             }

@@ -93,3 +93,232 @@ pub fn capability(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+    use std::sync::{Arc, OnceLock};
+
+    use bevy_ecs::system::RunSystemOnce;
+
+    use super::*;
+    use crate::scenario::Scenario;
+
+    /// The embedded `us-china-2025` scenario, parsed once.
+    fn scenario() -> Scenario {
+        static SCENARIO: OnceLock<Scenario> = OnceLock::new();
+        SCENARIO
+            .get_or_init(|| {
+                let e = gigawatt_data::scenario("us-china-2025").expect("embedded scenario");
+                crate::validate::parse_scenario(e.file, e.source).expect("valid scenario")
+            })
+            .clone()
+    }
+
+    /// The month-0 world of the scenario after `change`, with no compute this month and an empty run
+    /// window for every lab, so that a test sets exactly the compute it needs.
+    fn world_with(change: impl FnOnce(&mut Scenario)) -> World {
+        let mut s = scenario();
+        change(&mut s);
+        let months = s.horizon_months;
+        let mut world = World::new();
+        crate::world::insert_resources(&mut world, Arc::new(s), 0, months);
+        crate::world::spawn_initial(&mut world);
+        let labs = world.resource::<Roster>().labs.clone();
+        for e in labs {
+            let mut c = world.get_mut::<LabCompute>(e).unwrap();
+            c.inference_flop_month = 0.0;
+            c.recent_training_flop.clear();
+        }
+        world
+    }
+
+    fn lab(world: &World, l: usize) -> Entity {
+        world.resource::<Roster>().labs[l]
+    }
+
+    fn model(world: &World, l: usize) -> LabModel {
+        world.get::<LabModel>(lab(world, l)).unwrap().clone()
+    }
+
+    fn compute_mut(world: &mut World, l: usize) -> Mut<'_, LabCompute> {
+        let e = lab(world, l);
+        world.get_mut::<LabCompute>(e).unwrap()
+    }
+
+    #[track_caller]
+    fn assert_close(actual: f64, expected: f64) {
+        let tolerance = 1e-12 * expected.abs().max(1.0);
+        assert!(
+            (actual - expected).abs() <= tolerance,
+            "{actual} != {expected}"
+        );
+    }
+
+    #[test]
+    fn the_run_window_grows_on_its_trend_up_to_the_cap() {
+        let g = scenario().global;
+        assert_eq!(run_window_months(&g, 0.0), g.training_run_months);
+        assert_close(
+            run_window_months(&g, 1.0),
+            g.training_run_months * g.training_run_months_growth_per_year,
+        );
+        assert_eq!(
+            run_window_months(&g, 50.0),
+            g.max_training_run_months as f64
+        );
+        let mut short = g.clone();
+        short.training_run_months = 0.25;
+        assert_eq!(run_window_months(&short, 0.0), 1.0, "at least a month");
+    }
+
+    #[test]
+    fn the_window_sum_counts_the_oldest_month_fractionally() {
+        let recent: VecDeque<f64> = [1.0, 10.0, 100.0, 1_000.0].into_iter().collect();
+        assert_eq!(window_sum(&recent, 2.5), 1_000.0 + 100.0 + 0.5 * 10.0);
+        assert_eq!(window_sum(&recent, 0.5), 500.0);
+        assert_eq!(window_sum(&recent, 4.0), 1_111.0);
+        assert_eq!(
+            window_sum(&recent, 12.0),
+            1_111.0,
+            "a short history sums what it has"
+        );
+        assert_eq!(window_sum(&VecDeque::new(), 3.0), 0.0);
+    }
+
+    #[test]
+    fn a_run_becomes_the_new_model_only_if_it_beats_the_current_one() {
+        let s = scenario();
+        let g = &s.global;
+        let mut world = world_with(|_| {});
+        let start = model(&world, 0);
+        let window = run_window_months(g, 0.0);
+        assert_eq!(window.fract(), 0.0);
+        let share = g.largest_run_share;
+        // Monthly training FLOP that makes a largest run of `times` × the current one.
+        let monthly = |times: f64| times * start.largest_run_flop / (share * window);
+        let inference = 1.0e25;
+        let set = |world: &mut World, times: f64| {
+            let mut c = compute_mut(world, 0);
+            c.recent_training_flop = std::iter::repeat_n(monthly(times), window as usize).collect();
+            c.inference_flop_month = inference;
+        };
+
+        // Half the current run: the old model stays, and it keeps serving inference.
+        set(&mut world, 0.5);
+        let e = lab(&world, 0);
+        world
+            .get_mut::<LabModel>(e)
+            .unwrap()
+            .inference_since_model_flop = 1.0e26;
+        world.run_system_once(capability).unwrap();
+        let m = model(&world, 0);
+        assert_eq!(m.effective_run_flop, start.effective_run_flop);
+        assert_eq!(m.largest_run_flop, start.largest_run_flop);
+        assert_eq!(m.inference_since_model_flop, 1.0e26 + inference);
+
+        // Twice the current run: a new model, its counters restart.
+        set(&mut world, 2.0);
+        world.run_system_once(capability).unwrap();
+        let m = model(&world, 0);
+        let run = 2.0 * start.largest_run_flop;
+        assert_close(m.largest_run_flop, run);
+        assert_close(m.effective_run_flop, run * start.algorithmic_efficiency);
+        assert_eq!(m.inference_since_model_flop, inference);
+        // Enough data here: the compute-optimal model, capability = log10 of effective FLOP.
+        let scaling = &world.resource::<Params>().scaling;
+        assert_close(m.parameters, scaling.optimal(m.effective_run_flop).0);
+        assert_close(m.training_capability, m.effective_run_flop.log10());
+    }
+
+    #[test]
+    fn a_data_limited_run_lands_below_the_unlimited_one() {
+        let s = scenario();
+        let g = &s.global;
+        let capability_with = |tokens: f64| {
+            let mut world = world_with(|_| {});
+            let e = lab(&world, 0);
+            world.get_mut::<LabModel>(e).unwrap().data_stock_tokens = tokens;
+            world.run_system_once(capability).unwrap();
+            model(&world, 0)
+        };
+        let plenty = capability_with(1.0e30);
+        let scarce = capability_with(1.0e10);
+        let effective = plenty.effective_run_flop;
+        assert_eq!(scarce.effective_run_flop, effective);
+        assert_close(plenty.training_capability, effective.log10());
+        assert!(
+            scarce.training_capability < plenty.training_capability - 1.0,
+            "{} vs {}",
+            scarce.training_capability,
+            plenty.training_capability
+        );
+        // The data wall: every usable token is used, parameters take up the rest of the compute.
+        let growth = (1.0 + g.data_stock_growth_per_year).powf(1.0 / 12.0);
+        assert_close(scarce.data_stock_tokens, 1.0e10 * growth);
+        let usable =
+            scarce.data_stock_tokens * scarce.algorithmic_efficiency.powf(g.data_efficiency_share);
+        assert_close(scarce.parameters, effective / (6.0 * usable));
+    }
+
+    #[test]
+    fn test_time_compute_adds_capability_up_to_its_caps() {
+        let s = scenario();
+        let g = &s.global;
+        let window = run_window_months(g, 0.0);
+        let run_with = |inference: f64| {
+            let mut world = world_with(|_| {});
+            compute_mut(&mut world, 0).inference_flop_month = inference;
+            world.run_system_once(capability).unwrap();
+            model(&world, 0)
+        };
+        let largest = scenario().labs[0].largest_run_flop;
+
+        // Inference over the window equal to the largest run: ratio 1.
+        let m = run_with(largest / window);
+        assert_close(
+            m.test_time_oom,
+            2f64.log10() / g.test_time_exchange_oom_per_train_oom,
+        );
+        assert_close(
+            m.test_time_training_oom,
+            g.test_time_training_oom_per_oom * (1.0 + 1.0 / window).log10(),
+        );
+        assert_close(
+            m.capability,
+            m.training_capability + m.test_time_oom + m.test_time_training_oom,
+        );
+
+        // Absurd inference: both bonuses at their caps.
+        let m = run_with(1.0e40);
+        assert_eq!(m.test_time_oom, g.test_time_max_oom);
+        assert_eq!(m.test_time_training_oom, g.test_time_training_max_oom);
+        assert_close(
+            m.capability,
+            m.training_capability + g.test_time_max_oom + g.test_time_training_max_oom,
+        );
+
+        // No inference, no bonus.
+        let m = run_with(0.0);
+        assert_eq!((m.test_time_oom, m.test_time_training_oom), (0.0, 0.0));
+        assert_eq!(m.capability, m.training_capability);
+    }
+
+    #[test]
+    fn the_asi_month_is_set_once_the_first_time_the_threshold_is_crossed() {
+        let threshold = 27.0;
+        let mut world = world_with(|s| s.global.asi_threshold_capability = threshold);
+        let s = world.resource::<Params>().scenario.clone();
+        let deepseek = s.lab_index("deepseek").unwrap();
+        world.resource_mut::<Clock>().month = 3;
+        world.run_system_once(capability).unwrap();
+        assert!(model(&world, 0).capability >= threshold);
+        assert!(model(&world, deepseek).capability < threshold);
+        assert_eq!(model(&world, 0).asi_month, Some(3));
+        assert_eq!(model(&world, deepseek).asi_month, None);
+
+        world.resource_mut::<Clock>().month = 5;
+        world.run_system_once(capability).unwrap();
+        assert_eq!(model(&world, 0).asi_month, Some(3));
+    }
+}

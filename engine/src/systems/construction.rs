@@ -273,15 +273,24 @@ mod tests {
             PlantStage::Construction
         );
         assert_eq!(world.get::<Fleet>(usa).unwrap().built_mw, built);
+        // Ordered in month 0, online at the end of month 5: six months to power.
+        world.resource_mut::<Clock>().month = 5;
         world.run_system_once(construction).unwrap();
         assert_eq!(
             world.get::<PowerPlant>(e).unwrap().stage,
             PlantStage::Online
         );
-        assert_eq!(world.get::<Fleet>(usa).unwrap().built_mw, built + 300.0);
+        let fleet = world.get::<Fleet>(usa).unwrap();
+        assert_eq!(fleet.built_mw, built + 300.0);
+        assert_eq!(
+            (fleet.time_to_power_months_sum, fleet.time_to_power_count),
+            (6.0, 1)
+        );
         // Online plants pay nothing more and are not counted again.
         world.run_system_once(construction).unwrap();
-        assert_eq!(world.get::<Fleet>(usa).unwrap().built_mw, built + 300.0);
+        let fleet = world.get::<Fleet>(usa).unwrap();
+        assert_eq!(fleet.built_mw, built + 300.0);
+        assert_eq!(fleet.time_to_power_count, 1);
     }
 
     #[test]

@@ -240,3 +240,409 @@ pub fn dispatch(
             grid_hosted[i] * powered_fraction[lab.nation as usize] + dedicated_powered[i];
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, OnceLock};
+
+    use bevy_ecs::system::RunSystemOnce;
+
+    use super::*;
+
+    /// The embedded `us-china-2025` scenario, parsed once.
+    fn scenario() -> Scenario {
+        static SCENARIO: OnceLock<Scenario> = OnceLock::new();
+        SCENARIO
+            .get_or_init(|| {
+                let e = gigawatt_data::scenario("us-china-2025").expect("embedded scenario");
+                crate::validate::parse_scenario(e.file, e.source).expect("valid scenario")
+            })
+            .clone()
+    }
+
+    /// The month-0 world of the scenario after `change`.
+    fn world_with(change: impl FnOnce(&mut Scenario)) -> World {
+        let mut s = scenario();
+        change(&mut s);
+        let months = s.horizon_months;
+        let mut world = World::new();
+        crate::world::insert_resources(&mut world, Arc::new(s), 0, months);
+        crate::world::spawn_initial(&mut world);
+        world
+    }
+
+    fn nation(world: &World, n: usize) -> Entity {
+        world.resource::<Roster>().nations[n]
+    }
+
+    fn power(world: &World, n: usize) -> Power {
+        world.get::<Power>(nation(world, n)).unwrap().clone()
+    }
+
+    fn compute(world: &World, l: usize) -> LabCompute {
+        let e = world.resource::<Roster>().labs[l];
+        world.get::<LabCompute>(e).unwrap().clone()
+    }
+
+    fn compute_mut(world: &mut World, l: usize) -> Mut<'_, LabCompute> {
+        let e = world.resource::<Roster>().labs[l];
+        world.get_mut::<LabCompute>(e).unwrap()
+    }
+
+    /// Labs of nation `n`, by scenario index.
+    fn labs_of(s: &Scenario, n: usize) -> Vec<usize> {
+        let id = &s.nations[n].id;
+        (0..s.labs.len())
+            .filter(|&i| s.labs[i].nation == *id)
+            .collect()
+    }
+
+    fn firm_supply(s: &Scenario, n: usize) -> f64 {
+        s.nations[n]
+            .plants
+            .iter()
+            .map(|(_, p)| p.fleet_mw * p.capacity_factor)
+            .sum()
+    }
+
+    #[track_caller]
+    fn assert_close(actual: f64, expected: f64) {
+        let tolerance = 1e-12 * expected.abs().max(1.0);
+        assert!(
+            (actual - expected).abs() <= tolerance,
+            "{actual} != {expected}"
+        );
+    }
+
+    fn policy(in_climate_accord: bool, drilling: bool, drilling_since_month: u32) -> Policy {
+        Policy {
+            regulation_level: 1.0,
+            in_climate_accord,
+            drilling,
+            drilling_since_month,
+            export_controls_on: Vec::new(),
+            lab_subsidy_share: 0.0,
+        }
+    }
+
+    #[test]
+    fn supply_is_fleet_times_capacity_factor_and_baseline_grows_at_its_rate() {
+        let s = scenario();
+        let mut world = world_with(|_| {});
+        world.resource_mut::<Clock>().month = 12;
+        world.run_system_once(dispatch).unwrap();
+        for n in 0..2 {
+            let spec = &s.nations[n];
+            let p = power(&world, n);
+            assert_close(p.supply_mw, firm_supply(&s, n));
+            assert_close(
+                p.baseline_demand_mw,
+                spec.baseline_demand_mw * (1.0 + spec.baseline_demand_growth_per_year),
+            );
+            // Every lab's chips fit its datacenters at month 0, and the grid has room for them.
+            let demand: f64 = labs_of(&s, n)
+                .iter()
+                .map(|&l| s.labs[l].h100e * s.global.chip_it_kw_per_h100e / 1_000.0)
+                .sum::<f64>()
+                * s.global.datacenter_pue;
+            assert_close(p.datacenter_demand_mw, demand);
+            assert_close(p.datacenter_served_mw, demand);
+            assert_eq!(
+                (p.datacenter_powered_fraction, p.shortfall_months),
+                (1.0, 0)
+            );
+            assert_close(p.datacenter_energy_mwh, demand * HOURS_PER_MONTH);
+        }
+    }
+
+    #[test]
+    fn after_the_baseline_datacenters_share_what_is_left_pro_rata() {
+        let room = 1_000.0;
+        let mut world = world_with(|s| {
+            s.nations[0].baseline_demand_mw = firm_supply(s, 0) - room;
+            s.nations[0].baseline_demand_growth_per_year = 0.0;
+        });
+        let s = world.resource::<Params>().scenario.clone();
+        world.run_system_once(dispatch).unwrap();
+        let p = power(&world, 0);
+        let usa_labs = labs_of(&s, 0);
+        let demand: f64 = usa_labs
+            .iter()
+            .map(|&l| {
+                let c = compute(&world, l);
+                c.hosted_h100e * c.it_kw_per_h100e / 1_000.0 * s.global.datacenter_pue
+            })
+            .sum();
+        assert!(demand > room);
+        assert_close(p.datacenter_demand_mw, demand);
+        assert_close(p.datacenter_served_mw, room);
+        let fraction = room / demand;
+        assert_close(p.datacenter_powered_fraction, fraction);
+        assert_eq!(p.shortfall_months, 1);
+        for &l in &usa_labs {
+            let c = compute(&world, l);
+            assert_close(c.powered_h100e, c.hosted_h100e * fraction);
+        }
+        // chn is not throttled by usa's shortfall.
+        let chn = power(&world, 1);
+        assert_eq!(
+            (chn.datacenter_powered_fraction, chn.shortfall_months),
+            (1.0, 0)
+        );
+        for l in labs_of(&s, 1) {
+            let c = compute(&world, l);
+            assert_eq!(c.powered_h100e, c.hosted_h100e);
+        }
+        // The count of shortfall months goes on.
+        world.run_system_once(dispatch).unwrap();
+        assert_eq!(power(&world, 0).shortfall_months, 2);
+    }
+
+    #[test]
+    fn with_baseline_above_supply_no_datacenter_is_powered() {
+        let mut world = world_with(|s| {
+            s.nations[0].baseline_demand_mw = firm_supply(s, 0) + 1.0;
+        });
+        world.run_system_once(dispatch).unwrap();
+        let p = power(&world, 0);
+        assert_eq!(
+            (p.datacenter_served_mw, p.datacenter_powered_fraction),
+            (0.0, 0.0)
+        );
+        assert_eq!(compute(&world, 0).powered_h100e, 0.0);
+        assert_eq!(p.datacenter_energy_mwh, 0.0);
+    }
+
+    /// usa with a hand-built fleet (1 GW each of nuclear, solar, gas CC and coal), a flat baseline
+    /// of 1.5 GW at load factor 0.8, and no chips.
+    fn small_grid(nuclear_mw: f64) -> World {
+        let mut world = world_with(|s| {
+            let usa = &mut s.nations[0];
+            usa.baseline_demand_mw = 1_500.0;
+            usa.baseline_demand_growth_per_year = 0.0;
+            usa.baseline_load_factor = 0.8;
+        });
+        let s = world.resource::<Params>().scenario.clone();
+        for l in labs_of(&s, 0) {
+            compute_mut(&mut world, l).h100e = 0.0;
+        }
+        let usa = nation(&world, 0);
+        let mut fleet = world.get_mut::<Fleet>(usa).unwrap();
+        fleet.mw = [0.0; KINDS];
+        fleet.mw[PlantKind::Nuclear.index()] = nuclear_mw;
+        fleet.mw[PlantKind::Solar.index()] = 1_000.0;
+        fleet.mw[PlantKind::GasCombinedCycle.index()] = 1_000.0;
+        fleet.mw[PlantKind::Coal.index()] = 1_000.0;
+        world
+    }
+
+    #[test]
+    fn must_run_kinds_serve_first_and_fossil_shares_the_rest_pro_rata() {
+        let mut world = small_grid(1_000.0);
+        let s = world.resource::<Params>().scenario.clone();
+        let usa = &s.nations[0];
+        let cf = |k: PlantKind| usa.plants.get(k).capacity_factor;
+        world.run_system_once(dispatch).unwrap();
+        let p = power(&world, 0);
+
+        let energy = 1_500.0 * 0.8;
+        let must_run = 1_000.0 * (cf(PlantKind::Nuclear) + cf(PlantKind::Solar));
+        let fossil_firm = 1_000.0 * (cf(PlantKind::GasCombinedCycle) + cf(PlantKind::Coal));
+        assert!(must_run < energy && energy - must_run < fossil_firm);
+        let d = |k: PlantKind| p.dispatch_mw[k.index()];
+        assert_eq!(d(PlantKind::Nuclear), 1_000.0 * cf(PlantKind::Nuclear));
+        assert_eq!(d(PlantKind::Solar), 1_000.0 * cf(PlantKind::Solar));
+        let share = (energy - must_run) / fossil_firm;
+        assert_close(
+            d(PlantKind::GasCombinedCycle),
+            1_000.0 * cf(PlantKind::GasCombinedCycle) * share,
+        );
+        assert_close(d(PlantKind::Coal), 1_000.0 * cf(PlantKind::Coal) * share);
+        for k in [
+            PlantKind::GasTurbine,
+            PlantKind::Wind,
+            PlantKind::Battery,
+            PlantKind::Hydro,
+        ] {
+            assert_eq!(d(k), 0.0);
+        }
+        assert_close(p.served_energy_mwh, energy * HOURS_PER_MONTH);
+
+        // Price: the fossil energy's average cost (fuel + carbon, in the accord) plus the adder.
+        assert!(usa.initial_policy.in_climate_accord);
+        let cost = |k: PlantKind| {
+            let t = s.plant_kinds.get(k);
+            t.fuel_cost_usd_per_mwh
+                + s.policies.accord_carbon_price_usd_per_tco2 * t.emissions_tco2_per_mwh
+        };
+        let (cc, coal) = (cf(PlantKind::GasCombinedCycle), cf(PlantKind::Coal));
+        let average =
+            (cc * cost(PlantKind::GasCombinedCycle) + coal * cost(PlantKind::Coal)) / (cc + coal);
+        assert_close(
+            p.datacenter_price_usd_per_mwh,
+            average + s.global.grid_adder_usd_per_mwh,
+        );
+    }
+
+    #[test]
+    fn when_must_run_covers_the_load_no_fossil_runs_and_the_price_is_the_adder() {
+        let mut world = small_grid(2_000.0);
+        let s = world.resource::<Params>().scenario.clone();
+        world.run_system_once(dispatch).unwrap();
+        let p = power(&world, 0);
+        // Nuclear comes first among must-run kinds and covers all 1,200 MW on its own.
+        assert_eq!(p.dispatch_mw[PlantKind::Nuclear.index()], 1_200.0);
+        assert_eq!(p.dispatch_mw[PlantKind::Solar.index()], 0.0);
+        assert_eq!(p.dispatch_mw[PlantKind::GasCombinedCycle.index()], 0.0);
+        assert_eq!(p.dispatch_mw[PlantKind::Coal.index()], 0.0);
+        assert_eq!(
+            p.datacenter_price_usd_per_mwh,
+            s.global.grid_adder_usd_per_mwh
+        );
+    }
+
+    #[test]
+    fn marginal_cost_cuts_gas_only_after_the_drilling_lead_and_adds_carbon_only_in_the_accord() {
+        let s = scenario();
+        let e = &s.policies;
+        let fuel = |k: PlantKind| s.plant_kinds.get(k).fuel_cost_usd_per_mwh;
+        let carbon = |k: PlantKind| {
+            e.accord_carbon_price_usd_per_tco2 * s.plant_kinds.get(k).emissions_tco2_per_mwh
+        };
+        let since = 3;
+        let ramped = since + e.drilling_lead_months;
+        let out = policy(false, true, since);
+        let cc = PlantKind::GasCombinedCycle;
+        let gt = PlantKind::GasTurbine;
+        let coal = PlantKind::Coal;
+
+        assert_eq!(
+            marginal_cost_usd_per_mwh(&s, &out, ramped - 1, cc),
+            fuel(cc)
+        );
+        assert_close(
+            marginal_cost_usd_per_mwh(&s, &out, ramped, cc),
+            fuel(cc) * (1.0 - e.drilling_gas_cost_cut),
+        );
+        assert_close(
+            marginal_cost_usd_per_mwh(&s, &out, ramped, gt),
+            fuel(gt) * (1.0 - e.drilling_gas_cost_cut),
+        );
+        // Drilling does not touch coal; without drilling gas pays full fuel.
+        assert_eq!(
+            marginal_cost_usd_per_mwh(&s, &out, ramped, coal),
+            fuel(coal)
+        );
+        let no_drilling = policy(false, false, since);
+        assert_eq!(
+            marginal_cost_usd_per_mwh(&s, &no_drilling, ramped, cc),
+            fuel(cc)
+        );
+
+        // In the accord the carbon price is added, on top of any drilling cut.
+        let accord = policy(true, true, since);
+        assert_close(
+            marginal_cost_usd_per_mwh(&s, &accord, ramped, coal),
+            fuel(coal) + carbon(coal),
+        );
+        assert_close(
+            marginal_cost_usd_per_mwh(&s, &accord, ramped, cc),
+            fuel(cc) * (1.0 - e.drilling_gas_cost_cut) + carbon(cc),
+        );
+        assert_eq!(
+            marginal_cost_usd_per_mwh(&s, &accord, 0, PlantKind::Nuclear),
+            fuel(PlantKind::Nuclear)
+        );
+    }
+
+    #[test]
+    fn hosting_caps_chips_at_the_it_capacity_online() {
+        let lab = |h100e: f64, grid: f64, dedicated: f64, kw: f64| LabCompute {
+            h100e,
+            grid_it_mw: grid,
+            dedicated_it_mw: dedicated,
+            it_kw_per_h100e: kw,
+            ..Default::default()
+        };
+        // 1.5 MW at 1 kW each holds 1,500 H100e, two thirds of the IT on the grid.
+        let (hosted, grid_share) = hosting(&lab(2_000.0, 1.0, 0.5, 1.0));
+        assert_eq!(hosted, 1_500.0);
+        assert_close(grid_share, 2.0 / 3.0);
+        // Fewer chips than room: all hosted. Lighter chips: more fit.
+        assert_eq!(hosting(&lab(1_000.0, 1.0, 0.5, 1.0)).0, 1_000.0);
+        assert_eq!(hosting(&lab(5_000.0, 1.0, 0.5, 0.5)).0, 3_000.0);
+        // No datacenter or no power figure: nothing hosted.
+        assert_eq!(hosting(&lab(1_000.0, 0.0, 0.0, 1.0)), (0.0, 0.0));
+        assert_eq!(hosting(&lab(1_000.0, 1.0, 0.0, 0.0)), (0.0, 0.0));
+    }
+
+    #[test]
+    fn a_dedicated_datacenter_is_served_only_by_its_own_online_plants() {
+        let mut world = world_with(|_| {});
+        let s = world.resource::<Params>().scenario.clone();
+        {
+            let mut c = compute_mut(&mut world, 0);
+            c.h100e = 30_000.0;
+            c.it_kw_per_h100e = 1.0;
+            c.grid_it_mw = 10.0;
+            c.dedicated_it_mw = 10.0;
+        }
+        let dc = Datacenter {
+            id: 500,
+            nation: 0,
+            lab: 0,
+            it_mw: 10.0,
+            pue: 1.2,
+            stage: DatacenterStage::Online,
+            months_left: 0,
+            capex_remaining_usd: 0.0,
+            capex_per_month_usd: 0.0,
+            dedicated: true,
+            powered_fraction: 0.0,
+        };
+        let dc = world.spawn(dc).id();
+        world.resource_mut::<Roster>().add_datacenter(500, dc);
+        let plant = |id: u32, stage: PlantStage, dedicated_to: u32| PowerPlant {
+            id,
+            nation: 0,
+            kind: PlantKind::GasTurbine,
+            capacity_mw: 10.0,
+            capacity_factor: 0.9,
+            stage,
+            permitting_months_left: 0,
+            construction_months_left: 0,
+            capex_remaining_usd: 0.0,
+            capex_per_month_usd: 0.0,
+            dedicated_to: Some(dedicated_to),
+            interconnected: true,
+            ordered_month: 0,
+        };
+        // Its own online plant; one still being built; one for another datacenter.
+        for (id, stage, to) in [
+            (0, PlantStage::Online, 500),
+            (1, PlantStage::Construction, 500),
+            (2, PlantStage::Online, 501),
+        ] {
+            let e = world.spawn(plant(id, stage, to)).id();
+            world.resource_mut::<Roster>().add_plant(id, e);
+        }
+        world.run_system_once(dispatch).unwrap();
+
+        // 20 MW of IT holds 20,000 H100e: half on the grid, half in the dedicated datacenter.
+        let c = compute(&world, 0);
+        assert_eq!(c.hosted_h100e, 20_000.0);
+        // Dedicated demand 10,000 × 1 kW × 1.2 = 12 MW against 10 MW × 0.9 = 9 MW of supply.
+        let fraction = 9.0 / 12.0;
+        assert_close(
+            world.get::<Datacenter>(dc).unwrap().powered_fraction,
+            fraction,
+        );
+        let p = power(&world, 0);
+        assert_close(p.behind_the_meter_mw[PlantKind::GasTurbine.index()], 9.0);
+        // The grid half is fully powered (usa has room); the dedicated half at 3/4.
+        assert_eq!(p.datacenter_powered_fraction, 1.0);
+        assert_close(c.powered_h100e, 10_000.0 + 10_000.0 * fraction);
+        // Behind-the-meter plants are not grid supply.
+        assert_close(p.supply_mw, firm_supply(&s, 0));
+    }
+}

@@ -22,3 +22,80 @@ pub fn emissions(params: Res<Params>, mut nations: Query<(&Power, &mut Emissions
         emissions.total_mtco2 += emissions.month_mtco2;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, OnceLock};
+
+    use bevy_ecs::system::RunSystemOnce;
+
+    use super::*;
+    use crate::scenario::Scenario;
+
+    /// The embedded `us-china-2025` scenario, parsed once.
+    fn scenario() -> Scenario {
+        static SCENARIO: OnceLock<Scenario> = OnceLock::new();
+        SCENARIO
+            .get_or_init(|| {
+                let e = gigawatt_data::scenario("us-china-2025").expect("embedded scenario");
+                crate::validate::parse_scenario(e.file, e.source).expect("valid scenario")
+            })
+            .clone()
+    }
+
+    fn world() -> World {
+        let s = scenario();
+        let months = s.horizon_months;
+        let mut world = World::new();
+        crate::world::insert_resources(&mut world, Arc::new(s), 0, months);
+        crate::world::spawn_initial(&mut world);
+        world
+    }
+
+    fn nation(world: &World, n: usize) -> Entity {
+        world.resource::<Roster>().nations[n]
+    }
+
+    #[track_caller]
+    fn assert_close(actual: f64, expected: f64) {
+        let tolerance = 1e-12 * expected.abs().max(1.0);
+        assert!(
+            (actual - expected).abs() <= tolerance,
+            "{actual} != {expected}"
+        );
+    }
+
+    #[test]
+    fn emissions_are_mw_times_hours_times_the_factor_and_accumulate() {
+        let s = scenario();
+        let factor = |k: PlantKind| s.plant_kinds.get(k).emissions_tco2_per_mwh;
+        let mut world = world();
+        let usa = nation(&world, 0);
+        {
+            let mut p = world.get_mut::<Power>(usa).unwrap();
+            p.dispatch_mw[PlantKind::GasCombinedCycle.index()] = 100.0;
+            p.dispatch_mw[PlantKind::Coal.index()] = 50.0;
+            p.dispatch_mw[PlantKind::Solar.index()] = 1_000.0;
+            p.behind_the_meter_mw[PlantKind::GasTurbine.index()] = 10.0;
+            p.behind_the_meter_mw[PlantKind::Coal.index()] = 5.0;
+        }
+        assert_eq!(factor(PlantKind::Solar), 0.0);
+        let month = HOURS_PER_MONTH
+            * (100.0 * factor(PlantKind::GasCombinedCycle)
+                + (50.0 + 5.0) * factor(PlantKind::Coal)
+                + 10.0 * factor(PlantKind::GasTurbine))
+            / 1e6;
+        world.run_system_once(emissions).unwrap();
+        let e = world.get::<Emissions>(usa).unwrap().clone();
+        assert_close(e.month_mtco2, month);
+        assert_close(e.total_mtco2, month);
+        world.run_system_once(emissions).unwrap();
+        assert_close(
+            world.get::<Emissions>(usa).unwrap().total_mtco2,
+            2.0 * month,
+        );
+        // chn generated nothing in this hand-set month.
+        let chn = world.get::<Emissions>(nation(&world, 1)).unwrap();
+        assert_eq!((chn.month_mtco2, chn.total_mtco2), (0.0, 0.0));
+    }
+}

@@ -384,6 +384,10 @@ mod tests {
         // Wait = month + 1 − ordered month = 10 + 1 − 2.
         let g = grid(&world, 0);
         assert_eq!((g.waits_months_sum, g.waits_count), (9.0, 1));
+        assert_eq!(
+            (after.time_to_power_months_sum, after.time_to_power_count),
+            (9.0, 1)
+        );
     }
 
     #[test]
@@ -418,6 +422,7 @@ mod tests {
         assert_close(g.queued_mw, g0.queued_mw - t);
         // The backlog is not an in-game plant: no wait is recorded.
         assert_eq!(g.waits_count, 0);
+        assert_eq!(after.time_to_power_count, 0);
     }
 
     #[test]

@@ -58,9 +58,13 @@ pub fn apply_orders(
 
     let mut nation_rows: Vec<_> = nations.iter_mut().collect();
     nation_rows.sort_by_key(|row| row.0.index);
-    // A new month's AI capex starts here: orders are its first payments.
+    // A new month's AI capex starts here: orders are its first payments. A new year's equipment
+    // supply too: January's orders count against it.
     for row in nation_rows.iter_mut() {
         row.1.ai_capex_month_usd = 0.0;
+        if month.is_multiple_of(12) {
+            row.2.starts_this_year_mw = [0.0; KINDS];
+        }
     }
     let mut lab_rows: Vec<_> = labs.iter_mut().collect();
     lab_rows.sort_by_key(|row| row.0.index);
@@ -483,5 +487,446 @@ impl Ctx<'_, '_, '_, '_> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, OnceLock};
+
+    use bevy_ecs::system::RunSystemOnce;
+
+    use super::*;
+    use crate::orders::Orders;
+
+    /// The embedded `us-china-2025` scenario, parsed once.
+    fn scenario() -> Scenario {
+        static SCENARIO: OnceLock<Scenario> = OnceLock::new();
+        SCENARIO
+            .get_or_init(|| {
+                let e = gigawatt_data::scenario("us-china-2025").expect("embedded scenario");
+                crate::validate::parse_scenario(e.file, e.source).expect("valid scenario")
+            })
+            .clone()
+    }
+
+    /// The month-0 world of the scenario after `change`.
+    fn world_with(change: impl FnOnce(&mut Scenario)) -> World {
+        let mut s = scenario();
+        change(&mut s);
+        let months = s.horizon_months;
+        let mut world = World::new();
+        crate::world::insert_resources(&mut world, Arc::new(s), 0, months);
+        crate::world::spawn_initial(&mut world);
+        world
+    }
+
+    fn world() -> World {
+        world_with(|_| {})
+    }
+
+    fn nation(world: &World, n: usize) -> Entity {
+        world.resource::<Roster>().nations[n]
+    }
+
+    fn treasury(world: &World) -> Treasury {
+        world.get::<Treasury>(nation(world, 0)).unwrap().clone()
+    }
+
+    /// Apply `orders` for usa (chn gives none); returns usa's rejections.
+    fn apply(world: &mut World, orders: Vec<Order>) -> Vec<Rejection> {
+        world.resource_mut::<PendingOrders>().by_nation =
+            vec![Orders::from(orders), Orders::none()];
+        world.run_system_once(apply_orders).unwrap();
+        world.resource::<Rejections>().by_nation[0].clone()
+    }
+
+    fn plant_with_id(world: &mut World, id: u32) -> PowerPlant {
+        let mut q = world.query::<&PowerPlant>();
+        q.iter(world)
+            .find(|p| p.id == id)
+            .expect("plant spawned")
+            .clone()
+    }
+
+    fn datacenter_with_id(world: &mut World, id: u32) -> Datacenter {
+        let mut q = world.query::<&Datacenter>();
+        q.iter(world)
+            .find(|d| d.id == id)
+            .expect("datacenter spawned")
+            .clone()
+    }
+
+    fn plant(kind: PlantKind, capacity_mw: f64, dedicated_to: Option<u32>) -> Order {
+        Order::BuildPlant {
+            kind,
+            capacity_mw,
+            dedicated_to,
+        }
+    }
+
+    #[track_caller]
+    fn assert_close(actual: f64, expected: f64) {
+        let tolerance = 1e-12 * expected.abs().max(1.0);
+        assert!(
+            (actual - expected).abs() <= tolerance,
+            "{actual} != {expected}"
+        );
+    }
+
+    #[track_caller]
+    fn assert_rejected(rejections: &[Rejection], indices: &[usize], reasons: &[&str]) {
+        let got: Vec<usize> = rejections.iter().map(|r| r.index).collect();
+        assert_eq!(got, indices, "{rejections:#?}");
+        for (r, reason) in rejections.iter().zip(reasons) {
+            assert!(r.reason.contains(reason), "{:?} lacks {reason:?}", r.reason);
+        }
+    }
+
+    #[test]
+    fn regulation_factor_runs_from_the_floor_to_one() {
+        assert_eq!(regulation_factor(1.0, 0.3), 1.0);
+        assert_eq!(regulation_factor(0.0, 0.3), 0.3);
+        assert_close(regulation_factor(0.5, 0.3), 0.65);
+        assert_close(regulation_factor(0.25, 0.6), 0.7);
+    }
+
+    #[test]
+    fn the_equipment_cap_limits_the_mw_started_per_kind_each_year() {
+        let s = scenario();
+        let cap = s.nations[0].plants.gas_turbine.max_starts_mw_per_year;
+        let mut world = world();
+        // Mid-year: January would open a new year's supply.
+        world.resource_mut::<Clock>().month = 4;
+        let rejected = apply(
+            &mut world,
+            vec![
+                plant(PlantKind::GasTurbine, 0.625 * cap, None),
+                plant(PlantKind::GasTurbine, 0.5 * cap, None),
+                plant(PlantKind::GasTurbine, 0.375 * cap, None),
+                // Another kind has its own cap.
+                plant(PlantKind::GasCombinedCycle, 0.5 * cap, None),
+            ],
+        );
+        let left = format!("only {:.0} MW more of gas_turbine", 0.375 * cap);
+        assert_rejected(&rejected, &[1], &[&left]);
+        let fleet = world.get::<Fleet>(nation(&world, 0)).unwrap();
+        assert_eq!(
+            fleet.starts_this_year_mw[PlantKind::GasTurbine.index()],
+            cap
+        );
+        assert_eq!(
+            fleet.starts_this_year_mw[PlantKind::GasCombinedCycle.index()],
+            0.5 * cap
+        );
+        // The cap is used up for the rest of the year.
+        let rejected = apply(&mut world, vec![plant(PlantKind::GasTurbine, 1.0, None)]);
+        assert_rejected(&rejected, &[0], &["only 0 MW more"]);
+    }
+
+    #[test]
+    fn january_orders_count_against_the_new_year_s_equipment_supply() {
+        let s = scenario();
+        let cap = s.nations[0].plants.gas_turbine.max_starts_mw_per_year;
+        let mut world = world();
+        world.resource_mut::<Clock>().month = 11;
+        assert!(apply(&mut world, vec![plant(PlantKind::GasTurbine, cap, None)]).is_empty());
+        // December used the whole year's supply; January's orders draw on the new year's.
+        world.resource_mut::<Clock>().month = 12;
+        let rejected = apply(
+            &mut world,
+            vec![
+                plant(PlantKind::GasTurbine, 0.75 * cap, None),
+                plant(PlantKind::GasTurbine, 0.5 * cap, None),
+            ],
+        );
+        assert_rejected(&rejected, &[1], &["more of gas_turbine"]);
+    }
+
+    #[test]
+    fn a_plant_order_moves_its_cost_into_escrow_and_queues_a_grid_plant_at_once() {
+        let s = scenario();
+        let spec = &s.nations[0].plants.gas_turbine;
+        let mut world = world();
+        world.resource_mut::<Clock>().month = 4;
+        let id = world.resource::<IdCounter>().next_plant;
+        let before = treasury(&world);
+        let queued = world.get::<Grid>(nation(&world, 0)).unwrap().queued_mw;
+        assert!(apply(&mut world, vec![plant(PlantKind::GasTurbine, 300.0, None)]).is_empty());
+
+        let cost = 300.0 * 1_000.0 * spec.capex_usd_per_kw;
+        let after = treasury(&world);
+        assert_close(before.usd - after.usd, cost);
+        assert_eq!(after.spent_usd, before.spent_usd, "escrow is not spending");
+        let grid = world.get::<Grid>(nation(&world, 0)).unwrap().clone();
+        assert_eq!(
+            grid.queue.back(),
+            Some(&QueueEntry {
+                plant: Some(id),
+                mw_remaining: 300.0
+            })
+        );
+        assert_eq!(grid.queued_mw, queued + 300.0);
+        let p = plant_with_id(&mut world, id);
+        assert_eq!(p.capex_remaining_usd, cost);
+        assert_eq!(
+            (p.stage, p.permitting_months_left, p.ordered_month),
+            (PlantStage::Permitting, spec.permitting_months, 4)
+        );
+        assert!(!p.interconnected && p.dedicated_to.is_none());
+        assert!(world.resource::<Roster>().plants.iter().any(|e| e.0 == id));
+    }
+
+    #[test]
+    fn behind_the_meter_needs_an_own_dedicated_datacenter() {
+        let s = scenario();
+        let mut world = world();
+        // The month-0 pipeline: grid datacenters of usa and chn labs.
+        let (grid_dc, chn_dc) = {
+            let mut q = world.query::<&Datacenter>();
+            let grid = q.iter(&world).find(|d| d.nation == 0).unwrap().id;
+            let chn = q.iter(&world).find(|d| d.nation == 1).unwrap().id;
+            (grid, chn)
+        };
+        let new_dc = world.resource::<IdCounter>().next_datacenter;
+        let plant_id = world.resource::<IdCounter>().next_plant;
+        let before = treasury(&world);
+        let queued = world.get::<Grid>(nation(&world, 0)).unwrap().queued_mw;
+        let gt = PlantKind::GasTurbine;
+        let rejected = apply(
+            &mut world,
+            vec![
+                Order::BuildDatacenter {
+                    lab: 0,
+                    it_mw: 10.0,
+                    supply: PowerSupply::Dedicated,
+                },
+                plant(gt, 50.0, Some(grid_dc)),
+                plant(gt, 50.0, Some(chn_dc)),
+                plant(gt, 50.0, Some(9_999)),
+                // Ordered earlier this same month: accepted.
+                plant(gt, 50.0, Some(new_dc)),
+            ],
+        );
+        assert_rejected(
+            &rejected,
+            &[1, 2, 3],
+            &["grid-connected", "another nation", "no datacenter 9999"],
+        );
+        let dc_cost = 10.0 * s.global.datacenter_capex_usd_per_mw;
+        let plant_cost = 50.0
+            * 1_000.0
+            * s.nations[0].plants.gas_turbine.capex_usd_per_kw
+            * (1.0 + s.global.behind_the_meter_capex_premium);
+        assert_close(before.usd - treasury(&world).usd, dc_cost + plant_cost);
+        let p = plant_with_id(&mut world, plant_id);
+        assert_eq!(p.dedicated_to, Some(new_dc));
+        assert!(p.interconnected, "behind the meter never queues");
+        assert_close(p.capex_remaining_usd, plant_cost);
+        assert_eq!(
+            world.get::<Grid>(nation(&world, 0)).unwrap().queued_mw,
+            queued
+        );
+        assert!(datacenter_with_id(&mut world, new_dc).dedicated);
+    }
+
+    #[test]
+    fn export_controls_name_another_existing_nation() {
+        let mut world = world();
+        let usa = nation(&world, 0);
+        let controls = |on: &str, imposed: bool| {
+            Order::SetPolicy(PolicyChange::ExportControls {
+                target: on.into(),
+                imposed,
+            })
+        };
+        let rejected = apply(
+            &mut world,
+            vec![
+                controls("usa", true),
+                controls("atlantis", true),
+                controls("chn", false),
+            ],
+        );
+        assert_rejected(&rejected, &[0, 1], &["on itself", "no nation `atlantis`"]);
+        assert!(
+            world
+                .get::<Policy>(usa)
+                .unwrap()
+                .export_controls_on
+                .is_empty()
+        );
+        // Imposing twice lists the target once.
+        assert!(
+            apply(
+                &mut world,
+                vec![controls("chn", true), controls("chn", true)]
+            )
+            .is_empty()
+        );
+        assert_eq!(world.get::<Policy>(usa).unwrap().export_controls_on, [1]);
+    }
+
+    #[test]
+    fn grid_expansion_is_paid_now_and_ready_after_the_lead_time() {
+        let s = scenario();
+        let p = &s.policies;
+        let mut world = world();
+        world.resource_mut::<Clock>().month = 7;
+        let before = treasury(&world);
+        let too_much = 2.0 * before.usd / p.grid_expansion_capex_usd_per_mw_month;
+        let rejected = apply(
+            &mut world,
+            vec![
+                Order::ExpandGrid {
+                    mw_per_month: 100.0,
+                },
+                Order::ExpandGrid {
+                    mw_per_month: too_much,
+                },
+            ],
+        );
+        assert_rejected(&rejected, &[1], &["treasury"]);
+        let cost = 100.0 * p.grid_expansion_capex_usd_per_mw_month;
+        let after = treasury(&world);
+        assert_close(before.usd - after.usd, cost);
+        assert_close(after.spent_usd - before.spent_usd, cost);
+        assert_close(after.energy_capex_usd - before.energy_capex_usd, cost);
+        assert_eq!(
+            world.get::<Grid>(nation(&world, 0)).unwrap().expansions,
+            [(7 + p.grid_expansion_lead_months, 100.0)]
+        );
+    }
+
+    #[test]
+    fn deregulation_shortens_the_lead_times_of_later_orders_by_the_factor() {
+        let s = scenario();
+        let usa = &s.nations[0];
+        let e = &s.policies;
+        // No overrun, so that construction time is the deregulated lead time exactly.
+        let mut world = world_with(|s| s.plant_kinds.gas_combined_cycle.overrun_probability = 0.0);
+        let plant_id = world.resource::<IdCounter>().next_plant;
+        let dc_id = world.resource::<IdCounter>().next_datacenter;
+        let rejected = apply(
+            &mut world,
+            vec![
+                Order::SetPolicy(PolicyChange::RegulationLevel(1.5)),
+                Order::SetPolicy(PolicyChange::RegulationLevel(0.0)),
+                plant(PlantKind::GasCombinedCycle, 500.0, None),
+                Order::BuildDatacenter {
+                    lab: 0,
+                    it_mw: 10.0,
+                    supply: PowerSupply::Grid,
+                },
+            ],
+        );
+        assert_rejected(&rejected, &[0], &["between 0 and 1"]);
+        let cc = &usa.plants.gas_combined_cycle;
+        let p = plant_with_id(&mut world, plant_id);
+        let permitting = (cc.permitting_months as f64
+            * usa.permitting_multiplier
+            * e.deregulated_permitting_fraction)
+            .round() as u32;
+        assert_eq!(p.permitting_months_left, permitting);
+        let construction = (cc.construction_months as f64
+            * usa.build_speed_multiplier
+            * e.deregulated_construction_fraction)
+            .round() as u32;
+        assert_eq!(p.construction_months_left, construction);
+        assert_close(
+            p.capex_per_month_usd * p.construction_months_left as f64,
+            p.capex_remaining_usd,
+        );
+        let dc = datacenter_with_id(&mut world, dc_id);
+        let months = (s.global.datacenter_build_months as f64
+            * usa.build_speed_multiplier
+            * e.deregulated_construction_fraction)
+            .round() as u32;
+        assert_eq!(dc.months_left, months);
+        assert_close(
+            dc.capex_per_month_usd,
+            10.0 * s.global.datacenter_capex_usd_per_mw / months as f64,
+        );
+    }
+
+    #[test]
+    fn chips_take_the_quota_are_paid_at_once_and_arrive_after_the_lead_time() {
+        let s = scenario();
+        let g = &s.global;
+        let mut world = world();
+        world.resource_mut::<Clock>().month = 12;
+        let usa = nation(&world, 0);
+        world.get_mut::<Treasury>(usa).unwrap().ai_capex_month_usd = 123.0;
+        let market = world.get::<ChipMarket>(usa).unwrap().clone();
+        let before = treasury(&world);
+        assert!(
+            apply(
+                &mut world,
+                vec![Order::OrderChips {
+                    lab: 0,
+                    h100e: 1_000.0
+                }]
+            )
+            .is_empty()
+        );
+
+        let cost = 1_000.0 * market.price_usd_per_h100e;
+        let after = treasury(&world);
+        assert_close(before.usd - after.usd, cost);
+        assert_close(after.spent_usd - before.spent_usd, cost);
+        assert_close(after.ai_capex_usd - before.ai_capex_usd, cost);
+        assert_eq!(
+            after.ai_capex_month_usd, cost,
+            "the month's AI capex restarts"
+        );
+        let now = world.get::<ChipMarket>(usa).unwrap();
+        assert_eq!(now.available_h100e, market.available_h100e - 1_000.0);
+        assert_eq!(now.bought_h100e, market.bought_h100e + 1_000.0);
+        let lab0 = world.resource::<Roster>().labs[0];
+        let delivery = world
+            .get::<LabCompute>(lab0)
+            .unwrap()
+            .deliveries
+            .back()
+            .unwrap()
+            .clone();
+        assert_eq!(delivery.arrival_month, 12 + g.chip_delivery_months);
+        assert_eq!(delivery.h100e, 1_000.0);
+        assert_close(
+            delivery.it_kw_per_h100e,
+            g.chip_it_kw_per_h100e * (1.0 - g.chip_kw_decline_per_year),
+        );
+    }
+
+    #[test]
+    fn subsidy_is_capped_and_drilling_restarts_its_clock_only_when_switched_on() {
+        let s = scenario();
+        let max = s.policies.max_subsidy_share;
+        let mut world = world();
+        let usa = nation(&world, 0);
+        let rejected = apply(
+            &mut world,
+            vec![
+                Order::SetPolicy(PolicyChange::LabSubsidy(max + 0.01)),
+                Order::SetPolicy(PolicyChange::LabSubsidy(max)),
+            ],
+        );
+        assert_rejected(&rejected, &[0], &["lab subsidy share"]);
+        assert_eq!(world.get::<Policy>(usa).unwrap().lab_subsidy_share, max);
+
+        let drilling = |on: bool| Order::SetPolicy(PolicyChange::Drilling(on));
+        let since = |world: &World| {
+            let p = world.get::<Policy>(usa).unwrap();
+            (p.drilling, p.drilling_since_month)
+        };
+        for (month, orders, expected) in [
+            (5, vec![drilling(true)], (true, 5)),
+            (8, vec![drilling(true)], (true, 5)),
+            (9, vec![drilling(false), drilling(true)], (true, 9)),
+        ] {
+            world.resource_mut::<Clock>().month = month;
+            assert!(apply(&mut world, orders).is_empty());
+            assert_eq!(since(&world), expected, "month {month}");
+        }
     }
 }

@@ -126,7 +126,10 @@ mod tests {
             0.5,
         );
         assert_eq!(automation_fraction(&g, g.asi_threshold_capability), 1.0);
-        assert_eq!(automation_fraction(&g, g.asi_threshold_capability + 3.0), 1.0);
+        assert_eq!(
+            automation_fraction(&g, g.asi_threshold_capability + 3.0),
+            1.0
+        );
     }
 
     #[test]
@@ -145,19 +148,31 @@ mod tests {
     }
 
     #[test]
-    fn progress_scales_with_spend_to_the_elasticity_down_to_the_floor() {
+    fn progress_scales_with_spend_to_the_elasticity_between_the_floor_and_the_ceiling() {
         let g = scenario().global;
         let r = g.research_reference_usd_per_year;
         let exponent = |growth: f64| growth.log2() * g.algorithmic_halving_months;
-        assert_close(
-            exponent(efficiency_growth(&g, r, 4.0 * r, 0.0)),
-            4f64.powf(g.research_spend_elasticity),
-        );
+        let double = 2f64.powf(g.research_spend_elasticity);
+        assert!(double > g.research_min_speedup && double < g.research_max_speedup);
+        assert_close(exponent(efficiency_growth(&g, r, 2.0 * r, 0.0)), double);
         // No money, or too little, still learns from the field at the floor.
-        assert_close(exponent(efficiency_growth(&g, r, 0.0, 0.0)), g.research_min_speedup);
+        assert_close(
+            exponent(efficiency_growth(&g, r, 0.0, 0.0)),
+            g.research_min_speedup,
+        );
         let tiny = 1e-6 * r;
         assert!((tiny / r).powf(g.research_spend_elasticity) < g.research_min_speedup);
-        assert_close(exponent(efficiency_growth(&g, r, tiny, 0.0)), g.research_min_speedup);
+        assert_close(
+            exponent(efficiency_growth(&g, r, tiny, 0.0)),
+            g.research_min_speedup,
+        );
+        // Money alone cannot go faster than the ceiling.
+        let huge = 1e6 * r;
+        assert!((huge / r).powf(g.research_spend_elasticity) > g.research_max_speedup);
+        assert_close(
+            exponent(efficiency_growth(&g, r, huge, 0.0)),
+            g.research_max_speedup,
+        );
     }
 
     #[test]
@@ -211,10 +226,13 @@ mod tests {
         }
 
         // Lab 0: funding plus capital spend, a year's worth, against the reference at 0.5 years.
-        let reference = g.research_reference_usd_per_year
-            * g.research_reference_growth_per_year.powf(0.5);
+        let reference =
+            g.research_reference_usd_per_year * g.research_reference_growth_per_year.powf(0.5);
         let spend = (funded + capital[0] * rate) * 12.0 / reference;
-        let speedup = spend.powf(g.research_spend_elasticity).max(g.research_min_speedup);
+        let speedup = spend
+            .powf(g.research_spend_elasticity)
+            .clamp(g.research_min_speedup, g.research_max_speedup);
+        assert!(speedup > g.research_min_speedup && speedup < g.research_max_speedup);
         let m = world.get::<LabModel>(e0).unwrap();
         assert_close(
             m.algorithmic_efficiency,

@@ -36,3 +36,117 @@ pub fn victory(
     }
     clock.month += 1;
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, OnceLock};
+
+    use bevy_ecs::system::RunSystemOnce;
+
+    use super::*;
+    use crate::scenario::Scenario;
+
+    /// The embedded `us-china-2025` scenario, parsed once.
+    fn scenario() -> Scenario {
+        static SCENARIO: OnceLock<Scenario> = OnceLock::new();
+        SCENARIO
+            .get_or_init(|| {
+                let e = gigawatt_data::scenario("us-china-2025").expect("embedded scenario");
+                crate::validate::parse_scenario(e.file, e.source).expect("valid scenario")
+            })
+            .clone()
+    }
+
+    fn world() -> World {
+        let s = scenario();
+        let months = s.horizon_months;
+        let mut world = World::new();
+        crate::world::insert_resources(&mut world, Arc::new(s), 0, months);
+        crate::world::spawn_initial(&mut world);
+        world
+    }
+
+    /// Lab `l` crossed the threshold in `month` at `capability`.
+    fn cross(world: &mut World, l: usize, month: u32, capability: f64) {
+        let e = world.resource::<Roster>().labs[l];
+        let mut m = world.get_mut::<LabModel>(e).unwrap();
+        m.asi_month = Some(month);
+        m.capability = capability;
+    }
+
+    fn lab_of(nation: &str, nth: usize) -> usize {
+        let s = scenario();
+        (0..s.labs.len())
+            .filter(|&l| s.labs[l].nation == nation)
+            .nth(nth)
+            .unwrap()
+    }
+
+    fn decided(world: &World) -> (Option<u32>, Option<u16>, u32) {
+        let v = world.resource::<Victory>();
+        (
+            v.decided_month,
+            v.asi_winner,
+            world.resource::<Clock>().month,
+        )
+    }
+
+    #[test]
+    fn no_crossing_decides_nothing_and_the_clock_advances() {
+        let mut world = world();
+        world.run_system_once(victory).unwrap();
+        assert_eq!(decided(&world), (None, None, 1));
+    }
+
+    #[test]
+    fn the_first_crossing_wins_and_a_later_one_changes_nothing() {
+        let mut world = world();
+        world.resource_mut::<Clock>().month = 7;
+        cross(&mut world, lab_of("chn", 2), 7, 36.1);
+        world.run_system_once(victory).unwrap();
+        assert_eq!(decided(&world), (Some(7), Some(1), 8));
+        // A more capable usa lab crossing next month does not overturn it.
+        cross(&mut world, lab_of("usa", 0), 8, 40.0);
+        world.run_system_once(victory).unwrap();
+        assert_eq!(decided(&world), (Some(7), Some(1), 9));
+    }
+
+    #[test]
+    fn in_the_same_month_the_highest_capability_wins() {
+        for (usa, chn, winner) in [(36.2, 36.5, 1), (36.5, 36.2, 0)] {
+            let mut world = world();
+            cross(&mut world, lab_of("usa", 1), 0, usa);
+            cross(&mut world, lab_of("chn", 0), 0, chn);
+            // A lab that crossed below both of them does not matter.
+            cross(&mut world, lab_of("usa", 2), 0, 36.0);
+            world.run_system_once(victory).unwrap();
+            assert_eq!(
+                decided(&world),
+                (Some(0), Some(winner), 1),
+                "{usa} vs {chn}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_exact_tie_between_nations_decides_the_game_without_a_winner() {
+        let mut world = world();
+        cross(&mut world, lab_of("usa", 0), 0, 36.5);
+        cross(&mut world, lab_of("chn", 0), 0, 36.5);
+        world.run_system_once(victory).unwrap();
+        assert_eq!(decided(&world), (Some(0), None, 1));
+        // A tie within one nation is still that nation's win.
+        let mut world = self::world();
+        cross(&mut world, lab_of("usa", 0), 0, 36.5);
+        cross(&mut world, lab_of("usa", 1), 0, 36.5);
+        world.run_system_once(victory).unwrap();
+        assert_eq!(decided(&world), (Some(0), Some(0), 1));
+        // A strictly better lab breaks a tie between others.
+        let mut world = self::world();
+        cross(&mut world, lab_of("usa", 0), 0, 36.5);
+        cross(&mut world, lab_of("chn", 0), 0, 36.5);
+        cross(&mut world, lab_of("chn", 1), 0, 36.6);
+        world.run_system_once(victory).unwrap();
+        assert_eq!(decided(&world), (Some(0), Some(1), 1));
+    }
+}
