@@ -331,15 +331,14 @@ impl Doctrine {
         let kw = g.chip_it_kw_per_h100e_at(years);
         let dc_usd_per_h100e = kw / 1_000.0 * g.datacenter_capex_usd_per_mw;
         let per_h100e = obs.own.chip_price_usd_per_h100e + dc_usd_per_h100e;
-        let h100e = obs
-            .own
-            .chips_available_h100e
+        let h100e = (obs.own.chips_available_h100e * crate::status_quo::CHIP_MARGIN)
             .min(money / per_h100e)
             .max(0.0);
         let mut spent = 0.0;
         let look_ahead = g.datacenter_build_months as f64 + ORDER_EVERY_MONTHS as f64;
         for lab in &obs.labs {
-            let buy = h100e * lab.national_share / share_sum;
+            let buy = (h100e * lab.national_share / share_sum)
+                .min((money - spent).max(0.0) / obs.own.chip_price_usd_per_h100e);
             if buy >= 1.0 {
                 orders.push(Order::OrderChips {
                     lab: lab.index,

@@ -40,6 +40,9 @@ pub enum AgentError {
     Invalid { strategy: String, message: String },
 }
 
+/// Builds a strategy from its name and the text inside its parentheses.
+type TextBuild = fn(&str, Option<&str>) -> Result<Box<dyn Strategy>, AgentError>;
+
 /// How an entry builds its strategy.
 #[derive(Clone, Copy)]
 enum Builder {
@@ -50,7 +53,7 @@ enum Builder {
     },
     /// Free-form arguments (RON), parsed by the strategy itself.
     Text {
-        build: fn(&str, Option<&str>) -> Result<Box<dyn Strategy>, AgentError>,
+        build: TextBuild,
         args: &'static str,
     },
 }
@@ -233,8 +236,7 @@ const BUILT_INS: &[StrategyInfo] = &[
     StrategyInfo {
         name: "scripted",
         description: "plays a fixed schedule of orders by month (a historical or hypothetical plan), then another strategy",
-        // Not slow, but it cannot play without a plan: keep it out of default tournaments.
-        slow: true,
+        slow: false,
         builder: Builder::Text {
             build: crate::scripted::build,
             args: "plan: [(month: N, orders: [Order, ...]), ...], then: \"SPEC\" (optional)",
@@ -247,11 +249,12 @@ pub fn strategies() -> &'static [StrategyInfo] {
     BUILT_INS
 }
 
-/// The names of the built-ins a default tournament plays (all but the slow ones).
+/// The names of the built-ins a default tournament plays: all but the slow ones and those that need
+/// arguments to play at all (`scripted` needs a plan).
 pub fn default_set() -> Vec<&'static str> {
     BUILT_INS
         .iter()
-        .filter(|s| !s.slow)
+        .filter(|s| !s.slow && s.text_args().is_none())
         .map(|s| s.name)
         .collect()
 }

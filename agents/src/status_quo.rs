@@ -12,6 +12,8 @@ use rand_chacha::ChaCha8Rng;
 /// Plants and datacenters are ordered in quarterly lots, which keeps the number of projects in
 /// flight (and so the cost of every turn) small.
 const ORDER_EVERY_MONTHS: u32 = 3;
+/// Share of the month's available chips ordered, so that float rounding never asks for more.
+pub const CHIP_MARGIN: f64 = 1.0 - 1e-9;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct StatusQuo;
@@ -58,9 +60,8 @@ impl Strategy for StatusQuo {
         let kw = g.chip_it_kw_per_h100e_at(years);
         let per_h100e_usd =
             obs.own.chip_price_usd_per_h100e + kw / 1_000.0 * g.datacenter_capex_usd_per_mw;
-        let h100e = obs
-            .own
-            .chips_available_h100e
+        // A hair under what is available: the per-lab shares must not add up to a rounding more.
+        let h100e = (obs.own.chips_available_h100e * CHIP_MARGIN)
             .min(money / per_h100e_usd)
             .max(0.0);
         // Datacenters, each quarter: keep IT capacity (online and under way) ahead of chips owned,
@@ -68,12 +69,13 @@ impl Strategy for StatusQuo {
         let look_ahead_months = g.datacenter_build_months as f64 + ORDER_EVERY_MONTHS as f64;
         for lab in &obs.labs {
             let share = lab.national_share / share_sum;
-            let buy = h100e * share;
+            let buy = (h100e * share).min(money.max(0.0) / obs.own.chip_price_usd_per_h100e);
             if buy >= 1.0 {
                 orders.push(Order::OrderChips {
                     lab: lab.index,
                     h100e: buy,
                 });
+                money -= buy * obs.own.chip_price_usd_per_h100e;
             }
             if !ordering_month {
                 continue;
@@ -88,8 +90,10 @@ impl Strategy for StatusQuo {
             let needed = (lab.h100e + lab.h100e_on_order + buy * (1.0 + look_ahead_months))
                 * lab.it_kw_per_h100e.max(kw)
                 / 1_000.0;
-            let gap = needed - it_mw;
+            // Within what is left: the datacenter backlog waits for next quarter's money.
+            let gap = (needed - it_mw).min(money.max(0.0) / g.datacenter_capex_usd_per_mw);
             if gap > 1.0 {
+                money -= gap * g.datacenter_capex_usd_per_mw;
                 orders.push(Order::BuildDatacenter {
                     lab: lab.index,
                     it_mw: gap,

@@ -410,3 +410,126 @@ fn strategies_lists_the_built_ins() {
         run.stdout
     );
 }
+
+#[test]
+fn a_spec_with_parameters_plays_under_its_canonical_name() {
+    let outcome = json(&gigawatt(&[
+        "play",
+        "--json",
+        "--months",
+        "3",
+        "--agent",
+        "usa=parametric(dereg_month: 12, compute_share: 0.6)",
+    ]));
+    assert_eq!(
+        outcome["nations"][0]["strategy"],
+        "parametric(compute_share: 0.6, dereg_month: 12)"
+    );
+    assert_eq!(outcome["nations"][1]["strategy"], "status-quo");
+}
+
+#[test]
+fn a_spec_can_be_read_from_a_file() {
+    let path = temp_path("spec_file", "ron");
+    let _cleanup = TempFile(path.clone());
+    std::fs::write(
+        &path,
+        "// China's plan: more gas, deregulated after a year\nbalanced(\n    gas_share: 0.5,\n    dereg_month: 12, // earlier than the preset\n)\n",
+    )
+    .expect("temp file");
+    let mut agent = std::ffi::OsString::from("chn=");
+    agent.push(path.as_os_str());
+    let run = gigawatt(&[
+        "play".as_ref(),
+        "--json".as_ref(),
+        "--months".as_ref(),
+        "3".as_ref(),
+        "--agent".as_ref(),
+        agent.as_os_str(),
+    ]);
+    let outcome = json(&run);
+    assert_eq!(
+        outcome["nations"][1]["strategy"],
+        "balanced(gas_share: 0.5, dereg_month: 12)"
+    );
+}
+
+#[test]
+fn a_missing_spec_file_is_an_error_naming_it() {
+    let path = temp_path("no_such_spec", "ron");
+    let mut agent = std::ffi::OsString::from("usa=");
+    agent.push(path.as_os_str());
+    let run = gigawatt(&["play".as_ref(), "--agent".as_ref(), agent.as_os_str()]);
+    assert_usage_error(&run, &path.display().to_string());
+}
+
+#[test]
+fn an_unknown_parameter_is_an_error_naming_the_valid_ones() {
+    let run = gigawatt(&["play", "--agent", "usa=builder(gas: 0.5)"]);
+    assert_usage_error(&run, "`gas`");
+    assert!(
+        run.stderr.contains("gas_share (0..=1)") && run.stderr.contains("dereg_month (0..=1200)"),
+        "{}",
+        run.stderr
+    );
+    let run = gigawatt(&["play", "--agent", "usa=scaler(training_share: 0.99)"]);
+    assert_usage_error(&run, "0.99");
+    assert!(run.stderr.contains("0.05..=0.95"), "{}", run.stderr);
+}
+
+#[test]
+fn strategies_shows_each_parameter_with_its_default_and_range() {
+    let run = gigawatt(&["strategies"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let builder = lines
+        .iter()
+        .position(|l| l.starts_with("builder "))
+        .expect("builder listed");
+    let params: Vec<Vec<&str>> = lines[builder + 1..]
+        .iter()
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    let energy = params
+        .iter()
+        .find(|cells| cells[0] == "energy_share")
+        .expect("energy_share listed under builder");
+    assert_eq!(energy[1..3], ["0.6", "[0..=1]"], "{energy:?}");
+    assert!(energy.len() > 3, "a description follows: {energy:?}");
+    let dereg = params
+        .iter()
+        .find(|cells| cells[0] == "dereg_month")
+        .expect("dereg_month listed under builder");
+    assert_eq!(dereg[1..3], ["1200", "[0..=1200]"], "{dereg:?}");
+}
+
+#[test]
+fn play_reports_a_fault_and_the_fallback_plays_on() {
+    let absurd = r#"usa=scripted(plan: [(month: 2, orders: [BuildPlant(kind: solar, capacity_mw: 1e9, dedicated_to: None)])], then: "status-quo")"#;
+    let run = gigawatt(&["play", "--months", "6", "--agent", absurd]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.stdout.contains("\nFaults:  1\n"), "{}", run.stdout);
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("  2025-03  usa  "))
+        .unwrap_or_else(|| panic!("no fault line for 2025-03:\n{}", run.stdout));
+    assert!(
+        line.contains("scripted(") && line.contains("absurd order") && line.contains("1e9"),
+        "{line}"
+    );
+    assert!(
+        line.ends_with("the nation plays `status-quo` from now on"),
+        "{line}"
+    );
+    // The game went on to its end, and JSON carries the same fault.
+    let outcome = json(&gigawatt(&[
+        "play", "--json", "--months", "6", "--agent", absurd,
+    ]));
+    assert_eq!(outcome["months_played"], 6);
+    let faults = outcome["faults"].as_array().expect("faults");
+    assert_eq!(faults.len(), 1, "{outcome}");
+    assert_eq!(faults[0]["month"], 2);
+    assert_eq!(faults[0]["nation"], "usa");
+}

@@ -29,7 +29,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// List the embedded scenarios: name, description, nations.
     Scenarios,
-    /// List the built-in strategies: name and doctrine.
+    /// List the built-in strategies: name and doctrine, then each parameter with its default, range
+    /// and meaning.
     Strategies,
 }
 
@@ -38,8 +39,10 @@ pub struct PlayArgs {
     /// Embedded scenario name (see `gigawatt scenarios`) or path to a RON scenario file.
     #[arg(long, value_name = "NAME|FILE", default_value = gigawatt_data::DEFAULT_SCENARIO)]
     pub scenario: String,
-    /// Strategy for one nation, e.g. `usa=random` (repeatable; other nations play `status-quo`).
-    #[arg(long = "agent", value_name = "NATION=STRATEGY", value_parser = AgentArg::parse)]
+    /// Strategy for one nation: NATION=SPEC, where SPEC is a strategy spec (`usa=builder`,
+    /// `usa=parametric(compute_share: 0.6)`) or the path of a file holding one (read when the path
+    /// exists or ends in `.ron`). Repeatable; other nations play `status-quo`.
+    #[arg(long = "agent", value_name = "NATION=SPEC", value_parser = AgentArg::parse)]
     pub agents: Vec<AgentArg>,
     /// Seed of the game's random streams.
     #[arg(long, default_value_t = 0)]

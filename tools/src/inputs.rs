@@ -1,5 +1,5 @@
-//! Inputs shared by the subcommands that play games: the `--scenario NAME|FILE` argument and the
-//! `--agent NATION=STRATEGY` seats.
+//! Inputs shared by the subcommands that play games: the `--scenario NAME|FILE` argument, the
+//! `--agent NATION=SPEC` seats, and strategy specs given inline or as files.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -33,28 +33,38 @@ pub enum InputError {
         scenario: String,
         known: String,
     },
+    /// The registry refused the spec; its message (valid names, parameters, ranges) is kept whole.
     #[error("--agent {nation}={spec}: {error}")]
     UnknownStrategy {
         nation: String,
         spec: String,
-        error: AgentError,
+        error: Box<AgentError>,
+    },
+    #[error("--agent {nation}={path}: cannot read strategy spec file `{path}`: {error}")]
+    SpecRead {
+        nation: String,
+        path: String,
+        error: std::io::Error,
     },
     #[error("nation `{nation}` is given more than one --agent")]
     DuplicateAgent { nation: String },
 }
 
-/// One `--agent NATION=STRATEGY` flag.
+/// One `--agent NATION=SPEC` flag.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AgentArg {
     pub nation: String,
+    /// A strategy spec (`builder`, `parametric(compute_share: 0.6)`) or the path of a file holding
+    /// one (see [`spec_text`]).
     pub strategy: String,
 }
 
 impl AgentArg {
-    /// Parse `NATION=STRATEGY` (split at the first `=`, both sides non-empty, trimmed). Used as the
+    /// Parse `NATION=SPEC` (split at the first `=`, both sides non-empty, trimmed). Used as the
     /// clap value parser, so a malformed flag is a usage error naming the value.
     pub fn parse(text: &str) -> Result<AgentArg, String> {
-        let expected = "expected NATION=STRATEGY, e.g. usa=random";
+        let expected =
+            "expected NATION=SPEC, e.g. usa=random or usa=parametric(compute_share: 0.6)";
         let (nation, strategy) = text.split_once('=').ok_or_else(|| expected.to_string())?;
         let (nation, strategy) = (nation.trim(), strategy.trim());
         if nation.is_empty() || strategy.is_empty() {
@@ -138,6 +148,36 @@ pub fn assign(
         .collect())
 }
 
+/// Whether a strategy argument is a file rather than a spec: it names an existing path, or ends in
+/// `.ron` (so that a missing spec file is reported as such, not as an unknown strategy).
+pub fn is_spec_file(text: &str) -> bool {
+    text.ends_with(".ron") || Path::new(text).exists()
+}
+
+/// The spec text a strategy argument stands for: the file's content when [`is_spec_file`], the
+/// argument itself otherwise. Specs in files may span lines and carry `//` comments.
+pub fn spec_text(text: &str) -> Result<String, std::io::Error> {
+    if is_spec_file(text) {
+        std::fs::read_to_string(text)
+    } else {
+        Ok(text.to_string())
+    }
+}
+
+/// Build the strategy a seat's argument names (a spec or a spec file); errors name the `--agent`.
+pub fn build_strategy(nation: &str, text: &str) -> Result<Box<dyn Strategy>, InputError> {
+    let spec = spec_text(text).map_err(|error| InputError::SpecRead {
+        nation: nation.to_string(),
+        path: text.to_string(),
+        error,
+    })?;
+    gigawatt_agents::build(&spec).map_err(|error| InputError::UnknownStrategy {
+        nation: nation.to_string(),
+        spec: text.to_string(),
+        error: Box::new(error),
+    })
+}
+
 /// Build one strategy per nation of `scenario` (scenario order) from the `--agent` flags.
 pub fn seat_strategies(
     scenario: &Scenario,
@@ -147,13 +187,7 @@ pub fn seat_strategies(
     let specs = assign(&scenario.name, &ids, agents)?;
     ids.iter()
         .zip(&specs)
-        .map(|(nation, spec)| {
-            gigawatt_agents::build(spec).map_err(|error| InputError::UnknownStrategy {
-                nation: nation.to_string(),
-                spec: spec.clone(),
-                error,
-            })
-        })
+        .map(|(nation, spec)| build_strategy(nation, spec))
         .collect()
 }
 
@@ -183,7 +217,7 @@ mod tests {
     fn rejects_malformed_agent_flags() {
         for bad in ["usa", "=random", "usa=", "=", "", "  =  "] {
             let err = AgentArg::parse(bad).expect_err(bad);
-            assert!(err.contains("NATION=STRATEGY"), "{bad}: {err}");
+            assert!(err.contains("NATION=SPEC"), "{bad}: {err}");
         }
     }
 
@@ -249,5 +283,83 @@ mod tests {
         let err = load_scenario("/nonexistent/dir/x.ron").expect_err("missing");
         assert!(matches!(err, InputError::ScenarioRead { .. }), "{err}");
         assert!(err.to_string().contains("/nonexistent/dir/x.ron"), "{err}");
+    }
+
+    /// A file under the temp dir, removed when dropped.
+    struct TempFile(std::path::PathBuf);
+
+    impl TempFile {
+        fn new(name: &str, content: &str) -> TempFile {
+            let path =
+                std::env::temp_dir().join(format!("gigawatt-inputs-{}-{name}", std::process::id()));
+            std::fs::write(&path, content).expect("temp file");
+            TempFile(path)
+        }
+        fn arg(&self) -> String {
+            self.0.display().to_string()
+        }
+    }
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    #[test]
+    fn specs_with_parameters_build_inline() {
+        let s = build_strategy("usa", "parametric(compute_share: 0.6)").expect("valid");
+        assert_eq!(s.name(), "parametric(compute_share: 0.6)");
+    }
+
+    #[test]
+    fn a_spec_may_come_from_a_file() {
+        let file = TempFile::new(
+            "spec.ron",
+            "// my doctrine\nbalanced(\n    gas_share: 0.5, // more gas\n)\n",
+        );
+        let s = build_strategy("usa", &file.arg()).expect("valid");
+        assert_eq!(s.name(), "balanced(gas_share: 0.5)");
+        // Any existing file counts, whatever its extension.
+        let file = TempFile::new("spec.txt", "builder");
+        assert_eq!(
+            build_strategy("chn", &file.arg()).expect("valid").name(),
+            "builder"
+        );
+    }
+
+    #[test]
+    fn an_unreadable_spec_file_is_named() {
+        let err = build_strategy("usa", "/nonexistent/dir/plan.ron")
+            .err()
+            .expect("missing");
+        assert!(matches!(err, InputError::SpecRead { .. }), "{err}");
+        assert!(
+            err.to_string().contains("`/nonexistent/dir/plan.ron`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn registry_errors_keep_the_valid_names_and_ranges() {
+        let err = build_strategy("usa", "builder(gas: 1)")
+            .err()
+            .expect("unknown");
+        let text = err.to_string();
+        assert!(
+            text.starts_with("--agent usa=builder(gas: 1): ")
+                && text.contains("`gas`")
+                && text.contains("gas_share (0..=1)"),
+            "{text}"
+        );
+        let file = TempFile::new("bad.ron", "scaler(training_share: 0.99)");
+        let text = build_strategy("usa", &file.arg())
+            .err()
+            .expect("range")
+            .to_string();
+        assert!(
+            text.contains("0.99") && text.contains("0.05..=0.95"),
+            "{text}"
+        );
     }
 }

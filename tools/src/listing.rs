@@ -3,6 +3,8 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use gigawatt_agents::StrategyInfo;
+use gigawatt_agents::spec::format_number;
 use gigawatt_engine::parse_scenario;
 
 use crate::EXIT_FAILURE;
@@ -50,18 +52,76 @@ pub fn scenarios(out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// One line per built-in strategy: name and doctrine.
+/// Each built-in strategy: a line with its name (marked `(slow)` when left out of default
+/// tournaments) and doctrine, then one indented line per parameter (name, default, range, meaning),
+/// or the form of its arguments for a strategy that takes free-form ones.
 pub fn strategies(out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     write!(out, "{}", strategies_text())?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn strategies_text() -> String {
-    let mut table = Table::new(&[("strategy", Align::Left), ("doctrine", Align::Left)]);
-    for s in gigawatt_agents::strategies() {
-        table.row(vec![s.name.to_string(), s.description.to_string()]);
+    let infos = gigawatt_agents::strategies();
+    let title = |s: &StrategyInfo| {
+        if s.slow {
+            format!("{} (slow)", s.name)
+        } else {
+            s.name.to_string()
+        }
+    };
+    let title_width = infos.iter().map(|s| width(&title(s))).max().unwrap_or(0);
+    // Parameter columns line up across every strategy.
+    let params: Vec<(String, String, String)> = infos
+        .iter()
+        .flat_map(|s| s.params())
+        .map(|p| {
+            (
+                p.name.to_string(),
+                format_number(p.default),
+                format!("[{}]", p.range()),
+            )
+        })
+        .collect();
+    let column = |f: fn(&(String, String, String)) -> &String| {
+        params.iter().map(|p| width(f(p))).max().unwrap_or(0)
+    };
+    let widths = [column(|p| &p.0), column(|p| &p.1), column(|p| &p.2)];
+
+    let mut text = String::new();
+    for s in infos {
+        text.push_str(&format!(
+            "{}  {}\n",
+            pad(&title(s), title_width),
+            s.description
+        ));
+        if let Some(args) = s.text_args() {
+            text.push_str(&format!("  arguments: {}({args})\n", s.name));
+        }
+        for p in s.params() {
+            let cells = [
+                p.name.to_string(),
+                format_number(p.default),
+                format!("[{}]", p.range()),
+            ];
+            let mut line = String::from("  ");
+            for (cell, w) in cells.iter().zip(widths) {
+                line.push_str(&pad(cell, w));
+                line.push_str("  ");
+            }
+            line.push_str(p.doc);
+            text.push_str(line.trim_end());
+            text.push('\n');
+        }
     }
-    without_header(&table)
+    text
+}
+
+fn width(text: &str) -> usize {
+    text.chars().count()
+}
+
+fn pad(text: &str, to: usize) -> String {
+    format!("{text}{}", " ".repeat(to.saturating_sub(width(text))))
 }
 
 /// The table's rows only, aligned: one line per item, easy to grep and cut.
@@ -79,16 +139,62 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lists_every_strategy_on_its_own_line() {
+    fn lists_every_strategy_then_its_parameters() {
         let text = strategies_text();
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), gigawatt_agents::strategies().len());
-        for (line, info) in lines.iter().zip(gigawatt_agents::strategies()) {
+        let titles: Vec<&str> = text.lines().filter(|l| !l.starts_with(' ')).collect();
+        assert_eq!(titles.len(), gigawatt_agents::strategies().len(), "{text}");
+        for (line, info) in titles.iter().zip(gigawatt_agents::strategies()) {
             assert!(
                 line.starts_with(info.name) && line.ends_with(info.description),
                 "{line}"
             );
+            assert_eq!(line.contains(" (slow) "), info.slow, "{line}");
+            // Its parameter lines follow it, in table order.
+            let at = text.find(&format!("{line}\n")).expect("title line") + line.len() + 1;
+            let below: Vec<&str> = text[at..]
+                .lines()
+                .take_while(|l| l.starts_with("  "))
+                .collect();
+            if let Some(args) = info.text_args() {
+                assert_eq!(below, [format!("  arguments: {}({args})", info.name)]);
+                continue;
+            }
+            let params = info.params();
+            assert_eq!(below.len(), params.len(), "{line}");
+            for (l, p) in below.iter().zip(&params) {
+                let cells: Vec<&str> = l.split_whitespace().collect();
+                assert_eq!(cells[0], p.name, "{l}");
+                assert_eq!(cells[1], format_number(p.default), "{l}");
+                assert_eq!(cells[2], format!("[{}]", p.range()), "{l}");
+                assert!(l.ends_with(p.doc), "{l}");
+            }
         }
+    }
+
+    #[test]
+    fn parameters_show_defaults_and_ranges_as_written_in_specs() {
+        let text = strategies_text();
+        let line = |name: &str| {
+            text.lines()
+                .find(|l| l.trim_start().starts_with(&format!("{name} ")))
+                .unwrap_or_else(|| panic!("no `{name}` line:\n{text}"))
+                .split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        // `builder` comes before `parametric`: its preset defaults are listed first.
+        assert_eq!(line("energy_share"), "energy_share 0.6 [0..=1]");
+        assert_eq!(line("dereg_month"), "dereg_month 1200 [0..=1200]");
+        assert_eq!(line("training_share"), "training_share 0.5 [0.05..=0.95]");
+        assert_eq!(line("orders_per_month"), "orders_per_month 3 [0..=10]");
+        // Parameter columns line up.
+        let starts: std::collections::BTreeSet<usize> = text
+            .lines()
+            .filter(|l| l.starts_with("  ") && !l.starts_with("  arguments:"))
+            .map(|l| l.find('[').expect("range"))
+            .collect();
+        assert_eq!(starts.len(), 1, "{text}");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use gigawatt_engine::{Match, Outcome, Scenario, TraceRow};
+use gigawatt_engine::{Match, Outcome, Scenario, Strategy, TraceRow};
 
 use crate::cli::PlayArgs;
 use crate::format::{count, fixed, flop, gw, month_label, usd};
@@ -58,7 +58,20 @@ pub fn start(args: &PlayArgs) -> anyhow::Result<Match> {
     let scenario = load_scenario(&args.scenario)?;
     let strategies = seat_strategies(&scenario, &args.agents)?;
     let months = args.months.unwrap_or(scenario.horizon_months);
-    Match::with_months(scenario, strategies, args.seed, months).context("cannot start the game")
+    new_match(scenario, strategies, args.seed, months)
+}
+
+/// A match whose faulted seats (a strategy that panicked, gave an absurd order or had every order
+/// rejected for a year) are played on by the registry's fallback, `status-quo`.
+pub fn new_match(
+    scenario: Arc<Scenario>,
+    strategies: Vec<Box<dyn Strategy>>,
+    seed: u64,
+    months: u32,
+) -> anyhow::Result<Match> {
+    Ok(Match::with_months(scenario, strategies, seed, months)
+        .context("cannot start the game")?
+        .with_fallback(gigawatt_agents::fallback()))
 }
 
 /// Play a match to the end.
@@ -360,6 +373,52 @@ mod tests {
             text.contains("Winner:  ") && text.contains("Decided: "),
             "{text}"
         );
+    }
+
+    /// Plays `status-quo` but panics in month 3.
+    struct PanicsInMarch;
+
+    impl Strategy for PanicsInMarch {
+        fn name(&self) -> String {
+            "panics-in-march".into()
+        }
+        fn decide(
+            &mut self,
+            obs: &gigawatt_engine::Observation,
+            rng: &mut rand_chacha::ChaCha8Rng,
+        ) -> gigawatt_engine::Orders {
+            assert!(obs.month != 2, "deliberate failure in March");
+            gigawatt_agents::build("status-quo")
+                .expect("built-in")
+                .decide(obs, rng)
+        }
+    }
+
+    #[test]
+    fn a_faulted_seat_is_played_by_the_fallback_and_the_fault_is_reported() {
+        let scenario = load_scenario(gigawatt_data::DEFAULT_SCENARIO).expect("embedded");
+        let strategies: Vec<Box<dyn Strategy>> = vec![
+            Box::new(PanicsInMarch),
+            gigawatt_agents::build("status-quo").expect("built-in"),
+        ];
+        let mut m = new_match(scenario, strategies, 1, 6).expect("starts");
+        m.record_trace();
+        let game = finish(m);
+        assert_eq!(game.outcome.months_played, 6, "the game went on");
+        assert_eq!(game.outcome.faults.len(), 1, "{:?}", game.outcome.faults);
+        let text = outcome_section(&game);
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("  2025-03 "))
+            .unwrap_or_else(|| panic!("no fault line for 2025-03:\n{text}"));
+        assert!(
+            line.contains(" usa ")
+                && line.contains(" panics-in-march ")
+                && line.contains("deliberate failure in March")
+                && line.contains("plays `status-quo`"),
+            "{line}"
+        );
+        assert!(text.contains("Faults:  1\n"), "{text}");
     }
 
     #[test]
