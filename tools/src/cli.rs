@@ -22,6 +22,13 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run a tournament of strategies on all cores: every built-in on the default scenario unless
+    /// told otherwise; writes games.jsonl, standings.csv, payoff.csv, arrival.csv, analysis.json.
+    Tournament(crate::tournament::cli::TournamentArgs),
+    /// Merge the results of a sharded tournament, checking every game is there exactly once.
+    Merge(crate::tournament::cli::MergeArgs),
+    /// Meta-game analysis of a payoff matrix: Nash equilibrium, evolutionary dynamics, α-rank.
+    Analyze(crate::tournament::cli::AnalyzeArgs),
     /// Play one game and print a yearly table per nation and the outcome (or JSON).
     Play(PlayArgs),
     /// Check scenario files; print each error as `FILE:LINE:COL: message` (files only, not
@@ -70,6 +77,9 @@ pub struct ValidateArgs {
 /// returns its own exit code.
 pub fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     match &cli.command {
+        Command::Tournament(args) => crate::tournament::cli::tournament(args, out),
+        Command::Merge(args) => crate::tournament::cli::merge_cmd(args, out),
+        Command::Analyze(args) => crate::tournament::cli::analyze_cmd(args, out),
         Command::Play(args) => crate::play::run(args, out),
         Command::Validate(args) => crate::validate::run(args, out, &mut std::io::stderr()),
         Command::Scenarios => crate::listing::scenarios(out),

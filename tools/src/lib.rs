@@ -3,19 +3,23 @@
 //! - [`cli`]: the command line (clap derive) and the dispatch to each subcommand;
 //! - [`inputs`]: what several subcommands share: resolving `--scenario`, parsing and seating
 //!   `--agent NATION=STRATEGY`;
-//! - [`play`], [`validate`], [`listing`]: one module per subcommand (a future `tournament` gets its
-//!   own module and reuses [`inputs`]);
+//! - [`play`], [`validate`], [`listing`]: one module per subcommand;
+//! - [`tournament`]: tournaments (plan, parallel run, resume, shards, merge, reports) and the
+//!   `tournament`, `merge` and `analyze` subcommands; [`standings`] and [`analyze`]: the analysis;
 //! - [`table`] and [`format`]: aligned text tables and engineering notation.
 //!
 //! Exit codes: 0 on success; 2 on any error (bad flags, unknown names, invalid or unreadable
 //! scenario files, engine refusals, I/O failures). Errors are printed on stderr as `error: ...`.
 
+pub mod analyze;
 pub mod cli;
 pub mod format;
 pub mod inputs;
 pub mod listing;
 pub mod play;
+pub mod standings;
 pub mod table;
+pub mod tournament;
 pub mod validate;
 
 use std::ffi::OsString;

@@ -1,0 +1,1272 @@
+//! Standings of a tournament from its game records (`games.jsonl`): who won, by how much, how sure
+//! we are, and four rating systems side by side. Everything here is a pure, deterministic function
+//! of the records: the order of the records in the slice never matters (they are first put in a
+//! canonical order: by `game_id`, then unit, seed and seats), and the bootstrap draws from a seeded
+//! ChaCha8 generator.
+//!
+//! # What each column means
+//!
+//! - **games, wins, draws, losses**: counted per *seat*. A seat wins when its nation is the game's
+//!   `winner`, loses when another nation is, and draws when `winner` is null. A strategy holding two
+//!   seats of one game (self-play) counts that game twice, so `games = wins + draws + losses`.
+//! - **mean_score**: the mean of the strategy's seat scores over all its seats.
+//! - **ci_low, ci_high**: a 95% percentile bootstrap interval of `mean_score`. The resampled unit is
+//!   the tournament's unit of analysis, [`GameRecord::unit`] (the seat-rotated games on one world
+//!   seed), not the single game: units are drawn with replacement, as many as there are, from the
+//!   units in ascending id order with `ChaCha8Rng::seed_from_u64(bootstrap_seed)`; each resample
+//!   recomputes every strategy's mean score as (sum of its seat scores) / (number of its seats) over
+//!   the drawn units (a resample in which the strategy has no seat is left out for it). The bounds
+//!   are the 2.5% and 97.5% quantiles of the resampled means, linearly interpolated between order
+//!   statistics (numpy's default, "type 7"). [`DEFAULT_RESAMPLES`] is 1000. With zero resamples the
+//!   bounds are NaN.
+//! - **rank**: 1-based position when sorted by mean score, highest first, equal means by name.
+//!   Strategies without any seat come last (by name) with NaN scores.
+//! - **tied_with**: the strategies (in rank order) not statistically distinguishable from this one
+//!   at the 95% level. For a pair that shared at least one unit (both held a seat in it), the test
+//!   is the *paired* bootstrap of the difference of their mean scores: within each resample above
+//!   (the same drawn units for both, so the correlation from meeting in the same games is kept), the
+//!   difference of the two resampled means; the pair is tied when the 2.5%–97.5% quantile interval
+//!   of those differences contains 0. For a pair that never shared a unit, it falls back to the
+//!   overlap of the two 95% intervals (tied when `[ci_low, ci_high]` intersect). The relation is
+//!   symmetric but not transitive. Empty with zero resamples or no seats.
+//! - **elo, glicko2 (+ deviation), trueskill (mu, sigma)**: online ratings from the `skillratings`
+//!   crate with its default settings (Elo: start 1000, k = 32; Glicko-2: start 1500, deviation 350,
+//!   volatility 0.06, tau 0.5; TrueSkill: mu 25, sigma 25/3, beta 25/6, draw probability 0.1),
+//!   updated game by game in canonical (`game_id`) order, so the slice order does not matter but
+//!   the game order does. Each seat is compared with every other seat of the game held by a
+//!   *different* strategy: the higher score wins, equal scores draw. Each strategy then gets one
+//!   update per game from the list of its comparisons, all against the opponents' pre-game ratings
+//!   (for a 2-seat game that is exactly the usual 1v1 update; for N seats it decomposes the game
+//!   into all seat pairs: Elo adds up the 1v1 changes of each comparison, so the update is
+//!   zero-sum and independent of seat order; Glicko-2 treats the game as one rating period
+//!   (`glicko2_rating_period`; a strategy's deviation does not grow while it sits out games);
+//!   TrueSkill applies the comparisons one after the other in seat order
+//!   (`trueskill_rating_period`)). Seats of the same strategy are not compared, so self-play
+//!   changes no rating. A strategy that never played another keeps the starting values.
+//! - **bradley_terry**: a batch Bradley–Terry fit that does not depend on game order. Every pair
+//!   of seats held by different strategies is a comparison: a win for the higher score, half a win
+//!   each on equal scores. Each pair of strategies that met at least once gets a prior of 0.5
+//!   pseudo-wins each way, so undefeated and winless strategies stay finite. Strengths are the
+//!   maximum-likelihood fixed point of Hunter's (2004) MM iteration, run to a change below 1e-10 in
+//!   log-strength (at most 10 000 iterations), and reported as strengths (not logs) normalised to
+//!   geometric mean 1 within each connected group of strategies that met (strengths of groups that
+//!   never met, directly or through others, are not comparable). `p_a / p_b` is the fitted odds
+//!   that a beats b. NaN for a strategy that never met another.
+//!
+//! [`payoff_matrix`] is the head-to-head table, [`asi_arrival`] the distribution of the month of
+//! superintelligence per pairing. The CSV writers quote fields as RFC 4180 requires (names with
+//! commas, quotes or line breaks), end lines with `\n`, write numbers with Rust's shortest
+//! round-trip formatting and leave non-finite or missing numbers empty.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+use skillratings::Outcomes;
+use skillratings::elo::{EloConfig, EloRating, elo};
+use skillratings::glicko2::{Glicko2Config, Glicko2Rating, glicko2_rating_period};
+use skillratings::trueskill::{TrueSkillConfig, TrueSkillRating, trueskill_rating_period};
+
+use crate::format::fixed;
+use crate::table::{Align, Table};
+use crate::tournament::record::{GameRecord, SeatRecord};
+
+/// Bootstrap resamples to use when the user does not say.
+pub const DEFAULT_RESAMPLES: usize = 1000;
+
+/// Pseudo-wins given each way to every pair of strategies that met, in the Bradley–Terry fit.
+pub const BRADLEY_TERRY_PRIOR: f64 = 0.5;
+
+/// Stop the MM iteration when no log-strength moves by more than this.
+const BT_TOLERANCE: f64 = 1e-10;
+const BT_MAX_ITERATIONS: usize = 10_000;
+
+/// One strategy's row of the standings. See the module documentation for each field.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Standing {
+    pub strategy: String,
+    /// Seats played (a self-play game counts twice).
+    pub games: usize,
+    pub wins: usize,
+    pub draws: usize,
+    pub losses: usize,
+    pub mean_score: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    /// 1-based.
+    pub rank: usize,
+    pub tied_with: Vec<String>,
+    pub elo: f64,
+    pub glicko2: f64,
+    pub glicko2_deviation: f64,
+    pub trueskill_mu: f64,
+    pub trueskill_sigma: f64,
+    pub bradley_terry: f64,
+}
+
+/// When superintelligence arrived in the games of one pairing.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Arrival {
+    /// The strategy specs of the game's seats, sorted (repeated for self-play).
+    pub pairing: Vec<String>,
+    pub games: usize,
+    /// Fraction of the games in which anyone crossed the threshold.
+    pub share_with_asi: f64,
+    /// Quantiles of the crossing month among the games that crossed (type-7 interpolation, so
+    /// possibly fractional); `None` when no game crossed.
+    pub p10: Option<f64>,
+    pub p50: Option<f64>,
+    pub p90: Option<f64>,
+}
+
+/// The standings of `strategies` (one row per distinct name, in rank order) from all `records`.
+/// Records of strategies not listed still count as opponents (ratings, Bradley–Terry) but get no
+/// row. `resamples` is the number of bootstrap resamples ([`DEFAULT_RESAMPLES`] is the usual).
+pub fn standings(
+    records: &[GameRecord],
+    strategies: &[String],
+    bootstrap_seed: u64,
+    resamples: usize,
+) -> Vec<Standing> {
+    let games = canonical(records);
+    let mut names: Vec<&str> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for name in strategies {
+        if !index.contains_key(name.as_str()) {
+            index.insert(name, names.len());
+            names.push(name);
+        }
+    }
+    let n = names.len();
+
+    // Counts and mean scores.
+    let mut wins = vec![0usize; n];
+    let mut draws = vec![0usize; n];
+    let mut losses = vec![0usize; n];
+    let mut sums = vec![0.0f64; n];
+    for game in &games {
+        for seat in &game.seats {
+            let Some(&k) = index.get(seat.strategy.as_str()) else {
+                continue;
+            };
+            sums[k] += seat.score;
+            match &game.winner {
+                None => draws[k] += 1,
+                Some(w) if *w == seat.nation => wins[k] += 1,
+                Some(_) => losses[k] += 1,
+            }
+        }
+    }
+    let seats: Vec<usize> = (0..n).map(|k| wins[k] + draws[k] + losses[k]).collect();
+    let means: Vec<f64> = (0..n)
+        .map(|k| {
+            if seats[k] > 0 {
+                sums[k] / seats[k] as f64
+            } else {
+                f64::NAN
+            }
+        })
+        .collect();
+
+    // Bootstrap over units.
+    let units = unit_tallies(&games, &index);
+    let resampled = bootstrap(&units, n, bootstrap_seed, resamples);
+    let intervals: Vec<(f64, f64)> = (0..n)
+        .map(|k| {
+            let values: Vec<f64> = resampled
+                .iter()
+                .map(|r| r[k])
+                .filter(|x| !x.is_nan())
+                .collect();
+            interval(values)
+        })
+        .collect();
+    let mut shared = vec![vec![false; n]; n];
+    for unit in &units {
+        for &(a, _, _) in unit {
+            for &(b, _, _) in unit {
+                shared[a][b] = true;
+            }
+        }
+    }
+    let tied = |a: usize, b: usize| -> bool {
+        if seats[a] == 0 || seats[b] == 0 || resampled.is_empty() {
+            return false;
+        }
+        if shared[a][b] {
+            let diffs: Vec<f64> = resampled
+                .iter()
+                .map(|r| r[a] - r[b])
+                .filter(|d| !d.is_nan())
+                .collect();
+            if !diffs.is_empty() {
+                let (lo, hi) = interval(diffs);
+                return lo <= 0.0 && 0.0 <= hi;
+            }
+        }
+        let (a_lo, a_hi) = intervals[a];
+        let (b_lo, b_hi) = intervals[b];
+        a_lo <= b_hi && b_lo <= a_hi
+    };
+
+    // Ratings.
+    let ratings = rate(&games);
+    let strengths = bradley_terry(&games, BRADLEY_TERRY_PRIOR);
+
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| {
+        let (ma, mb) = (means[a], means[b]);
+        ma.is_nan()
+            .cmp(&mb.is_nan())
+            .then_with(|| {
+                if ma.is_nan() {
+                    Ordering::Equal
+                } else {
+                    mb.total_cmp(&ma)
+                }
+            })
+            .then_with(|| names[a].cmp(names[b]))
+    });
+
+    order
+        .iter()
+        .enumerate()
+        .map(|(position, &k)| {
+            let r = ratings.get(names[k]).copied().unwrap_or_default();
+            Standing {
+                strategy: names[k].to_string(),
+                games: seats[k],
+                wins: wins[k],
+                draws: draws[k],
+                losses: losses[k],
+                mean_score: means[k],
+                ci_low: intervals[k].0,
+                ci_high: intervals[k].1,
+                rank: position + 1,
+                tied_with: order
+                    .iter()
+                    .filter(|&&j| j != k && tied(k, j))
+                    .map(|&j| names[j].to_string())
+                    .collect(),
+                elo: r.elo.rating,
+                glicko2: r.glicko2.rating,
+                glicko2_deviation: r.glicko2.deviation,
+                trueskill_mu: r.trueskill.rating,
+                trueskill_sigma: r.trueskill.uncertainty,
+                bradley_terry: strengths.get(names[k]).copied().unwrap_or(f64::NAN),
+            }
+        })
+        .collect()
+}
+
+/// `matrix[r][c]`: the mean score of strategy `strategies[r]` against `strategies[c]`, over every
+/// ordered pair of distinct seats (a, b) of every game with a held by r and b by c (a's score
+/// counts). On the diagonal (a strategy against itself, two of its seats in one game) that is the
+/// mean of those seats' scores. `None` when the two never met.
+pub fn payoff_matrix(records: &[GameRecord], strategies: &[String]) -> Vec<Vec<Option<f64>>> {
+    let mut cells: BTreeMap<(&str, &str), (f64, usize)> = BTreeMap::new();
+    for game in canonical(records) {
+        for (i, a) in game.seats.iter().enumerate() {
+            for (j, b) in game.seats.iter().enumerate() {
+                if i != j {
+                    let cell = cells
+                        .entry((a.strategy.as_str(), b.strategy.as_str()))
+                        .or_default();
+                    cell.0 += a.score;
+                    cell.1 += 1;
+                }
+            }
+        }
+    }
+    strategies
+        .iter()
+        .map(|row| {
+            strategies
+                .iter()
+                .map(|col| {
+                    cells
+                        .get(&(row.as_str(), col.as_str()))
+                        .map(|&(sum, count)| sum / count as f64)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The payoff matrix as CSV: header `strategy,<name1>,<name2>,...`, then one row per strategy
+/// starting with its name; an empty cell where the pair never met.
+pub fn payoff_csv(strategies: &[String], matrix: &[Vec<Option<f64>>]) -> String {
+    let mut out = String::from("strategy");
+    for name in strategies {
+        out.push(',');
+        out.push_str(&csv_field(name));
+    }
+    out.push('\n');
+    for (name, row) in strategies.iter().zip(matrix) {
+        out.push_str(&csv_field(name));
+        for cell in row {
+            out.push(',');
+            out.push_str(&csv_number(cell.unwrap_or(f64::NAN)));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The header of [`standings_csv`].
+pub const STANDINGS_CSV_HEADER: &str = "strategy,games,wins,draws,losses,mean_score,ci_low,ci_high,rank,tied_with,elo,glicko2,glicko2_deviation,trueskill_mu,trueskill_sigma,bradley_terry";
+
+/// The standings as CSV ([`STANDINGS_CSV_HEADER`], then one row per standing in the given order);
+/// `tied_with` is joined by `;`.
+pub fn standings_csv(standings: &[Standing]) -> String {
+    let mut out = format!("{STANDINGS_CSV_HEADER}\n");
+    for s in standings {
+        let fields: Vec<String> = vec![
+            csv_field(&s.strategy).into_owned(),
+            s.games.to_string(),
+            s.wins.to_string(),
+            s.draws.to_string(),
+            s.losses.to_string(),
+            csv_number(s.mean_score),
+            csv_number(s.ci_low),
+            csv_number(s.ci_high),
+            s.rank.to_string(),
+            csv_field(&s.tied_with.join(";")).into_owned(),
+            csv_number(s.elo),
+            csv_number(s.glicko2),
+            csv_number(s.glicko2_deviation),
+            csv_number(s.trueskill_mu),
+            csv_number(s.trueskill_sigma),
+            csv_number(s.bradley_terry),
+        ];
+        out.push_str(&fields.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// The standings as an aligned text table for the terminal. `tied` lists the ranks of the
+/// strategies in `tied_with` (as found in the same slice); Glicko-2 and TrueSkill show
+/// `rating ± deviation` and `mu ± sigma`.
+pub fn render_table(standings: &[Standing]) -> String {
+    let rank_of: HashMap<&str, usize> = standings
+        .iter()
+        .map(|s| (s.strategy.as_str(), s.rank))
+        .collect();
+    let mut table = Table::new(&[
+        ("rank", Align::Right),
+        ("strategy", Align::Left),
+        ("games", Align::Right),
+        ("W", Align::Right),
+        ("D", Align::Right),
+        ("L", Align::Right),
+        ("score", Align::Right),
+        ("95% CI", Align::Left),
+        ("tied", Align::Left),
+        ("Elo", Align::Right),
+        ("Glicko-2", Align::Right),
+        ("TrueSkill", Align::Right),
+        ("BT", Align::Right),
+    ]);
+    for s in standings {
+        let ci = if s.ci_low.is_finite() && s.ci_high.is_finite() {
+            format!("[{}, {}]", fixed(s.ci_low, 3), fixed(s.ci_high, 3))
+        } else {
+            "—".to_string()
+        };
+        let mut tied: Vec<usize> = s
+            .tied_with
+            .iter()
+            .filter_map(|name| rank_of.get(name.as_str()).copied())
+            .collect();
+        tied.sort_unstable();
+        let tied = if tied.is_empty() {
+            "—".to_string()
+        } else {
+            tied.iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        table.row(vec![
+            s.rank.to_string(),
+            s.strategy.clone(),
+            s.games.to_string(),
+            s.wins.to_string(),
+            s.draws.to_string(),
+            s.losses.to_string(),
+            shown(s.mean_score, 3),
+            ci,
+            tied,
+            shown(s.elo, 0),
+            format!(
+                "{} ± {}",
+                shown(s.glicko2, 0),
+                shown(s.glicko2_deviation, 0)
+            ),
+            format!(
+                "{} ± {}",
+                shown(s.trueskill_mu, 1),
+                shown(s.trueskill_sigma, 1)
+            ),
+            shown(s.bradley_terry, 2),
+        ]);
+    }
+    table.render("")
+}
+
+/// One row per pairing (the sorted strategy specs of a game's seats), sorted by pairing: how often
+/// anyone reached superintelligence ([`GameRecord::asi_month`]) and when.
+pub fn asi_arrival(records: &[GameRecord]) -> Vec<Arrival> {
+    let mut groups: BTreeMap<Vec<String>, (usize, Vec<f64>)> = BTreeMap::new();
+    for game in records {
+        let mut pairing: Vec<String> = game.seats.iter().map(|s| s.strategy.clone()).collect();
+        pairing.sort();
+        let group = groups.entry(pairing).or_default();
+        group.0 += 1;
+        if let Some(month) = game.asi_month {
+            group.1.push(f64::from(month));
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(pairing, (games, mut months))| {
+            months.sort_by(f64::total_cmp);
+            let q = |p: f64| (!months.is_empty()).then(|| quantile(&months, p));
+            Arrival {
+                pairing,
+                games,
+                share_with_asi: months.len() as f64 / games as f64,
+                p10: q(0.10),
+                p50: q(0.50),
+                p90: q(0.90),
+            }
+        })
+        .collect()
+}
+
+/// The arrival table as CSV: header `pairing,games,share_with_asi,p10_month,p50_month,p90_month`,
+/// the pairing joined by ` vs `, empty months when no game crossed.
+pub fn arrival_csv(arrivals: &[Arrival]) -> String {
+    let mut out = String::from("pairing,games,share_with_asi,p10_month,p50_month,p90_month\n");
+    for a in arrivals {
+        let month = |m: Option<f64>| csv_number(m.unwrap_or(f64::NAN));
+        out.push_str(&format!(
+            "{},{},{},{},{},{}\n",
+            csv_field(&a.pairing.join(" vs ")),
+            a.games,
+            csv_number(a.share_with_asi),
+            month(a.p10),
+            month(a.p50),
+            month(a.p90),
+        ));
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Internals.
+
+/// The records in canonical order: by game id, then unit, seed, seats and winner, so that every
+/// floating-point sum and every rating update runs in the same order whatever the slice order.
+fn canonical(records: &[GameRecord]) -> Vec<&GameRecord> {
+    let mut games: Vec<&GameRecord> = records.iter().collect();
+    games.sort_by(|a, b| {
+        a.game_id
+            .cmp(&b.game_id)
+            .then(a.unit.cmp(&b.unit))
+            .then(a.seed.cmp(&b.seed))
+            .then_with(|| compare_seats(&a.seats, &b.seats))
+            .then_with(|| a.winner.cmp(&b.winner))
+    });
+    games
+}
+
+fn compare_seats(a: &[SeatRecord], b: &[SeatRecord]) -> Ordering {
+    for (x, y) in a.iter().zip(b) {
+        let order = x
+            .nation
+            .cmp(&y.nation)
+            .then_with(|| x.strategy.cmp(&y.strategy))
+            .then_with(|| x.score.total_cmp(&y.score));
+        if order != Ordering::Equal {
+            return order;
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// Per unit (ascending id), per listed strategy present: (strategy index, sum of its seat scores,
+/// seats).
+fn unit_tallies(
+    games: &[&GameRecord],
+    index: &HashMap<&str, usize>,
+) -> Vec<Vec<(usize, f64, usize)>> {
+    let mut units: BTreeMap<u64, BTreeMap<usize, (f64, usize)>> = BTreeMap::new();
+    for game in games {
+        let unit = units.entry(game.unit).or_default();
+        for seat in &game.seats {
+            if let Some(&k) = index.get(seat.strategy.as_str()) {
+                let tally = unit.entry(k).or_default();
+                tally.0 += seat.score;
+                tally.1 += 1;
+            }
+        }
+    }
+    units
+        .into_values()
+        .map(|unit| unit.into_iter().map(|(k, (sum, n))| (k, sum, n)).collect())
+        .collect()
+}
+
+/// `resamples` rows of `n` resampled mean scores (NaN where the strategy has no seat).
+fn bootstrap(
+    units: &[Vec<(usize, f64, usize)>],
+    n: usize,
+    seed: u64,
+    resamples: usize,
+) -> Vec<Vec<f64>> {
+    if units.is_empty() {
+        return Vec::new();
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut sums = vec![0.0f64; n];
+    let mut counts = vec![0usize; n];
+    (0..resamples)
+        .map(|_| {
+            sums.fill(0.0);
+            counts.fill(0);
+            for _ in 0..units.len() {
+                let u = rng.random_range(0..units.len() as u64) as usize;
+                for &(k, sum, count) in &units[u] {
+                    sums[k] += sum;
+                    counts[k] += count;
+                }
+            }
+            (0..n)
+                .map(|k| {
+                    if counts[k] > 0 {
+                        sums[k] / counts[k] as f64
+                    } else {
+                        f64::NAN
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The 2.5%–97.5% quantile interval of `values` (NaN, NaN when empty).
+fn interval(mut values: Vec<f64>) -> (f64, f64) {
+    if values.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    values.sort_by(f64::total_cmp);
+    (quantile(&values, 0.025), quantile(&values, 0.975))
+}
+
+/// Quantile `p` of sorted, non-empty `values`, interpolating linearly between order statistics
+/// (Hyndman–Fan type 7, numpy's and pandas' default).
+fn quantile(sorted: &[f64], p: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// The outcome for a seat with score `a` against a seat with score `b`.
+fn outcome(a: f64, b: f64) -> Outcomes {
+    if a > b {
+        Outcomes::WIN
+    } else if a < b {
+        Outcomes::LOSS
+    } else {
+        Outcomes::DRAW
+    }
+}
+
+/// For each seat, its comparisons with the other seats of the game held by other strategies, in
+/// seat order, grouped by the seat's strategy: `strategy -> [(opponent strategy, outcome)]`.
+fn comparisons(game: &GameRecord) -> BTreeMap<&str, Vec<(&str, Outcomes)>> {
+    let mut results: BTreeMap<&str, Vec<(&str, Outcomes)>> = BTreeMap::new();
+    for (i, a) in game.seats.iter().enumerate() {
+        for (j, b) in game.seats.iter().enumerate() {
+            if i != j && a.strategy != b.strategy {
+                results
+                    .entry(&a.strategy)
+                    .or_default()
+                    .push((&b.strategy, outcome(a.score, b.score)));
+            }
+        }
+    }
+    results
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Ratings {
+    elo: EloRating,
+    glicko2: Glicko2Rating,
+    trueskill: TrueSkillRating,
+}
+
+/// Elo, Glicko-2 and TrueSkill of every strategy after all `games` (in the given order).
+fn rate<'a>(games: &[&'a GameRecord]) -> HashMap<&'a str, Ratings> {
+    let elo_config = EloConfig::new();
+    let glicko2_config = Glicko2Config::new();
+    let trueskill_config = TrueSkillConfig::new();
+    let mut table: HashMap<&str, Ratings> = HashMap::new();
+    for game in games {
+        for seat in &game.seats {
+            table.entry(&seat.strategy).or_default();
+        }
+        let updates: Vec<(&str, Ratings)> = comparisons(game)
+            .into_iter()
+            .map(|(player, results)| {
+                let me = table[player];
+                let opponents: Vec<(Ratings, Outcomes)> =
+                    results.iter().map(|&(o, out)| (table[o], out)).collect();
+                let elos: Vec<(EloRating, Outcomes)> =
+                    opponents.iter().map(|(r, o)| (r.elo, *o)).collect();
+                let glicko2: Vec<(Glicko2Rating, Outcomes)> =
+                    opponents.iter().map(|(r, o)| (r.glicko2, *o)).collect();
+                let trueskill: Vec<(TrueSkillRating, Outcomes)> =
+                    opponents.iter().map(|(r, o)| (r.trueskill, *o)).collect();
+                let new = Ratings {
+                    elo: EloRating {
+                        rating: me.elo.rating
+                            + elos
+                                .iter()
+                                .map(|(o, out)| {
+                                    elo(&me.elo, o, out, &elo_config).0.rating - me.elo.rating
+                                })
+                                .sum::<f64>(),
+                    },
+                    glicko2: glicko2_rating_period(&me.glicko2, &glicko2, &glicko2_config),
+                    trueskill: trueskill_rating_period(
+                        &me.trueskill,
+                        &trueskill,
+                        &trueskill_config,
+                    ),
+                };
+                (player, new)
+            })
+            .collect();
+        for (player, new) in updates {
+            table.insert(player, new);
+        }
+    }
+    table
+}
+
+/// Bradley–Terry strengths of every strategy that met another, from all pairwise seat comparisons
+/// of `games` with `prior` pseudo-wins each way per pair that met.
+fn bradley_terry(games: &[&GameRecord], prior: f64) -> BTreeMap<String, f64> {
+    let names: BTreeSet<&str> = games
+        .iter()
+        .flat_map(|g| g.seats.iter().map(|s| s.strategy.as_str()))
+        .collect();
+    let names: Vec<&str> = names.into_iter().collect();
+    let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+    let n = names.len();
+    let mut wins = vec![vec![0.0f64; n]; n];
+    let mut met = vec![vec![false; n]; n];
+    for game in games {
+        for (player, results) in comparisons(game) {
+            let i = index[player];
+            for (opponent, result) in results {
+                // Each unordered pair of seats appears twice (once from each side): count each
+                // side's own win points only.
+                let j = index[opponent];
+                met[i][j] = true;
+                wins[i][j] += match result {
+                    Outcomes::WIN => 1.0,
+                    Outcomes::DRAW => 0.5,
+                    Outcomes::LOSS => 0.0,
+                };
+            }
+        }
+    }
+    for i in 0..n {
+        for j in 0..n {
+            if met[i][j] {
+                wins[i][j] += prior;
+            }
+        }
+    }
+    let strengths = bt_fit(&wins);
+    names
+        .into_iter()
+        .zip(strengths)
+        .map(|(name, p)| (name.to_string(), p))
+        .collect()
+}
+
+/// Hunter's MM iteration for Bradley–Terry on a win matrix (`wins[i][j]`: i's wins over j), with
+/// simultaneous updates, each connected component normalised to geometric mean 1 after every step.
+/// NaN for a player with no comparison. Expects every player with comparisons to have some wins.
+fn bt_fit(wins: &[Vec<f64>]) -> Vec<f64> {
+    let n = wins.len();
+    let pairs = |i: usize, j: usize| wins[i][j] + wins[j][i];
+    let total: Vec<f64> = wins.iter().map(|row| row.iter().sum()).collect();
+    // Connected components of the "met" graph.
+    let mut component = vec![usize::MAX; n];
+    let mut components: Vec<Vec<usize>> = Vec::new();
+    for start in 0..n {
+        if component[start] != usize::MAX || (0..n).all(|j| j == start || pairs(start, j) == 0.0) {
+            continue;
+        }
+        let id = components.len();
+        let mut members = vec![start];
+        component[start] = id;
+        let mut next = 0;
+        while next < members.len() {
+            let i = members[next];
+            next += 1;
+            for (j, slot) in component.iter_mut().enumerate() {
+                if j != i && *slot == usize::MAX && pairs(i, j) > 0.0 {
+                    *slot = id;
+                    members.push(j);
+                }
+            }
+        }
+        members.sort_unstable();
+        components.push(members);
+    }
+    let mut p: Vec<f64> = (0..n)
+        .map(|i| {
+            if component[i] == usize::MAX {
+                f64::NAN
+            } else {
+                1.0
+            }
+        })
+        .collect();
+    for _ in 0..BT_MAX_ITERATIONS {
+        let mut next = p.clone();
+        for members in &components {
+            for &i in members {
+                let denominator: f64 = members
+                    .iter()
+                    .filter(|&&j| j != i)
+                    .map(|&j| pairs(i, j) / (p[i] + p[j]))
+                    .sum();
+                next[i] = total[i] / denominator;
+            }
+            let log_mean =
+                members.iter().map(|&i| next[i].ln()).sum::<f64>() / members.len() as f64;
+            for &i in members {
+                next[i] /= log_mean.exp();
+            }
+        }
+        let change = components
+            .iter()
+            .flatten()
+            .map(|&i| (next[i].ln() - p[i].ln()).abs())
+            .fold(0.0f64, f64::max);
+        p = next;
+        if change.is_nan() || change < BT_TOLERANCE {
+            break;
+        }
+    }
+    p
+}
+
+/// A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a line break.
+fn csv_field(text: &str) -> Cow<'_, str> {
+    if text.contains([',', '"', '\n', '\r']) {
+        Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// A number for CSV: shortest round-trip formatting, empty when not finite.
+fn csv_number(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        String::new()
+    }
+}
+
+/// A number for the terminal table: fixed decimals, `—` when not finite.
+fn shown(x: f64, decimals: usize) -> String {
+    if x.is_finite() {
+        fixed(x, decimals)
+    } else {
+        "—".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A game with `(nation, strategy, score)` seats; the winner is the unique top score, if any.
+    fn game(
+        game_id: u64,
+        unit: u64,
+        seats: &[(&str, &str, f64)],
+        asi_month: Option<u32>,
+    ) -> GameRecord {
+        let top = seats.iter().map(|s| s.2).fold(f64::NEG_INFINITY, f64::max);
+        let leaders: Vec<&str> = seats.iter().filter(|s| s.2 == top).map(|s| s.0).collect();
+        GameRecord {
+            game_id,
+            unit,
+            scenario: "test".to_string(),
+            seed: unit * 7 + 1,
+            seats: seats
+                .iter()
+                .map(|&(nation, strategy, score)| SeatRecord {
+                    nation: nation.to_string(),
+                    strategy: strategy.to_string(),
+                    score,
+                    capability: 0.0,
+                    asi_month: None,
+                })
+                .collect(),
+            winner: (leaders.len() == 1).then(|| leaders[0].to_string()),
+            decided_by: "horizon".to_string(),
+            months_played: 120,
+            asi_month,
+            faults: Vec::new(),
+        }
+    }
+
+    /// A 2-seat game: usa plays `a` with score `sa`, chn plays `b` with `1 - sa`.
+    fn duel(game_id: u64, unit: u64, a: &str, b: &str, sa: f64) -> GameRecord {
+        game(game_id, unit, &[("usa", a, sa), ("chn", b, 1.0 - sa)], None)
+    }
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn row<'a>(table: &'a [Standing], name: &str) -> &'a Standing {
+        table.iter().find(|s| s.strategy == name).unwrap()
+    }
+
+    /// Two units of seat-swapped games between A and B: A wins, A wins; draw, B wins.
+    fn four_games() -> Vec<GameRecord> {
+        vec![
+            duel(0, 0, "A", "B", 1.0),
+            duel(1, 0, "B", "A", 0.0),
+            duel(2, 1, "A", "B", 0.5),
+            duel(3, 1, "B", "A", 1.0),
+        ]
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn counts_means_and_ranks_on_four_games() {
+        let table = standings(&four_games(), &names(&["B", "A"]), 7, 200);
+        assert_eq!(table.len(), 2);
+        let a = &table[0];
+        assert_eq!((a.strategy.as_str(), a.rank), ("A", 1));
+        assert_eq!((a.games, a.wins, a.draws, a.losses), (4, 2, 1, 1));
+        assert!(close(a.mean_score, 0.625));
+        let b = &table[1];
+        assert_eq!((b.strategy.as_str(), b.rank), ("B", 2));
+        assert_eq!((b.games, b.wins, b.draws, b.losses), (4, 1, 1, 2));
+        assert!(close(b.mean_score, 0.375));
+        // Unit 0 alone gives A 1.0, unit 1 alone 0.25: every resample lies in between.
+        assert!(a.ci_low >= 0.25 - 1e-12 && a.ci_high <= 1.0 + 1e-12);
+        // With two units the paired difference ranges over -0.5, 0.25 and 1: not distinguishable.
+        assert_eq!(a.tied_with, vec!["B".to_string()]);
+        assert_eq!(b.tied_with, vec!["A".to_string()]);
+    }
+
+    #[test]
+    fn a_draw_counts_for_both_and_leaves_equal_elo_alone() {
+        let records = vec![duel(0, 0, "A", "B", 0.5)];
+        assert_eq!(records[0].winner, None);
+        let table = standings(&records, &names(&["A", "B"]), 1, 50);
+        for s in &table {
+            assert_eq!((s.games, s.wins, s.draws, s.losses), (1, 0, 1, 0));
+            assert!(close(s.mean_score, 0.5));
+            assert!(close(s.elo, 1000.0));
+            assert!(close(s.glicko2, 1500.0));
+            assert!(close(s.trueskill_mu, 25.0));
+            assert!(close(s.bradley_terry, 1.0));
+        }
+        // Equal means: rank by name.
+        assert_eq!(table[0].strategy, "A");
+        assert_eq!(table[1].strategy, "B");
+    }
+
+    #[test]
+    fn payoff_matrix_of_four_games() {
+        let strategies = names(&["A", "B", "C"]);
+        let m = payoff_matrix(&four_games(), &strategies);
+        assert_eq!(m[0][0], None);
+        assert!(close(m[0][1].unwrap(), 0.625));
+        assert!(close(m[1][0].unwrap(), 0.375));
+        assert_eq!(m[1][1], None);
+        assert_eq!(m[0][2], None);
+        assert_eq!(m[2], vec![None, None, None]);
+    }
+
+    #[test]
+    fn payoff_matrix_of_three_seats_and_self_play() {
+        let records = vec![
+            game(
+                0,
+                0,
+                &[("usa", "A", 1.0), ("chn", "B", 0.5), ("eu", "C", 0.0)],
+                None,
+            ),
+            duel(1, 1, "A", "A", 1.0),
+            duel(2, 1, "A", "A", 0.0),
+            duel(3, 2, "A", "A", 0.5),
+        ];
+        let m = payoff_matrix(&records, &names(&["A", "B", "C"]));
+        let expected = [
+            [Some(0.5), Some(1.0), Some(1.0)],
+            [Some(0.5), None, Some(0.5)],
+            [Some(0.0), Some(0.0), None],
+        ];
+        for (r, row) in expected.iter().enumerate() {
+            assert_eq!(m[r], row.to_vec(), "row {r}");
+        }
+    }
+
+    #[test]
+    fn self_play_changes_no_rating() {
+        let records = vec![duel(0, 0, "A", "A", 1.0), duel(1, 0, "A", "A", 0.0)];
+        let table = standings(&records, &names(&["A"]), 3, 20);
+        let a = &table[0];
+        // Two games, two seats each.
+        assert_eq!((a.games, a.wins, a.draws, a.losses), (4, 2, 0, 2));
+        assert!(close(a.mean_score, 0.5));
+        assert_eq!(a.elo, 1000.0);
+        assert_eq!((a.glicko2, a.glicko2_deviation), (1500.0, 350.0));
+        assert_eq!((a.trueskill_mu, a.trueskill_sigma), (25.0, 25.0 / 3.0));
+        assert!(a.bradley_terry.is_nan());
+    }
+
+    #[test]
+    fn elo_of_the_winner_goes_up_symmetrically() {
+        let records = vec![duel(0, 0, "A", "B", 1.0)];
+        let table = standings(&records, &names(&["A", "B"]), 1, 10);
+        let (a, b) = (row(&table, "A"), row(&table, "B"));
+        assert!(close(a.elo, 1016.0));
+        assert!(close(b.elo, 984.0));
+        assert!(close(a.elo - 1000.0, 1000.0 - b.elo));
+        assert!(close(a.glicko2 - 1500.0, 1500.0 - b.glicko2));
+        assert!(a.glicko2 > 1500.0);
+        assert!(close(a.glicko2_deviation, b.glicko2_deviation));
+        assert!(close(a.trueskill_mu - 25.0, 25.0 - b.trueskill_mu));
+        assert!(a.trueskill_mu > 25.0);
+        assert!(a.trueskill_sigma < 25.0 / 3.0);
+        assert!(a.bradley_terry > 1.0 && close(a.bradley_terry * b.bradley_terry, 1.0));
+    }
+
+    #[test]
+    fn three_seat_games_decompose_into_pairs() {
+        let records = vec![game(
+            0,
+            0,
+            &[("usa", "A", 1.0), ("chn", "B", 0.5), ("eu", "C", 0.0)],
+            None,
+        )];
+        let table = standings(&records, &names(&["A", "B", "C"]), 1, 10);
+        let (a, b, c) = (row(&table, "A"), row(&table, "B"), row(&table, "C"));
+        assert!(a.elo > b.elo && b.elo > c.elo);
+        // Pairwise changes from the pre-game 1000s, added: A +32, B +16 - 16, C -32.
+        assert!(close(a.elo, 1032.0));
+        assert!(close(b.elo, 1000.0));
+        assert!(close(c.elo, 968.0));
+        assert!(a.glicko2 > b.glicko2 && b.glicko2 > c.glicko2);
+        assert!(a.trueskill_mu > b.trueskill_mu && b.trueskill_mu > c.trueskill_mu);
+        assert!(a.bradley_terry > b.bradley_terry && b.bradley_terry > c.bradley_terry);
+        assert_eq!((a.wins, b.losses, c.losses), (1, 1, 1));
+    }
+
+    #[test]
+    fn bradley_terry_known_answers_without_prior() {
+        // A beats B 2 of 3: strength ratio 2, geometric mean 1.
+        let p = bt_fit(&[vec![0.0, 2.0], vec![1.0, 0.0]]);
+        assert!(close(p[0] / p[1], 2.0));
+        assert!(close(p[0] * p[1], 1.0));
+        // Data generated exactly by strengths 4 : 2 : 1 (A beats B 2-1, A beats C 4-1, B beats C
+        // 2-1) is its own maximum-likelihood fit: (2, 1, 0.5) at geometric mean 1.
+        let p = bt_fit(&[
+            vec![0.0, 2.0, 4.0],
+            vec![1.0, 0.0, 2.0],
+            vec![1.0, 1.0, 0.0],
+        ]);
+        assert!(
+            close(p[0], 2.0) && close(p[1], 1.0) && close(p[2], 0.5),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn bradley_terry_prior_is_small_and_keeps_the_undefeated_finite() {
+        // 200 wins to 100: the prior moves the ratio from 2 to 200.5 / 100.5.
+        let mut records = Vec::new();
+        for g in 0..300 {
+            records.push(duel(g, g / 2, "A", "B", if g < 200 { 1.0 } else { 0.0 }));
+        }
+        let table = standings(&records, &names(&["A", "B"]), 1, 10);
+        let ratio = row(&table, "A").bradley_terry / row(&table, "B").bradley_terry;
+        assert!(close(ratio, 200.5 / 100.5));
+        assert!((ratio - 2.0).abs() < 0.01);
+        // Undefeated 3-0: (3 + 0.5) / 0.5 = 7, not infinite.
+        let records: Vec<GameRecord> = (0..3).map(|g| duel(g, g, "A", "B", 1.0)).collect();
+        let table = standings(&records, &names(&["A", "B"]), 1, 10);
+        let ratio = row(&table, "A").bradley_terry / row(&table, "B").bradley_terry;
+        assert!(close(ratio, 7.0));
+    }
+
+    #[test]
+    fn bradley_terry_normalises_each_group_that_met() {
+        let records = vec![
+            duel(0, 0, "A", "B", 1.0),
+            duel(1, 0, "A", "B", 1.0),
+            duel(2, 1, "C", "D", 0.0),
+        ];
+        let table = standings(&records, &names(&["A", "B", "C", "D"]), 1, 10);
+        let bt = |n: &str| row(&table, n).bradley_terry;
+        assert!(close(bt("A") * bt("B"), 1.0));
+        assert!(close(bt("C") * bt("D"), 1.0));
+        assert!(close(bt("A") / bt("B"), 5.0));
+        assert!(close(bt("D") / bt("C"), 3.0));
+    }
+
+    /// A small mixed tournament: 2-seat games among four strategies and some 3-seat games.
+    fn tournament() -> Vec<GameRecord> {
+        let mut rng = ChaCha8Rng::seed_from_u64(99);
+        let specs = ["A", "B", "C", "D"];
+        let mut records = Vec::new();
+        let mut id = 0;
+        for unit in 0..30u64 {
+            let a = specs[rng.random_range(0..4usize)];
+            let b = specs[rng.random_range(0..4usize)];
+            let c = specs[rng.random_range(0..4usize)];
+            for swap in 0..2 {
+                let sa: f64 = [0.0, 0.5, 1.0][rng.random_range(0..3usize)];
+                if unit % 5 == 4 {
+                    let mut scores = [1.0, 0.5, 0.0];
+                    scores.rotate_left(rng.random_range(0..3usize));
+                    records.push(game(
+                        id,
+                        unit,
+                        &[
+                            ("usa", a, scores[0]),
+                            ("chn", b, scores[1]),
+                            ("eu", c, scores[2]),
+                        ],
+                        Some(rng.random_range(20..100u32)),
+                    ));
+                } else if swap == 0 {
+                    records.push(duel(id, unit, a, b, sa));
+                } else {
+                    records.push(duel(id, unit, b, a, sa));
+                }
+                id += 1;
+            }
+        }
+        records
+    }
+
+    #[test]
+    fn slice_order_does_not_matter() {
+        let records = tournament();
+        let strategies = names(&["A", "B", "C", "D"]);
+        let base = standings(&records, &strategies, 5, 300);
+        let mut shuffled = records.clone();
+        shuffled.reverse();
+        shuffled.rotate_left(17);
+        assert_eq!(standings(&shuffled, &strategies, 5, 300), base);
+        assert_eq!(
+            payoff_matrix(&shuffled, &strategies),
+            payoff_matrix(&records, &strategies)
+        );
+        assert_eq!(asi_arrival(&shuffled), asi_arrival(&records));
+    }
+
+    #[test]
+    fn game_order_moves_online_ratings_but_not_bradley_terry() {
+        let records = tournament();
+        let strategies = names(&["A", "B", "C", "D"]);
+        let base = standings(&records, &strategies, 5, 100);
+        // Same games, played in the reverse order.
+        let last = records.len() as u64 - 1;
+        let reversed: Vec<GameRecord> = records
+            .iter()
+            .map(|g| GameRecord {
+                game_id: last - g.game_id,
+                ..g.clone()
+            })
+            .collect();
+        let other = standings(&reversed, &strategies, 5, 100);
+        for s in &base {
+            let t = row(&other, &s.strategy);
+            assert_eq!(s.bradley_terry, t.bradley_terry, "{}", s.strategy);
+            assert_eq!(s.mean_score, t.mean_score);
+            assert_eq!((s.wins, s.draws, s.losses), (t.wins, t.draws, t.losses));
+        }
+        assert!(base.iter().any(|s| s.elo != row(&other, &s.strategy).elo));
+    }
+
+    #[test]
+    fn bootstrap_is_deterministic_and_contains_the_mean() {
+        let records = tournament();
+        let strategies = names(&["A", "B", "C", "D"]);
+        let first = standings(&records, &strategies, 11, 500);
+        assert_eq!(standings(&records, &strategies, 11, 500), first);
+        for s in &first {
+            assert!(
+                s.ci_low <= s.mean_score && s.mean_score <= s.ci_high,
+                "{s:?}"
+            );
+            assert!(s.ci_low < s.ci_high);
+        }
+        let other = standings(&records, &strategies, 12, 500);
+        assert!(first.iter().zip(&other).any(|(a, b)| a.ci_low != b.ci_low));
+        // No resamples: no interval, no ties.
+        for s in standings(&records, &strategies, 11, 0) {
+            assert!(s.ci_low.is_nan() && s.ci_high.is_nan());
+            assert!(s.tied_with.is_empty());
+        }
+    }
+
+    #[test]
+    fn ties_use_paired_differences_then_interval_overlap() {
+        // A always beats B, C always beats D; A and C never share a unit.
+        let mut records = Vec::new();
+        for unit in 0..10 {
+            records.push(duel(4 * unit, unit, "A", "B", 1.0));
+            records.push(duel(4 * unit + 1, unit, "B", "A", 0.0));
+            records.push(duel(4 * unit + 2, unit + 100, "C", "D", 1.0));
+            records.push(duel(4 * unit + 3, unit + 100, "D", "C", 0.0));
+        }
+        let table = standings(&records, &names(&["A", "B", "C", "D"]), 2, 200);
+        let tied = |n: &str| row(&table, n).tied_with.clone();
+        // Paired: A - B is 1 in every resample. Overlap: A's and C's intervals are both [1, 1].
+        assert_eq!(tied("A"), names(&["C"]));
+        assert_eq!(tied("C"), names(&["A"]));
+        assert_eq!(tied("B"), names(&["D"]));
+        assert_eq!(
+            table.iter().map(|s| s.rank).collect::<Vec<_>>(),
+            [1, 2, 3, 4]
+        );
+        assert_eq!(table[0].strategy, "A");
+        assert_eq!(table[1].strategy, "C");
+    }
+
+    #[test]
+    fn strategies_without_games_come_last() {
+        let table = standings(&four_games(), &names(&["Z", "A", "B", "A"]), 1, 10);
+        assert_eq!(table.len(), 3);
+        let z = &table[2];
+        assert_eq!((z.strategy.as_str(), z.rank, z.games), ("Z", 3, 0));
+        assert!(z.mean_score.is_nan() && z.bradley_terry.is_nan());
+        assert!(z.tied_with.is_empty());
+        assert!(!table[0].tied_with.contains(&"Z".to_string()));
+        let csv = standings_csv(&table);
+        assert!(
+            csv.lines()
+                .nth(3)
+                .unwrap()
+                .starts_with("Z,0,0,0,0,,,,3,,1000,1500,350,25,")
+        );
+    }
+
+    #[test]
+    fn standings_csv_header_and_rows() {
+        let table = standings(&[duel(0, 0, "A", "B", 1.0)], &names(&["A", "B"]), 1, 10);
+        let csv = standings_csv(&table);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines[0],
+            "strategy,games,wins,draws,losses,mean_score,ci_low,ci_high,rank,tied_with,elo,glicko2,glicko2_deviation,trueskill_mu,trueskill_sigma,bradley_terry"
+        );
+        assert_eq!(lines.len(), 3);
+        assert!(
+            lines[1].starts_with("A,1,1,0,0,1,1,1,1,,1016,"),
+            "{}",
+            lines[1]
+        );
+        assert!(
+            lines[2].starts_with("B,1,0,0,1,0,0,0,2,,984,"),
+            "{}",
+            lines[2]
+        );
+        assert!(csv.ends_with('\n'));
+        let text = render_table(&table);
+        assert!(text.starts_with("rank  strategy  games"), "{text}");
+        assert_eq!(text.lines().count(), 4);
+    }
+
+    #[test]
+    fn csv_quotes_names_with_commas_and_quotes() {
+        let spec = "parametric(compute_share: 0.6, dereg_month: 12)";
+        let strategies = vec![spec.to_string(), "say \"hi\"".to_string()];
+        let records = vec![duel(0, 0, spec, "say \"hi\"", 1.0)];
+        let csv = payoff_csv(&strategies, &payoff_matrix(&records, &strategies));
+        assert_eq!(
+            csv,
+            "strategy,\"parametric(compute_share: 0.6, dereg_month: 12)\",\"say \"\"hi\"\"\"\n\
+             \"parametric(compute_share: 0.6, dereg_month: 12)\",,1\n\
+             \"say \"\"hi\"\"\",0,\n"
+        );
+        let table = standings(&records, &strategies, 1, 10);
+        let csv = standings_csv(&table);
+        assert!(
+            csv.lines()
+                .nth(1)
+                .unwrap()
+                .starts_with("\"parametric(compute_share: 0.6, dereg_month: 12)\",1,")
+        );
+        let tied = standings(
+            &[duel(0, 0, spec, "x,y", 0.5)],
+            &[spec.to_string(), "x,y".to_string()],
+            1,
+            10,
+        );
+        assert_eq!(tied[0].tied_with, vec!["x,y".to_string()]);
+        assert!(standings_csv(&tied).contains(",1,\"x,y\",1000,"));
+    }
+
+    #[test]
+    fn arrival_percentiles_per_pairing() {
+        let mut records = Vec::new();
+        for (i, month) in [Some(40), None, Some(10), Some(30), Some(20)]
+            .into_iter()
+            .enumerate()
+        {
+            let (a, b) = if i % 2 == 0 { ("A", "B") } else { ("B", "A") };
+            let mut g = duel(i as u64, i as u64 / 2, a, b, 1.0);
+            g.asi_month = month;
+            records.push(g);
+        }
+        records.push(duel(9, 9, "A", "C", 1.0));
+        let arrivals = asi_arrival(&records);
+        assert_eq!(arrivals.len(), 2);
+        let ab = &arrivals[0];
+        assert_eq!(ab.pairing, names(&["A", "B"]));
+        assert_eq!(ab.games, 5);
+        assert!(close(ab.share_with_asi, 0.8));
+        // Months 10, 20, 30, 40: type-7 quantiles.
+        assert!(close(ab.p10.unwrap(), 13.0));
+        assert!(close(ab.p50.unwrap(), 25.0));
+        assert!(close(ab.p90.unwrap(), 37.0));
+        let ac = &arrivals[1];
+        assert_eq!((ac.games, ac.share_with_asi, ac.p50), (1, 0.0, None));
+        assert_eq!(
+            arrival_csv(&arrivals),
+            "pairing,games,share_with_asi,p10_month,p50_month,p90_month\n\
+             A vs B,5,0.8,13,25,37\n\
+             A vs C,1,0,,,\n"
+        );
+    }
+}

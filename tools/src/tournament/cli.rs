@@ -1,0 +1,259 @@
+//! `gigawatt tournament`, `gigawatt merge` and `gigawatt analyze`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::Args;
+use gigawatt_engine::Scenario;
+
+use super::merge::{merge, write_merged};
+use super::plan::{Format, parse_shard};
+use super::report::{render, write_reports};
+use super::run::{RunOptions, run};
+use super::store::{GAMES_FILE, by_id, read_games};
+use super::{DEFAULT_RESAMPLES, DEFAULT_SEEDS, TournamentConfig};
+use crate::analyze;
+use crate::inputs::{load_scenario, spec_text};
+
+#[derive(Clone, Debug, PartialEq, Args)]
+pub struct TournamentArgs {
+    /// A tournament configuration (RON, as written to `config.ron` beside every run's results).
+    /// Flags given as well override its fields.
+    #[arg(long, value_name = "FILE.ron")]
+    pub config: Option<PathBuf>,
+    /// Scenario to play (repeatable; default: the embedded default scenario).
+    #[arg(long = "scenario", value_name = "NAME|FILE")]
+    pub scenarios: Vec<String>,
+    /// Strategy spec or spec file (repeatable; default: every built-in but the slow ones).
+    #[arg(long = "strategy", value_name = "SPEC")]
+    pub strategies: Vec<String>,
+    /// World seeds per pairing (rounds).
+    #[arg(long, value_name = "N")]
+    pub seeds: Option<u64>,
+    /// Tournament seed; every game's seed derives from it and the game's unit.
+    #[arg(long, value_name = "MASTER")]
+    pub seed: Option<u64>,
+    /// Months per game (default: the scenario's horizon).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub months: Option<u32>,
+    /// Gauntlet: this strategy against each of the others, instead of a round robin.
+    #[arg(long, value_name = "SPEC")]
+    pub gauntlet: Option<String>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub threads: Option<u64>,
+    /// Results directory (default: results/<scenario>-<fingerprint of the configuration>).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Play only shard K of N (units with id mod N = K − 1); merge the shards with `gigawatt merge`.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(u64, u64)>,
+    /// Finish an interrupted tournament in --out: play only the games it lacks.
+    #[arg(long)]
+    pub resume: bool,
+    /// Bootstrap resamples for the confidence intervals.
+    #[arg(long, value_name = "N")]
+    pub resamples: Option<usize>,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Args)]
+pub struct MergeArgs {
+    /// Results directories of the shards of one tournament.
+    #[arg(value_name = "DIR", required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Where to write the merged results.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Clone, Debug, PartialEq, Args)]
+pub struct AnalyzeArgs {
+    /// Payoff matrix: header `strategy,<name1>,...`, one row per strategy.
+    #[arg(value_name = "PAYOFF.csv")]
+    pub payoff: PathBuf,
+    /// Population size Z of the evolutionary dynamics.
+    #[arg(long, value_name = "Z", default_value_t = analyze::DEFAULT_POPULATION)]
+    pub population: usize,
+    /// Selection intensity β of the pairwise-comparison (Fermi) imitation.
+    #[arg(long, value_name = "BETA", default_value_t = analyze::DEFAULT_SELECTION)]
+    pub selection: f64,
+    /// Print the analysis as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Canonical spec of a strategy argument (a spec or a spec file).
+fn canonical(arg: &str) -> Result<String> {
+    let text = spec_text(arg).with_context(|| format!("cannot read strategy spec file `{arg}`"))?;
+    gigawatt_agents::check(&text).map_err(|e| anyhow!("--strategy {arg}: {e}"))
+}
+
+/// The configuration the flags (and `--config`) describe.
+pub fn config_from(args: &TournamentArgs) -> Result<TournamentConfig> {
+    let mut config = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            ron::from_str::<TournamentConfig>(&text)
+                .map_err(|e| anyhow!("{}:{}: {}", path.display(), e.span.start, e.code))?
+        }
+        None => TournamentConfig {
+            scenarios: vec![gigawatt_data::DEFAULT_SCENARIO.to_string()],
+            strategies: gigawatt_agents::default_set()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            seeds: DEFAULT_SEEDS,
+            seed: 0,
+            months: None,
+            format: Format::RoundRobin,
+            resamples: DEFAULT_RESAMPLES,
+            shard: None,
+        },
+    };
+    if !args.scenarios.is_empty() {
+        config.scenarios = args.scenarios.clone();
+    }
+    if !args.strategies.is_empty() {
+        config.strategies = args
+            .strategies
+            .iter()
+            .map(|s| canonical(s))
+            .collect::<Result<_>>()?;
+    } else {
+        config.strategies = config
+            .strategies
+            .iter()
+            .map(|s| canonical(s))
+            .collect::<Result<_>>()?;
+    }
+    let mut unique = config.strategies.clone();
+    unique.sort();
+    unique.dedup();
+    if unique.len() != config.strategies.len() {
+        bail!(
+            "a strategy is given twice: {}",
+            config.strategies.join(", ")
+        );
+    }
+    if let Some(n) = args.seeds {
+        config.seeds = n;
+    }
+    if let Some(s) = args.seed {
+        config.seed = s;
+    }
+    if args.months.is_some() {
+        config.months = args.months;
+    }
+    if let Some(focal) = &args.gauntlet {
+        config.format = Format::Gauntlet {
+            focal: canonical(focal)?,
+        };
+    }
+    if let Some(r) = args.resamples {
+        config.resamples = r;
+    }
+    config.shard = args.shard.or(config.shard);
+    if config.seeds == 0 || config.strategies.is_empty() || config.scenarios.is_empty() {
+        bail!("a tournament needs at least one scenario, one strategy and one seed");
+    }
+    Ok(config)
+}
+
+pub fn load_scenarios(config: &TournamentConfig) -> Result<Vec<Arc<Scenario>>> {
+    config
+        .scenarios
+        .iter()
+        .map(|s| load_scenario(s).map_err(|e| anyhow!("{e}")))
+        .collect()
+}
+
+/// `results/<first scenario>-<fingerprint>`: the same configuration always lands in the same place,
+/// so running it again resumes (or just reports) rather than starting over.
+fn default_out(config: &TournamentConfig) -> PathBuf {
+    let text = super::run::pretty(&config.identity());
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        hash = (hash ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    let name = Path::new(&config.scenarios[0])
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let shard = config
+        .shard
+        .map(|(k, n)| format!("-shard{k}of{n}"))
+        .unwrap_or_default();
+    PathBuf::from("results").join(format!("{name}-{:08x}{shard}", hash as u32))
+}
+
+pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    let config = config_from(args)?;
+    let scenarios = load_scenarios(&config)?;
+    let (dir, resume) = match &args.out {
+        Some(dir) => (dir.clone(), args.resume),
+        None => (default_out(&config), true),
+    };
+    let options = RunOptions {
+        threads: args.threads.map(|n| n as usize),
+        resume,
+        progress: !args.quiet,
+    };
+    let summary = run(&config, &scenarios, &dir, &options)?;
+    let rate = if summary.seconds > 0.0 {
+        summary.played as f64 / summary.seconds
+    } else {
+        0.0
+    };
+    writeln!(
+        out,
+        "{} games planned, {} already played, {} played now in {:.1} s ({:.0} games/s)",
+        summary.planned, summary.already_done, summary.played, summary.seconds, rate
+    )?;
+    let games = by_id(read_games(&dir.join(GAMES_FILE), false)?, GAMES_FILE)?;
+    if let Some((k, n)) = config.shard {
+        writeln!(
+            out,
+            "shard {k}/{n} done in {}; combine the shards with `gigawatt merge DIR... --out DIR`",
+            dir.display()
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let reports = write_reports(&dir, &config, &games)?;
+    write!(out, "\n{}", render(&reports))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn merge_cmd(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    let (config, games) = merge(&args.dirs, load_scenarios)?;
+    write_merged(&args.out, &config, &games)?;
+    let reports = write_reports(&args.out, &config, &games)?;
+    writeln!(
+        out,
+        "merged {} shards: {} games into {}",
+        args.dirs.len(),
+        games.len(),
+        args.out.display()
+    )?;
+    write!(out, "\n{}", render(&reports))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn analyze_cmd(args: &AnalyzeArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    analyze::check_parameters(args.population, args.selection).map_err(|e| anyhow!(e))?;
+    let payoff = analyze::read_payoff_csv(&args.payoff).map_err(|e| anyhow!(e))?;
+    let report = analyze::analyze(&payoff, args.population, args.selection);
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", analyze::render_text(&report))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

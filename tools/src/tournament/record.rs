@@ -1,0 +1,69 @@
+//! One line of `games.jsonl`: everything a game produced that the analysis needs. The field names
+//! are a public interface (users load the file in pandas or polars).
+
+use gigawatt_engine::{Fault, Outcome};
+use serde::{Deserialize, Serialize};
+
+/// One seat of a finished game.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SeatRecord {
+    /// Nation id in the scenario, e.g. `usa`.
+    pub nation: String,
+    /// The strategy spec that played it.
+    pub strategy: String,
+    /// 1 for the winner, 0 for the last, linear in rank between (ties share).
+    pub score: f64,
+    pub capability: f64,
+    /// Month its best lab crossed the superintelligence threshold, if it did.
+    pub asi_month: Option<u32>,
+}
+
+/// A finished game.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GameRecord {
+    /// Position in the tournament plan; the key for resume, shards and merge.
+    pub game_id: u64,
+    /// The unit of analysis this game belongs to: the games that share a world seed and a set of
+    /// strategies with the seats rotated (a seat-swapped pair for two nations).
+    pub unit: u64,
+    pub scenario: String,
+    /// The game's seed: a fixed function of (tournament seed, unit), shared by the unit's games.
+    pub seed: u64,
+    pub seats: Vec<SeatRecord>,
+    /// Winning nation id, or null on a tie.
+    pub winner: Option<String>,
+    /// `superintelligence` or `horizon`.
+    pub decided_by: String,
+    pub months_played: u32,
+    /// Earliest month anyone crossed the threshold.
+    pub asi_month: Option<u32>,
+    pub faults: Vec<Fault>,
+}
+
+impl GameRecord {
+    pub fn from_outcome(game_id: u64, unit: u64, outcome: &Outcome) -> GameRecord {
+        let seats: Vec<SeatRecord> = outcome
+            .nations
+            .iter()
+            .map(|n| SeatRecord {
+                nation: n.id.clone(),
+                strategy: n.strategy.clone(),
+                score: n.score,
+                capability: n.capability,
+                asi_month: n.asi_month,
+            })
+            .collect();
+        GameRecord {
+            game_id,
+            unit,
+            scenario: outcome.scenario.clone(),
+            seed: outcome.seed,
+            asi_month: seats.iter().filter_map(|s| s.asi_month).min(),
+            seats,
+            winner: outcome.winner.clone(),
+            decided_by: outcome.decided_by.clone(),
+            months_played: outcome.months_played,
+            faults: outcome.faults.clone(),
+        }
+    }
+}
