@@ -16,6 +16,7 @@ pub use plan::Format;
 /// Everything that defines a tournament's results. Written as `config.ron` beside them, so any run
 /// can be repeated; `--resume` and `merge` refuse results made under another configuration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TournamentConfig {
     /// Embedded scenario names or scenario files.
     pub scenarios: Vec<String>,

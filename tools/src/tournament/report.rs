@@ -82,8 +82,18 @@ pub fn render(reports: &Reports) -> String {
         "\n{} games, {} strategy faults\n",
         reports.games, reports.faults
     ));
+    if let Some(dir) = reports.files.first().and_then(|f| f.parent()) {
+        text.push_str(&format!("results in {}:\n", dir.display()));
+        let config = dir.join(super::CONFIG_FILE);
+        let games = dir.join(super::store::GAMES_FILE);
+        text.push_str(&format!(
+            "  {}  (the configuration: rerun with --config)\n",
+            config.display()
+        ));
+        text.push_str(&format!("  {}  (one line per game)\n", games.display()));
+    }
     for f in &reports.files {
-        text.push_str(&format!("wrote {}\n", f.display()));
+        text.push_str(&format!("  {}\n", f.display()));
     }
     text
 }

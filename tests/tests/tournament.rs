@@ -1,0 +1,353 @@
+//! Tournaments end to end, through the real binary: the default run, bit-identical results whatever
+//! the thread count or shard split, resume after a real kill, merge refusing incomplete or duplicated
+//! results, and `analyze` on closed-form games.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use gigawatt_acceptance::gigawatt_bin;
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("gigawatt-tournament-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn gigawatt(args: &[&str], cwd: &Path) -> Output {
+    Command::new(gigawatt_bin())
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("runs")
+}
+
+fn ok(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).to_string()
+}
+
+/// The games of a results directory as sorted lines (the file itself is in finishing order).
+fn games(dir: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(dir.join("games.jsonl")).expect("games.jsonl");
+    let mut lines: Vec<(u64, String)> = text
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json line");
+            (v["game_id"].as_u64().expect("game_id"), l.to_string())
+        })
+        .collect();
+    lines.sort();
+    lines.into_iter().map(|(_, l)| l).collect()
+}
+
+const SMALL: &[&str] = &[
+    "tournament",
+    "--strategy",
+    "status-quo",
+    "--strategy",
+    "builder",
+    "--strategy",
+    "random(orders_per_month: 2)",
+    "--months",
+    "36",
+    "--quiet",
+];
+
+fn small(out: &Path, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<&str> = SMALL.to_vec();
+    let out_text = out.to_str().unwrap().to_string();
+    args.extend(["--out", &out_text]);
+    args.extend(extra);
+    args.iter().map(|s| s.to_string()).collect()
+}
+
+fn run_small(cwd: &Path, out: &Path, extra: &[&str]) -> String {
+    let args = small(out, extra);
+    let refs: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
+    ok(&gigawatt(&refs, cwd))
+}
+
+#[test]
+fn the_default_tournament_runs_every_built_in_and_writes_its_files() {
+    let dir = temp_dir("default");
+    let stdout = ok(&gigawatt(&["tournament", "--quiet"], &dir));
+    let results: Vec<PathBuf> = std::fs::read_dir(dir.join("results"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(results.len(), 1, "one results directory");
+    let out = &results[0];
+    for file in [
+        "config.ron",
+        "games.jsonl",
+        "standings.csv",
+        "payoff.csv",
+        "arrival.csv",
+        "analysis.json",
+    ] {
+        assert!(out.join(file).exists(), "{file} written");
+        assert!(stdout.contains(file), "the run says where {file} is");
+    }
+    let standings = std::fs::read_to_string(out.join("standings.csv")).unwrap();
+    assert!(
+        standings.starts_with("strategy,games,wins,draws,losses,mean_score,ci_low,ci_high,rank,")
+    );
+    for name in gigawatt_agents::default_set() {
+        assert!(
+            standings
+                .lines()
+                .any(|l| l.starts_with(&format!("{name},"))),
+            "{name} in standings"
+        );
+        assert!(stdout.contains(name));
+    }
+    assert!(
+        !gigawatt_agents::default_set().contains(&"lookahead"),
+        "the slow one is left out"
+    );
+    let payoff = std::fs::read_to_string(out.join("payoff.csv")).unwrap();
+    assert!(payoff.starts_with("strategy,status-quo,"), "{payoff}");
+    let analysis: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("analysis.json")).unwrap()).unwrap();
+    let stationary = analysis["evolutionary"]["stationary"]
+        .as_object()
+        .expect("map");
+    let total: f64 = stationary.values().map(|v| v.as_f64().unwrap()).sum();
+    assert!((total - 1.0).abs() < 1e-9);
+    // Running the same tournament again finds it complete and plays nothing.
+    let again = ok(&gigawatt(&["tournament", "--quiet"], &dir));
+    assert!(
+        again.contains("already played") && again.contains(" 0 played now"),
+        "{again}"
+    );
+}
+
+#[test]
+fn results_are_identical_for_any_thread_count_and_shard_split() {
+    let dir = temp_dir("threads");
+    let one = dir.join("one");
+    let two = dir.join("two");
+    run_small(&dir, &one, &["--seeds", "3", "--threads", "1"]);
+    run_small(&dir, &two, &["--seeds", "3", "--threads", "2"]);
+    assert_eq!(games(&one), games(&two));
+    let read = |d: &Path, f: &str| std::fs::read_to_string(d.join(f)).unwrap();
+    for file in [
+        "standings.csv",
+        "payoff.csv",
+        "arrival.csv",
+        "analysis.json",
+    ] {
+        assert_eq!(read(&one, file), read(&two, file), "{file}");
+    }
+
+    let shards: Vec<PathBuf> = (1..=3).map(|k| dir.join(format!("shard{k}"))).collect();
+    for (k, shard) in shards.iter().enumerate() {
+        let spec = format!("{}/3", k + 1);
+        let stdout = run_small(&dir, shard, &["--seeds", "3", "--shard", &spec]);
+        assert!(stdout.contains("gigawatt merge"), "{stdout}");
+    }
+    let merged = dir.join("merged");
+    let mut args = vec!["merge".to_string()];
+    args.extend(shards.iter().map(|s| s.to_str().unwrap().to_string()));
+    args.extend(["--out".to_string(), merged.to_str().unwrap().to_string()]);
+    let refs: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
+    ok(&gigawatt(&refs, &dir));
+    assert_eq!(
+        games(&merged),
+        games(&one),
+        "merged shards equal the unsharded run"
+    );
+    for file in [
+        "standings.csv",
+        "payoff.csv",
+        "arrival.csv",
+        "analysis.json",
+    ] {
+        assert_eq!(read(&merged, file), read(&one, file), "{file}");
+    }
+
+    // Merge refuses a missing shard and a duplicated one.
+    let missing = gigawatt(
+        &[
+            "merge",
+            shards[0].to_str().unwrap(),
+            shards[1].to_str().unwrap(),
+            "--out",
+            dir.join("m2").to_str().unwrap(),
+        ],
+        &dir,
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("missing"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+    let copy = dir.join("copy");
+    std::fs::create_dir_all(&copy).unwrap();
+    for f in ["config.ron", "games.jsonl"] {
+        std::fs::copy(shards[0].join(f), copy.join(f)).unwrap();
+    }
+    let twice = gigawatt(
+        &[
+            "merge",
+            shards[0].to_str().unwrap(),
+            copy.to_str().unwrap(),
+            shards[1].to_str().unwrap(),
+            shards[2].to_str().unwrap(),
+            "--out",
+            dir.join("m3").to_str().unwrap(),
+        ],
+        &dir,
+    );
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("appears twice"));
+}
+
+#[test]
+fn resume_after_a_kill_plays_only_the_missing_games_and_matches_an_unbroken_run() {
+    let dir = temp_dir("resume");
+    let unbroken = dir.join("unbroken");
+    let broken = dir.join("broken");
+    let extra = ["--seeds", "12", "--threads", "1"];
+    run_small(&dir, &unbroken, &extra);
+    let total = games(&unbroken).len();
+
+    let args = small(&broken, &extra);
+    let mut child = Command::new(gigawatt_bin())
+        .args(&args)
+        .current_dir(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let file = broken.join("games.jsonl");
+    loop {
+        let lines = std::fs::read_to_string(&file)
+            .map(|t| t.lines().count())
+            .unwrap_or(0);
+        if lines >= 5 || started.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().expect("kill -9"); // SIGKILL on Unix: no chance to clean up
+    child.wait().unwrap();
+    let before = std::fs::read_to_string(&file).unwrap().lines().count();
+    assert!(
+        before < total,
+        "killed before the end ({before} of {total})"
+    );
+
+    // Without --resume the directory is refused, with it only the missing games are played.
+    let refused = {
+        let refs: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
+        gigawatt(&refs, &dir)
+    };
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--resume"));
+    let stdout = run_small(&dir, &broken, &[&extra[..], &["--resume"]].concat());
+    assert!(
+        stdout.contains(&format!("{total} games planned")),
+        "{stdout}"
+    );
+    assert_eq!(
+        games(&broken),
+        games(&unbroken),
+        "no game lost, duplicated or changed"
+    );
+    let read = |d: &Path| std::fs::read_to_string(d.join("standings.csv")).unwrap();
+    assert_eq!(read(&broken), read(&unbroken));
+
+    // Resuming under another configuration is refused.
+    let other = run_refused(&dir, &broken);
+    assert!(other.contains("another configuration"), "{other}");
+}
+
+fn run_refused(dir: &Path, out: &Path) -> String {
+    let args = small(out, &["--seeds", "5", "--resume"]);
+    let refs: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
+    let output = gigawatt(&refs, dir);
+    assert_eq!(output.status.code(), Some(2));
+    String::from_utf8_lossy(&output.stderr).to_string()
+}
+
+#[test]
+fn analyze_finds_the_closed_form_answers() {
+    let dir = temp_dir("analyze");
+    // Hawk-dove with V = 2, C = 4: the mixed equilibrium plays hawk with probability V/C = 1/2.
+    let path = dir.join("hawk-dove.csv");
+    std::fs::write(&path, "strategy,hawk,dove\nhawk,-1,2\ndove,0,1\n").unwrap();
+    let json: serde_json::Value = serde_json::from_str(&ok(&gigawatt(
+        &["analyze", path.to_str().unwrap(), "--json"],
+        &dir,
+    )))
+    .unwrap();
+    let hawk = json["nash"]["probabilities"]["hawk"].as_f64().unwrap();
+    assert!((hawk - 0.5).abs() < 1e-9, "{hawk}");
+    let stationary = json["evolutionary"]["stationary"].as_object().unwrap();
+    assert_eq!(stationary.keys().collect::<Vec<_>>(), vec!["hawk", "dove"]);
+    // Prisoner's dilemma: defection takes the population.
+    let pd = dir.join("pd.csv");
+    std::fs::write(
+        &pd,
+        "strategy,cooperate,defect\ncooperate,3,0\ndefect,5,1\n",
+    )
+    .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&ok(&gigawatt(
+        &[
+            "analyze",
+            pd.to_str().unwrap(),
+            "--population",
+            "50",
+            "--selection",
+            "1",
+            "--json",
+        ],
+        &dir,
+    )))
+    .unwrap();
+    assert!(
+        json["evolutionary"]["stationary"]["defect"]
+            .as_f64()
+            .unwrap()
+            > 0.99
+    );
+    let text = ok(&gigawatt(&["analyze", pd.to_str().unwrap()], &dir));
+    assert!(text.contains("defect") && text.contains("nash"));
+    // A broken file gets an error naming it, and exit 2.
+    std::fs::write(&pd, "strategy,a,b\na,1\nb,1,1\n").unwrap();
+    let bad = gigawatt(&["analyze", pd.to_str().unwrap()], &dir);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("pd.csv"));
+}
+
+#[test]
+fn bad_tournament_input_is_a_clear_error() {
+    let dir = temp_dir("bad");
+    let unknown = gigawatt(&["tournament", "--strategy", "bogus", "--quiet"], &dir);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("bogus"));
+    let shard = gigawatt(&["tournament", "--shard", "4/3"], &dir);
+    assert_eq!(shard.status.code(), Some(2));
+    let config = dir.join("c.ron");
+    std::fs::write(
+        &config,
+        "(scenarios: [\"us-china-2025\"], strategies: [\"status-quo\"], seeds: 1, oops: 2)",
+    )
+    .unwrap();
+    let bad = gigawatt(&["tournament", "--config", config.to_str().unwrap()], &dir);
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("c.ron") && err.contains("oops"), "{err}");
+}
