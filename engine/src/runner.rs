@@ -489,6 +489,9 @@ impl Match {
         let given: Vec<usize> = all_orders.iter().map(|o| o.orders.len()).collect();
         self.world.resource_mut::<PendingOrders>().by_nation = all_orders;
         self.schedule.run(&mut self.world);
+        // End of frame for the ECS: drop change ticks and removed-component records, which would
+        // otherwise pile up over a long game and across reused matches.
+        self.world.clear_trackers();
 
         // A strategy whose every order keeps being refused is broken, not unlucky.
         for (seat, &given) in given.iter().enumerate() {

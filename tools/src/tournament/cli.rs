@@ -13,7 +13,7 @@ use super::merge::{merge, write_merged};
 use super::plan::{Format, parse_shard};
 use super::report::{render, write_reports};
 use super::run::{RunOptions, run};
-use super::store::{GAMES_FILE, by_id, read_games};
+use super::store::{GAMES_FILE, check_unique, read_games_for_analysis};
 use super::{DEFAULT_RESAMPLES, DEFAULT_SEEDS, TournamentConfig};
 use crate::analyze;
 use crate::inputs::{load_scenario, spec_text};
@@ -216,7 +216,8 @@ pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode
         "{} games planned, {} already played, {} played now in {:.1} s ({:.0} games/s)",
         summary.planned, summary.already_done, summary.played, summary.seconds, rate
     )?;
-    let games = by_id(read_games(&dir.join(GAMES_FILE), false)?, GAMES_FILE)?;
+    let (games, faults) = read_games_for_analysis(&dir.join(GAMES_FILE))?;
+    check_unique(&games, GAMES_FILE)?;
     if let Some((k, n)) = config.shard {
         writeln!(
             out,
@@ -225,7 +226,7 @@ pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let reports = write_reports(&dir, &config, &games)?;
+    let reports = write_reports(&dir, &config, games, faults)?;
     write!(out, "\n{}", render(&reports))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -233,7 +234,6 @@ pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode
 pub fn merge_cmd(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let (config, games) = merge(&args.dirs, load_scenarios)?;
     write_merged(&args.out, &config, &games)?;
-    let reports = write_reports(&args.out, &config, &games)?;
     writeln!(
         out,
         "merged {} shards: {} games into {}",
@@ -241,6 +241,8 @@ pub fn merge_cmd(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitCode> {
         games.len(),
         args.out.display()
     )?;
+    let faults = games.values().map(|g| g.faults.len()).sum();
+    let reports = write_reports(&args.out, &config, games.into_values().collect(), faults)?;
     write!(out, "\n{}", render(&reports))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,8 @@
 //! Resume, shards and merge all rest on this: a game is known by its id in the plan, and its seed is
 //! a fixed function of (tournament seed, unit), never of thread, shard or order.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 /// How strategies meet.
@@ -21,8 +23,8 @@ pub struct PlannedGame {
     pub unit: u64,
     /// Index into the configuration's scenarios.
     pub scenario: usize,
-    /// Strategy spec per seat (scenario nation order).
-    pub seats: Vec<String>,
+    /// Strategy spec per seat (scenario nation order), shared with the plan's other games.
+    pub seats: Vec<Arc<str>>,
     pub seed: u64,
 }
 
@@ -47,10 +49,12 @@ pub fn plan(
     seeds: u64,
     tournament_seed: u64,
 ) -> Vec<PlannedGame> {
+    // One shared copy of each spec: a plan of 100,000 games holds only pointers to them.
+    let strategies: Vec<Arc<str>> = strategies.iter().map(|s| Arc::from(s.as_str())).collect();
     let mut games = Vec::new();
     let mut unit = 0u64;
     let mut push_unit =
-        |games: &mut Vec<PlannedGame>, scenario: usize, lineups: Vec<Vec<String>>| {
+        |games: &mut Vec<PlannedGame>, scenario: usize, lineups: Vec<Vec<Arc<str>>>| {
             let seed = unit_seed(tournament_seed, unit);
             for seats in lineups {
                 games.push(PlannedGame {
@@ -83,7 +87,7 @@ pub fn plan(
                     // Lineups of n consecutive strategies (cyclically), each unit rotating its lineup
                     // through every seat; over a round every strategy leads one lineup.
                     for start in 0..strategies.len() {
-                        let lineup: Vec<String> = (0..n)
+                        let lineup: Vec<Arc<str>> = (0..n)
                             .map(|k| {
                                 strategies[(start + k + round as usize) % strategies.len()].clone()
                             })
@@ -92,6 +96,7 @@ pub fn plan(
                     }
                 }
                 Format::Gauntlet { focal } => {
+                    let focal: Arc<str> = Arc::from(focal.as_str());
                     for (i, opponent) in strategies.iter().enumerate() {
                         let mut lineup = vec![focal.clone()];
                         lineup.extend((1..n).map(|k| {
@@ -111,9 +116,9 @@ pub fn plan(
 }
 
 /// The lineup rotated through every seat: seat k of rotation r plays lineup[(k + r) mod n].
-fn rotations(lineup: &[String]) -> Vec<Vec<String>> {
+fn rotations(lineup: &[Arc<str>]) -> Vec<Vec<Arc<str>>> {
     let n = lineup.len();
-    let mut out: Vec<Vec<String>> = (0..n)
+    let mut out: Vec<Vec<Arc<str>>> = (0..n)
         .map(|r| (0..n).map(|k| lineup[(k + r) % n].clone()).collect())
         .collect();
     // Rotations of a lineup with repeats can coincide: play each distinct one once.
@@ -157,6 +162,10 @@ pub fn parse_shard(text: &str) -> Result<(u64, u64), String> {
 mod tests {
     use super::*;
 
+    fn specs(seats: &[Arc<str>]) -> Vec<String> {
+        seats.iter().map(|s| s.to_string()).collect()
+    }
+
     fn names(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
     }
@@ -170,7 +179,7 @@ mod tests {
         let ab: Vec<&PlannedGame> = games.iter().filter(|g| g.unit == 1).collect();
         assert_eq!(ab.len(), 2);
         assert_eq!(
-            (ab[0].seats.clone(), ab[1].seats.clone()),
+            (specs(&ab[0].seats), specs(&ab[1].seats)),
             (names(&["a", "b"]), names(&["b", "a"]))
         );
         assert_eq!(
@@ -201,7 +210,7 @@ mod tests {
         );
         for s in ["a", "b", "c", "d"] {
             for seat in 0..3 {
-                let count = games.iter().filter(|g| g.seats[seat] == s).count();
+                let count = games.iter().filter(|g| &*g.seats[seat] == s).count();
                 assert_eq!(count, 3, "{s} in seat {seat}");
             }
         }
@@ -216,7 +225,7 @@ mod tests {
             1,
             0,
         );
-        assert!(games.iter().all(|g| g.seats.contains(&"f".to_string())));
+        assert!(games.iter().all(|g| g.seats.iter().any(|s| &**s == "f")));
         assert_eq!(games.len(), 4);
     }
 

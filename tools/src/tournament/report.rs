@@ -2,7 +2,6 @@
 //! `arrival.csv` and `analysis.json` (the meta-game of the payoff matrix), plus the text printed at
 //! the end of a run.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -30,9 +29,9 @@ pub struct Reports {
 pub fn write_reports(
     out: &Path,
     config: &TournamentConfig,
-    games: &BTreeMap<u64, GameRecord>,
+    records: Vec<GameRecord>,
+    faults: usize,
 ) -> Result<Reports> {
-    let records: Vec<GameRecord> = games.values().cloned().collect();
     let strategies = &config.strategies;
     let table = standings::standings(&records, strategies, config.seed, config.resamples);
     let matrix = standings::payoff_matrix(&records, strategies);
@@ -61,7 +60,6 @@ pub fn write_reports(
         }
         Err(_) => None,
     };
-    let faults = records.iter().map(|r| r.faults.len()).sum();
     Ok(Reports {
         standings: table,
         analysis,

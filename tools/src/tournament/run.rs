@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use super::plan::{PlannedGame, in_shard, plan};
 use super::record::GameRecord;
-use super::store::{GAMES_FILE, GameWriter, by_id, read_games};
+use super::store::{GAMES_FILE, GameWriter, read_game_ids};
 use super::{CONFIG_FILE, TournamentConfig};
 
 /// What a run did.
@@ -34,7 +34,7 @@ pub struct GameError {
 }
 
 /// Build the seats of a game.
-fn seats(specs: &[String]) -> Result<Vec<Box<dyn Strategy>>, String> {
+fn seats(specs: &[Arc<str>]) -> Result<Vec<Box<dyn Strategy>>, String> {
     specs
         .iter()
         .map(|s| gigawatt_agents::build(s).map_err(|e| e.to_string()))
@@ -130,9 +130,9 @@ pub fn run(
         .into_iter()
         .filter(|g| config.shard.is_none_or(|s| in_shard(g, s)))
         .collect();
-    let done = by_id(read_games(&games_path, true)?, GAMES_FILE)?;
+    let done = read_game_ids(&games_path, true)?;
     let planned_ids: HashSet<u64> = mine.iter().map(|g| g.game_id).collect();
-    if let Some(stray) = done.keys().find(|id| !planned_ids.contains(id)) {
+    if let Some(stray) = done.iter().find(|id| !planned_ids.contains(id)) {
         bail!(
             "{} holds game {stray}, which is not in this run's plan",
             games_path.display()
@@ -140,7 +140,7 @@ pub fn run(
     }
     let todo: Vec<PlannedGame> = mine
         .iter()
-        .filter(|g| !done.contains_key(&g.game_id))
+        .filter(|g| !done.contains(&g.game_id))
         .cloned()
         .collect();
 

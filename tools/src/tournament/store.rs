@@ -1,7 +1,7 @@
 //! `games.jsonl`: written as games finish, one flushed line each; read back tolerating the torn last
 //! line a kill leaves behind.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
@@ -16,13 +16,47 @@ pub const GAMES_FILE: &str = "games.jsonl";
 /// is dropped and the file truncated to the last complete line, so appending can resume cleanly.
 /// Any other unreadable line is an error naming the line.
 pub fn read_games(path: &Path, repair: bool) -> Result<Vec<GameRecord>> {
+    let mut games = Vec::new();
+    for_each_line(path, repair, |number, line| {
+        let record: GameRecord = serde_json::from_str(line)
+            .with_context(|| format!("{}:{number}: not a game record", path.display()))?;
+        games.push(record);
+        Ok(())
+    })?;
+    Ok(games)
+}
+
+/// The games of `path` with only what the analysis reads (no scenario name, outcome label or fault
+/// messages), and the number of faults they held: a 100,000-game tournament then loads in well
+/// under 100 MB.
+pub fn read_games_for_analysis(path: &Path) -> Result<(Vec<GameRecord>, usize)> {
+    let mut games = Vec::new();
+    let mut faults = 0;
+    for_each_line(path, false, |number, line| {
+        let mut record: GameRecord = serde_json::from_str(line)
+            .with_context(|| format!("{}:{number}: not a game record", path.display()))?;
+        faults += record.faults.len();
+        record.scenario = String::new();
+        record.decided_by = String::new();
+        record.faults = Vec::new();
+        games.push(record);
+        Ok(())
+    })?;
+    Ok((games, faults))
+}
+
+/// Call `f(line number, line)` for every complete line of `path` (none if it does not exist).
+fn for_each_line(
+    path: &Path,
+    repair: bool,
+    mut f: impl FnMut(usize, &str) -> Result<()>,
+) -> Result<()> {
     let file = match File::open(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
     let mut reader = BufReader::new(file);
-    let mut games = Vec::new();
     let mut line = String::new();
     let mut good_bytes: u64 = 0;
     let mut number = 0;
@@ -46,12 +80,44 @@ pub fn read_games(path: &Path, repair: bool) -> Result<Vec<GameRecord>> {
             }
             break;
         }
-        let record: GameRecord = serde_json::from_str(line.trim_end())
-            .with_context(|| format!("{}:{number}: not a game record", path.display()))?;
-        games.push(record);
+        f(number, line.trim_end())?;
         good_bytes += n as u64;
     }
-    Ok(games)
+    Ok(())
+}
+
+/// The ids of the games in `path`, repairing a torn last line like [`read_games`], without keeping
+/// the records (resuming a large tournament needs only the ids).
+pub fn read_game_ids(path: &Path, repair: bool) -> Result<BTreeSet<u64>> {
+    #[derive(serde::Deserialize)]
+    struct Id {
+        game_id: u64,
+    }
+    let mut ids = BTreeSet::new();
+    for_each_line(path, repair, |number, line| {
+        let id: Id = serde_json::from_str(line)
+            .with_context(|| format!("{}:{number}: not a game record", path.display()))?;
+        if !ids.insert(id.game_id) {
+            bail!(
+                "{}:{number}: game {} appears twice",
+                path.display(),
+                id.game_id
+            );
+        }
+        Ok(())
+    })?;
+    Ok(ids)
+}
+
+/// Refuse a list holding the same game twice.
+pub fn check_unique(games: &[GameRecord], source: &str) -> Result<()> {
+    let mut seen = BTreeSet::new();
+    for g in games {
+        if !seen.insert(g.game_id) {
+            bail!("game {} appears twice in {source}", g.game_id);
+        }
+    }
+    Ok(())
 }
 
 /// Index games by id, refusing duplicates.
