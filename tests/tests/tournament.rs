@@ -351,3 +351,40 @@ fn bad_tournament_input_is_a_clear_error() {
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("c.ron") && err.contains("oops"), "{err}");
 }
+
+#[test]
+fn a_gauntlet_ranks_the_focal_strategy_against_its_field() {
+    let dir = temp_dir("gauntlet");
+    let out = dir.join("g");
+    ok(&gigawatt(
+        &[
+            "tournament",
+            "--gauntlet",
+            "driller",
+            "--strategy",
+            "status-quo",
+            "--strategy",
+            "builder",
+            "--seeds",
+            "2",
+            "--months",
+            "24",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &dir,
+    ));
+    let lines = games(&out);
+    assert_eq!(lines.len(), 8, "2 opponents × 2 seat orders × 2 seeds");
+    assert!(
+        lines.iter().all(|l| l.contains("\"strategy\":\"driller\"")),
+        "the focal strategy plays every game"
+    );
+    let standings = std::fs::read_to_string(out.join("standings.csv")).unwrap();
+    let driller = standings
+        .lines()
+        .find(|l| l.starts_with("driller,"))
+        .expect("the focal strategy has a row");
+    assert!(driller.starts_with("driller,8,"), "{driller}");
+}

@@ -32,7 +32,14 @@ pub fn write_reports(
     records: Vec<GameRecord>,
     faults: usize,
 ) -> Result<Reports> {
-    let strategies = &config.strategies;
+    // A gauntlet's focal strategy gets its row too, first.
+    let mut strategies = config.strategies.clone();
+    if let super::Format::Gauntlet { focal } = &config.format {
+        if !strategies.contains(focal) {
+            strategies.insert(0, focal.clone());
+        }
+    }
+    let strategies = &strategies;
     let table = standings::standings(&records, strategies, config.seed, config.resamples);
     let matrix = standings::payoff_matrix(&records, strategies);
     let arrivals = standings::asi_arrival(&records);
