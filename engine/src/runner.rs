@@ -78,6 +78,8 @@ pub struct NationOutcome {
     pub mean_interconnection_wait_months: Option<f64>,
     /// Mean months from ordering a plant to its power flowing, grid and behind the meter.
     pub mean_time_to_power_months: Option<f64>,
+    /// Best-lab capability at the end of each full year played (December).
+    pub capability_by_year: Vec<f64>,
 }
 
 /// The result of a game.
@@ -181,6 +183,7 @@ pub(crate) struct Parts<'a> {
     pub seat_names: &'a [String],
     pub seats: &'a mut Vec<SeatState>,
     pub invalid_streaks: &'a mut Vec<u32>,
+    pub capability_by_year: &'a mut Vec<Vec<f64>>,
     pub faults: &'a mut Vec<Fault>,
 }
 
@@ -216,6 +219,8 @@ pub struct Match {
     seats: Vec<SeatState>,
     /// Consecutive months in which every order of a seat was rejected.
     invalid_streaks: Vec<u32>,
+    /// Best-lab capability of each nation at the end of every year played.
+    capability_by_year: Vec<Vec<f64>>,
     fallback: Option<Fallback>,
     faults: Vec<Fault>,
     trace: Option<Vec<TraceRow>>,
@@ -287,6 +292,7 @@ impl Match {
             strategy_rngs,
             seats: vec![SeatState::Playing; n],
             invalid_streaks: vec![0; n],
+            capability_by_year: vec![Vec::new(); n],
             fallback: None,
             faults: Vec::new(),
             trace: None,
@@ -333,6 +339,7 @@ impl Match {
         self.strategies = strategies;
         self.seats = vec![SeatState::Playing; nations];
         self.invalid_streaks = vec![0; nations];
+        self.capability_by_year = vec![Vec::new(); nations];
         self.faults.clear();
         if let Some(trace) = self.trace.as_mut() {
             trace.clear();
@@ -353,6 +360,7 @@ impl Match {
                 seat_names: &self.seat_names,
                 seats: &mut self.seats,
                 invalid_streaks: &mut self.invalid_streaks,
+                capability_by_year: &mut self.capability_by_year,
                 faults: &mut self.faults,
             },
         )
@@ -519,11 +527,28 @@ impl Match {
                 );
             }
         }
+        if month % 12 == 11 {
+            self.record_year();
+        }
         if self.trace.is_some() {
             let rows = self.trace_rows(month);
             self.trace.as_mut().expect("checked").extend(rows);
         }
         true
+    }
+
+    /// Append each nation's best-lab capability to its yearly series.
+    fn record_year(&mut self) {
+        let world = &self.world;
+        let roster = world.resource::<Roster>();
+        let mut best = vec![f64::NEG_INFINITY; self.capability_by_year.len()];
+        for (lab, _, model, _) in self.labs_q.iter_many(world, &roster.labs).map(in_roster) {
+            let b = &mut best[lab.nation as usize];
+            *b = b.max(model.capability);
+        }
+        for (series, b) in self.capability_by_year.iter_mut().zip(best) {
+            series.push(if b.is_finite() { b } else { 0.0 });
+        }
     }
 
     /// Play to the end and report.
@@ -849,6 +874,7 @@ impl Match {
                     rejected_orders: rejections[i],
                     mean_interconnection_wait_months: (grid.waits_count > 0)
                         .then(|| grid.waits_months_sum / grid.waits_count as f64),
+                    capability_by_year: self.capability_by_year[i].clone(),
                     mean_time_to_power_months: (fleet.time_to_power_count > 0)
                         .then(|| fleet.time_to_power_months_sum / fleet.time_to_power_count as f64),
                 }

@@ -56,6 +56,7 @@ pub struct Snapshot {
     pub strategy_states: Vec<String>,
     pub seats: Vec<SeatState>,
     pub invalid_streaks: Vec<u32>,
+    pub capability_by_year: Vec<Vec<f64>>,
     pub faults: Vec<Fault>,
     pub ids: IdCounter,
     pub victory: Victory,
@@ -142,6 +143,7 @@ impl Match {
             strategy_states: parts.strategies.iter().map(|s| s.save_state()).collect(),
             seats: parts.seats.to_vec(),
             invalid_streaks: parts.invalid_streaks.to_vec(),
+            capability_by_year: parts.capability_by_year.to_vec(),
             faults: parts.faults.to_vec(),
             ids: world.resource::<IdCounter>().clone(),
             victory: world.resource::<Victory>().clone(),
@@ -193,6 +195,7 @@ impl Match {
             && snapshot.strategy_states.len() == n
             && snapshot.seats.len() == n
             && snapshot.invalid_streaks.len() == n
+            && snapshot.capability_by_year.len() == n
             && snapshot.rejections.len() == n
             && snapshot.rejections_total.len() == n
             && snapshot.labs.len() == scenario.labs.len();
@@ -235,6 +238,7 @@ impl Match {
                 .collect();
             *parts.seats = snapshot.seats.clone();
             *parts.invalid_streaks = snapshot.invalid_streaks.clone();
+            *parts.capability_by_year = snapshot.capability_by_year.clone();
             for (seat, replacement) in replacements.drain(..) {
                 parts.strategies[seat] = replacement;
             }

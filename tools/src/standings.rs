@@ -827,6 +827,7 @@ mod tests {
                     score,
                     capability: 0.0,
                     asi_month: None,
+                    capability_by_year: Vec::new(),
                 })
                 .collect(),
             winner: (leaders.len() == 1).then(|| leaders[0].to_string()),

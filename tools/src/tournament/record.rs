@@ -16,6 +16,9 @@ pub struct SeatRecord {
     pub capability: f64,
     /// Month its best lab crossed the superintelligence threshold, if it did.
     pub asi_month: Option<u32>,
+    /// Best-lab capability at the end of each full year played (for trajectories).
+    #[serde(default)]
+    pub capability_by_year: Vec<f64>,
 }
 
 /// A finished game.
@@ -51,6 +54,7 @@ impl GameRecord {
                 score: n.score,
                 capability: n.capability,
                 asi_month: n.asi_month,
+                capability_by_year: n.capability_by_year.clone(),
             })
             .collect();
         GameRecord {
