@@ -34,10 +34,10 @@ pub fn write_reports(
 ) -> Result<Reports> {
     // A gauntlet's focal strategy gets its row too, first.
     let mut strategies = config.strategies.clone();
-    if let super::Format::Gauntlet { focal } = &config.format {
-        if !strategies.contains(focal) {
-            strategies.insert(0, focal.clone());
-        }
+    if let super::Format::Gauntlet { focal } = &config.format
+        && !strategies.contains(focal)
+    {
+        strategies.insert(0, focal.clone());
     }
     let strategies = &strategies;
     let table = standings::standings(&records, strategies, config.seed, config.resamples);
