@@ -97,23 +97,13 @@ pub fn capability(
 #[cfg(test)]
 mod tests {
     use std::collections::VecDeque;
-    use std::sync::{Arc, OnceLock};
+    use std::sync::Arc;
 
     use bevy_ecs::system::RunSystemOnce;
 
     use super::*;
     use crate::scenario::Scenario;
-
-    /// The embedded `us-china-2025` scenario, parsed once.
-    fn scenario() -> Scenario {
-        static SCENARIO: OnceLock<Scenario> = OnceLock::new();
-        SCENARIO
-            .get_or_init(|| {
-                let e = gigawatt_data::scenario("us-china-2025").expect("embedded scenario");
-                crate::validate::parse_scenario(e.file, e.source).expect("valid scenario")
-            })
-            .clone()
-    }
+    use crate::systems::test_support::*;
 
     /// The month-0 world of the scenario after `change`, with no compute this month and an empty run
     /// window for every lab, so that a test sets exactly the compute it needs.
@@ -133,10 +123,6 @@ mod tests {
         world
     }
 
-    fn lab(world: &World, l: usize) -> Entity {
-        world.resource::<Roster>().labs[l]
-    }
-
     fn model(world: &World, l: usize) -> LabModel {
         world.get::<LabModel>(lab(world, l)).unwrap().clone()
     }
@@ -144,15 +130,6 @@ mod tests {
     fn compute_mut(world: &mut World, l: usize) -> Mut<'_, LabCompute> {
         let e = lab(world, l);
         world.get_mut::<LabCompute>(e).unwrap()
-    }
-
-    #[track_caller]
-    fn assert_close(actual: f64, expected: f64) {
-        let tolerance = 1e-12 * expected.abs().max(1.0);
-        assert!(
-            (actual - expected).abs() <= tolerance,
-            "{actual} != {expected}"
-        );
     }
 
     #[test]

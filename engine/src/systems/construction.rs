@@ -75,23 +75,13 @@ pub fn construction(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, OnceLock};
+    use std::sync::Arc;
 
     use bevy_ecs::system::RunSystemOnce;
 
     use super::*;
-    use crate::scenario::{PlantKind, Scenario};
-
-    /// The embedded `us-china-2025` scenario, parsed once.
-    fn scenario() -> Scenario {
-        static SCENARIO: OnceLock<Scenario> = OnceLock::new();
-        SCENARIO
-            .get_or_init(|| {
-                let e = gigawatt_data::scenario("us-china-2025").expect("embedded scenario");
-                crate::validate::parse_scenario(e.file, e.source).expect("valid scenario")
-            })
-            .clone()
-    }
+    use crate::scenario::PlantKind;
+    use crate::systems::test_support::*;
 
     /// The month-0 world without the pre-paid datacenter pipeline, so that the only projects are the
     /// ones a test spawns.
@@ -106,10 +96,6 @@ mod tests {
         crate::world::spawn_initial(&mut world);
         assert!(world.resource::<Roster>().datacenters.is_empty());
         world
-    }
-
-    fn nation(world: &World, n: usize) -> Entity {
-        world.resource::<Roster>().nations[n]
     }
 
     fn treasury(world: &World, n: usize) -> Treasury {
@@ -149,15 +135,6 @@ mod tests {
             dedicated,
             powered_fraction: 0.0,
         }
-    }
-
-    #[track_caller]
-    fn assert_close(actual: f64, expected: f64) {
-        let tolerance = 1e-12 * expected.abs().max(1.0);
-        assert!(
-            (actual - expected).abs() <= tolerance,
-            "{actual} != {expected}"
-        );
     }
 
     fn spawn_plant(world: &mut World, p: PowerPlant) -> Entity {

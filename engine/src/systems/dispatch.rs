@@ -243,37 +243,11 @@ pub fn dispatch(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, OnceLock};
 
     use bevy_ecs::system::RunSystemOnce;
 
     use super::*;
-
-    /// The embedded `us-china-2025` scenario, parsed once.
-    fn scenario() -> Scenario {
-        static SCENARIO: OnceLock<Scenario> = OnceLock::new();
-        SCENARIO
-            .get_or_init(|| {
-                let e = gigawatt_data::scenario("us-china-2025").expect("embedded scenario");
-                crate::validate::parse_scenario(e.file, e.source).expect("valid scenario")
-            })
-            .clone()
-    }
-
-    /// The month-0 world of the scenario after `change`.
-    fn world_with(change: impl FnOnce(&mut Scenario)) -> World {
-        let mut s = scenario();
-        change(&mut s);
-        let months = s.horizon_months;
-        let mut world = World::new();
-        crate::world::insert_resources(&mut world, Arc::new(s), 0, months);
-        crate::world::spawn_initial(&mut world);
-        world
-    }
-
-    fn nation(world: &World, n: usize) -> Entity {
-        world.resource::<Roster>().nations[n]
-    }
+    use crate::systems::test_support::*;
 
     fn power(world: &World, n: usize) -> Power {
         world.get::<Power>(nation(world, n)).unwrap().clone()
@@ -303,15 +277,6 @@ mod tests {
             .iter()
             .map(|(_, p)| p.fleet_mw * p.capacity_factor)
             .sum()
-    }
-
-    #[track_caller]
-    fn assert_close(actual: f64, expected: f64) {
-        let tolerance = 1e-12 * expected.abs().max(1.0);
-        assert!(
-            (actual - expected).abs() <= tolerance,
-            "{actual} != {expected}"
-        );
     }
 
     fn policy(in_climate_accord: bool, drilling: bool, drilling_since_month: u32) -> Policy {

@@ -52,23 +52,12 @@ pub fn economy(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, OnceLock};
+    use std::sync::Arc;
 
     use bevy_ecs::system::RunSystemOnce;
 
     use super::*;
-    use crate::scenario::Scenario;
-
-    /// The embedded `us-china-2025` scenario, parsed once.
-    fn scenario() -> Scenario {
-        static SCENARIO: OnceLock<Scenario> = OnceLock::new();
-        SCENARIO
-            .get_or_init(|| {
-                let e = gigawatt_data::scenario("us-china-2025").expect("embedded scenario");
-                crate::validate::parse_scenario(e.file, e.source).expect("valid scenario")
-            })
-            .clone()
-    }
+    use crate::systems::test_support::*;
 
     /// The month-0 world with no inference anywhere and no electricity used.
     fn world() -> World {
@@ -84,25 +73,8 @@ mod tests {
         world
     }
 
-    fn nation(world: &World, n: usize) -> Entity {
-        world.resource::<Roster>().nations[n]
-    }
-
-    fn lab(world: &World, l: usize) -> Entity {
-        world.resource::<Roster>().labs[l]
-    }
-
     fn treasury(world: &World, n: usize) -> Treasury {
         world.get::<Treasury>(nation(world, n)).unwrap().clone()
-    }
-
-    #[track_caller]
-    fn assert_close(actual: f64, expected: f64) {
-        let tolerance = 1e-12 * expected.abs().max(1.0);
-        assert!(
-            (actual - expected).abs() <= tolerance,
-            "{actual} != {expected}"
-        );
     }
 
     #[test]

@@ -25,45 +25,11 @@ pub fn emissions(params: Res<Params>, mut nations: Query<(&Power, &mut Emissions
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, OnceLock};
 
     use bevy_ecs::system::RunSystemOnce;
 
     use super::*;
-    use crate::scenario::Scenario;
-
-    /// The embedded `us-china-2025` scenario, parsed once.
-    fn scenario() -> Scenario {
-        static SCENARIO: OnceLock<Scenario> = OnceLock::new();
-        SCENARIO
-            .get_or_init(|| {
-                let e = gigawatt_data::scenario("us-china-2025").expect("embedded scenario");
-                crate::validate::parse_scenario(e.file, e.source).expect("valid scenario")
-            })
-            .clone()
-    }
-
-    fn world() -> World {
-        let s = scenario();
-        let months = s.horizon_months;
-        let mut world = World::new();
-        crate::world::insert_resources(&mut world, Arc::new(s), 0, months);
-        crate::world::spawn_initial(&mut world);
-        world
-    }
-
-    fn nation(world: &World, n: usize) -> Entity {
-        world.resource::<Roster>().nations[n]
-    }
-
-    #[track_caller]
-    fn assert_close(actual: f64, expected: f64) {
-        let tolerance = 1e-12 * expected.abs().max(1.0);
-        assert!(
-            (actual - expected).abs() <= tolerance,
-            "{actual} != {expected}"
-        );
-    }
+    use crate::systems::test_support::*;
 
     #[test]
     fn emissions_are_mw_times_hours_times_the_factor_and_accumulate() {

@@ -161,23 +161,12 @@ pub fn interconnection(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, OnceLock};
+    use std::sync::Arc;
 
     use bevy_ecs::system::RunSystemOnce;
 
     use super::*;
-    use crate::scenario::Scenario;
-
-    /// The embedded `us-china-2025` scenario, parsed once.
-    fn scenario() -> Scenario {
-        static SCENARIO: OnceLock<Scenario> = OnceLock::new();
-        SCENARIO
-            .get_or_init(|| {
-                let e = gigawatt_data::scenario("us-china-2025").expect("embedded scenario");
-                crate::validate::parse_scenario(e.file, e.source).expect("valid scenario")
-            })
-            .clone()
-    }
+    use crate::systems::test_support::*;
 
     /// The month-0 world without the pre-paid datacenter pipeline, so that the only projects are the
     /// ones a test spawns.
@@ -191,23 +180,6 @@ mod tests {
         crate::world::insert_resources(&mut world, Arc::new(s), 0, months);
         crate::world::spawn_initial(&mut world);
         world
-    }
-
-    fn nation(world: &World, n: usize) -> Entity {
-        world.resource::<Roster>().nations[n]
-    }
-
-    fn lab(world: &World, l: usize) -> Entity {
-        world.resource::<Roster>().labs[l]
-    }
-
-    #[track_caller]
-    fn assert_close(actual: f64, expected: f64) {
-        let tolerance = 1e-12 * expected.abs().max(1.0);
-        assert!(
-            (actual - expected).abs() <= tolerance,
-            "{actual} != {expected}"
-        );
     }
 
     /// Replace nation `n`'s queue by `entries` (plant id or backlog, MW).

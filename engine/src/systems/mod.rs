@@ -13,3 +13,6 @@ pub mod orders;
 pub mod permitting;
 pub mod research;
 pub mod victory;
+
+#[cfg(test)]
+pub(crate) mod test_support;

@@ -39,32 +39,11 @@ pub fn victory(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, OnceLock};
 
     use bevy_ecs::system::RunSystemOnce;
 
     use super::*;
-    use crate::scenario::Scenario;
-
-    /// The embedded `us-china-2025` scenario, parsed once.
-    fn scenario() -> Scenario {
-        static SCENARIO: OnceLock<Scenario> = OnceLock::new();
-        SCENARIO
-            .get_or_init(|| {
-                let e = gigawatt_data::scenario("us-china-2025").expect("embedded scenario");
-                crate::validate::parse_scenario(e.file, e.source).expect("valid scenario")
-            })
-            .clone()
-    }
-
-    fn world() -> World {
-        let s = scenario();
-        let months = s.horizon_months;
-        let mut world = World::new();
-        crate::world::insert_resources(&mut world, Arc::new(s), 0, months);
-        crate::world::spawn_initial(&mut world);
-        world
-    }
+    use crate::systems::test_support::*;
 
     /// Lab `l` crossed the threshold in `month` at `capability`.
     fn cross(world: &mut World, l: usize, month: u32, capability: f64) {
