@@ -62,7 +62,8 @@ pub struct NationOutcome {
     pub asi_month: Option<u32>,
     /// Capability of its best lab.
     pub capability: f64,
-    /// 1 for the winner, 0 for the last, linear in rank between; ties share.
+    /// In [0, 1]: the mean over rivals of 1 for beating it to superintelligence, else a logistic of
+    /// the capability gap ([`pairwise_scores`]). Two nations' scores sum to 1.
     pub score: f64,
     pub capacity_built_gw: f64,
     pub generation_capacity_gw: f64,
@@ -846,7 +847,7 @@ impl Match {
                 )
             }
         };
-        let scores = rank_scores(&capabilities, winner);
+        let scores = pairwise_scores(&capabilities, winner);
         let rows = self
             .nations_q
             .iter_many(world, &roster.nations)
@@ -897,27 +898,50 @@ fn in_roster<T>(item: Result<T, bevy_ecs::query::QueryEntityError>) -> T {
     item.expect("roster entity matches its query")
 }
 
-/// Scores in [0, 1]: the winner gets 1; the rest are ranked by capability, linear from 1 (first) to 0
-/// (last), ties sharing the mean of their ranks. A superintelligence winner ranks first whatever its
-/// capability.
-pub fn rank_scores(capabilities: &[f64], winner: Option<usize>) -> Vec<f64> {
+/// Capability lead, in orders of magnitude, that scores 1/(1+e^-1) ≈ 0.73 against a rival: the
+/// scale of the logistic that turns a capability gap into a score.
+pub const SCORE_SCALE_OOM: f64 = 0.5;
+
+/// Scores in [0, 1], the mean over rivals of a pairwise score: 1 against every rival for the
+/// superintelligence winner (0 for the rival against it); otherwise a logistic of the capability gap,
+/// 1 / (1 + exp(−(cᵢ − cⱼ) / SCORE_SCALE_OOM)). So a wider lead scores more, a near miss scores
+/// nearly half, and two nations' scores sum to 1. Wins, draws and losses are counted from the winner
+/// separately.
+pub fn pairwise_scores(capabilities: &[f64], winner: Option<usize>) -> Vec<f64> {
     let n = capabilities.len();
     if n <= 1 {
         return vec![1.0; n];
     }
-    let key = |i: usize| {
-        if Some(i) == winner {
-            f64::INFINITY
-        } else {
-            capabilities[i]
+    let pair = |i: usize, j: usize| -> f64 {
+        match winner {
+            Some(w) if w == i => 1.0,
+            Some(w) if w == j => 0.0,
+            _ => 1.0 / (1.0 + (-(capabilities[i] - capabilities[j]) / SCORE_SCALE_OOM).exp()),
         }
     };
     (0..n)
-        .map(|i| {
-            let above = (0..n).filter(|&j| key(j) > key(i)).count() as f64;
-            let equal = (0..n).filter(|&j| key(j) == key(i)).count() as f64;
-            let mean_rank = above + (equal - 1.0) / 2.0;
-            1.0 - mean_rank / (n as f64 - 1.0)
-        })
+        .map(|i| (0..n).filter(|&j| j != i).map(|j| pair(i, j)).sum::<f64>() / (n - 1) as f64)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairwise_scores_are_logistic_in_the_gap_and_the_winner_takes_all() {
+        let s = pairwise_scores(&[30.5, 30.0], None);
+        let lead = 1.0 / (1.0 + (-1.0f64).exp());
+        assert!(
+            (s[0] - lead).abs() < 1e-12 && (s[0] + s[1] - 1.0).abs() < 1e-12,
+            "{s:?}"
+        );
+        assert_eq!(pairwise_scores(&[30.0, 30.0], None), vec![0.5, 0.5]);
+        // Superintelligence beats any capability gap.
+        assert_eq!(pairwise_scores(&[36.0, 37.0], Some(0)), vec![1.0, 0.0]);
+        // Three nations: the mean over rivals; the winner scores 1, a trailing pair splits the rest.
+        let s = pairwise_scores(&[36.0, 30.0, 30.0], Some(0));
+        assert_eq!(s, vec![1.0, 0.25, 0.25]);
+        assert_eq!(pairwise_scores(&[12.0], None), vec![1.0]);
+    }
 }

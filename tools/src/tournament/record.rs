@@ -11,7 +11,8 @@ pub struct SeatRecord {
     pub nation: String,
     /// The strategy spec that played it.
     pub strategy: String,
-    /// 1 for the winner, 0 for the last, linear in rank between (ties share).
+    /// In [0, 1]: 1 against each rival it beat to superintelligence, else a logistic of the
+    /// capability gap (`gigawatt_engine::runner::pairwise_scores`); two seats' scores sum to 1.
     pub score: f64,
     pub capability: f64,
     /// Month its best lab crossed the superintelligence threshold, if it did.
