@@ -29,8 +29,15 @@ pub enum Command {
     Merge(crate::tournament::cli::MergeArgs),
     /// Meta-game analysis of a payoff matrix: Nash equilibrium, evolutionary dynamics, α-rank.
     Analyze(crate::tournament::cli::AnalyzeArgs),
+    /// Tune a strategy's parameters against an opponent pool (CMA-ES or random search), re-check
+    /// the finalists on fresh seeds and report on held-out seeds; writes best.ron, history.csv,
+    /// summary.txt.
+    Tune(crate::tune::TuneArgs),
     /// Play one game and print a yearly table per nation and the outcome (or JSON).
     Play(PlayArgs),
+    /// Write DIR/report.html: a tournament folder as one self-contained web page (standings,
+    /// payoff heat map, meta-game, capability trajectories, superintelligence arrival).
+    Report(crate::report::ReportArgs),
     /// Check scenario files; print each error as `FILE:LINE:COL: message` (files only, not
     /// embedded names).
     Validate(ValidateArgs),
@@ -60,6 +67,10 @@ pub struct PlayArgs {
     /// Write the monthly trace (one row per month per nation) as CSV to this file.
     #[arg(long, value_name = "FILE.csv")]
     pub trace: Option<PathBuf>,
+    /// Draw the game as one SVG figure (capacity, queue, datacenters, chips, largest run,
+    /// capability, superintelligence markers) in this file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
     /// Print the outcome as pretty JSON instead of tables.
     #[arg(long)]
     pub json: bool,
@@ -80,7 +91,9 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
         Command::Tournament(args) => crate::tournament::cli::tournament(args, out),
         Command::Merge(args) => crate::tournament::cli::merge_cmd(args, out),
         Command::Analyze(args) => crate::tournament::cli::analyze_cmd(args, out),
+        Command::Tune(args) => crate::tune::tune(args, out),
         Command::Play(args) => crate::play::run(args, out),
+        Command::Report(args) => crate::report::run(args, out),
         Command::Validate(args) => crate::validate::run(args, out, &mut std::io::stderr()),
         Command::Scenarios => crate::listing::scenarios(out),
         Command::Strategies => crate::listing::strategies(out),
@@ -110,7 +123,9 @@ mod tests {
         assert_eq!(args.scenario, gigawatt_data::DEFAULT_SCENARIO);
         assert_eq!(args.seed, 0);
         assert_eq!(args.months, None);
-        assert!(args.agents.is_empty() && args.trace.is_none() && !args.json);
+        assert!(
+            args.agents.is_empty() && args.trace.is_none() && args.plot.is_none() && !args.json
+        );
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! - [`play`], [`validate`], [`listing`]: one module per subcommand;
 //! - [`tournament`]: tournaments (plan, parallel run, resume, shards, merge, reports) and the
 //!   `tournament`, `merge` and `analyze` subcommands; [`standings`] and [`analyze`]: the analysis;
+//! - [`plot`]: figures as SVG (`play --plot`); [`report`]: a tournament folder as one
+//!   self-contained web page (`report`, written by `tournament` and `merge` too);
 //! - [`table`] and [`format`]: aligned text tables and engineering notation.
 //!
 //! Exit codes: 0 on success; 2 on any error (bad flags, unknown names, invalid or unreadable
@@ -17,9 +19,12 @@ pub mod format;
 pub mod inputs;
 pub mod listing;
 pub mod play;
+pub mod plot;
+pub mod report;
 pub mod standings;
 pub mod table;
 pub mod tournament;
+pub mod tune;
 pub mod validate;
 
 use std::ffi::OsString;

@@ -36,13 +36,26 @@ pub fn run(args: &PlayArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
         )),
         None => None,
     };
-    if trace_file.is_some() || !args.json {
+    let plot_file = match &args.plot {
+        Some(path) => Some((
+            path,
+            File::create(path)
+                .with_context(|| format!("cannot create plot file `{}`", path.display()))?,
+        )),
+        None => None,
+    };
+    if trace_file.is_some() || plot_file.is_some() || !args.json {
         game.record_trace();
     }
     let game = finish(game);
     if let Some((path, file)) = trace_file {
         write_trace(file, &game.trace)
             .with_context(|| format!("cannot write trace file `{}`", path.display()))?;
+    }
+    if let Some((path, mut file)) = plot_file {
+        let svg = crate::plot::game_svg(&game.trace, &game.outcome, game.scenario.start_year)?;
+        file.write_all(svg.as_bytes())
+            .with_context(|| format!("cannot write plot file `{}`", path.display()))?;
     }
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &game.outcome)?;
@@ -353,6 +366,7 @@ mod tests {
             seed: 3,
             months: Some(14),
             trace: None,
+            plot: None,
             json: false,
         };
         let mut m = start(&args).expect("starts");
@@ -429,6 +443,7 @@ mod tests {
             seed: 0,
             months: Some(1),
             trace: None,
+            plot: None,
             json: false,
         };
         let err = start(&args).err().expect("unknown nation");

@@ -226,7 +226,8 @@ pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let reports = write_reports(&dir, &config, games, faults)?;
+    let mut reports = write_reports(&dir, &config, games, faults)?;
+    reports.files.push(crate::report::write_report(&dir, None)?);
     write!(out, "\n{}", render(&reports))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -242,7 +243,10 @@ pub fn merge_cmd(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitCode> {
         args.out.display()
     )?;
     let faults = games.values().map(|g| g.faults.len()).sum();
-    let reports = write_reports(&args.out, &config, games.into_values().collect(), faults)?;
+    let mut reports = write_reports(&args.out, &config, games.into_values().collect(), faults)?;
+    reports
+        .files
+        .push(crate::report::write_report(&args.out, None)?);
     write!(out, "\n{}", render(&reports))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -98,7 +98,16 @@ pub fn render(reports: &Reports) -> String {
         text.push_str(&format!("  {}  (one line per game)\n", games.display()));
     }
     for f in &reports.files {
-        text.push_str(&format!("  {}\n", f.display()));
+        if f.file_name()
+            .is_some_and(|n| n == crate::report::REPORT_FILE)
+        {
+            text.push_str(&format!(
+                "  {}  (the report: open it in a browser)\n",
+                f.display()
+            ));
+        } else {
+            text.push_str(&format!("  {}\n", f.display()));
+        }
     }
     text
 }

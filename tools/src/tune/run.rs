@@ -1,0 +1,683 @@
+//! A tuning run: the search (a checkpoint after every generation), the finalists on fresh seeds,
+//! and the final report on held-out seeds, written into the run's directory.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow, bail};
+use gigawatt_agents::spec::format_number;
+use serde::{Deserialize, Serialize};
+
+use super::config::{self, OptimiserConfig, Resolved, Scale, TuneConfig};
+use super::evaluate::{Evaluator, FINALIST_STAGE, HELD_OUT_STAGE, fresh_seeds, mean, world_seed};
+use super::optimise::{CmaEs, Optimiser, OptimiserState, RandomSearch, fitness};
+use super::stats::Estimate;
+use crate::table::{Align, Table};
+
+pub const CONFIG_FILE: &str = "config.ron";
+pub const CHECKPOINT_FILE: &str = "checkpoint.ron";
+pub const HISTORY_FILE: &str = "history.csv";
+pub const BEST_FILE: &str = "best.ron";
+pub const SUMMARY_FILE: &str = "summary.txt";
+pub const FINALISTS_FILE: &str = "finalists.csv";
+pub const HELD_OUT_FILE: &str = "held_out.csv";
+
+/// Version of the checkpoint format.
+pub const CHECKPOINT_VERSION: u32 = 1;
+
+/// Stage whose seed index 0 seeds the optimiser's own random stream.
+const OPTIMISER_STAGE: u64 = (1 << 62) + 2;
+
+/// One candidate evaluated during the search: a row of `history.csv`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub evaluation: u64,
+    pub generation: u64,
+    /// The searched parameters' values, in the order of the space.
+    pub values: Vec<f64>,
+    /// The canonical spec played.
+    pub spec: String,
+    /// Mean score over the generation's seeds.
+    pub score: f64,
+}
+
+/// The state after a whole generation: what `--resume` continues from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checkpoint {
+    pub version: u32,
+    /// Generations completed.
+    pub generations: u64,
+    /// Every evaluation so far, in order.
+    pub evaluations: Vec<Evaluation>,
+    /// The optimiser: CMA-ES's log of generations told (replayed), or random search's stream
+    /// position.
+    pub optimiser: OptimiserState,
+}
+
+/// Options of one run that do not change its results.
+pub struct RunOptions {
+    pub threads: Option<usize>,
+    pub resume: bool,
+    pub progress: bool,
+}
+
+/// A finalist, re-evaluated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finalist {
+    pub evaluation: u64,
+    pub spec: String,
+    pub search_score: f64,
+    pub score: f64,
+}
+
+/// Tuned against default on the held-out seeds, against one set of opponents.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    pub opponents: Vec<String>,
+    pub games: usize,
+    pub tuned: Estimate,
+    pub default: Estimate,
+    pub difference: Estimate,
+}
+
+/// What a run found.
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub best: Finalist,
+    pub finalists: Vec<Finalist>,
+    pub evaluations: usize,
+    pub generations: u64,
+    /// Why the optimiser stopped before the budget, if it did.
+    pub stopped: Option<String>,
+    pub finalist_seeds: usize,
+    pub held_out_seeds: usize,
+    pub pool: Comparison,
+    pub held_out: Option<Comparison>,
+    pub seconds: f64,
+    pub summary: String,
+    pub dir: PathBuf,
+}
+
+/// Write `text` to `path` whole: a temporary file renamed over it, so a kill leaves the old file
+/// or the new one, never half of one.
+fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// `history.csv`: `evaluation,generation,<param1>,...,score,seeds`.
+pub fn history_csv(resolved: &Resolved, seeds: u64, evaluations: &[Evaluation]) -> String {
+    let mut text = String::from("evaluation,generation,");
+    for d in &resolved.dims {
+        text.push_str(&d.name);
+        text.push(',');
+    }
+    text.push_str("score,seeds\n");
+    for e in evaluations {
+        text.push_str(&format!("{},{},", e.evaluation, e.generation));
+        for v in &e.values {
+            text.push_str(&format!("{v},"));
+        }
+        text.push_str(&format!("{},{seeds}\n", e.score));
+    }
+    text
+}
+
+fn optimiser_for(
+    config: &TuneConfig,
+    dims: usize,
+    state: Option<OptimiserState>,
+) -> Result<Box<dyn Optimiser>> {
+    let seed = world_seed(config.seed, OPTIMISER_STAGE, 0);
+    Ok(match (&config.optimiser, state) {
+        (
+            OptimiserConfig::Cmaes {
+                population, sigma, ..
+            },
+            state,
+        ) => {
+            let cma = CmaEs::new(dims, *population, *sigma, seed);
+            match state {
+                None => Box::new(cma),
+                Some(OptimiserState::Cmaes { told }) => Box::new(cma.with_told(told)),
+                Some(_) => bail!("the checkpoint holds another optimiser's state"),
+            }
+        }
+        (OptimiserConfig::Random { batch, .. }, state) => {
+            let random = RandomSearch::new(dims, *batch, seed);
+            match state {
+                None => Box::new(random),
+                Some(OptimiserState::Random { rng }) => Box::new(random.with_rng(&rng)),
+                Some(_) => bail!("the checkpoint holds another optimiser's state"),
+            }
+        }
+    })
+}
+
+fn progress_bar(len: u64, visible: bool) -> indicatif::ProgressBar {
+    if !visible {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} games  {per_sec}  ETA {eta}  {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// Run (or resume) the tuning described by `config` into `dir`. The results (every file but the
+/// timing printed beside them) are identical whatever the thread count, and whether or not the run
+/// was interrupted and resumed.
+pub fn run(
+    config: &TuneConfig,
+    resolved: &Resolved,
+    dir: &Path,
+    options: &RunOptions,
+) -> Result<Report> {
+    let started = Instant::now();
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let config_path = dir.join(CONFIG_FILE);
+    let checkpoint_path = dir.join(CHECKPOINT_FILE);
+    if config_path.exists() {
+        if !options.resume {
+            bail!(
+                "{} already holds a tuning run; pass --resume to continue it, or choose another --out",
+                dir.display()
+            );
+        }
+        let existing = config::read(&config_path)?;
+        if existing != *config {
+            bail!(
+                "--resume: {} was made with another configuration:\n{}\nthis run:\n{}",
+                config_path.display(),
+                config::pretty(&existing),
+                config::pretty(config)
+            );
+        }
+    }
+    write_atomic(&config_path, &config::pretty(config))?;
+
+    let checkpoint: Option<Checkpoint> = if options.resume && checkpoint_path.exists() {
+        let text = std::fs::read_to_string(&checkpoint_path)
+            .with_context(|| format!("cannot read {}", checkpoint_path.display()))?;
+        let c: Checkpoint = ron::from_str(&text)
+            .map_err(|e| anyhow!("{}:{}: {}", checkpoint_path.display(), e.span.start, e.code))?;
+        if c.version != CHECKPOINT_VERSION {
+            bail!(
+                "{}: checkpoint version {} (this gigawatt writes {CHECKPOINT_VERSION})",
+                checkpoint_path.display(),
+                c.version
+            );
+        }
+        Some(c)
+    } else {
+        None
+    };
+
+    let pool = {
+        let mut builder = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = options.threads {
+            builder = builder.num_threads(n);
+        }
+        builder
+            .build()
+            .map_err(|e| anyhow!("cannot start {} threads: {e}", options.threads.unwrap_or(0)))?
+    };
+    let master = config.seed;
+    let budget = config.optimiser.budget();
+    let generations_planned = config.optimiser.generations();
+    let bar = progress_bar(0, options.progress);
+    let evaluator = Evaluator {
+        scenarios: &resolved.scenarios,
+        seats: &resolved.seats,
+        months: config.months,
+        pool: &pool,
+        bar: &bar,
+    };
+    let per_seed_pool = evaluator.games_per_seed(resolved.pool.len()) as u64;
+    let per_seed_held_out = evaluator.games_per_seed(resolved.held_out.len()) as u64;
+    let finalists_planned = (config.finalists as u64).min(budget);
+    bar.set_length(
+        budget * config.seeds * per_seed_pool
+            + finalists_planned * config.finalist_seeds * per_seed_pool
+            + 2 * config.held_out_seeds * (per_seed_pool + per_seed_held_out),
+    );
+
+    // The search.
+    let (mut generation, mut evaluations, state) = match checkpoint {
+        Some(c) => (c.generations, c.evaluations, Some(c.optimiser)),
+        None => (0, Vec::new(), None),
+    };
+    let mut optimiser = optimiser_for(config, resolved.dims.len(), state)?;
+    write_atomic(
+        &dir.join(HISTORY_FILE),
+        &history_csv(resolved, config.seeds, &evaluations),
+    )?;
+    bar.set_position(evaluations.len() as u64 * config.seeds * per_seed_pool);
+    let best_message = |evaluations: &[Evaluation], generation: u64| {
+        let best = evaluations
+            .iter()
+            .map(|e| e.score)
+            .fold(f64::NEG_INFINITY, f64::max);
+        format!("generation {generation}/{generations_planned}, best score {best:.3}")
+    };
+    if !evaluations.is_empty() {
+        bar.set_message(best_message(&evaluations, generation));
+    }
+    while generation < generations_planned {
+        let mut points = optimiser.ask().map_err(|e| anyhow!(e))?;
+        if points.is_empty() {
+            break;
+        }
+        points.truncate((budget - evaluations.len() as u64) as usize);
+        let values: Vec<Vec<f64>> = points.iter().map(|p| resolved.values(p)).collect();
+        let specs: Vec<String> = values
+            .iter()
+            .map(|v| resolved.spec(v))
+            .collect::<Result<_>>()?;
+        // A generation's duplicates (whole numbers round alike) play once: same seeds, same games.
+        let mut unique: Vec<String> = Vec::new();
+        for s in &specs {
+            if !unique.contains(s) {
+                unique.push(s.clone());
+            }
+        }
+        let seeds: Vec<u64> = (0..config.seeds)
+            .map(|i| world_seed(master, generation, i))
+            .collect();
+        let per_seed = evaluator.evaluate(&unique, &resolved.pool, &seeds)?;
+        bar.inc((specs.len() - unique.len()) as u64 * config.seeds * per_seed_pool);
+        let scores: Vec<f64> = specs
+            .iter()
+            .map(|s| mean(&per_seed[unique.iter().position(|u| u == s).unwrap_or(0)]))
+            .collect();
+        let fit: Vec<f64> = points
+            .iter()
+            .zip(&scores)
+            .map(|(p, &s)| fitness(p, s))
+            .collect();
+        for ((values, spec), score) in values.into_iter().zip(specs).zip(scores) {
+            evaluations.push(Evaluation {
+                evaluation: evaluations.len() as u64,
+                generation,
+                values,
+                spec,
+                score,
+            });
+        }
+        optimiser.tell(points, fit);
+        generation += 1;
+        let checkpoint = Checkpoint {
+            version: CHECKPOINT_VERSION,
+            generations: generation,
+            evaluations: evaluations.clone(),
+            optimiser: optimiser.state(),
+        };
+        // One evaluation or generation per line.
+        let text = ron::ser::to_string_pretty(
+            &checkpoint,
+            ron::ser::PrettyConfig::default().depth_limit(2),
+        )
+        .map_err(|e| anyhow!("cannot write the checkpoint: {e}"))?;
+        write_atomic(&checkpoint_path, &text)?;
+        write_atomic(
+            &dir.join(HISTORY_FILE),
+            &history_csv(resolved, config.seeds, &evaluations),
+        )?;
+        bar.set_message(best_message(&evaluations, generation));
+    }
+    let stopped = optimiser.stopped().map(str::to_string);
+    if evaluations.is_empty() {
+        bail!("the search made no evaluation");
+    }
+    let search_seeds: Vec<u64> = (0..generation)
+        .flat_map(|g| (0..config.seeds).map(move |i| world_seed(master, g, i)))
+        .collect();
+
+    // Finalists: the best distinct candidates of the search, re-evaluated on fresh seeds.
+    bar.set_message("finalists");
+    let mut ranked: Vec<&Evaluation> = evaluations.iter().collect();
+    ranked.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.evaluation.cmp(&b.evaluation))
+    });
+    let mut finalists: Vec<&Evaluation> = Vec::new();
+    for e in ranked {
+        if finalists.len() == config.finalists {
+            break;
+        }
+        if !finalists.iter().any(|f| f.spec == e.spec) {
+            finalists.push(e);
+        }
+    }
+    let finalist_seeds = fresh_seeds(master, FINALIST_STAGE, config.finalist_seeds, &search_seeds);
+    let finalist_specs: Vec<String> = finalists.iter().map(|f| f.spec.clone()).collect();
+    let per_seed = evaluator.evaluate(&finalist_specs, &resolved.pool, &finalist_seeds)?;
+    let finalists: Vec<Finalist> = finalists
+        .iter()
+        .zip(&per_seed)
+        .map(|(e, s)| Finalist {
+            evaluation: e.evaluation,
+            spec: e.spec.clone(),
+            search_score: e.score,
+            score: mean(s),
+        })
+        .collect();
+    // The best by the fresh seeds; ties go to the better search score (the earlier finalist).
+    let mut best = finalists[0].clone();
+    for f in &finalists[1..] {
+        if f.score > best.score {
+            best = f.clone();
+        }
+    }
+
+    // The final report: tuned against default on seeds used nowhere else.
+    bar.set_message("held-out seeds");
+    let used: Vec<u64> = search_seeds
+        .iter()
+        .chain(&finalist_seeds)
+        .copied()
+        .collect();
+    let held_seeds = fresh_seeds(master, HELD_OUT_STAGE, config.held_out_seeds, &used);
+    let compare = |opponents: &[String]| -> Result<Comparison> {
+        let pair = [best.spec.clone(), resolved.default_spec.clone()];
+        let per_seed = if pair[0] == pair[1] {
+            let one = evaluator.evaluate(&pair[..1], opponents, &held_seeds)?;
+            bar.inc(held_seeds.len() as u64 * evaluator.games_per_seed(opponents.len()) as u64);
+            vec![one[0].clone(), one[0].clone()]
+        } else {
+            evaluator.evaluate(&pair, opponents, &held_seeds)?
+        };
+        Ok(Comparison {
+            opponents: opponents.to_vec(),
+            games: held_seeds.len() * evaluator.games_per_seed(opponents.len()),
+            tuned: Estimate::of(&per_seed[0]),
+            default: Estimate::of(&per_seed[1]),
+            difference: Estimate::paired(&per_seed[0], &per_seed[1]),
+        })
+    };
+    let vs_pool = compare(&resolved.pool)?;
+    let vs_held_out = if resolved.held_out.is_empty() {
+        None
+    } else {
+        Some(compare(&resolved.held_out)?)
+    };
+    bar.finish_and_clear();
+
+    let mut report = Report {
+        best,
+        finalists,
+        evaluations: evaluations.len(),
+        generations: generation,
+        stopped,
+        finalist_seeds: finalist_seeds.len(),
+        held_out_seeds: held_seeds.len(),
+        pool: vs_pool,
+        held_out: vs_held_out,
+        seconds: started.elapsed().as_secs_f64(),
+        summary: String::new(),
+        dir: dir.to_path_buf(),
+    };
+    report.summary = summary(config, resolved, &evaluations, &report);
+    write_atomic(&dir.join(BEST_FILE), &best_ron(config, &report))?;
+    write_atomic(&dir.join(SUMMARY_FILE), &report.summary)?;
+    write_atomic(&dir.join(FINALISTS_FILE), &finalists_csv(&report.finalists))?;
+    write_atomic(&dir.join(HELD_OUT_FILE), &held_out_csv(&report))?;
+    Ok(report)
+}
+
+/// A CSV field: quoted when it holds a comma, a quote or a line break.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// `finalists.csv`: `evaluation,spec,search_score,finalist_score`, in search-score order.
+pub fn finalists_csv(finalists: &[Finalist]) -> String {
+    let mut text = String::from("evaluation,spec,search_score,finalist_score\n");
+    for f in finalists {
+        text.push_str(&format!(
+            "{},{},{},{}\n",
+            f.evaluation,
+            csv_field(&f.spec),
+            f.search_score,
+            f.score
+        ));
+    }
+    text
+}
+
+/// `held_out.csv`: one row per opponent set (`pool`, `held_out`): the tuned and the default
+/// strategy's mean score on the held-out seeds, and their paired difference, each with its 95%
+/// interval.
+pub fn held_out_csv(report: &Report) -> String {
+    let mut text = String::from(
+        "opponents,seeds,games,tuned,tuned_low,tuned_high,default,default_low,default_high,difference,difference_low,difference_high\n",
+    );
+    let mut rows = vec![("pool", &report.pool)];
+    if let Some(h) = &report.held_out {
+        rows.push(("held_out", h));
+    }
+    for (name, c) in rows {
+        text.push_str(&format!("{name},{},{}", c.tuned.n, c.games));
+        for e in [&c.tuned, &c.default, &c.difference] {
+            text.push_str(&format!(",{},{},{}", e.mean, e.low, e.high));
+        }
+        text.push('\n');
+    }
+    text
+}
+
+/// `best.ron`: the tuned spec, usable wherever a spec file is (`play --agent usa=DIR/best.ron`,
+/// `tournament --strategy DIR/best.ron`), under a comment saying where it comes from.
+fn best_ron(config: &TuneConfig, report: &Report) -> String {
+    format!(
+        "// gigawatt tune: the best of {} evaluations of `{}` ({} search, master seed {}),\n\
+         // re-evaluated on {} fresh seeds; held-out score against the pool {} (default {}).\n\
+         {}\n",
+        report.evaluations,
+        config.strategy,
+        config.optimiser.name(),
+        config.seed,
+        report.finalist_seeds,
+        report.pool.tuned.show(false),
+        report.pool.default.show(false),
+        report.best.spec
+    )
+}
+
+fn describe_space(resolved: &Resolved) -> String {
+    resolved
+        .dims
+        .iter()
+        .map(|d| {
+            let mut notes = Vec::new();
+            if d.scale == Scale::Log {
+                notes.push("log");
+            }
+            if d.integer {
+                notes.push("whole");
+            }
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", notes.join(", "))
+            };
+            format!(
+                "{} {}..={}{notes}",
+                d.name,
+                format_number(d.low),
+                format_number(d.high)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `summary.txt` (also printed): deterministic, no timings.
+pub fn summary(
+    config: &TuneConfig,
+    resolved: &Resolved,
+    evaluations: &[Evaluation],
+    report: &Report,
+) -> String {
+    let mut s = String::new();
+    let scenarios: Vec<String> = resolved
+        .scenarios
+        .iter()
+        .zip(&resolved.seats)
+        .map(|(sc, seats)| {
+            let ids: Vec<&str> = seats.iter().map(|&k| sc.nations[k].id.as_str()).collect();
+            format!("{} (as {})", sc.name, ids.join(", "))
+        })
+        .collect();
+    let months = config
+        .months
+        .map_or("the scenario's horizon".to_string(), |m| {
+            format!("{m} months")
+        });
+    s.push_str(&format!(
+        "Tuning `{}` on {}, {months} a game, master seed {}\n",
+        config.strategy,
+        scenarios.join(", "),
+        config.seed
+    ));
+    s.push_str(&format!("space:  {}\n", describe_space(resolved)));
+    s.push_str(&format!("pool:   {}\n", resolved.pool.join(", ")));
+    let seats: usize = resolved.seats.iter().map(Vec::len).sum();
+    let games = config.seeds as usize * seats * resolved.pool.len();
+    s.push_str(&format!(
+        "search: {}, {} evaluations in {} generations of up to {}; each on {} seeds × {} opponents × {} seats = {games} games\n",
+        config.optimiser.name(),
+        report.evaluations,
+        report.generations,
+        config.optimiser.generation_size(),
+        config.seeds,
+        resolved.pool.len(),
+        seats,
+    ));
+    if let Some(reason) = &report.stopped {
+        s.push_str(&format!(
+            "        the optimiser stopped before its budget: {reason}\n"
+        ));
+    }
+    let top = evaluations.iter().max_by(|a, b| {
+        a.score
+            .total_cmp(&b.score)
+            .then(b.evaluation.cmp(&a.evaluation))
+    });
+    if let Some(top) = top {
+        s.push_str(&format!(
+            "        best search score {:.3} (evaluation {}, generation {})\n",
+            top.score, top.evaluation, top.generation
+        ));
+    }
+
+    s.push_str(&format!(
+        "\nFinalists, re-evaluated on {} fresh seeds against the pool (the search's best scores are\n\
+         biased upwards: the winner's curse):\n",
+        report.finalist_seeds
+    ));
+    let mut table = Table::new(&[
+        ("finalist score", Align::Right),
+        ("search score", Align::Right),
+        ("evaluation", Align::Right),
+        ("spec", Align::Left),
+    ]);
+    for f in &report.finalists {
+        table.row(vec![
+            format!("{:.3}", f.score),
+            format!("{:.3}", f.search_score),
+            f.evaluation.to_string(),
+            f.spec.clone(),
+        ]);
+    }
+    s.push_str(&table.render("  "));
+
+    if report.finalists.len() > 1 {
+        let n = report.finalists.len() as f64;
+        let drop = report
+            .finalists
+            .iter()
+            .map(|f| f.search_score - f.score)
+            .sum::<f64>()
+            / n;
+        s.push_str(&format!(
+            "  (from search to fresh seeds the finalists' scores changed by {:+.3} on average)\n",
+            -drop
+        ));
+    }
+    s.push_str(&format!(
+        "\nBest: {}\n  search score {:.3} (evaluation {}), finalist score {:.3}\n",
+        report.best.spec, report.best.search_score, report.best.evaluation, report.best.score
+    ));
+    s.push_str(&format!(
+        "\nHeld-out: {} seeds used nowhere above; mean score with 95% t interval over per-seed means;\n\
+         tuned − default is the paired difference on the same seeds\n",
+        report.held_out_seeds
+    ));
+    let mut table = Table::new(&[
+        ("opponents", Align::Left),
+        ("games", Align::Right),
+        ("tuned", Align::Left),
+        ("default", Align::Left),
+        ("tuned − default", Align::Left),
+    ]);
+    let mut rows = vec![("pool", &report.pool)];
+    if let Some(h) = &report.held_out {
+        rows.push(("held-out opponents", h));
+    }
+    for (name, c) in rows {
+        table.row(vec![
+            name.to_string(),
+            c.games.to_string(),
+            c.tuned.show(false),
+            c.default.show(false),
+            c.difference.show(true),
+        ]);
+    }
+    s.push_str(&table.render("  "));
+    s.push_str(&format!("  default: {}\n", resolved.default_spec));
+    if report.pool.difference.low == report.pool.difference.high {
+        s.push_str(
+            "  (tuned − default was the same on every held-out seed: the world's randomness did not\n   \
+             change who won, so the interval has no width; it says nothing about other opponents or\n   \
+             scenarios)\n",
+        );
+    }
+    if let Some(h) = &report.held_out {
+        s.push_str(&format!(
+            "  held-out opponents: {}\n",
+            h.opponents.join(", ")
+        ));
+    }
+    let verdict = |c: &Comparison| {
+        if c.difference.low > 0.0 {
+            "better than the default (the interval excludes 0)"
+        } else if c.difference.high < 0.0 {
+            "worse than the default (the interval excludes 0)"
+        } else {
+            "not distinguishable from the default (the interval contains 0)"
+        }
+    };
+    s.push_str(&format!(
+        "\nAgainst the pool, the tuned strategy is {}.\n",
+        verdict(&report.pool)
+    ));
+    if let Some(h) = &report.held_out {
+        s.push_str(&format!(
+            "Against the held-out opponents, it is {}.\n",
+            verdict(h)
+        ));
+    }
+    s
+}
