@@ -126,6 +126,38 @@ fn build(layout: &Layout, package: &str, bin: &str) {
     );
 }
 
+/// A fresh, empty directory for one test: `<temp>/gigawatt-<suite>-<pid>/<name>`.
+pub fn temp_dir(suite: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir()
+        .join(format!("gigawatt-{suite}-{}", std::process::id()))
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Run the real `gigawatt` binary with `args` in `cwd`.
+pub fn gigawatt_in(cwd: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(gigawatt_bin())
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("gigawatt runs")
+}
+
+/// The stdout of a run that must have succeeded; otherwise a panic showing its exit, stdout and
+/// stderr.
+pub fn ok(output: &std::process::Output) -> String {
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

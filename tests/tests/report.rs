@@ -18,33 +18,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use gigawatt_acceptance::gigawatt_bin;
+use gigawatt_acceptance::{gigawatt_in, ok};
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir()
-        .join(format!("gigawatt-report-{}", std::process::id()))
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    gigawatt_acceptance::temp_dir("report", name)
 }
 
 fn gigawatt(args: &[&str]) -> Output {
-    Command::new(gigawatt_bin())
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
-fn ok(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).to_string()
+    gigawatt_in(&std::env::current_dir().expect("cwd"), args)
 }
 
 /// Three strategies, two seeds, whole games: a few dozen games, written to `<temp>/<name>/tiny`

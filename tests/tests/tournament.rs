@@ -6,33 +6,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use gigawatt_acceptance::gigawatt_bin;
+use gigawatt_acceptance::{gigawatt_bin, gigawatt_in, ok};
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("gigawatt-tournament-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    gigawatt_acceptance::temp_dir("tournament", name)
 }
 
 fn gigawatt(args: &[&str], cwd: &Path) -> Output {
-    Command::new(gigawatt_bin())
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("runs")
-}
-
-fn ok(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).to_string()
+    gigawatt_in(cwd, args)
 }
 
 /// The games of a results directory as sorted lines (the file itself is in finishing order).

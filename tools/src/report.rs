@@ -665,7 +665,7 @@ impl Page {
             self.push("<p>No standings: no game has been played.</p>\n</section>\n");
             return;
         }
-        let rank_of: BTreeMap<&str, usize> = data
+        let rank_of: std::collections::HashMap<&str, usize> = data
             .standings
             .iter()
             .map(|s| (s.strategy.as_str(), s.rank))
@@ -677,25 +677,8 @@ impl Page {
              <th>Glicko-2</th><th>TrueSkill</th><th>BT</th></tr></thead>\n<tbody>\n",
         );
         for s in &data.standings {
-            let ci = if s.ci_low.is_finite() && s.ci_high.is_finite() {
-                format!("[{}, {}]", fixed(s.ci_low, 3), fixed(s.ci_high, 3))
-            } else {
-                "—".to_string()
-            };
-            let mut tied: Vec<usize> = s
-                .tied_with
-                .iter()
-                .filter_map(|n| rank_of.get(n.as_str()).copied())
-                .collect();
-            tied.sort_unstable();
-            let tied = if tied.is_empty() {
-                "—".to_string()
-            } else {
-                tied.iter()
-                    .map(usize::to_string)
-                    .collect::<Vec<_>>()
-                    .join(",")
-            };
+            let ci = s.ci_text();
+            let tied = s.tied_ranks(&rank_of);
             let _ = writeln!(
                 self.html,
                 "<tr><td>{}</td><td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td>\

@@ -107,6 +107,35 @@ pub struct Standing {
     pub bradley_terry: f64,
 }
 
+impl Standing {
+    /// The 95% interval as `[low, high]`, or `—` when there is none.
+    pub fn ci_text(&self) -> String {
+        if self.ci_low.is_finite() && self.ci_high.is_finite() {
+            format!("[{}, {}]", fixed(self.ci_low, 3), fixed(self.ci_high, 3))
+        } else {
+            "—".to_string()
+        }
+    }
+
+    /// The ranks of the strategies it is tied with, e.g. `3,4`, or `—`.
+    pub fn tied_ranks(&self, rank_of: &std::collections::HashMap<&str, usize>) -> String {
+        let mut tied: Vec<usize> = self
+            .tied_with
+            .iter()
+            .filter_map(|name| rank_of.get(name.as_str()).copied())
+            .collect();
+        tied.sort_unstable();
+        if tied.is_empty() {
+            "—".to_string()
+        } else {
+            tied.iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        }
+    }
+}
+
 /// When superintelligence arrived in the games of one pairing.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Arrival {
@@ -372,25 +401,8 @@ pub fn render_table(standings: &[Standing]) -> String {
         ("BT", Align::Right),
     ]);
     for s in standings {
-        let ci = if s.ci_low.is_finite() && s.ci_high.is_finite() {
-            format!("[{}, {}]", fixed(s.ci_low, 3), fixed(s.ci_high, 3))
-        } else {
-            "—".to_string()
-        };
-        let mut tied: Vec<usize> = s
-            .tied_with
-            .iter()
-            .filter_map(|name| rank_of.get(name.as_str()).copied())
-            .collect();
-        tied.sort_unstable();
-        let tied = if tied.is_empty() {
-            "—".to_string()
-        } else {
-            tied.iter()
-                .map(usize::to_string)
-                .collect::<Vec<_>>()
-                .join(",")
-        };
+        let ci = s.ci_text();
+        let tied = s.tied_ranks(&rank_of);
         table.row(vec![
             s.rank.to_string(),
             s.strategy.clone(),
