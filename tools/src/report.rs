@@ -142,7 +142,7 @@ impl Data {
         } else {
             None
         };
-        let (games, faults) = read_games_for_analysis(&games_path)?;
+        let (games, faults) = read_games_for_analysis(&games_path, true)?;
         let strategies = strategy_order(config.as_ref(), &games);
         let standings_path = dir.join(STANDINGS_FILE);
         let (standings, standings_from_file) = if standings_path.is_file() {
@@ -248,8 +248,8 @@ fn strategy_order(config: Option<&TournamentConfig>, games: &[GameRecord]) -> Ve
     ids.sort_by_key(|g| g.game_id);
     for g in ids {
         for seat in &g.seats {
-            if !order.contains(&seat.strategy) {
-                order.push(seat.strategy.clone());
+            if !order.iter().any(|o| **o == *seat.strategy) {
+                order.push(seat.strategy.to_string());
             }
         }
     }
@@ -1124,7 +1124,7 @@ fn trajectories(data: &Data) -> (Vec<Trajectory>, Vec<YearStats>) {
     for g in &data.games {
         for seat in &g.seats {
             by_strategy
-                .entry(seat.strategy.as_str())
+                .entry(&*seat.strategy)
                 .or_default()
                 .push(&seat.capability_by_year);
         }
@@ -1460,7 +1460,7 @@ mod tests {
             progress: false,
         };
         run(&config, &scenarios, dir, &options).unwrap();
-        let (games, faults) = read_games_for_analysis(&dir.join(GAMES_FILE)).unwrap();
+        let (games, faults) = read_games_for_analysis(&dir.join(GAMES_FILE), true).unwrap();
         write_reports(dir, &config, games, faults).unwrap();
     }
 

@@ -178,7 +178,7 @@ pub fn standings(
     let mut sums = vec![0.0f64; n];
     for game in &games {
         for seat in &game.seats {
-            let Some(&k) = index.get(seat.strategy.as_str()) else {
+            let Some(&k) = index.get(&*seat.strategy) else {
                 continue;
             };
             sums[k] += seat.score;
@@ -301,9 +301,7 @@ pub fn payoff_matrix(records: &[GameRecord], strategies: &[String]) -> Vec<Vec<O
         for (i, a) in game.seats.iter().enumerate() {
             for (j, b) in game.seats.iter().enumerate() {
                 if i != j {
-                    let cell = cells
-                        .entry((a.strategy.as_str(), b.strategy.as_str()))
-                        .or_default();
+                    let cell = cells.entry((&*a.strategy, &*b.strategy)).or_default();
                     cell.0 += a.score;
                     cell.1 += 1;
                 }
@@ -435,7 +433,7 @@ pub fn render_table(standings: &[Standing]) -> String {
 pub fn asi_arrival(records: &[GameRecord]) -> Vec<Arrival> {
     let mut groups: BTreeMap<Vec<String>, (usize, Vec<f64>)> = BTreeMap::new();
     for game in records {
-        let mut pairing: Vec<String> = game.seats.iter().map(|s| s.strategy.clone()).collect();
+        let mut pairing: Vec<String> = game.seats.iter().map(|s| s.strategy.to_string()).collect();
         pairing.sort();
         let group = groups.entry(pairing).or_default();
         group.0 += 1;
@@ -521,7 +519,7 @@ fn unit_tallies(
     for game in games {
         let unit = units.entry(game.unit).or_default();
         for seat in &game.seats {
-            if let Some(&k) = index.get(seat.strategy.as_str()) {
+            if let Some(&k) = index.get(&*seat.strategy) {
                 let tally = unit.entry(k).or_default();
                 tally.0 += seat.score;
                 tally.1 += 1;
@@ -678,7 +676,7 @@ fn rate<'a>(games: &[&'a GameRecord]) -> HashMap<&'a str, Ratings> {
 fn bradley_terry(games: &[&GameRecord], prior: f64) -> BTreeMap<String, f64> {
     let names: BTreeSet<&str> = games
         .iter()
-        .flat_map(|g| g.seats.iter().map(|s| s.strategy.as_str()))
+        .flat_map(|g| g.seats.iter().map(|s| &*s.strategy))
         .collect();
     let names: Vec<&str> = names.into_iter().collect();
     let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, &n)| (n, i)).collect();
@@ -834,15 +832,15 @@ mod tests {
             seats: seats
                 .iter()
                 .map(|&(nation, strategy, score)| SeatRecord {
-                    nation: nation.to_string(),
-                    strategy: strategy.to_string(),
+                    nation: nation.into(),
+                    strategy: strategy.into(),
                     score,
                     capability: 0.0,
                     asi_month: None,
                     capability_by_year: Vec::new(),
                 })
                 .collect(),
-            winner: (leaders.len() == 1).then(|| leaders[0].to_string()),
+            winner: (leaders.len() == 1).then(|| leaders[0].into()),
             decided_by: "horizon".to_string(),
             months_played: 120,
             asi_month,

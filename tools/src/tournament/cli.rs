@@ -216,7 +216,7 @@ pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode
         "{} games planned, {} already played, {} played now in {:.1} s ({:.0} games/s)",
         summary.planned, summary.already_done, summary.played, summary.seconds, rate
     )?;
-    let (games, faults) = read_games_for_analysis(&dir.join(GAMES_FILE))?;
+    let (games, faults) = read_games_for_analysis(&dir.join(GAMES_FILE), false)?;
     check_unique(&games, GAMES_FILE)?;
     if let Some((k, n)) = config.shard {
         writeln!(

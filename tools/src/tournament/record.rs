@@ -1,16 +1,18 @@
 //! One line of `games.jsonl`: everything a game produced that the analysis needs. The field names
 //! are a public interface (users load the file in pandas or polars).
 
+use std::sync::Arc;
+
 use gigawatt_engine::{Fault, Outcome};
 use serde::{Deserialize, Serialize};
 
 /// One seat of a finished game.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SeatRecord {
-    /// Nation id in the scenario, e.g. `usa`.
-    pub nation: String,
-    /// The strategy spec that played it.
-    pub strategy: String,
+    /// Nation id in the scenario, e.g. `usa` (shared, not copied, across the games of a run).
+    pub nation: Arc<str>,
+    /// The strategy spec that played it (shared likewise).
+    pub strategy: Arc<str>,
     /// In [0, 1]: 1 against each rival it beat to superintelligence, else a logistic of the
     /// capability gap (`gigawatt_engine::runner::pairwise_scores`); two seats' scores sum to 1.
     pub score: f64,
@@ -35,7 +37,7 @@ pub struct GameRecord {
     pub seed: u64,
     pub seats: Vec<SeatRecord>,
     /// Winning nation id, or null on a tie.
-    pub winner: Option<String>,
+    pub winner: Option<Arc<str>>,
     /// `superintelligence` or `horizon`.
     pub decided_by: String,
     pub months_played: u32,
@@ -50,8 +52,8 @@ impl GameRecord {
             .nations
             .iter()
             .map(|n| SeatRecord {
-                nation: n.id.clone(),
-                strategy: n.strategy.clone(),
+                nation: Arc::from(n.id.as_str()),
+                strategy: Arc::from(n.strategy.as_str()),
                 score: n.score,
                 capability: n.capability,
                 asi_month: n.asi_month,
@@ -65,10 +67,39 @@ impl GameRecord {
             seed: outcome.seed,
             asi_month: seats.iter().filter_map(|s| s.asi_month).min(),
             seats,
-            winner: outcome.winner.clone(),
+            winner: outcome.winner.as_deref().map(Arc::from),
             decided_by: outcome.decided_by.clone(),
             months_played: outcome.months_played,
             faults: outcome.faults.clone(),
+        }
+    }
+}
+
+/// Shares equal strings: a game log names the same few nations and strategies in every line.
+#[derive(Default)]
+pub struct Interner {
+    seen: std::collections::HashSet<Arc<str>>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: &Arc<str>) -> Arc<str> {
+        match self.seen.get(s) {
+            Some(shared) => shared.clone(),
+            None => {
+                self.seen.insert(s.clone());
+                s.clone()
+            }
+        }
+    }
+
+    /// Make `record` point at the shared copies of its names.
+    pub fn share(&mut self, record: &mut GameRecord) {
+        for seat in &mut record.seats {
+            seat.nation = self.intern(&seat.nation);
+            seat.strategy = self.intern(&seat.strategy);
+        }
+        if let Some(w) = &record.winner {
+            record.winner = Some(self.intern(w));
         }
     }
 }

@@ -26,12 +26,23 @@ pub fn read_games(path: &Path, repair: bool) -> Result<Vec<GameRecord>> {
     Ok(games)
 }
 
+/// Games whose capability trajectories the report keeps (the first by id).
+pub const TRAJECTORY_GAMES: u64 = 40_000;
+
 /// The games of `path` with only what the analysis reads (no scenario name, outcome label or fault
 /// messages), and the number of faults they held: a 100,000-game tournament then loads in well
 /// under 100 MB.
-pub fn read_games_for_analysis(path: &Path) -> Result<(Vec<GameRecord>, usize)> {
+///
+/// `trajectories` keeps the seats' yearly capability for the games with an id below
+/// [`TRAJECTORY_GAMES`] (all of them in any tournament of that size or less; a fixed, seed-independent
+/// sample beyond), and drops it otherwise.
+pub fn read_games_for_analysis(
+    path: &Path,
+    trajectories: bool,
+) -> Result<(Vec<GameRecord>, usize)> {
     let mut games = Vec::new();
     let mut faults = 0;
+    let mut names = super::record::Interner::default();
     for_each_line(path, false, |number, line| {
         let mut record: GameRecord = serde_json::from_str(line)
             .with_context(|| format!("{}:{number}: not a game record", path.display()))?;
@@ -39,6 +50,12 @@ pub fn read_games_for_analysis(path: &Path) -> Result<(Vec<GameRecord>, usize)> 
         record.scenario = String::new();
         record.decided_by = String::new();
         record.faults = Vec::new();
+        if !trajectories || record.game_id >= TRAJECTORY_GAMES {
+            for seat in &mut record.seats {
+                seat.capability_by_year = Vec::new();
+            }
+        }
+        names.share(&mut record);
         games.push(record);
         Ok(())
     })?;
