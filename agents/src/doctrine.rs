@@ -24,7 +24,7 @@ pub const ORDER_EVERY_MONTHS: u32 = 3;
 const MIN_PROJECT_MW: f64 = 1.0;
 
 /// Every parameter of the doctrine, with the `parametric` defaults.
-pub const PARAMS: [ParamInfo; 14] = [
+pub const PARAMS: [ParamInfo; 16] = [
     ParamInfo::share(
         "energy_share",
         0.25,
@@ -86,7 +86,17 @@ pub const PARAMS: [ParamInfo; 14] = [
     ParamInfo::month(
         "export_control_month",
         NEVER_MONTH,
-        "month the nation imposes export controls on every rival",
+        "month the nation imposes export controls on every rival: on the chips it controls, and on critical minerals if it holds a share of them",
+    ),
+    ParamInfo::month(
+        "queue_reform_month",
+        NEVER_MONTH,
+        "month the nation reforms its interconnection queue (cluster studies)",
+    ),
+    ParamInfo::share(
+        "power_aware",
+        1.0,
+        "1: buy only the chips the power in sight can run, and site new datacenters behind the meter when the grid is full; 0: buy chips whatever the power",
     ),
     ParamInfo {
         name: "subsidy_share",
@@ -132,6 +142,8 @@ pub struct Doctrine {
     leave_accord_month: f64,
     drill_month: f64,
     export_control_month: f64,
+    queue_reform_month: f64,
+    power_aware: bool,
     subsidy_share: f64,
     coal_share: f64,
 }
@@ -159,6 +171,8 @@ impl Doctrine {
             leave_accord_month: params.get("leave_accord_month"),
             drill_month: params.get("drill_month"),
             export_control_month: params.get("export_control_month"),
+            queue_reform_month: params.get("queue_reform_month"),
+            power_aware: params.get("power_aware") >= 0.5,
             subsidy_share: params.get("subsidy_share"),
             coal_share: params.get("coal_share"),
         }
@@ -179,6 +193,7 @@ impl Doctrine {
             orders.push(Order::SetPolicy(PolicyChange::Drilling(true)));
         }
         if month >= self.export_control_month {
+            let minerals = obs.scenario.nations[obs.nation].critical_mineral_supply_share > 0.0;
             for rival in &obs.rivals {
                 if !policy.export_controls_on.contains(&(rival.nation as u16)) {
                     orders.push(Order::SetPolicy(PolicyChange::ExportControls {
@@ -186,7 +201,20 @@ impl Doctrine {
                         imposed: true,
                     }));
                 }
+                let controlled = policy
+                    .mineral_controls_on
+                    .iter()
+                    .any(|c| c.target == rival.nation as u16);
+                if minerals && !controlled {
+                    orders.push(Order::SetPolicy(PolicyChange::MineralExportControls {
+                        target: rival.id.clone(),
+                        imposed: true,
+                    }));
+                }
             }
+        }
+        if month >= self.queue_reform_month && !policy.queue_reform {
+            orders.push(Order::SetPolicy(PolicyChange::QueueReform(true)));
         }
         let max_subsidy = obs.scenario.policies.max_subsidy_share;
         let subsidy = self.subsidy_share.min(max_subsidy);
@@ -331,9 +359,17 @@ impl Doctrine {
         let kw = g.chip_it_kw_per_h100e_at(years);
         let dc_usd_per_h100e = kw / 1_000.0 * g.datacenter_capex_usd_per_mw;
         let per_h100e = obs.own.chip_price_usd_per_h100e + dc_usd_per_h100e;
-        let h100e = (obs.own.chips_available_h100e * crate::status_quo::CHIP_MARGIN)
+        let affordable = (obs.own.chips_available_h100e * crate::status_quo::CHIP_MARGIN)
             .min(money / per_h100e)
             .max(0.0);
+        let h100e = if self.power_aware {
+            affordable.min(crate::power::PowerOutlook::of(obs).powerable_h100e())
+        } else {
+            affordable
+        };
+        // When power binds, new datacenters are built behind the meter (their turbines come out of
+        // the gas money) and sized for the chips the treasury could buy.
+        let power_bound = self.power_aware && h100e < affordable;
         let mut spent = 0.0;
         let look_ahead = g.datacenter_build_months as f64 + ORDER_EVERY_MONTHS as f64;
         for lab in &obs.labs {
@@ -356,12 +392,22 @@ impl Doctrine {
                 .map(|d| d.it_mw)
                 .sum();
             let it_mw = lab.grid_it_mw + lab.dedicated_it_mw + building;
-            let needed = (lab.h100e + lab.h100e_on_order + buy * (1.0 + look_ahead))
+            let rate = if power_bound {
+                affordable * lab.national_share / share_sum
+            } else {
+                buy
+            };
+            let needed = (lab.h100e + lab.h100e_on_order + rate * (1.0 + look_ahead))
                 * lab.it_kw_per_h100e.max(kw)
                 / 1_000.0;
             let gap = needed - it_mw;
             if gap > MIN_PROJECT_MW {
-                let dedicated = gap * self.behind_the_meter_share;
+                let btm_share = if power_bound {
+                    1.0
+                } else {
+                    self.behind_the_meter_share
+                };
+                let dedicated = gap * btm_share;
                 for (mw, supply) in [
                     (gap - dedicated, PowerSupply::Grid),
                     (dedicated, PowerSupply::Dedicated),

@@ -5,6 +5,7 @@ pub mod conformance;
 pub mod doctrine;
 pub mod lookahead;
 pub mod params;
+pub mod power;
 pub mod random;
 pub mod registry;
 pub mod scripted;

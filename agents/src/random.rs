@@ -116,7 +116,7 @@ pub fn random_legal_order(
             mw_per_month: budget_usd * fraction * 0.1
                 / scenario.policies.grid_expansion_capex_usd_per_mw_month,
         },
-        _ => Order::SetPolicy(match rng.random_range(0..5) {
+        _ => Order::SetPolicy(match rng.random_range(0..7) {
             0 => PolicyChange::RegulationLevel(rng.random_range(0.0..1.0)),
             1 => PolicyChange::ClimateAccord(rng.random_bool(0.5)),
             2 => PolicyChange::Drilling(rng.random_bool(0.5)),
@@ -130,6 +130,17 @@ pub fn random_legal_order(
                     imposed: rng.random_bool(0.5),
                 }
             }
+            4 => {
+                if obs.rivals.is_empty() {
+                    return None;
+                }
+                let rival = &obs.rivals[rng.random_range(0..obs.rivals.len())];
+                PolicyChange::MineralExportControls {
+                    target: rival.id.clone(),
+                    imposed: rng.random_bool(0.5),
+                }
+            }
+            5 => PolicyChange::QueueReform(rng.random_bool(0.5)),
             _ => {
                 PolicyChange::LabSubsidy(rng.random_range(0.0..scenario.policies.max_subsidy_share))
             }

@@ -132,6 +132,7 @@ const BUILT_INS: &[StrategyInfo] = &[
             ("research_share", 0.0),
             ("gas_share", 0.3),
             ("grid_share", 0.15),
+            ("queue_reform_month", 0.0),
         ]
     ),
     preset!(
@@ -176,7 +177,7 @@ const BUILT_INS: &[StrategyInfo] = &[
     ),
     preset!(
         "denier",
-        "deny rivals the chips: export controls on every rival from the start, and buy up its own supply",
+        "deny rivals what it controls: export controls from the start on the chips it designs or makes and, where it holds them, critical minerals",
         [
             ("energy_share", 0.25),
             ("compute_share", 0.7),

@@ -61,26 +61,81 @@ impl Fleet {
     }
 }
 
-/// One interconnection request in the FIFO queue.
+/// One interconnection request waiting for its study, first come first served.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QueueEntry {
-    /// The plant, or `None` for the aggregate backlog of other developers' projects at month 0.
+    /// The plant, or `None` for a month's requests from other developers (a cohort).
     pub plant: Option<u32>,
     pub mw_remaining: f64,
+    /// Month of the request (negative for the queue at month 0).
+    pub requested_month: i32,
 }
 
-/// Interconnection: a FIFO queue per nation, served at a throughput in MW a month.
+/// Other developers' studied requests under construction (a cohort): they withdraw or come online.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BuildCohort {
+    pub mw: f64,
+    pub months_left: u32,
+    pub requested_month: i32,
+}
+
+/// Longest request-to-operation wait the wait histogram tells apart, months; longer waits count here.
+pub const MAX_WAIT_BIN_MONTHS: usize = 240;
+
+/// Interconnection: requests wait for their study in a FIFO served at a study throughput (MW a
+/// month), withdraw along the way, and are built. LBNL's wait and completion rate come out of it.
 #[derive(Component, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Grid {
+    /// MW of requests studied a month, before queue reform.
     pub throughput_mw_per_month: f64,
     pub queue: VecDeque<QueueEntry>,
+    /// Other developers' projects past their study, being built.
+    pub building: Vec<BuildCohort>,
     /// Grid expansions under way: (month they take effect, MW per month added).
     pub expansions: Vec<(u32, f64)>,
-    /// Sum of `mw_remaining` over the queue.
+    /// MW waiting for a study plus MW of other developers' projects being built.
     pub queued_mw: f64,
-    /// Months from request to connection of the plants connected so far (for calibration).
+    /// Months from request to connection of the plants ordered in the game (for calibration).
     pub waits_months_sum: f64,
     pub waits_count: u32,
+    /// Other developers' requests made in the game, and what became of them, MW.
+    pub requested_mw: f64,
+    pub withdrawn_mw: f64,
+    pub completed_mw: f64,
+    /// Of the requests made in the first `EARLY_COHORT_MONTHS`: MW requested and MW completed.
+    pub early_requested_mw: f64,
+    pub early_completed_mw: f64,
+    /// MW of other developers' projects that came online, by months from request to operation
+    /// (requests made in the game only; the last bin holds every longer wait).
+    pub completed_by_wait_mw: Vec<f64>,
+}
+
+/// Requests made in the first three years are the cohort whose completion rate is measured (most
+/// are resolved, built or withdrawn, within a ten-year game), as LBNL measures older cohorts.
+pub const EARLY_COHORT_MONTHS: i32 = 36;
+
+impl Grid {
+    /// Median months from request to operation of other developers' projects completed so far
+    /// (MW-weighted), or `None` before any.
+    pub fn median_wait_months(&self) -> Option<f64> {
+        let total: f64 = self.completed_by_wait_mw.iter().sum();
+        if total <= 0.0 {
+            return None;
+        }
+        let mut acc = 0.0;
+        for (months, mw) in self.completed_by_wait_mw.iter().enumerate() {
+            acc += mw;
+            if acc >= total / 2.0 {
+                return Some(months as f64);
+            }
+        }
+        None
+    }
+
+    /// Share of the early cohort's requested MW that reached operation.
+    pub fn early_completion_rate(&self) -> Option<f64> {
+        (self.early_requested_mw > 0.0).then(|| self.early_completed_mw / self.early_requested_mw)
+    }
 }
 
 /// The result of this month's dispatch for a nation's grid.
@@ -118,9 +173,21 @@ pub struct Policy {
     pub drilling: bool,
     /// Month drilling was switched on (its effect ramps in after the lead time).
     pub drilling_since_month: u32,
-    /// Nation indices this nation bars from its chips, sorted.
+    /// Nation indices this nation bars from the chips it controls, sorted.
     pub export_controls_on: Vec<u16>,
     pub lab_subsidy_share: f64,
+    /// Mineral export controls this nation imposes, sorted by target.
+    pub mineral_controls_on: Vec<MineralControl>,
+    pub queue_reform: bool,
+    /// Month queue reform was switched on (its effect comes after the lead time).
+    pub queue_reform_since_month: u32,
+}
+
+/// A mineral export control on one target, since a month (its effect fades as substitutes arrive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MineralControl {
+    pub target: u16,
+    pub since_month: u32,
 }
 
 /// The nation's chip market this month.
@@ -132,10 +199,15 @@ pub struct ChipMarket {
     pub import_share: f64,
     /// Price per H100e this month, USD.
     pub price_usd_per_h100e: f64,
-    /// Domestic output this month, H100e.
+    /// Output of the origins this nation controls this month, H100e.
     pub domestic_h100e_month: f64,
     /// H100e bought since month 0.
     pub bought_h100e: f64,
+    /// H100e bought this month.
+    pub bought_month_h100e: f64,
+    /// Effect of the mineral controls on this nation now: 0 none, 1 cut off from all of the world's
+    /// controlled minerals with no substitutes yet.
+    pub mineral_exposure: f64,
 }
 
 #[derive(Component, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -159,13 +231,73 @@ pub struct ChipDelivery {
     pub it_kw_per_h100e: f64,
 }
 
+/// Chips of one year of delivery: they retire together when they reach the chip lifetime.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Vintage {
+    /// Month the first chips of this vintage arrived (negative for the stock at month 0).
+    pub arrival_month: i32,
+    pub h100e: f64,
+    pub it_kw_per_h100e: f64,
+}
+
+/// A stock of chips by vintage, retired by age.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChipStock {
+    /// Oldest first.
+    pub vintages: Vec<Vintage>,
+}
+
+impl ChipStock {
+    /// Adds chips arriving in `month`, merged into the vintage of the same delivery year.
+    pub fn add(&mut self, month: i32, h100e: f64, it_kw_per_h100e: f64) {
+        if h100e <= 0.0 {
+            return;
+        }
+        match self.vintages.last_mut() {
+            Some(v) if month.div_euclid(12) == v.arrival_month.div_euclid(12) => {
+                let total = v.h100e + h100e;
+                v.it_kw_per_h100e = (v.it_kw_per_h100e * v.h100e + it_kw_per_h100e * h100e) / total;
+                v.h100e = total;
+            }
+            _ => self.vintages.push(Vintage {
+                arrival_month: month,
+                h100e,
+                it_kw_per_h100e,
+            }),
+        }
+    }
+
+    /// Retires every vintage at least `lifetime_months` old in `month`.
+    pub fn retire(&mut self, month: i32, lifetime_months: i32) {
+        self.vintages
+            .retain(|v| month - v.arrival_month < lifetime_months);
+    }
+
+    /// (H100e, mean IT kW per H100e).
+    pub fn totals(&self) -> (f64, f64) {
+        let h100e: f64 = self.vintages.iter().map(|v| v.h100e).sum();
+        let kw = if h100e > 0.0 {
+            self.vintages
+                .iter()
+                .map(|v| v.h100e * v.it_kw_per_h100e)
+                .sum::<f64>()
+                / h100e
+        } else {
+            0.0
+        };
+        (h100e, kw)
+    }
+}
+
 /// A lab's chips, datacenters and the compute they produce.
 #[derive(Component, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LabCompute {
-    /// H100e owned (installed or waiting for datacenter space).
+    /// H100e owned (installed or waiting for datacenter space): the sum of `stock`.
     pub h100e: f64,
     /// Fleet-average IT power per H100e, kW.
     pub it_kw_per_h100e: f64,
+    /// The chips by vintage.
+    pub stock: ChipStock,
     pub deliveries: VecDeque<ChipDelivery>,
     /// Grid-connected datacenter IT capacity online, MW.
     pub grid_it_mw: f64,
@@ -178,6 +310,8 @@ pub struct LabCompute {
     pub training_share: f64,
     pub training_flop_month: f64,
     pub inference_flop_month: f64,
+    /// Of the inference FLOP, what made synthetic data this month (it earns no revenue).
+    pub synthetic_flop_month: f64,
     /// Training FLOP of the last months, newest last (the run window).
     pub recent_training_flop: VecDeque<f64>,
 }
@@ -199,6 +333,10 @@ pub struct LabModel {
     pub training_capability: f64,
     pub test_time_oom: f64,
     pub test_time_training_oom: f64,
+    /// AI R&D progress multiplier at the current capability.
+    pub research_multiplier: f64,
+    /// Algorithmic efficiency growth this month, OOM.
+    pub efficiency_growth_oom_month: f64,
     /// Inference FLOP served since the current model was trained.
     pub inference_since_model_flop: f64,
     pub capability: f64,

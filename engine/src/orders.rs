@@ -59,11 +59,22 @@ pub enum PolicyChange {
     /// `false` leaves the climate accord.
     ClimateAccord(bool),
     Drilling(bool),
-    /// Impose (`true`) or lift export controls on a nation, by id.
+    /// Impose (`true`) or lift export controls on a nation, by id. They cut only the chip origins
+    /// this nation controls (see the scenario's `chip_origins`).
     ExportControls {
         target: String,
         imposed: bool,
     },
+    /// Impose (`true`) or lift export controls on critical minerals (gallium, germanium, graphite,
+    /// rare earths) to a nation: its chips and some plant kinds cost more until substitutes arrive.
+    /// Weighted by this nation's share of world supply.
+    MineralExportControls {
+        target: String,
+        imposed: bool,
+    },
+    /// Interconnection queue reform (cluster studies, as in FERC Order 2023): faster studies after
+    /// the lead time.
+    QueueReform(bool),
     /// Share of the monthly budget inflow passed to the nation's labs.
     LabSubsidy(f64),
 }

@@ -40,6 +40,23 @@ pub struct Params {
     pub lab_nation: Vec<u16>,
     /// Each lab's share of its nation's subsidies: its national share over its nation's total.
     pub subsidy_weight: Vec<f64>,
+    /// Per chip origin: the nations whose export controls bind it.
+    pub origin_controllers: Vec<Vec<u16>>,
+    /// Per chip origin, per nation: the share of the origin's output the nation may buy.
+    pub origin_shares: Vec<Vec<f64>>,
+}
+
+impl Params {
+    /// Whether `imposer` controls some origin that sells to `target`: only then do its export
+    /// controls cut anything, and only then does it lose sales by imposing them.
+    pub fn controls_supply_of(&self, imposer: u16, target: u16) -> bool {
+        self.origin_controllers
+            .iter()
+            .zip(&self.origin_shares)
+            .any(|(controllers, shares)| {
+                controllers.contains(&imposer) && shares[target as usize] > 0.0
+            })
+    }
 }
 
 impl Params {
@@ -68,7 +85,39 @@ impl Params {
                 }
             })
             .collect();
+        let origin_controllers = scenario
+            .global
+            .chip_origins
+            .iter()
+            .map(|o| {
+                let mut c: Vec<u16> = o
+                    .controlled_by
+                    .iter()
+                    .filter_map(|id| scenario.nation_index(id))
+                    .map(|i| i as u16)
+                    .collect();
+                c.sort_unstable();
+                c.dedup();
+                c
+            })
+            .collect();
+        let origin_shares = scenario
+            .global
+            .chip_origins
+            .iter()
+            .map(|o| {
+                let mut shares = vec![0.0; scenario.nations.len()];
+                for b in &o.buyers {
+                    if let Some(n) = scenario.nation_index(&b.nation) {
+                        shares[n] += b.share;
+                    }
+                }
+                shares
+            })
+            .collect();
         Params {
+            origin_controllers,
+            origin_shares,
             scaling: ScalingConstants::new(&scenario.global.scaling_law),
             scenario,
             months,
@@ -193,6 +242,16 @@ pub struct Rejections {
 pub struct IdCounter {
     pub next_plant: u32,
     pub next_datacenter: u32,
+}
+
+/// Chips outside the modelled nations: every H100e of world supply that no nation bought (an
+/// unallocated share, allocations cut by export controls, quotas left unused) goes here, so that
+/// the world stock adds up to the supply.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RestOfWorld {
+    pub stock: crate::components::ChipStock,
+    /// H100e of this month's world supply, for the books at the end of the month.
+    pub supply_month_h100e: f64,
 }
 
 /// Whether the game is decided.

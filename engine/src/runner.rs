@@ -42,6 +42,10 @@ pub enum MatchError {
     StrategyState { seat: usize, message: String },
     #[error("the snapshot does not fit the scenario: {0}")]
     SnapshotShape(String),
+    #[error(
+        "a game of {months} months is longer than the model supports (at most {max} months, 30 years: its trends are extrapolations of the 2020s)"
+    )]
+    Horizon { months: u32, max: u32 },
 }
 
 /// Something a strategy did wrong; the game went on without it.
@@ -81,6 +85,13 @@ pub struct NationOutcome {
     pub mean_time_to_power_months: Option<f64>,
     /// Best-lab capability at the end of each full year played (December).
     pub capability_by_year: Vec<f64>,
+    /// Median months from request to operation of other developers' projects that came online
+    /// (requests made in the game): LBNL's headline wait, as the queue produces it.
+    #[serde(default)]
+    pub queue_median_wait_months: Option<f64>,
+    /// Share of the MW requested in the first three years that reached operation.
+    #[serde(default)]
+    pub queue_completion_rate: Option<f64>,
 }
 
 /// The result of a game.
@@ -126,14 +137,18 @@ pub struct TraceRow {
     pub algorithmic_efficiency: f64,
     pub treasury_usd: f64,
     pub capacity_built_gw: f64,
+    /// H100e hosted in datacenters and served with power this month.
+    pub powered_h100e: f64,
+    /// H100e owned that do no work: no datacenter space, or no power for it.
+    pub idle_h100e: f64,
 }
 
 impl TraceRow {
-    pub const CSV_HEADER: &'static str = "month,year,nation,generation_capacity_gw,capacity_under_construction_gw,interconnection_queue_gw,datacenter_it_gw,datacenter_powered_fraction,h100e,training_flop,effective_training_flop,capability,ai_capex_usd,emissions_mtco2,firm_supply_gw,baseline_demand_gw,largest_run_flop,algorithmic_efficiency,treasury_usd,capacity_built_gw";
+    pub const CSV_HEADER: &'static str = "month,year,nation,generation_capacity_gw,capacity_under_construction_gw,interconnection_queue_gw,datacenter_it_gw,datacenter_powered_fraction,h100e,training_flop,effective_training_flop,capability,ai_capex_usd,emissions_mtco2,firm_supply_gw,baseline_demand_gw,largest_run_flop,algorithmic_efficiency,treasury_usd,capacity_built_gw,idle_h100e,powered_h100e";
 
     pub fn csv_line(&self) -> String {
         format!(
-            "{},{},{},{},{},{},{},{},{},{:e},{:e},{},{},{},{},{},{:e},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{:e},{:e},{},{},{},{},{},{:e},{},{},{},{},{}",
             self.month,
             self.year,
             self.nation,
@@ -154,6 +169,8 @@ impl TraceRow {
             self.algorithmic_efficiency,
             self.treasury_usd,
             self.capacity_built_gw,
+            self.idle_h100e,
+            self.powered_h100e,
         )
     }
 }
@@ -265,6 +282,12 @@ impl Match {
             return Err(MatchError::SeatCount {
                 nations: scenario.nations.len(),
                 strategies: strategies.len(),
+            });
+        }
+        if months > crate::scenario::MAX_HORIZON_MONTHS {
+            return Err(MatchError::Horizon {
+                months,
+                max: crate::scenario::MAX_HORIZON_MONTHS,
             });
         }
         let mut world = World::new();
@@ -678,15 +701,13 @@ impl Match {
                 datacenter_demand_mw: power.datacenter_demand_mw,
                 datacenter_powered_fraction: power.datacenter_powered_fraction,
                 spare_supply_mw: power.supply_mw
-                    - power.baseline_demand_mw
+                    - power.baseline_demand_mw * (1.0 + spec.planning_reserve_margin)
                     - power.datacenter_demand_mw,
                 interconnection_queue_mw: grid.queued_mw,
                 interconnection_mw_per_month: grid.throughput_mw_per_month,
-                queue_wait_months: if grid.throughput_mw_per_month > 0.0 {
-                    grid.queued_mw / grid.throughput_mw_per_month
-                } else {
-                    f64::INFINITY
-                },
+                queue_wait_months: crate::systems::interconnection::study_wait_months(
+                    &scenario, i, grid, policy, month,
+                ),
                 policy: policy.clone(),
                 chips_available_h100e: market.available_h100e,
                 chip_price_usd_per_h100e: market.price_usd_per_h100e,
@@ -760,6 +781,7 @@ impl Match {
         }
         // (it_mw, h100e, training, effective training, capability, largest run, best efficiency)
         let mut lab_sums = vec![(0.0, 0.0, 0.0, 0.0, f64::NEG_INFINITY, 0.0, 0.0f64); n];
+        let mut powered = vec![0.0; n];
         let lab_rows = self.labs_q.iter_many(world, &roster.labs).map(in_roster);
         for (lab, compute, model, _) in lab_rows {
             let s = &mut lab_sums[lab.nation as usize];
@@ -770,6 +792,7 @@ impl Match {
             s.4 = s.4.max(model.capability);
             s.5 = f64::max(s.5, model.largest_run_flop);
             s.6 = s.6.max(model.algorithmic_efficiency);
+            powered[lab.nation as usize] += compute.powered_h100e;
         }
         let rows = self
             .nations_q
@@ -800,9 +823,16 @@ impl Match {
                     algorithmic_efficiency: s.6,
                     treasury_usd: treasury.usd,
                     capacity_built_gw: fleet.built_mw / 1e3,
+                    powered_h100e: powered[i],
+                    idle_h100e: (s.1 - powered[i]).max(0.0),
                 }
             })
             .collect()
+    }
+
+    /// H100e installed outside the scenario's nations (the rest of the world's share of supply).
+    pub fn rest_of_world_h100e(&self) -> f64 {
+        self.world.resource::<RestOfWorld>().stock.totals().0
     }
 
     /// The outcome now (final once [`Match::is_over`]).
@@ -878,6 +908,8 @@ impl Match {
                     capability_by_year: self.capability_by_year[i].clone(),
                     mean_time_to_power_months: (fleet.time_to_power_count > 0)
                         .then(|| fleet.time_to_power_months_sum / fleet.time_to_power_count as f64),
+                    queue_median_wait_months: grid.median_wait_months(),
+                    queue_completion_rate: grid.early_completion_rate(),
                 }
             })
             .collect();

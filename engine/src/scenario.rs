@@ -160,12 +160,14 @@ pub struct Global {
     pub chip_cost_decline_per_year: f64,
     /// Months from order to delivery of chips.
     pub chip_delivery_months: u32,
-    /// World supply of frontier accelerators at month 0, H100e per year.
-    pub chip_supply_h100e_per_year: f64,
-    /// Yearly growth factor of world frontier accelerator supply (1.65 = +65%/yr).
-    pub chip_supply_growth_per_year: f64,
-    /// Years an H100e stays in service before it is retired.
+    /// Years an H100e stays in service: chips retire by age, a delivery's whole batch once it is
+    /// this old.
     pub chip_lifetime_years: f64,
+    /// Where accelerators come from: each origin's supply, who controls it and who buys it.
+    pub chip_origins: Vec<ChipOrigin>,
+    /// Installed H100e at month 0 outside the scenario's labs (other clouds, enterprises, nations
+    /// not modelled): with the labs' chips, the world stock Epoch measures.
+    pub rest_of_world_h100e: f64,
     // --- datacenters ---
     /// Facility (non-IT) capital cost per MW of IT capacity, USD.
     pub datacenter_capex_usd_per_mw: f64,
@@ -190,24 +192,31 @@ pub struct Global {
     pub largest_run_share_growth_per_year: f64,
     /// Ceiling on that share.
     pub max_largest_run_share: f64,
-    // --- research ---
-    /// Months for algorithmic efficiency to double at the reference research spend.
+    // --- research (software progress as a production function, see `systems::research`) ---
+    /// Months for algorithmic efficiency to double for a lab with the reference research inputs at
+    /// month 0 (Ho et al. 2024).
     pub algorithmic_halving_months: f64,
     /// Algorithmic efficiency at month 0 relative to 2022 algorithms.
     pub initial_algorithmic_efficiency: f64,
-    /// Yearly research spend of a lab at which progress runs at the base halving time, USD, at month 0.
+    /// Research spend on people of the reference lab at month 0, USD per year: one unit of human
+    /// research labour.
     pub research_reference_usd_per_year: f64,
-    /// Yearly growth factor of that reference (the field's spend grows; keeping pace keeps the trend).
-    pub research_reference_growth_per_year: f64,
-    /// Elasticity of the progress rate to research spend (R&D parallelisation penalty).
-    pub research_spend_elasticity: f64,
-    /// Floor on the progress rate multiplier from spend, so that a lab without money still learns
-    /// from the field.
-    pub research_min_speedup: f64,
-    /// Ceiling on that multiplier: money alone cannot make research arbitrarily fast.
-    pub research_max_speedup: f64,
-    /// Research speed multiplier when AI fully automates research (capability at the ASI threshold).
-    pub ai_research_speedup_at_full_automation: f64,
+    /// Experiment compute of the reference lab at month 0, FLOP per month: one unit of research
+    /// compute, and of AI research labour once AI does the work.
+    pub research_reference_flop_per_month: f64,
+    /// Weight of labour in the CES research input (the rest is experiment compute).
+    pub research_labour_weight: f64,
+    /// Elasticity of substitution between research labour and experiment compute (< 1: complements).
+    pub research_substitution_elasticity: f64,
+    /// Exponent on research input in the software progress rate (R&D parallelisation penalty).
+    pub research_parallelisation: f64,
+    /// Returns to software R&D r: doubling research input sustains r doublings of efficiency.
+    pub software_returns: f64,
+    /// Ceiling on algorithmic efficiency relative to 2022 algorithms, log10.
+    pub max_algorithmic_efficiency_oom: f64,
+    /// AI R&D progress multipliers at capability milestones (AI 2027 takeoff forecast), with the
+    /// capability of each milestone given in OOM below the ASI threshold. Log-linear in between.
+    pub ai_research_multipliers: Vec<ResearchMilestone>,
     /// Fraction of its capital a lab spends on research each month.
     pub lab_research_spend_per_month: f64,
     // --- scaling law (Besiroglu et al. 2024 refit of Chinchilla) ---
@@ -221,6 +230,12 @@ pub struct Global {
     /// FLOP to make one useful synthetic token, as a multiple of the 2·N FLOP of one forward token.
     pub synthetic_flop_overhead: f64,
     // --- test-time compute ---
+    /// Queries a lab serves per month at month 0.
+    pub queries_per_month: f64,
+    /// Yearly growth factor of queries served.
+    pub queries_growth_per_year: f64,
+    /// Tokens a model writes to answer a query without extra test-time compute.
+    pub tokens_per_query: f64,
     /// OOM of test-time compute that equal one OOM of training compute (Jones 2021: 10x train ≈ 15x test).
     pub test_time_exchange_oom_per_train_oom: f64,
     /// Cap on the capability test-time compute can add, in OOM of training-compute equivalent.
@@ -248,6 +263,68 @@ pub struct Global {
     pub revenue_lab_share: f64,
 }
 
+/// An AI R&D progress multiplier at a capability milestone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResearchMilestone {
+    /// Capability of the milestone, in OOM below `asi_threshold_capability`.
+    pub below_threshold_oom: f64,
+    /// Research progress with AI over progress without it, at the same inputs.
+    pub multiplier: f64,
+}
+
+/// A source of accelerators: US-designed chips made by allied fabs, a nation's domestic chips, others.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChipOrigin {
+    /// Short id, e.g. `us-allied`.
+    pub id: String,
+    /// Nations whose export controls bind this supply: the nation that designs or makes it and those
+    /// it follows (e.g. allied fabs that follow US rules). Empty: nobody can control it.
+    pub controlled_by: Vec<String>,
+    /// Output at month 0, H100e per year.
+    pub supply_h100e_per_year: f64,
+    /// Yearly growth factor of output while below the fab ceiling.
+    pub supply_growth_per_year: f64,
+    /// Fab ceiling on output at month 0, H100e per year (leading-edge wafers, packaging, HBM).
+    pub max_supply_h100e_per_year: f64,
+    /// Yearly growth factor of the fab ceiling (new fabs, more H100e per wafer).
+    pub max_supply_growth_per_year: f64,
+    /// Share of output each nation may buy before any export control. What no nation buys goes to
+    /// the rest of the world.
+    pub buyers: Vec<ChipBuyer>,
+}
+
+/// A nation's share of one origin's chips.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChipBuyer {
+    pub nation: String,
+    pub share: f64,
+}
+
+/// A nation's interconnection queue at month 0 and its flows (LBNL's *Queued Up* measures).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueSpec {
+    /// Requests waiting for their interconnection study at month 0, MW.
+    pub initial_in_study_mw: f64,
+    /// Studied requests (interconnection agreement signed) being built at month 0, MW.
+    pub initial_in_construction_mw: f64,
+    /// Mean age of the requests in the queue at month 0, months.
+    pub initial_age_months: f64,
+    /// New requests from other developers, MW per year.
+    pub inflow_mw_per_year: f64,
+    /// Withdrawals while waiting for the study, share of the waiting MW per year.
+    pub study_withdrawal_per_year: f64,
+    /// Share of studied MW that withdraws when the study prices its network upgrades.
+    pub withdrawal_after_study_share: f64,
+    /// Withdrawals during construction, share per year.
+    pub construction_withdrawal_per_year: f64,
+    /// Months from agreement to operation for other developers' projects.
+    pub construction_months: u32,
+}
+
 /// Loss L(N, D) = E + A / N^alpha + B / D^beta with training FLOP C = 6 N D.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -271,6 +348,9 @@ pub struct PlantKindGlobal {
     pub overrun_probability: f64,
     /// Mean overrun when one happens, as a fraction of the construction time.
     pub overrun_mean_fraction: f64,
+    /// Extra capital cost of this kind for a nation cut off from all critical minerals (gallium,
+    /// germanium, graphite, rare earths), as a fraction, scaled by the imposer's supply share.
+    pub mineral_control_capex_increase: f64,
 }
 
 /// The quantified effect of every policy lever.
@@ -289,10 +369,20 @@ pub struct PolicyEffects {
     pub drilling_gas_cost_cut: f64,
     /// Months from the decision to drill to the lower gas price.
     pub drilling_lead_months: u32,
-    /// Fractional cut of the target's chip import access under export controls.
-    pub export_control_access_cut: f64,
+    /// Share of its allocation from a controlled origin that a target still gets under export
+    /// controls (smuggling, remote access, licensed downgraded chips).
+    pub export_control_leakage_share: f64,
     /// Sales the imposer loses per controlled target, USD per year.
     pub export_control_lost_sales_usd_per_year: f64,
+    /// Extra chip price for a nation cut off from all critical minerals, fraction, scaled by the
+    /// imposer's supply share.
+    pub mineral_control_chip_cost_increase: f64,
+    /// Months over which substitutes replace controlled minerals: the effects fade linearly to zero.
+    pub mineral_control_substitution_months: u32,
+    /// Multiplier on interconnection study throughput after queue reform (cluster studies).
+    pub queue_reform_study_speedup: f64,
+    /// Months from the reform to faster studies.
+    pub queue_reform_lead_months: u32,
     /// Capital cost of one MW per month of extra interconnection throughput, USD.
     pub grid_expansion_capex_usd_per_mw_month: f64,
     /// Months before grid expansion raises throughput.
@@ -328,10 +418,13 @@ pub struct NationSpec {
     /// Peak demand without AI datacenters that firm supply must cover first, MW.
     pub baseline_demand_mw: f64,
     pub baseline_demand_growth_per_year: f64,
-    /// MW of generation the grid can connect each month.
+    /// Planning reserve margin kept above peak baseline demand, fraction.
+    pub planning_reserve_margin: f64,
+    /// MW of interconnection requests the grid operators can study each month (first come, first
+    /// served).
     pub interconnection_mw_per_month: f64,
-    /// Viable generation already waiting for interconnection at month 0, MW (served first).
-    pub interconnection_backlog_mw: f64,
+    /// The interconnection queue at month 0 and its flows.
+    pub queue: QueueSpec,
     /// Multiplier on construction times (1 = US reference).
     pub build_speed_multiplier: f64,
     /// Multiplier on permitting times (1 = US reference).
@@ -340,14 +433,12 @@ pub struct NationSpec {
     pub baseline_load_factor: f64,
     /// Policies in force at month 0.
     pub initial_policy: PolicyState,
-    // --- chips ---
-    /// Share of world frontier accelerator supply the nation may buy (before export controls).
-    pub chip_import_share: f64,
+    // --- chips and minerals ---
     /// Price paid per H100e relative to the world price (tariffs, grey markets, domestic chips).
     pub chip_price_multiplier: f64,
-    /// Domestic accelerator output at month 0, H100e per year.
-    pub domestic_chip_h100e_per_year: f64,
-    pub domestic_chip_growth_per_year: f64,
+    /// Share of the world's refined critical minerals (gallium, germanium, graphite, rare earths)
+    /// the nation controls: the weight of its mineral export controls.
+    pub critical_mineral_supply_share: f64,
 }
 
 /// Per nation, per plant kind: fleet, costs, lead times, trend build rate and supply caps.
@@ -356,9 +447,11 @@ pub struct NationSpec {
 pub struct NationPlantKind {
     /// Nameplate capacity online at month 0, MW.
     pub fleet_mw: f64,
-    /// Share of nameplate that counts as firm supply (availability for dispatchable plants, capacity
-    /// factor for wind and solar, energy-limited share for storage).
+    /// Average output over nameplate: energy a month (and firm output of a plant behind the meter).
     pub capacity_factor: f64,
+    /// Share of nameplate accredited as capacity at peak (ELCC as grid operators publish it): what
+    /// counts toward resource adequacy on the grid.
+    pub accreditation: f64,
     /// Overnight capital cost, USD per kW.
     pub capex_usd_per_kw: f64,
     pub permitting_months: u32,
@@ -379,10 +472,16 @@ pub struct PolicyState {
     pub regulation_level: f64,
     pub in_climate_accord: bool,
     pub drilling: bool,
-    /// Nation ids this nation bars from buying its chips.
+    /// Nation ids this nation bars from buying the chips it controls.
     pub export_controls_on: Vec<String>,
     /// Share of the monthly budget inflow passed to the nation's labs.
     pub lab_subsidy_share: f64,
+    /// Nation ids this nation bars from its critical minerals.
+    #[serde(default)]
+    pub mineral_controls_on: Vec<String>,
+    /// Interconnection queue reform (cluster studies) in force.
+    #[serde(default)]
+    pub queue_reform: bool,
 }
 
 /// A lab at month 0.
@@ -413,7 +512,39 @@ pub struct LabSpec {
     pub national_share: f64,
 }
 
+/// Longest game the model supports, months (30 years). Its trends (capex, chip supply, prices) are
+/// extrapolations of the 2020s: beyond this they stop meaning anything, so longer games are refused.
+pub const MAX_HORIZON_MONTHS: u32 = 360;
+
+impl ChipOrigin {
+    /// Output `years` after month 0, H100e per year: the growth trend until it meets the fab ceiling.
+    pub fn supply_h100e_per_year_at(&self, years: f64) -> f64 {
+        (self.supply_h100e_per_year * self.supply_growth_per_year.powf(years))
+            .min(self.max_supply_h100e_per_year * self.max_supply_growth_per_year.powf(years))
+    }
+}
+
 impl Global {
+    /// Share of a lab's training FLOP over the run window that goes to its largest run, `years`
+    /// after month 0. The rest is experiment compute for research.
+    pub fn largest_run_share_at(&self, years: f64) -> f64 {
+        (self.largest_run_share * self.largest_run_share_growth_per_year.powf(years))
+            .min(self.max_largest_run_share)
+    }
+
+    /// Queries a lab serves per month, `years` after month 0.
+    pub fn queries_per_month_at(&self, years: f64) -> f64 {
+        self.queries_per_month * self.queries_growth_per_year.powf(years)
+    }
+
+    /// World supply of accelerators from every origin, `years` after month 0, H100e per year.
+    pub fn chip_supply_h100e_per_year_at(&self, years: f64) -> f64 {
+        self.chip_origins
+            .iter()
+            .map(|o| o.supply_h100e_per_year_at(years))
+            .sum()
+    }
+
     /// IT power of an H100e delivered `years` after month 0, kW.
     pub fn chip_it_kw_per_h100e_at(&self, years: f64) -> f64 {
         self.chip_it_kw_per_h100e * (1.0 - self.chip_kw_decline_per_year).powf(years)

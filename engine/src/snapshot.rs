@@ -15,7 +15,7 @@ use crate::resources::*;
 use crate::runner::{Fallback, Fault, Match, MatchError, SeatState};
 
 /// Snapshot format version; bump when the layout changes.
-pub const SNAPSHOT_VERSION: u32 = 1;
+pub const SNAPSHOT_VERSION: u32 = 2;
 use crate::scenario::Scenario;
 use crate::strategy::Strategy;
 
@@ -60,6 +60,7 @@ pub struct Snapshot {
     pub faults: Vec<Fault>,
     pub ids: IdCounter,
     pub victory: Victory,
+    pub rest_of_world: RestOfWorld,
     pub rejections: Vec<Vec<Rejection>>,
     pub rejections_total: Vec<u32>,
     pub nations: Vec<NationState>,
@@ -147,6 +148,7 @@ impl Match {
             faults: parts.faults.to_vec(),
             ids: world.resource::<IdCounter>().clone(),
             victory: world.resource::<Victory>().clone(),
+            rest_of_world: world.resource::<RestOfWorld>().clone(),
             rejections: rejections.by_nation.clone(),
             rejections_total: rejections.total_by_nation.clone(),
             nations,
@@ -250,6 +252,7 @@ impl Match {
             };
             *world.resource_mut::<IdCounter>() = snapshot.ids.clone();
             *world.resource_mut::<Victory>() = snapshot.victory.clone();
+            *world.resource_mut::<RestOfWorld>() = snapshot.rest_of_world.clone();
             {
                 let mut rejections = world.resource_mut::<Rejections>();
                 rejections.by_nation = snapshot.rejections.clone();

@@ -18,7 +18,7 @@
 
 use crate::ron_locate::{self, Locations, Position, field_path, index_path};
 use crate::scenario::{
-    Global, NationPlantKind, NationSpec, PerKind, PlantKindGlobal, PolicyEffects, PolicyState,
+    MAX_HORIZON_MONTHS, Global, NationPlantKind, NationSpec, PerKind, PlantKindGlobal, PolicyEffects, PolicyState,
     ScalingLaw, Scenario,
 };
 
@@ -423,10 +423,15 @@ impl Checker {
             "",
             &[
                 ("start_year", f64::from(s.start_year), Finite),
-                ("horizon_months", f64::from(s.horizon_months), AtLeast(1.0)),
+                (
+                    "horizon_months",
+                    f64::from(s.horizon_months),
+                    Between(1.0, f64::from(MAX_HORIZON_MONTHS)),
+                ),
             ],
         );
         self.global("global", &s.global);
+        self.chip_origins(s);
         self.per_kind("plant_kinds", &s.plant_kinds, Self::plant_kind_global);
         self.policies("policies", &s.policies);
         self.nations(s);
@@ -462,17 +467,13 @@ impl Checker {
                     f64::from(g.chip_delivery_months),
                     AtLeast(1.0),
                 ),
+                // At least a month: chips retire by whole months of age.
                 (
-                    "chip_supply_h100e_per_year",
-                    g.chip_supply_h100e_per_year,
-                    NonNegative,
+                    "chip_lifetime_years",
+                    g.chip_lifetime_years,
+                    AtLeast(1.0 / 12.0),
                 ),
-                (
-                    "chip_supply_growth_per_year",
-                    g.chip_supply_growth_per_year,
-                    GrowthFactor,
-                ),
-                ("chip_lifetime_years", g.chip_lifetime_years, Positive),
+                ("rest_of_world_h100e", g.rest_of_world_h100e, NonNegative),
                 // datacenters
                 (
                     "datacenter_capex_usd_per_mw",
@@ -532,21 +533,28 @@ impl Checker {
                     Positive,
                 ),
                 (
-                    "research_reference_growth_per_year",
-                    g.research_reference_growth_per_year,
-                    GrowthFactor,
+                    "research_reference_flop_per_month",
+                    g.research_reference_flop_per_month,
+                    Positive,
+                ),
+                ("research_labour_weight", g.research_labour_weight, Share),
+                // The CES is undefined at 0; 50 is indistinguishable from perfect substitutes.
+                (
+                    "research_substitution_elasticity",
+                    g.research_substitution_elasticity,
+                    Between(0.01, 50.0),
                 ),
                 (
-                    "research_spend_elasticity",
-                    g.research_spend_elasticity,
-                    NonNegative,
+                    "research_parallelisation",
+                    g.research_parallelisation,
+                    Between(0.01, 1.0),
                 ),
-                ("research_min_speedup", g.research_min_speedup, NonNegative),
-                ("research_max_speedup", g.research_max_speedup, Positive),
+                ("software_returns", g.software_returns, Positive),
+                // log10 of a multiplier over 2022 algorithms; 100 OOM is far past any estimate.
                 (
-                    "ai_research_speedup_at_full_automation",
-                    g.ai_research_speedup_at_full_automation,
-                    AtLeast(1.0),
+                    "max_algorithmic_efficiency_oom",
+                    g.max_algorithmic_efficiency_oom,
+                    Between(0.0, 100.0),
                 ),
                 (
                     "lab_research_spend_per_month",
@@ -571,6 +579,13 @@ impl Checker {
                     Positive,
                 ),
                 // test-time compute
+                ("queries_per_month", g.queries_per_month, NonNegative),
+                (
+                    "queries_growth_per_year",
+                    g.queries_growth_per_year,
+                    GrowthFactor,
+                ),
+                ("tokens_per_query", g.tokens_per_query, Positive),
                 (
                     "test_time_exchange_oom_per_train_oom",
                     g.test_time_exchange_oom_per_train_oom,
@@ -631,7 +646,129 @@ impl Checker {
                 ),
             );
         }
+        if g.initial_algorithmic_efficiency.is_finite()
+            && g.initial_algorithmic_efficiency > 0.0
+            && g.initial_algorithmic_efficiency.log10() >= g.max_algorithmic_efficiency_oom
+        {
+            self.problem(
+                field_path(p, "max_algorithmic_efficiency_oom"),
+                format!(
+                    "must be above log10(initial_algorithmic_efficiency) = {:.3} (got {})",
+                    g.initial_algorithmic_efficiency.log10(),
+                    g.max_algorithmic_efficiency_oom
+                ),
+            );
+        }
+        self.research_milestones(p, g);
         self.scaling_law(&field_path(p, "scaling_law"), &g.scaling_law);
+    }
+
+    /// Milestones from the lowest capability up: OOM below the threshold falling, multipliers at
+    /// least 1 and never falling.
+    fn research_milestones(&mut self, p: &str, g: &Global) {
+        use Rule::*;
+        let lp = field_path(p, "ai_research_multipliers");
+        for (i, m) in g.ai_research_multipliers.iter().enumerate() {
+            let ip = index_path(&lp, i);
+            self.table(
+                &ip,
+                &[
+                    ("below_threshold_oom", m.below_threshold_oom, NonNegative),
+                    ("multiplier", m.multiplier, AtLeast(1.0)),
+                ],
+            );
+            if i > 0 {
+                let prev = &g.ai_research_multipliers[i - 1];
+                if m.below_threshold_oom >= prev.below_threshold_oom {
+                    self.problem(
+                        field_path(&ip, "below_threshold_oom"),
+                        format!(
+                            "milestones go from the lowest capability up: must be below the previous one ({}) (got {})",
+                            prev.below_threshold_oom, m.below_threshold_oom
+                        ),
+                    );
+                }
+                if m.multiplier < prev.multiplier {
+                    self.problem(
+                        field_path(&ip, "multiplier"),
+                        format!(
+                            "must be at least the previous milestone's ({}) (got {})",
+                            prev.multiplier, m.multiplier
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn chip_origins(&mut self, s: &Scenario) {
+        use Rule::*;
+        let lp = "global.chip_origins";
+        let ids = id_list(s.nations.iter().map(|n| n.id.as_str()));
+        for (i, o) in s.global.chip_origins.iter().enumerate() {
+            let p = index_path(lp, i);
+            if o.id.trim().is_empty() {
+                self.problem(field_path(&p, "id"), "must not be empty");
+            } else if let Some(first) = s.global.chip_origins[..i].iter().position(|m| m.id == o.id)
+            {
+                self.problem(
+                    field_path(&p, "id"),
+                    format!("duplicate origin id `{}` (also {lp}[{first}])", o.id),
+                );
+            }
+            self.table(
+                &p,
+                &[
+                    ("supply_h100e_per_year", o.supply_h100e_per_year, NonNegative),
+                    ("supply_growth_per_year", o.supply_growth_per_year, GrowthFactor),
+                    (
+                        "max_supply_h100e_per_year",
+                        o.max_supply_h100e_per_year,
+                        NonNegative,
+                    ),
+                    (
+                        "max_supply_growth_per_year",
+                        o.max_supply_growth_per_year,
+                        GrowthFactor,
+                    ),
+                ],
+            );
+            let cp = field_path(&p, "controlled_by");
+            for (j, id) in o.controlled_by.iter().enumerate() {
+                if s.nation_index(id).is_none() {
+                    self.problem(
+                        index_path(&cp, j),
+                        format!("unknown nation `{id}`; nations are {ids}"),
+                    );
+                }
+            }
+            let bp = field_path(&p, "buyers");
+            let mut total = 0.0;
+            for (j, b) in o.buyers.iter().enumerate() {
+                let jp = index_path(&bp, j);
+                if s.nation_index(&b.nation).is_none() {
+                    self.problem(
+                        field_path(&jp, "nation"),
+                        format!("unknown nation `{}`; nations are {ids}", b.nation),
+                    );
+                } else if o.buyers[..j].iter().any(|c| c.nation == b.nation) {
+                    self.problem(
+                        field_path(&jp, "nation"),
+                        format!("`{}` is listed twice", b.nation),
+                    );
+                }
+                self.table(&jp, &[("share", b.share, Share)]);
+                total += b.share;
+            }
+            if total > 1.0 + SUM_TOLERANCE {
+                self.problem(
+                    bp,
+                    format!(
+                        "the buyers' shares must sum to at most 1 (the rest goes to the rest of the world) (got {total})"
+                    ),
+                );
+            }
+        }
     }
 
     fn scaling_law(&mut self, p: &str, s: &ScalingLaw) {
@@ -682,6 +819,11 @@ impl Checker {
                     k.overrun_mean_fraction,
                     NonNegative,
                 ),
+                (
+                    "mineral_control_capex_increase",
+                    k.mineral_control_capex_increase,
+                    NonNegative,
+                ),
             ],
         );
     }
@@ -718,9 +860,29 @@ impl Checker {
                     NonNegative,
                 ),
                 (
-                    "export_control_access_cut",
-                    e.export_control_access_cut,
+                    "export_control_leakage_share",
+                    e.export_control_leakage_share,
                     Share,
+                ),
+                (
+                    "mineral_control_chip_cost_increase",
+                    e.mineral_control_chip_cost_increase,
+                    NonNegative,
+                ),
+                (
+                    "mineral_control_substitution_months",
+                    f64::from(e.mineral_control_substitution_months),
+                    NonNegative,
+                ),
+                (
+                    "queue_reform_study_speedup",
+                    e.queue_reform_study_speedup,
+                    AtLeast(1.0),
+                ),
+                (
+                    "queue_reform_lead_months",
+                    f64::from(e.queue_reform_lead_months),
+                    NonNegative,
                 ),
                 (
                     "export_control_lost_sales_usd_per_year",
@@ -768,8 +930,11 @@ impl Checker {
                 );
             }
             // Export controls must target other, existing nations.
-            let targets = &n.initial_policy.export_controls_on;
-            let tp = field_path(&field_path(&p, "initial_policy"), "export_controls_on");
+            for (field, targets) in [
+                ("export_controls_on", &n.initial_policy.export_controls_on),
+                ("mineral_controls_on", &n.initial_policy.mineral_controls_on),
+            ] {
+            let tp = field_path(&field_path(&p, "initial_policy"), field);
             for (j, target) in targets.iter().enumerate() {
                 let path = index_path(&tp, j);
                 if *target == n.id {
@@ -786,21 +951,7 @@ impl Checker {
                     self.problem(path, format!("`{target}` is listed twice"));
                 }
             }
-        }
-        let total: f64 = s.nations.iter().map(|n| n.chip_import_share).sum();
-        if total > 1.0 + SUM_TOLERANCE {
-            let terms = s
-                .nations
-                .iter()
-                .map(|n| format!("{} {}", n.id, n.chip_import_share))
-                .collect::<Vec<_>>()
-                .join(" + ");
-            self.problem(
-                "nations",
-                format!(
-                    "chip_import_share must sum to at most 1 over nations (got {total}: {terms})"
-                ),
-            );
+            }
         }
     }
 
@@ -845,9 +996,9 @@ impl Checker {
                     NonNegative,
                 ),
                 (
-                    "interconnection_backlog_mw",
-                    n.interconnection_backlog_mw,
-                    NonNegative,
+                    "planning_reserve_margin",
+                    n.planning_reserve_margin,
+                    Between(0.0, 1.0),
                 ),
                 // Scales construction times, which must stay at least a month.
                 ("build_speed_multiplier", n.build_speed_multiplier, Positive),
@@ -858,17 +1009,45 @@ impl Checker {
                     NonNegative,
                 ),
                 ("baseline_load_factor", n.baseline_load_factor, Share),
-                ("chip_import_share", n.chip_import_share, Share),
                 ("chip_price_multiplier", n.chip_price_multiplier, Positive),
                 (
-                    "domestic_chip_h100e_per_year",
-                    n.domestic_chip_h100e_per_year,
+                    "critical_mineral_supply_share",
+                    n.critical_mineral_supply_share,
+                    Share,
+                ),
+            ],
+        );
+        let q = &n.queue;
+        self.table(
+            &field_path(p, "queue"),
+            &[
+                ("initial_in_study_mw", q.initial_in_study_mw, NonNegative),
+                (
+                    "initial_in_construction_mw",
+                    q.initial_in_construction_mw,
                     NonNegative,
                 ),
+                ("initial_age_months", q.initial_age_months, NonNegative),
+                ("inflow_mw_per_year", q.inflow_mw_per_year, NonNegative),
                 (
-                    "domestic_chip_growth_per_year",
-                    n.domestic_chip_growth_per_year,
-                    GrowthFactor,
+                    "study_withdrawal_per_year",
+                    q.study_withdrawal_per_year,
+                    Share,
+                ),
+                (
+                    "withdrawal_after_study_share",
+                    q.withdrawal_after_study_share,
+                    Share,
+                ),
+                (
+                    "construction_withdrawal_per_year",
+                    q.construction_withdrawal_per_year,
+                    Share,
+                ),
+                (
+                    "construction_months",
+                    f64::from(q.construction_months),
+                    AtLeast(1.0),
                 ),
             ],
         );
@@ -883,6 +1062,7 @@ impl Checker {
             &[
                 ("fleet_mw", k.fleet_mw, NonNegative),
                 ("capacity_factor", k.capacity_factor, Share),
+                ("accreditation", k.accreditation, Share),
                 ("capex_usd_per_kw", k.capex_usd_per_kw, Positive),
                 (
                     "permitting_months",
@@ -1191,7 +1371,7 @@ mod tests {
     #[test]
     fn missing_field_is_named() {
         let text = text_with(|_| {});
-        let (line, _) = position_of(&text, "interconnection_backlog_mw:", 0);
+        let (line, _) = position_of(&text, "planning_reserve_margin:", 0);
         let removed: Vec<&str> = text
             .lines()
             .enumerate()
@@ -1200,14 +1380,29 @@ mod tests {
             .collect();
         let text = removed.join("\n");
         let e = only_error(&text);
-        assert_eq!(e.path, "nations[0].interconnection_backlog_mw");
+        assert_eq!(e.path, "nations[0].planning_reserve_margin");
         assert_eq!(
             e.message,
-            "nations[0].interconnection_backlog_mw: missing field `interconnection_backlog_mw`"
+            "nations[0].planning_reserve_margin: missing field `planning_reserve_margin`"
         );
         // ron reports it where nations[0]'s struct ends: the line after its last field.
-        let (last_field, _) = position_of(&text, "domestic_chip_growth_per_year:", 0);
+        let (last_field, _) = position_of(&text, "critical_mineral_supply_share:", 0);
         assert_eq!(e.line, last_field + 1, "{e}");
+    }
+
+    #[test]
+    fn missing_field_in_a_nested_struct_is_named() {
+        let text = text_with(|_| {});
+        let (line, _) = position_of(&text, "withdrawal_after_study_share:", 1);
+        let removed: Vec<&str> = text
+            .lines()
+            .enumerate()
+            .filter(|&(i, _)| i + 1 != line)
+            .map(|(_, l)| l)
+            .collect();
+        let e = only_error(&removed.join("\n"));
+        assert_eq!(e.path, "nations[1].queue.withdrawal_after_study_share");
+        assert!(e.message.ends_with("missing field `withdrawal_after_study_share`"), "{e}");
     }
 
     #[test]
@@ -1371,7 +1566,7 @@ mod tests {
             s.nations[0].initial_policy.export_controls_on = vec![usa.clone(), "atlantis".into()];
             s.nations[1].gdp_growth_per_year = -1.5;
             s.nations[1].initial_policy.lab_subsidy_share = (max_subsidy + 1.0) / 2.0;
-            s.nations[1].chip_import_share = 1.0;
+            s.global.chip_origins[0].buyers[1].share = 0.5;
             s.labs[first_lab].national_share = 1.0;
             s.labs[last_lab].datacenter_it_mw = f64::INFINITY;
         });

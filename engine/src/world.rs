@@ -34,6 +34,29 @@ pub fn insert_resources(world: &mut World, scenario: Arc<Scenario>, seed: u64, m
     });
     world.insert_resource(IdCounter::default());
     world.insert_resource(Victory::default());
+    world.insert_resource(RestOfWorld::default());
+}
+
+/// Ages of the month-0 chip stock: four yearly vintages (0.5 to 3.5 years old), each half the size
+/// of the next younger one, as installed stock roughly doubled every year before 2025 (Epoch).
+const INITIAL_VINTAGE_AGES_MONTHS: [i32; 4] = [42, 30, 18, 6];
+const INITIAL_VINTAGE_WEIGHTS: [f64; 4] = [1.0, 2.0, 4.0, 8.0];
+
+/// The month-0 stock of `h100e` chips by vintage.
+pub fn initial_stock(h100e: f64, it_kw_per_h100e: f64) -> ChipStock {
+    let total: f64 = INITIAL_VINTAGE_WEIGHTS.iter().sum();
+    let mut stock = ChipStock::default();
+    for (age, weight) in INITIAL_VINTAGE_AGES_MONTHS
+        .iter()
+        .zip(INITIAL_VINTAGE_WEIGHTS)
+    {
+        stock.vintages.push(Vintage {
+            arrival_month: -age,
+            h100e: h100e * weight / total,
+            it_kw_per_h100e,
+        });
+    }
+    stock
 }
 
 /// Policy component from the scenario's policy state (ids resolved to indices; validation has
@@ -47,6 +70,17 @@ pub fn policy_from_spec(scenario: &Scenario, spec: &crate::scenario::PolicyState
         .collect();
     controls.sort_unstable();
     controls.dedup();
+    let mut minerals: Vec<MineralControl> = spec
+        .mineral_controls_on
+        .iter()
+        .filter_map(|id| scenario.nation_index(id))
+        .map(|i| MineralControl {
+            target: i as u16,
+            since_month: 0,
+        })
+        .collect();
+    minerals.sort_unstable_by_key(|c| c.target);
+    minerals.dedup_by_key(|c| c.target);
     Policy {
         regulation_level: spec.regulation_level,
         in_climate_accord: spec.in_climate_accord,
@@ -54,6 +88,9 @@ pub fn policy_from_spec(scenario: &Scenario, spec: &crate::scenario::PolicyState
         drilling_since_month: 0,
         export_controls_on: controls,
         lab_subsidy_share: spec.lab_subsidy_share,
+        mineral_controls_on: minerals,
+        queue_reform: spec.queue_reform,
+        queue_reform_since_month: 0,
     }
 }
 
@@ -66,11 +103,7 @@ pub fn spawn_initial(world: &mut World) {
         .iter()
         .map(|n| policy_from_spec(&scenario, &n.initial_policy))
         .collect();
-    let controls: Vec<(u16, Vec<u16>)> = policies
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (i as u16, p.export_controls_on.clone()))
-        .collect();
+    let controls: Vec<&Policy> = policies.iter().collect();
     let mut next_dc = 0u32;
     let mut dcs = Vec::new();
     for (i, spec) in scenario.nations.iter().enumerate() {
@@ -78,19 +111,9 @@ pub fn spawn_initial(world: &mut World) {
         for kind in PlantKind::ALL {
             fleet.mw[kind.index()] = spec.plants.get(kind).fleet_mw;
         }
-        let mut grid = Grid {
-            throughput_mw_per_month: spec.interconnection_mw_per_month,
-            ..Default::default()
-        };
-        if spec.interconnection_backlog_mw > 0.0 {
-            grid.queue.push_back(QueueEntry {
-                plant: None,
-                mw_remaining: spec.interconnection_backlog_mw,
-            });
-            grid.queued_mw = spec.interconnection_backlog_mw;
-        }
+        let grid = crate::systems::interconnection::initial_grid(spec);
         let mut market = ChipMarket::default();
-        open_market(&scenario, 0, &controls, i as u16, &mut market);
+        open_market(world.resource::<Params>(), 0, &controls, i as u16, &mut market);
         let entity = world
             .spawn((
                 Nation { index: i as u16 },
@@ -116,6 +139,7 @@ pub fn spawn_initial(world: &mut World) {
         let mut compute = LabCompute {
             h100e: spec.h100e,
             it_kw_per_h100e: g.chip_it_kw_per_h100e,
+            stock: initial_stock(spec.h100e, g.chip_it_kw_per_h100e),
             grid_it_mw: spec.datacenter_it_mw,
             training_share: spec.training_share,
             ..Default::default()
@@ -159,6 +183,7 @@ pub fn spawn_initial(world: &mut World) {
                     largest_run_flop: spec.largest_run_flop,
                     effective_run_flop: spec.largest_run_flop * g.initial_algorithmic_efficiency,
                     data_stock_tokens: spec.data_stock_tokens,
+                    research_multiplier: 1.0,
                     ..Default::default()
                 },
                 LabFinance {
@@ -175,4 +200,6 @@ pub fn spawn_initial(world: &mut World) {
         world.resource_mut::<Roster>().add_datacenter(id, entity);
     }
     world.resource_mut::<IdCounter>().next_datacenter = next_dc;
+    world.resource_mut::<RestOfWorld>().stock =
+        initial_stock(g.rest_of_world_h100e, g.chip_it_kw_per_h100e);
 }

@@ -232,10 +232,55 @@ fn export_controls_cut_the_target_s_chip_access() {
     .unwrap();
     let (mut m, _) = play(scenario(), vec![], 2);
     let controlled = m.observation(1).own.chip_import_share;
-    let cut = scenario().policies.export_control_access_cut;
+    // Controls cut only the US-controlled origin's share of China's supply, down to the leakage.
+    let s = scenario();
+    let years = 2.0 / 12.0;
+    let world = s.global.chip_supply_h100e_per_year_at(years);
+    let cut_h100e: f64 = s
+        .global
+        .chip_origins
+        .iter()
+        .filter(|o| o.controlled_by.iter().any(|c| c == "usa"))
+        .map(|o| {
+            let share: f64 = o.buyers.iter().filter(|b| b.nation == "chn").map(|b| b.share).sum();
+            o.supply_h100e_per_year_at(years) * share * (1.0 - s.policies.export_control_leakage_share)
+        })
+        .sum();
+    assert!(cut_h100e > 0.0);
     assert!(
-        (controlled - free * (1.0 - cut)).abs() < 1e-12,
+        ((free - controlled) * world - cut_h100e).abs() < 1e-6 * cut_h100e,
         "{controlled} vs {free}"
+    );
+}
+
+#[test]
+fn controls_on_supply_the_imposer_does_not_control_cut_nothing() {
+    // China imposes export controls on the US: the US buys nothing China controls.
+    let plan = vec![(
+        0,
+        vec![Order::SetPolicy(PolicyChange::ExportControls {
+            target: "usa".into(),
+            imposed: true,
+        })],
+    )];
+    let mut controlled = Match::with_months(
+        Arc::new(scenario()),
+        vec![
+            Box::new(Idle),
+            Box::new(Script {
+                plan,
+                seen: Default::default(),
+            }),
+        ],
+        1,
+        2,
+    )
+    .unwrap();
+    while controlled.step() {}
+    let (mut free, _) = play(scenario(), vec![], 2);
+    assert_eq!(
+        controlled.observation(0).own.chips_available_h100e,
+        free.observation(0).own.chips_available_h100e
     );
 }
 

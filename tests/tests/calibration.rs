@@ -82,20 +82,38 @@ fn first_year_capacity_additions_match_eia_and_nea() {
 }
 
 #[test]
-fn us_interconnection_wait_is_about_55_months() {
-    // LBNL Queued Up: median 55 months from request to operation (COD-2024 cohort). Tolerance ±20%.
+fn us_interconnection_queue_behaves_as_lbnl_measures_it() {
+    // LBNL Queued Up 2025: ~2,290 GW queued at end 2024; median 55 months from request to operation
+    // (COD-2024 cohort); 13% of requested capacity (19% of projects) reached operation. Wait and
+    // completion come out of study throughput, withdrawals and construction, not inputs.
+    // Tolerances: queue 2,000–2,500 GW; median wait ±20% (44–66 months); completion of the first
+    // three years' requests 8–20%.
     for seed in SEEDS {
         let run = status_quo(seed);
+        within(
+            "US queue at month 0 (GW)",
+            row(&run, "usa", 0).interconnection_queue_gw,
+            2_000.0,
+            2_500.0,
+        );
         let usa = run.outcome.nations.iter().find(|n| n.id == "usa").unwrap();
-        let wait = usa
-            .mean_interconnection_wait_months
-            .expect("US plants connected within the game");
-        within("US mean wait (months)", wait, 44.0, 66.0);
-        // China connects in months, not years.
+        within(
+            "US median wait (months)",
+            usa.queue_median_wait_months.expect("projects completed"),
+            44.0,
+            66.0,
+        );
+        within(
+            "US completion of 2025–2027 requests",
+            usa.queue_completion_rate.expect("requests made"),
+            0.08,
+            0.20,
+        );
+        // China connects in months, not years (no published queue; curtailment instead).
         let chn = run.outcome.nations.iter().find(|n| n.id == "chn").unwrap();
         within(
-            "China mean wait (months)",
-            chn.mean_interconnection_wait_months.expect("connected"),
+            "China median wait (months)",
+            chn.queue_median_wait_months.expect("connected"),
             1.0,
             18.0,
         );
@@ -103,9 +121,74 @@ fn us_interconnection_wait_is_about_55_months() {
 }
 
 #[test]
-fn frontier_training_compute_grows_four_to_five_times_a_year() {
-    // Epoch AI: frontier training compute grows 4–5×/yr. The 2025 frontier is a few times 1e26 FLOP.
-    // Tolerance: 3.5–5.5×/yr over 2025→2026 and 2026→2027; 2025 frontier 2e26–3e27 FLOP.
+fn pre_automation_algorithmic_progress_matches_ho_et_al() {
+    // Ho et al. 2024: compute for a fixed capability halves every ~8 months (95% CI 5–14). Before AI
+    // automates research (2025–2027 under status quo) the model's best US lab must progress inside
+    // that interval; the month-0 rate of a reference lab is exactly 8 months by construction.
+    for seed in SEEDS {
+        let run = status_quo(seed);
+        let eff = |m: u32| row(&run, "usa", m).algorithmic_efficiency;
+        let doublings = (eff(35) / eff(0)).log2();
+        let halving_months = 35.0 / doublings;
+        within("US halving time 2025–2027 (months)", halving_months, 5.0, 14.0);
+    }
+}
+
+#[test]
+fn world_chip_stock_matches_epoch() {
+    // Epoch AI: >15M H100e installed worldwide in January 2026 and ~20M in April 2026 (8-bit
+    // H100-equivalents). Tolerance: 15–25M in Jan 2026, 17–30M in Apr 2026 (the model counts BF16
+    // H100e and includes chips delivered by the end of the month).
+    let scenario = scenario();
+    for seed in SEEDS {
+        let seats = vec![
+            gigawatt_agents::build("status-quo").unwrap(),
+            gigawatt_agents::build("status-quo").unwrap(),
+        ];
+        let mut m = Match::with_months(scenario.clone(), seats, seed, 16).expect("match");
+        m.record_trace();
+        let mut world = Vec::new();
+        while m.step() {
+            let month = m.trace().last().unwrap().month;
+            let labs: f64 = m
+                .trace()
+                .iter()
+                .filter(|r| r.month == month)
+                .map(|r| r.h100e)
+                .sum();
+            world.push(labs + m.rest_of_world_h100e());
+        }
+        within("world H100e Jan 2026", world[12], 15e6, 25e6);
+        within("world H100e Apr 2026", world[15], 17e6, 30e6);
+    }
+}
+
+#[test]
+fn cluster_power_reproduces_epoch_and_aschenbrenner() {
+    // Power of a cluster of `h100e` chips delivered in `year`, GW, at the model's IT kW per H100e
+    // (falling at chip_kw_decline_per_year) and PUE.
+    let s = scenario();
+    let g = &s.global;
+    let gw = |h100e: f64, year: f64| {
+        h100e * g.chip_it_kw_per_h100e_at(year - 2025.0) * g.datacenter_pue / 1e6
+    };
+    // Aschenbrenner's table: ~1M H100e ~1 GW around 2026; ~10M ~10 GW around 2028 (rough
+    // back-of-the-envelope at a flat ~1 kW each). Tolerance: within a factor of 2.
+    within("1M H100e in 2026 (GW)", gw(1e6, 2026.0), 0.5, 2.0);
+    within("10M H100e in 2028 (GW)", gw(1e7, 2028.0), 5.0, 20.0);
+    // Epoch (2024; Epoch/EPRI 2025): a 2e29 FLOP run around 2030 needs ~6 GW (4–16 GW).
+    let window_months = gigawatt_engine::systems::capability::run_window_months(g, 5.5);
+    let seconds = window_months * gigawatt_engine::resources::SECONDS_PER_MONTH;
+    let chips = 2e29 / (g.h100e_peak_flop_per_s * g.utilisation * seconds);
+    within("2e29 FLOP run in 2030 (GW)", gw(chips, 2030.5), 4.0, 16.0);
+}
+
+#[test]
+fn frontier_training_compute_grows_four_to_five_times_a_year_while_power_allows() {
+    // Epoch AI: frontier training compute grows 4–5×/yr (2010–2024). The 2025 frontier is a few
+    // times 1e26 FLOP. Tolerance: 2025 frontier 2e26–3e27 FLOP; 2025→2026 growth 3.5–5.5× (before
+    // power binds). Epoch (2024): the largest run power allows around 2030 is 1e28–3e29 FLOP on
+    // one campus, 2e28–2e30 distributed; the Dec 2030 frontier must land in 1e28–2e30.
     for seed in SEEDS {
         let run = status_quo(seed);
         let frontier = |m: u32| {
@@ -115,7 +198,7 @@ fn frontier_training_compute_grows_four_to_five_times_a_year() {
         };
         within("frontier run Dec 2025 (FLOP)", frontier(11), 2e26, 3e27);
         within("growth 2025→2026", frontier(23) / frontier(11), 3.5, 5.5);
-        within("growth 2026→2027", frontier(35) / frontier(23), 3.5, 5.5);
+        within("frontier run Dec 2030 (FLOP)", frontier(71), 1e28, 2e30);
     }
 }
 
@@ -131,7 +214,24 @@ fn ai_capex_and_compute_shares_match_2025() {
             .filter(|r| r.nation == "usa" && r.year == 2025)
             .map(|r| r.ai_capex_usd)
             .sum();
-        within("US AI capex 2025 (USD)", us_capex, 2.5e11, 4.5e11);
+        // The month-0 pipeline (chips on order, datacenters under construction) is pre-paid in the
+        // model but paid for in 2025 in the companies' books: its chips, and the share of its
+        // datacenters finished in 2025, count too.
+        let s = scenario();
+        let g = &s.global;
+        let build_months = g.datacenter_build_months as f64;
+        let pipeline: f64 = s
+            .labs
+            .iter()
+            .filter(|l| l.nation == "usa")
+            .map(|l| {
+                l.h100e_on_order * g.chip_cost_usd_per_h100e
+                    + l.datacenter_it_mw_under_construction
+                        * g.datacenter_capex_usd_per_mw
+                        * (12.0 / build_months).min(1.0)
+            })
+            .sum();
+        within("US AI capex 2025 (USD)", us_capex + pipeline, 2.5e11, 4.5e11);
         // AI 2027: China holds ~12–15% of world AI compute; allow 6–20% through 2026.
         for month in [11, 23] {
             let (us, cn) = (row(&run, "usa", month).h100e, row(&run, "chn", month).h100e);

@@ -306,6 +306,8 @@ mod tests {
             algorithmic_efficiency: 1.0,
             treasury_usd: 0.0,
             capacity_built_gw: 0.0,
+            idle_h100e: 0.0,
+            powered_h100e: 12.4e6,
         }
     }
 

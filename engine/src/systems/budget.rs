@@ -38,7 +38,14 @@ pub fn budget(
         let to_labs = inflow * policy.lab_subsidy_share;
         subsidy[n] = to_labs;
         treasury.usd += inflow - to_labs;
-        let lost = policy.export_controls_on.len() as f64
+        // Only controls that cut something lose sales: a nation that controls no origin its target
+        // buys from sells it nothing to begin with.
+        let cutting = policy
+            .export_controls_on
+            .iter()
+            .filter(|&&t| params.controls_supply_of(nation.index, t))
+            .count();
+        let lost = cutting as f64
             * scenario.policies.export_control_lost_sales_usd_per_year
             / MONTHS_PER_YEAR;
         charge(&mut treasury, lost);

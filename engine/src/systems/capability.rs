@@ -47,8 +47,8 @@ pub fn capability(
     let years = clock.years();
     let data_growth_month = (1.0 + g.data_stock_growth_per_year).powf(1.0 / MONTHS_PER_YEAR);
     let window = run_window_months(g, years);
-    let share = (g.largest_run_share * g.largest_run_share_growth_per_year.powf(years))
-        .min(g.max_largest_run_share);
+    let share = g.largest_run_share_at(years);
+    let queries = g.queries_per_month_at(years);
     for (compute, mut model) in &mut labs {
         // Data: natural growth plus synthetic tokens made with a share of inference.
         let parameters = if model.parameters > 0.0 {
@@ -56,8 +56,7 @@ pub fn capability(
         } else {
             FALLBACK_PARAMETERS
         };
-        let synthetic = g.synthetic_data_compute_share * compute.inference_flop_month
-            / (2.0 * parameters * g.synthetic_flop_overhead);
+        let synthetic = compute.synthetic_flop_month / (2.0 * parameters * g.synthetic_flop_overhead);
         model.data_stock_tokens = model.data_stock_tokens * data_growth_month + synthetic;
 
         let window_flop = window_sum(&compute.recent_training_flop, window);
@@ -80,8 +79,16 @@ pub fn capability(
 
         model.inference_since_model_flop += compute.inference_flop_month;
         let reference = model.largest_run_flop.max(1.0);
-        let ratio = compute.inference_flop_month * window / reference;
-        model.test_time_oom = ((1.0 + ratio).log10() / g.test_time_exchange_oom_per_train_oom)
+        // Test-time compute per query: the FLOP each query gets over the FLOP of a plain answer
+        // (2·N per token), exchanged for training compute at Jones's rate, up to Snell's cap.
+        let serving = (compute.inference_flop_month - compute.synthetic_flop_month).max(0.0);
+        let plain_answer_flop = 2.0 * model.parameters.max(1.0) * g.tokens_per_query;
+        let per_query = if queries > 0.0 {
+            serving / queries / plain_answer_flop
+        } else {
+            0.0
+        };
+        model.test_time_oom = (per_query.max(1.0).log10() / g.test_time_exchange_oom_per_train_oom)
             .min(g.test_time_max_oom);
         model.test_time_training_oom = (g.test_time_training_oom_per_oom
             * (1.0 + model.inference_since_model_flop / reference).log10())

@@ -13,6 +13,8 @@ pub fn compute(params: Res<Params>, mut labs: Query<&mut LabCompute>) {
         let flop = c.powered_h100e * g.h100e_peak_flop_per_s * g.utilisation * SECONDS_PER_MONTH;
         c.training_flop_month = flop * c.training_share;
         c.inference_flop_month = flop - c.training_flop_month;
+        // Synthetic data is made with a share of inference; that share earns no revenue.
+        c.synthetic_flop_month = c.inference_flop_month * g.synthetic_data_compute_share;
         let training = c.training_flop_month;
         c.recent_training_flop.push_back(training);
         while c.recent_training_flop.len() > window {

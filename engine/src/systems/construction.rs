@@ -1,17 +1,20 @@
 //! Construction: plants and datacenters pay their capex month by month from escrow and finish after
 //! their construction time (lead time by kind × nation build speed × regulation, plus the seeded
-//! overrun drawn when the order was accepted).
+//! overrun drawn when the order was accepted). A nation under critical-mineral export controls pays a
+//! surcharge on the plants it builds (magnets, graphite, gallium), by kind, while the controls bite.
 
 use bevy_ecs::prelude::*;
 
 use crate::components::*;
-use crate::resources::{Clock, Roster};
+use crate::resources::{Clock, Params, Roster};
+use crate::systems::budget::charge;
 
 /// Projects in id order (the roster's), so payments are summed into treasuries in a fixed order.
 pub fn construction(
+    params: Res<Params>,
     roster: Res<Roster>,
     clock: Res<Clock>,
-    mut nations: Query<(&mut Treasury, &mut Fleet)>,
+    mut nations: Query<(&mut Treasury, &mut Fleet, &ChipMarket)>,
     mut plants: Query<&mut PowerPlant>,
     mut datacenters: Query<&mut Datacenter>,
 ) {
@@ -28,11 +31,24 @@ pub fn construction(
         };
         plant.capex_remaining_usd -= pay;
         plant.construction_months_left = plant.construction_months_left.saturating_sub(1);
-        let (mut treasury, mut fleet) = nations
+        let (mut treasury, mut fleet, market) = nations
             .get_mut(roster.nations[plant.nation as usize])
             .expect("roster");
         treasury.spent_usd += pay;
         treasury.energy_capex_usd += pay;
+        if market.mineral_exposure > 0.0 {
+            let surcharge = pay
+                * params
+                    .scenario
+                    .plant_kinds
+                    .get(plant.kind)
+                    .mineral_control_capex_increase
+                * market.mineral_exposure;
+            let before = treasury.spent_usd;
+            charge(&mut treasury, surcharge);
+            let paid = treasury.spent_usd - before;
+            treasury.energy_capex_usd += paid;
+        }
         if plant.construction_months_left == 0 {
             if plant.interconnected {
                 plant.stage = PlantStage::Online;
@@ -64,7 +80,7 @@ pub fn construction(
                 DatacenterStage::Online
             };
         }
-        let (mut treasury, _) = nations
+        let (mut treasury, _, _) = nations
             .get_mut(roster.nations[dc.nation as usize])
             .expect("roster");
         treasury.spent_usd += pay;

@@ -1,5 +1,6 @@
-//! Power dispatch. Firm supply = Σ fleet MW × capacity factor. Baseline demand (peak, growing) is
-//! served first; grid datacenters share what is left pro rata, so a shortfall throttles them (and
+//! Power dispatch. Adequacy counts accredited capacity (Σ fleet MW × accreditation, ELCC-style).
+//! Baseline demand (peak, growing) plus the planning reserve margin is served first; grid
+//! datacenters share what is left pro rata, so a shortfall throttles them (and
 //! shows in `datacenter_powered_fraction`, the observation and the trace). Behind-the-meter
 //! datacenters are served only by their own plants. Energy: zero-marginal-cost kinds run first, fossil
 //! kinds share the rest in proportion to their available MW; grid datacenters pay the average cost of
@@ -9,7 +10,7 @@ use bevy_ecs::prelude::*;
 
 use crate::components::*;
 use crate::resources::*;
-use crate::scenario::{PlantKind, Scenario};
+use crate::scenario::{NationSpec, PlantKind, Scenario};
 
 /// Kinds that run whenever available: no fuel, or must-run.
 fn must_run(kind: PlantKind) -> bool {
@@ -45,6 +46,14 @@ pub fn marginal_cost_usd_per_mwh(
         0.0
     };
     fuel + carbon * tech.emissions_tco2_per_mwh
+}
+
+/// Accredited capacity of a nation's grid fleet, MW: nameplate × accreditation by kind.
+pub fn accredited_supply_mw(spec: &NationSpec, fleet: &Fleet) -> f64 {
+    PlantKind::ALL
+        .iter()
+        .map(|&k| fleet.mw[k.index()] * spec.plants.get(k).accreditation)
+        .sum()
 }
 
 /// A lab's hosted H100e and how they split between grid and dedicated capacity.
@@ -176,14 +185,17 @@ pub fn dispatch(
         let n = nation.index as usize;
         let spec = &scenario.nations[n];
         let years = month as f64 / MONTHS_PER_YEAR;
-        let supply: f64 = PlantKind::ALL
+        // Adequacy: accredited capacity must cover peak baseline demand plus the planning reserve
+        // before any datacenter is served.
+        let supply = accredited_supply_mw(spec, fleet);
+        let energy_supply: f64 = PlantKind::ALL
             .iter()
             .map(|&k| fleet.mw[k.index()] * spec.plants.get(k).capacity_factor)
             .sum();
         let baseline =
             spec.baseline_demand_mw * (1.0 + spec.baseline_demand_growth_per_year).powf(years);
         let demand = grid_demand_mw[n];
-        let room = (supply - baseline).max(0.0);
+        let room = (supply - baseline * (1.0 + spec.planning_reserve_margin)).max(0.0);
         let served = demand.min(room);
         let fraction = if demand > 0.0 { served / demand } else { 1.0 };
         powered_fraction[n] = fraction;
@@ -192,7 +204,8 @@ pub fn dispatch(
         }
 
         // Energy: baseline at its average load plus datacenters, must-run first.
-        let mut energy_mw = (baseline * spec.baseline_load_factor).min(supply) + served;
+        let mut energy_mw = ((baseline * spec.baseline_load_factor).min(energy_supply) + served)
+            .min(energy_supply);
         let mut dispatch_mw = [0.0; KINDS];
         for k in PlantKind::ALL.into_iter().filter(|&k| must_run(k)) {
             let available = fleet.mw[k.index()] * spec.plants.get(k).capacity_factor;
@@ -285,8 +298,7 @@ mod tests {
             in_climate_accord,
             drilling,
             drilling_since_month,
-            export_controls_on: Vec::new(),
-            lab_subsidy_share: 0.0,
+            ..plain_policy()
         }
     }
 

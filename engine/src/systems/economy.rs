@@ -29,7 +29,7 @@ pub fn economy(
                 g.revenue_capability_elasticity
                     * (model.capability - g.revenue_reference_capability),
             );
-        let revenue = compute.inference_flop_month * price;
+        let revenue = (compute.inference_flop_month - compute.synthetic_flop_month) * price;
         finance.revenue_month_usd = revenue;
         finance.revenue_total_usd += revenue;
         let kept = revenue * g.revenue_lab_share;

@@ -1,16 +1,89 @@
-//! Grid interconnection: each nation's FIFO queue is served at its throughput (MW a month). A grid
-//! plant comes online when it is built and its request has been served; behind-the-meter plants never
-//! queue. Plants that come online are folded into the nation's fleet and despawned, grid datacenters
+//! Grid interconnection, as LBNL's *Queued Up* measures it. Requests (other developers' monthly
+//! cohorts and the game's own grid plants) wait for their interconnection study, first come first
+//! served, at a study throughput (MW a month). Other developers withdraw while they wait, more
+//! withdraw when the study prices their network upgrades, and some withdraw during construction; the
+//! rest come online in the nation's trend mix. The median wait and the completion rate are results,
+//! not inputs. A game plant comes online when it is built and its study is done; behind-the-meter
+//! plants never queue. Plants that come online are folded into the nation's fleet and despawned, grid datacenters
 //! into their lab, so entity counts stay small. Retirements leave the fleet here too.
 
 use bevy_ecs::prelude::*;
 
 use crate::components::*;
 use crate::resources::*;
-use crate::scenario::PlantKind;
+use crate::scenario::{NationSpec, PlantKind, Scenario};
 
 /// Below this many MW a queue entry counts as served (float dust).
 const SERVED_EPS_MW: f64 = 1e-9;
+
+/// Monthly hazard from a yearly withdrawal share.
+fn monthly(per_year: f64) -> f64 {
+    1.0 - (1.0 - per_year.clamp(0.0, 1.0)).powf(1.0 / MONTHS_PER_YEAR)
+}
+
+/// The month-0 grid of a nation: the queue waiting for studies (one entry, first in line) and the
+/// studied projects under construction, finishing evenly over their construction time.
+pub fn initial_grid(spec: &NationSpec) -> Grid {
+    let q = &spec.queue;
+    let requested = -(q.initial_age_months.round() as i32);
+    let mut grid = Grid {
+        throughput_mw_per_month: spec.interconnection_mw_per_month,
+        completed_by_wait_mw: vec![0.0; MAX_WAIT_BIN_MONTHS + 1],
+        ..Default::default()
+    };
+    if q.initial_in_study_mw > 0.0 {
+        grid.queue.push_back(QueueEntry {
+            plant: None,
+            mw_remaining: q.initial_in_study_mw,
+            requested_month: requested,
+        });
+    }
+    let months = q.construction_months.max(1);
+    if q.initial_in_construction_mw > 0.0 {
+        for m in 0..months {
+            grid.building.push(BuildCohort {
+                mw: q.initial_in_construction_mw / months as f64,
+                months_left: m + 1,
+                requested_month: requested,
+            });
+        }
+    }
+    grid.queued_mw = q.initial_in_study_mw + q.initial_in_construction_mw;
+    grid
+}
+
+/// MW of requests studied this month: the throughput, faster once queue reform has taken effect.
+pub fn study_mw_per_month(scenario: &Scenario, grid: &Grid, policy: &Policy, month: u32) -> f64 {
+    let reformed = policy.queue_reform
+        && month >= policy.queue_reform_since_month + scenario.policies.queue_reform_lead_months;
+    if reformed {
+        grid.throughput_mw_per_month * scenario.policies.queue_reform_study_speedup
+    } else {
+        grid.throughput_mw_per_month
+    }
+}
+
+/// Months a request made now would wait for its study: the MW ahead of it drain at the study
+/// throughput plus the other developers' withdrawals.
+pub fn study_wait_months(scenario: &Scenario, nation: usize, grid: &Grid, policy: &Policy, month: u32) -> f64 {
+    let ahead: f64 = grid.queue.iter().map(|e| e.mw_remaining).sum();
+    let studied = study_mw_per_month(scenario, grid, policy, month);
+    let hazard = monthly(scenario.nations[nation].queue.study_withdrawal_per_year);
+    if ahead <= 0.0 {
+        return 0.0;
+    }
+    if studied <= 0.0 && hazard <= 0.0 {
+        return f64::INFINITY;
+    }
+    if hazard <= 0.0 {
+        return ahead / studied;
+    }
+    if studied <= 0.0 {
+        // Only withdrawals drain the queue: wait until what is ahead has (nearly) all withdrawn.
+        return (ahead / SERVED_EPS_MW.max(1.0)).ln().max(0.0) / hazard;
+    }
+    (1.0 + hazard * ahead / studied).ln() / -(1.0 - hazard).ln()
+}
 
 /// Buffers reused from turn to turn.
 #[derive(Default)]
@@ -22,6 +95,22 @@ pub struct Scratch {
     folded_dcs: Vec<u32>,
 }
 
+/// Connects `mw` of other developers' projects into the fleet, in the nation's trend mix.
+fn connect_in_trend_mix(spec: &NationSpec, fleet: &mut Fleet, mw: f64) {
+    let trend_total: f64 = spec
+        .plants
+        .iter()
+        .map(|(_, p)| p.trend_additions_mw_per_year)
+        .sum();
+    if trend_total <= 0.0 {
+        return;
+    }
+    for (kind, p) in spec.plants.iter() {
+        fleet.mw[kind.index()] += mw * p.trend_additions_mw_per_year / trend_total;
+    }
+    fleet.built_mw += mw;
+}
+
 #[allow(clippy::too_many_arguments)]
 pub fn interconnection(
     mut commands: Commands,
@@ -29,13 +118,14 @@ pub fn interconnection(
     clock: Res<Clock>,
     mut roster: ResMut<Roster>,
     mut scratch: Local<Scratch>,
-    mut nations: Query<(&Nation, &mut Grid, &mut Fleet)>,
+    mut nations: Query<(&Nation, &mut Grid, &mut Fleet, &Policy)>,
     mut plants: Query<(Entity, &mut PowerPlant)>,
     mut datacenters: Query<(Entity, &mut Datacenter)>,
     mut labs: Query<&mut LabCompute>,
 ) {
     let scenario = &*params.scenario;
     let month = clock.month;
+    let now = month as i32;
     let Scratch {
         served_plants,
         online_dcs,
@@ -46,8 +136,10 @@ pub fn interconnection(
     online_dcs.clear();
     folded.clear();
     folded_dcs.clear();
-    for (nation, mut grid, mut fleet) in &mut nations {
+    for (nation, mut grid, mut fleet, policy) in &mut nations {
         let spec = &scenario.nations[nation.index as usize];
+        let q = &spec.queue;
+        let grid = &mut *grid;
         for kind in PlantKind::ALL {
             let k = kind.index();
             fleet.mw[k] = (fleet.mw[k]
@@ -64,13 +156,67 @@ pub fn interconnection(
             }
         });
         grid.throughput_mw_per_month += added;
+        let early = |requested: i32| (0..EARLY_COHORT_MONTHS).contains(&requested);
 
-        let mut budget = grid.throughput_mw_per_month;
-        let trend_total: f64 = spec
-            .plants
-            .iter()
-            .map(|(_, p)| p.trend_additions_mw_per_year)
-            .sum();
+        // Other developers' projects under construction: withdraw, or come online.
+        let build_hazard = monthly(q.construction_withdrawal_per_year);
+        let mut i = 0;
+        while i < grid.building.len() {
+            let cohort = &mut grid.building[i];
+            let withdrawn = cohort.mw * build_hazard;
+            cohort.mw -= withdrawn;
+            cohort.months_left = cohort.months_left.saturating_sub(1);
+            let requested = cohort.requested_month;
+            if requested >= 0 {
+                grid.withdrawn_mw += withdrawn;
+            }
+            if cohort.months_left > 0 {
+                i += 1;
+                continue;
+            }
+            let mw = grid.building.remove(i).mw;
+            connect_in_trend_mix(spec, &mut fleet, mw);
+            if requested >= 0 {
+                grid.completed_mw += mw;
+                let wait = ((now + 1 - requested) as usize).min(MAX_WAIT_BIN_MONTHS);
+                grid.completed_by_wait_mw[wait] += mw;
+                if early(requested) {
+                    grid.early_completed_mw += mw;
+                }
+            }
+        }
+
+        // New requests from other developers join the back of the queue.
+        let inflow = q.inflow_mw_per_year / MONTHS_PER_YEAR;
+        if inflow > 0.0 {
+            grid.queue.push_back(QueueEntry {
+                plant: None,
+                mw_remaining: inflow,
+                requested_month: now,
+            });
+            grid.requested_mw += inflow;
+            if early(now) {
+                grid.early_requested_mw += inflow;
+            }
+        }
+        // Other developers withdraw while they wait; the game's own plants do not.
+        let study_hazard = monthly(q.study_withdrawal_per_year);
+        if study_hazard > 0.0 {
+            for entry in grid.queue.iter_mut().filter(|e| e.plant.is_none()) {
+                let withdrawn = entry.mw_remaining * study_hazard;
+                entry.mw_remaining -= withdrawn;
+                if entry.requested_month >= 0 {
+                    grid.withdrawn_mw += withdrawn;
+                }
+            }
+        }
+
+        // Studies, first come first served. A studied project of another developer withdraws at
+        // the price of its network upgrades or goes on to be built; a game plant is connected when
+        // it is built.
+        let mut budget = study_mw_per_month(scenario, grid, policy, month);
+        let keep = 1.0 - q.withdrawal_after_study_share;
+        let build_months = q.construction_months.max(1);
         while budget > 0.0 {
             let Some(head) = grid.queue.front_mut() else {
                 break;
@@ -79,22 +225,30 @@ pub fn interconnection(
             head.mw_remaining -= take;
             budget -= take;
             let plant = head.plant;
+            let requested = head.requested_month;
             let done = head.mw_remaining <= SERVED_EPS_MW;
-            grid.queued_mw = (grid.queued_mw - take).max(0.0);
-            if plant.is_none() && trend_total > 0.0 {
-                // The backlog of other developers' projects connects bit by bit, in the trend mix.
-                for (kind, p) in spec.plants.iter() {
-                    fleet.mw[kind.index()] += take * p.trend_additions_mw_per_year / trend_total;
-                }
-                fleet.built_mw += take;
-            }
             if done {
                 grid.queue.pop_front();
-                if let Some(id) = plant {
-                    served_plants.push(id);
+            }
+            match plant {
+                None => {
+                    if requested >= 0 {
+                        grid.withdrawn_mw += take * (1.0 - keep);
+                    }
+                    if take * keep > 0.0 {
+                        grid.building.push(BuildCohort {
+                            mw: take * keep,
+                            months_left: build_months,
+                            requested_month: requested,
+                        });
+                    }
                 }
+                Some(id) if done => served_plants.push(id),
+                Some(_) => {}
             }
         }
+        grid.queued_mw = grid.queue.iter().map(|e| e.mw_remaining).sum::<f64>()
+            + grid.building.iter().map(|c| c.mw).sum::<f64>();
     }
     served_plants.sort_unstable();
 
@@ -113,7 +267,7 @@ pub fn interconnection(
         }
         match plant.dedicated_to {
             None => {
-                let (_, mut grid, mut fleet) = nations
+                let (_, mut grid, mut fleet, _) = nations
                     .get_mut(roster.nations[plant.nation as usize])
                     .expect("roster");
                 fleet.mw[plant.kind.index()] += plant.capacity_mw;
@@ -166,20 +320,66 @@ mod tests {
     use bevy_ecs::system::RunSystemOnce;
 
     use super::*;
+    use crate::scenario::QueueSpec;
     use crate::systems::test_support::*;
 
     /// The month-0 world without the pre-paid datacenter pipeline, so that the only projects are the
-    /// ones a test spawns.
-    fn world() -> World {
+    /// ones a test spawns, after `change`.
+    fn world_with(change: impl FnOnce(&mut Scenario)) -> World {
         let mut s = scenario();
         for lab in &mut s.labs {
             lab.datacenter_it_mw_under_construction = 0.0;
         }
+        change(&mut s);
         let months = s.horizon_months;
         let mut world = World::new();
         crate::world::insert_resources(&mut world, Arc::new(s), 0, months);
         crate::world::spawn_initial(&mut world);
         world
+    }
+
+    /// A queue with no other developers: nothing in it at month 0, no inflow, no withdrawals.
+    fn quiet(q: &mut QueueSpec) {
+        *q = QueueSpec {
+            initial_in_study_mw: 0.0,
+            initial_in_construction_mw: 0.0,
+            initial_age_months: 0.0,
+            inflow_mw_per_year: 0.0,
+            study_withdrawal_per_year: 0.0,
+            withdrawal_after_study_share: 0.0,
+            construction_withdrawal_per_year: 0.0,
+            construction_months: q.construction_months,
+        };
+    }
+
+    /// The world with quiet queues everywhere: only the game's own requests.
+    fn world() -> World {
+        world_with(|s| s.nations.iter_mut().for_each(|n| quiet(&mut n.queue)))
+    }
+
+    /// usa with no retirements (so fleet changes are exact), a study throughput of `throughput` MW
+    /// a month, and the queue `q`.
+    fn usa_with(throughput: f64, q: QueueSpec) -> World {
+        world_with(|s| {
+            let usa = &mut s.nations[0];
+            usa.interconnection_mw_per_month = throughput;
+            usa.queue = q;
+            usa.plants.gas_turbine.retirements_mw_per_year = 0.0;
+            usa.plants.coal.retirements_mw_per_year = 0.0;
+            assert!(usa.plants.iter().all(|(_, p)| p.retirements_mw_per_year == 0.0));
+        })
+    }
+
+    fn no_flows(construction_months: u32) -> QueueSpec {
+        let mut q = scenario().nations[0].queue.clone();
+        q.construction_months = construction_months;
+        quiet(&mut q);
+        q
+    }
+
+    fn step(world: &mut World, month: u32) {
+        world.resource_mut::<Clock>().month = month;
+        world.run_system_once(interconnection).unwrap();
     }
 
     /// Replace nation `n`'s queue by `entries` (plant id or backlog, MW).
@@ -191,6 +391,7 @@ mod tests {
             .map(|&(plant, mw)| QueueEntry {
                 plant,
                 mw_remaining: mw,
+                requested_month: 0,
             })
             .collect();
         grid.queued_mw = entries.iter().map(|e| e.1).sum();
@@ -363,38 +564,307 @@ mod tests {
     }
 
     #[test]
-    fn the_backlog_connects_straight_into_the_fleet_in_the_trend_mix() {
-        let mut world = world();
+    fn the_month_0_grid_is_the_scenario_s_queue() {
         let s = scenario();
         let spec = &s.nations[0];
-        let t = spec.interconnection_mw_per_month;
-        let g0 = grid(&world, 0);
-        assert_eq!(g0.queue[0].plant, None);
-        assert_eq!(g0.queue[0].mw_remaining, spec.interconnection_backlog_mw);
-        let before = fleet(&world, 0);
-        world.run_system_once(interconnection).unwrap();
-        let after = fleet(&world, 0);
+        let q = &spec.queue;
+        let g = initial_grid(spec);
+        assert_eq!(g.throughput_mw_per_month, spec.interconnection_mw_per_month);
+        assert_eq!(
+            g.queue.iter().cloned().collect::<Vec<_>>(),
+            [QueueEntry {
+                plant: None,
+                mw_remaining: q.initial_in_study_mw,
+                requested_month: -(q.initial_age_months.round() as i32),
+            }]
+        );
+        // Under construction: evenly spread over the construction time, one cohort a month.
+        assert_eq!(g.building.len(), q.construction_months as usize);
+        for (m, c) in g.building.iter().enumerate() {
+            assert_eq!(c.months_left, m as u32 + 1);
+            assert_close(c.mw, q.initial_in_construction_mw / q.construction_months as f64);
+        }
+        assert_close(g.queued_mw, q.initial_in_study_mw + q.initial_in_construction_mw);
+        assert_eq!(g.completed_by_wait_mw.len(), MAX_WAIT_BIN_MONTHS + 1);
+        assert_eq!((g.requested_mw, g.withdrawn_mw, g.completed_mw), (0.0, 0.0, 0.0));
+        // The spawned world starts from it.
+        assert_eq!(grid(&world_with(|_| {}), 0), g);
+    }
 
+    #[test]
+    fn inflow_cohorts_are_studied_first_come_first_served_and_built_in_the_trend_mix() {
+        // 1,200 MW a month of requests, 600 MW a month of studies, built in 3 months.
+        let (inflow, throughput, build) = (1_200.0, 600.0, 3);
+        let q = QueueSpec {
+            inflow_mw_per_year: inflow * 12.0,
+            ..no_flows(build)
+        };
+        let mut world = usa_with(throughput, q);
+        let s = world.resource::<Params>().scenario.clone();
+        let spec = &s.nations[0];
         let trend_total: f64 = spec
             .plants
             .iter()
             .map(|(_, p)| p.trend_additions_mw_per_year)
             .sum();
-        for (kind, p) in spec.plants.iter() {
-            let k = kind.index();
-            let retired = (before.mw[k] - p.retirements_mw_per_year / 12.0).max(0.0);
-            assert_close(
-                after.mw[k],
-                retired + t * p.trend_additions_mw_per_year / trend_total,
+        let start = fleet(&world, 0);
+        for month in 0..8u32 {
+            step(&mut world, month);
+            let g = grid(&world, 0);
+            // Every month's cohort joins the back; studies serve the oldest first, half a cohort a
+            // month, so the head is the cohort of month (month + 1) / 2.
+            let requested: Vec<i32> = g.queue.iter().map(|e| e.requested_month).collect();
+            let head = (month as i32 + 1) / 2;
+            assert_eq!(requested, (head..=month as i32).collect::<Vec<_>>(), "month {month}");
+            let waiting: f64 = g.queue.iter().map(|e| e.mw_remaining).sum();
+            assert_close(waiting, (month + 1) as f64 * (inflow - throughput));
+            assert_close(g.requested_mw, (month + 1) as f64 * inflow);
+            // Studied in month m, online in month m + build: the first completions come in month 3.
+            let online_months = (month + 1).saturating_sub(build);
+            assert_close(g.completed_mw, online_months as f64 * throughput);
+            let building: f64 = g.building.iter().map(|c| c.mw).sum();
+            assert_close(building, ((month + 1).min(build)) as f64 * throughput);
+            assert_close(g.queued_mw, waiting + building);
+            assert_eq!(g.withdrawn_mw, 0.0);
+            // What came online is in the fleet, in the trend mix.
+            let f = fleet(&world, 0);
+            for (kind, p) in spec.plants.iter() {
+                let k = kind.index();
+                assert_close(
+                    f.mw[k],
+                    start.mw[k]
+                        + g.completed_mw * p.trend_additions_mw_per_year / trend_total,
+                );
+            }
+            assert_close(f.built_mw, start.built_mw + g.completed_mw);
+        }
+        // Studied cohorts come online in request order: cohort 0 (studied months 0 and 1) waited
+        // 4 and 5 months from request to operation, cohort 1 (studied months 2 and 3) 5 and 6.
+        let g = grid(&world, 0);
+        let bins: Vec<(usize, f64)> = g
+            .completed_by_wait_mw
+            .iter()
+            .enumerate()
+            .filter(|&(_, &mw)| mw > 0.0)
+            .map(|(w, &mw)| (w, mw))
+            .collect();
+        assert_eq!(
+            bins,
+            [
+                (4, throughput),
+                (5, 2.0 * throughput),
+                (6, 2.0 * throughput)
+            ]
+        );
+        assert_eq!(g.median_wait_months(), Some(5.0));
+        assert_close(g.early_requested_mw, g.requested_mw);
+        assert_close(g.early_completion_rate().unwrap(), 5.0 * throughput / (8.0 * inflow));
+        // Other developers' projects are not the game's: no game wait is recorded.
+        assert_eq!(g.waits_count, 0);
+    }
+
+    #[test]
+    fn withdrawals_remove_mw_while_waiting_after_the_study_and_while_building() {
+        let h = 0.3;
+        // No study throughput: a cohort only withdraws, at h a year.
+        let q = QueueSpec {
+            study_withdrawal_per_year: h,
+            ..no_flows(6)
+        };
+        let mut world = usa_with(0.0, q);
+        set_queue(&mut world, 0, &[(None, 1_000.0), (Some(7), 500.0)]);
+        let mut last = 0.0;
+        for month in 0..12 {
+            step(&mut world, month);
+            let g = grid(&world, 0);
+            assert!(g.withdrawn_mw > last, "withdrawals grow every month");
+            last = g.withdrawn_mw;
+        }
+        let g = grid(&world, 0);
+        // After a year, the yearly share has withdrawn; the game's own plant never withdraws.
+        assert_close(g.queue[0].mw_remaining, 1_000.0 * (1.0 - h));
+        assert_close(g.withdrawn_mw, 1_000.0 * h);
+        assert_eq!((g.queue[1].plant, g.queue[1].mw_remaining), (Some(7), 500.0));
+
+        // After the study and during construction.
+        let (after_study, building) = (0.6, 0.2);
+        let q = QueueSpec {
+            withdrawal_after_study_share: after_study,
+            construction_withdrawal_per_year: building,
+            ..no_flows(12)
+        };
+        let mut world = usa_with(1e9, q);
+        set_queue(&mut world, 0, &[(None, 1_000.0)]);
+        step(&mut world, 0);
+        let g = grid(&world, 0);
+        assert!(g.queue.is_empty());
+        assert_close(g.withdrawn_mw, 1_000.0 * after_study);
+        assert_eq!(g.building.len(), 1);
+        assert_close(g.building[0].mw, 1_000.0 * (1.0 - after_study));
+        for month in 1..13 {
+            step(&mut world, month);
+        }
+        // Twelve months of building at 20% a year: 20% of the rest withdrew, the rest is online.
+        let g = grid(&world, 0);
+        let kept = 1_000.0 * (1.0 - after_study);
+        assert!(g.building.is_empty());
+        assert_close(g.completed_mw, kept * (1.0 - building));
+        assert_close(g.withdrawn_mw, 1_000.0 * after_study + kept * building);
+        assert_close(g.completed_mw + g.withdrawn_mw, 1_000.0);
+    }
+
+    #[test]
+    fn the_books_of_the_game_s_requests_balance_under_the_scenario_s_flows() {
+        // The scenario's own usa queue, with its withdrawals: every MW requested in the game is
+        // waiting, being built, withdrawn or online.
+        let mut world = world_with(|_| {});
+        for (month, n) in (0..30).flat_map(|m| [(m, 0), (m, 1)]) {
+            if n == 0 {
+                step(&mut world, month);
+            }
+            let g = grid(&world, n);
+            let waiting: f64 = g
+                .queue
+                .iter()
+                .filter(|e| e.requested_month >= 0)
+                .map(|e| e.mw_remaining)
+                .sum();
+            let building: f64 = g
+                .building
+                .iter()
+                .filter(|c| c.requested_month >= 0)
+                .map(|c| c.mw)
+                .sum();
+            let accounted = waiting + building + g.withdrawn_mw + g.completed_mw;
+            assert!(
+                (accounted - g.requested_mw).abs() <= 1e-9 * g.requested_mw,
+                "month {month}: {accounted} vs {}",
+                g.requested_mw
             );
         }
-        assert_close(after.built_mw, before.built_mw + t);
         let g = grid(&world, 0);
-        assert_close(g.queue[0].mw_remaining, spec.interconnection_backlog_mw - t);
-        assert_close(g.queued_mw, g0.queued_mw - t);
-        // The backlog is not an in-game plant: no wait is recorded.
-        assert_eq!(g.waits_count, 0);
-        assert_eq!(after.time_to_power_count, 0);
+        assert!(g.withdrawn_mw > 0.0);
+    }
+
+    #[test]
+    fn queue_reform_speeds_studies_after_its_lead_time() {
+        let s = scenario();
+        let e = &s.policies;
+        assert!(e.queue_reform_study_speedup > 1.0 && e.queue_reform_lead_months > 0);
+        let t = 1_000.0;
+        let g = Grid {
+            throughput_mw_per_month: t,
+            ..Default::default()
+        };
+        let since = 5;
+        let reformed = Policy {
+            queue_reform: true,
+            queue_reform_since_month: since,
+            ..plain_policy()
+        };
+        let ready = since + e.queue_reform_lead_months;
+        assert_eq!(study_mw_per_month(&s, &g, &reformed, ready - 1), t);
+        assert_close(
+            study_mw_per_month(&s, &g, &reformed, ready),
+            t * e.queue_reform_study_speedup,
+        );
+        assert_close(
+            study_mw_per_month(&s, &g, &reformed, ready + 100),
+            t * e.queue_reform_study_speedup,
+        );
+        assert_eq!(
+            study_mw_per_month(&s, &g, &plain_policy(), ready),
+            t
+        );
+
+        // In the system: the head of a long queue gets the faster studies.
+        let mut world = usa_with(t, no_flows(6));
+        set_queue(&mut world, 0, &[(Some(0), 1e9)]);
+        let usa = nation(&world, 0);
+        *world.get_mut::<Policy>(usa).unwrap() = reformed;
+        step(&mut world, ready - 1);
+        assert_close(1e9 - grid(&world, 0).queue[0].mw_remaining, t);
+        step(&mut world, ready);
+        assert_close(
+            1e9 - grid(&world, 0).queue[0].mw_remaining,
+            t + t * e.queue_reform_study_speedup,
+        );
+    }
+
+    #[test]
+    fn the_study_wait_drains_the_queue_ahead_at_the_throughput_plus_withdrawals() {
+        let mut s = scenario();
+        let policy = plain_policy();
+        let t = 1_000.0;
+        let mut grid = Grid {
+            throughput_mw_per_month: t,
+            ..Default::default()
+        };
+        s.nations[0].queue.study_withdrawal_per_year = 0.0;
+        assert_eq!(study_wait_months(&s, 0, &grid, &policy, 0), 0.0);
+        grid.queue.push_back(QueueEntry {
+            plant: None,
+            mw_remaining: 6_000.0,
+            requested_month: -3,
+        });
+        assert_close(study_wait_months(&s, 0, &grid, &policy, 0), 6.0);
+        // Withdrawals ahead shorten the wait: the MW ahead decay at hazard h while t are studied.
+        let h_year = 0.3;
+        s.nations[0].queue.study_withdrawal_per_year = h_year;
+        let h = 1.0 - (1.0 - h_year).powf(1.0 / 12.0);
+        let wait = study_wait_months(&s, 0, &grid, &policy, 0);
+        assert!(wait < 6.0 && wait > 5.0, "{wait}");
+        // The closed form: after `wait` months, what is ahead has drained.
+        let left = |n: f64| 6_000.0 * (1.0 - h).powf(n) - t * (1.0 - (1.0 - h).powf(n)) / h;
+        assert!(left(wait).abs() < 1e-6, "{}", left(wait));
+        // Nothing studied and nobody withdrawing: forever.
+        grid.throughput_mw_per_month = 0.0;
+        s.nations[0].queue.study_withdrawal_per_year = 0.0;
+        assert_eq!(study_wait_months(&s, 0, &grid, &policy, 0), f64::INFINITY);
+    }
+
+    #[test]
+    fn the_median_wait_and_the_early_completion_rate_are_what_they_say() {
+        let mut g = Grid::default();
+        assert_eq!(g.median_wait_months(), None);
+        assert_eq!(g.early_completion_rate(), None);
+        g.completed_by_wait_mw = vec![0.0; MAX_WAIT_BIN_MONTHS + 1];
+        assert_eq!(g.median_wait_months(), None);
+        // 10 MW after 5 months, 30 after 7, 20 after 9: half of the 60 MW came online by month 7.
+        g.completed_by_wait_mw[5] = 10.0;
+        g.completed_by_wait_mw[7] = 30.0;
+        g.completed_by_wait_mw[9] = 20.0;
+        assert_eq!(g.median_wait_months(), Some(7.0));
+        // Exactly half by month 5: the median is 5.
+        g.completed_by_wait_mw[5] = 50.0;
+        g.completed_by_wait_mw[7] = 0.0;
+        g.completed_by_wait_mw[9] = 50.0;
+        assert_eq!(g.median_wait_months(), Some(5.0));
+        // Mostly long waits: the last bin.
+        g.completed_by_wait_mw[MAX_WAIT_BIN_MONTHS] = 1_000.0;
+        assert_eq!(g.median_wait_months(), Some(MAX_WAIT_BIN_MONTHS as f64));
+
+        g.early_requested_mw = 400.0;
+        g.early_completed_mw = 80.0;
+        assert_close(g.early_completion_rate().unwrap(), 0.2);
+    }
+
+    #[test]
+    fn only_requests_of_the_first_years_count_toward_the_early_completion_rate() {
+        let q = QueueSpec {
+            inflow_mw_per_year: 12.0 * 100.0,
+            ..no_flows(1)
+        };
+        let mut world = usa_with(1e9, q);
+        for month in 0..(EARLY_COHORT_MONTHS as u32 + 3) {
+            step(&mut world, month);
+        }
+        let g = grid(&world, 0);
+        assert_close(g.early_requested_mw, 100.0 * EARLY_COHORT_MONTHS as f64);
+        assert_close(g.requested_mw, 100.0 * (EARLY_COHORT_MONTHS + 3) as f64);
+        // Every early cohort was studied at once and built in a month.
+        assert_close(g.early_completion_rate().unwrap(), 1.0);
+        assert_eq!(g.median_wait_months(), Some(2.0));
     }
 
     #[test]

@@ -326,6 +326,7 @@ impl Ctx<'_, '_, '_, '_> {
             self.grid.queue.push_back(QueueEntry {
                 plant: Some(id),
                 mw_remaining: capacity_mw,
+                requested_month: self.month as i32,
             });
             self.grid.queued_mw += capacity_mw;
         }
@@ -427,6 +428,7 @@ impl Ctx<'_, '_, '_, '_> {
         self.treasury.ai_capex_month_usd += cost;
         self.market.available_h100e -= h100e;
         self.market.bought_h100e += h100e;
+        self.market.bought_month_h100e += h100e;
         let g = &self.scenario.global;
         let years = self.month as f64 / MONTHS_PER_YEAR;
         let kw = g.chip_it_kw_per_h100e_at(years);
@@ -436,6 +438,27 @@ impl Ctx<'_, '_, '_, '_> {
             it_kw_per_h100e: kw,
         });
         Ok(())
+    }
+
+    /// The index of another nation named by id.
+    fn target(&self, target: &str, what: &str) -> Result<u16, String> {
+        let Some(t) = self.scenario.nation_index(target) else {
+            let ids: Vec<&str> = self
+                .scenario
+                .nations
+                .iter()
+                .map(|n| n.id.as_str())
+                .collect();
+            return Err(format!(
+                "no nation `{target}` (nations: {})",
+                ids.join(", ")
+            ));
+        };
+        let t = t as u16;
+        if t == self.nation {
+            return Err(format!("a nation cannot impose {what} on itself"));
+        }
+        Ok(t)
     }
 
     fn set_policy(&mut self, change: &PolicyChange) -> Result<(), String> {
@@ -452,22 +475,7 @@ impl Ctx<'_, '_, '_, '_> {
                 self.policy.drilling = *on;
             }
             PolicyChange::ExportControls { target, imposed } => {
-                let Some(t) = self.scenario.nation_index(target) else {
-                    let ids: Vec<&str> = self
-                        .scenario
-                        .nations
-                        .iter()
-                        .map(|n| n.id.as_str())
-                        .collect();
-                    return Err(format!(
-                        "no nation `{target}` (nations: {})",
-                        ids.join(", ")
-                    ));
-                };
-                let t = t as u16;
-                if t == self.nation {
-                    return Err("a nation cannot impose export controls on itself".into());
-                }
+                let t = self.target(target, "export controls")?;
                 let list = &mut self.policy.export_controls_on;
                 match (list.binary_search(&t), imposed) {
                     (Err(at), true) => list.insert(at, t),
@@ -476,6 +484,29 @@ impl Ctx<'_, '_, '_, '_> {
                     }
                     _ => {}
                 }
+            }
+            PolicyChange::MineralExportControls { target, imposed } => {
+                let t = self.target(target, "mineral export controls")?;
+                let list = &mut self.policy.mineral_controls_on;
+                match (list.binary_search_by_key(&t, |c| c.target), imposed) {
+                    (Err(at), true) => list.insert(
+                        at,
+                        MineralControl {
+                            target: t,
+                            since_month: self.month,
+                        },
+                    ),
+                    (Ok(at), false) => {
+                        list.remove(at);
+                    }
+                    _ => {}
+                }
+            }
+            PolicyChange::QueueReform(on) => {
+                if *on && !self.policy.queue_reform {
+                    self.policy.queue_reform_since_month = self.month;
+                }
+                self.policy.queue_reform = *on;
             }
             PolicyChange::LabSubsidy(share) => {
                 fraction(
@@ -628,7 +659,8 @@ mod tests {
             grid.queue.back(),
             Some(&QueueEntry {
                 plant: Some(id),
-                mw_remaining: 300.0
+                mw_remaining: 300.0,
+                requested_month: 4,
             })
         );
         assert_eq!(grid.queued_mw, queued + 300.0);
