@@ -1576,8 +1576,8 @@ mod tests {
             paths,
             [
                 "horizon_months".to_string(),
+                "global.chip_origins[0].buyers".to_string(),
                 "global.datacenter_pue".to_string(),
-                "nations".to_string(),
                 "nations[0].initial_policy.export_controls_on[0]".to_string(),
                 "nations[0].initial_policy.export_controls_on[1]".to_string(),
                 "nations[1].gdp_growth_per_year".to_string(),
@@ -1588,16 +1588,15 @@ mod tests {
             "{errors:#?}"
         );
         let message = |i: usize| errors[i].message.as_str();
-        assert_eq!(message(0), "horizon_months: must be at least 1 (got 0)");
+        assert_eq!(message(0), "horizon_months: must be between 1 and 360 (got 0)");
         assert_eq!(
             message(1),
-            "global.datacenter_pue: must be at least 1 (got 0.9)"
+            "global.chip_origins[0].buyers: the buyers' shares must sum to at most 1 (the rest goes \
+             to the rest of the world) (got 1.25)"
         );
-        assert!(
-            message(2)
-                .starts_with("nations: chip_import_share must sum to at most 1 over nations (got "),
-            "{}",
-            message(2)
+        assert_eq!(
+            message(2),
+            "global.datacenter_pue: must be at least 1 (got 0.9)"
         );
         assert_eq!(
             message(3),
@@ -1635,8 +1634,8 @@ mod tests {
         // Positions: each at its value.
         let at = |i: usize| (errors[i].line, errors[i].column);
         assert_eq!(at(0), value_position(&text, "horizon_months: 0", 0));
-        assert_eq!(at(1), value_position(&text, "datacenter_pue: 0.9", 0));
-        assert_eq!(at(2), value_position(&text, "nations: [", 0));
+        assert_eq!(at(1), value_position(&text, "buyers: [", 0));
+        assert_eq!(at(2), value_position(&text, "datacenter_pue: 0.9", 0));
         let list = text.find("export_controls_on: [").unwrap();
         let (line, column) = position_of(&text[list..], &format!("\"{usa}\""), 0);
         let list_line = text[..list].matches('\n').count();
@@ -1706,6 +1705,7 @@ mod tests {
         let (_, _, mut empty) = embedded();
         empty.nations.clear();
         empty.labs.clear();
+        empty.global.chip_origins.clear();
         assert_eq!(
             validate(&empty),
             vec![(

@@ -479,3 +479,119 @@ fn a_fallback_seat_survives_snapshot_and_restore() {
         Match::restore_with(Arc::new(scenario()), make(plan), &snap, Some(fallback())).unwrap();
     assert_eq!(format!("{:?}", resumed.run()), format!("{expected:?}"));
 }
+
+#[test]
+fn games_longer_than_the_model_supports_are_refused() {
+    use gigawatt_engine::MatchError;
+    use gigawatt_engine::scenario::MAX_HORIZON_MONTHS;
+    let idle = || -> Vec<Box<dyn Strategy>> { vec![Box::new(Idle), Box::new(Idle)] };
+    let s = Arc::new(scenario());
+    match Match::with_months(s.clone(), idle(), 1, MAX_HORIZON_MONTHS + 1) {
+        Err(MatchError::Horizon { months, max }) => {
+            assert_eq!((months, max), (MAX_HORIZON_MONTHS + 1, MAX_HORIZON_MONTHS));
+        }
+        Err(e) => panic!("wrong error: {e}"),
+        Ok(_) => panic!("a {}-month game was accepted", MAX_HORIZON_MONTHS + 1),
+    }
+    assert!(matches!(
+        Match::with_months(s.clone(), idle(), 1, u32::MAX),
+        Err(MatchError::Horizon { .. })
+    ));
+    assert!(Match::with_months(s, idle(), 1, MAX_HORIZON_MONTHS).is_ok());
+}
+
+/// Every number of a trace row, from its CSV line (the nation id is the only text).
+fn trace_numbers(row: &gigawatt_engine::TraceRow) -> Vec<f64> {
+    row.csv_line()
+        .split(',')
+        .enumerate()
+        .filter(|&(i, _)| i != 2)
+        .map(|(i, v)| {
+            v.parse::<f64>()
+                .unwrap_or_else(|_| panic!("column {i} of {:?}", row.csv_line()))
+        })
+        .collect()
+}
+
+/// Plays `sc` with two idle seats over the longest horizon, checks that every number of the trace
+/// and the outcome is finite, and returns the game.
+fn idle_over_the_longest_horizon(sc: Scenario) -> Match {
+    use gigawatt_engine::scenario::MAX_HORIZON_MONTHS;
+    let mut m = Match::with_months(
+        Arc::new(sc),
+        vec![Box::new(Idle), Box::new(Idle)],
+        1,
+        MAX_HORIZON_MONTHS,
+    )
+    .unwrap();
+    m.record_trace();
+    let outcome = m.run();
+    assert_eq!(outcome.months_played, MAX_HORIZON_MONTHS);
+    assert_eq!(m.trace().len(), 2 * MAX_HORIZON_MONTHS as usize);
+    for row in m.trace() {
+        for (i, v) in trace_numbers(row).into_iter().enumerate() {
+            assert!(v.is_finite(), "month {} {}: column {i} is {v}", row.month, row.nation);
+        }
+        assert!(row.h100e >= 0.0 && row.idle_h100e >= 0.0 && row.powered_h100e >= 0.0);
+        assert!(row.algorithmic_efficiency > 0.0);
+    }
+    for n in &outcome.nations {
+        let mut numbers = vec![
+            n.capability,
+            n.score,
+            n.capacity_built_gw,
+            n.generation_capacity_gw,
+            n.datacenter_it_gw,
+            n.h100e,
+            n.largest_run_flop,
+            n.emissions_mtco2,
+            n.money_spent_usd,
+            n.ai_capex_usd,
+            n.energy_capex_usd,
+        ];
+        numbers.extend(&n.capability_by_year);
+        numbers.extend(n.mean_interconnection_wait_months);
+        numbers.extend(n.mean_time_to_power_months);
+        numbers.extend(n.queue_median_wait_months);
+        numbers.extend(n.queue_completion_rate);
+        assert_eq!(n.capability_by_year.len(), 30);
+        for v in numbers {
+            assert!(v.is_finite(), "{}: {v} in {n:?}", n.id);
+        }
+        assert!(n.queue_median_wait_months.is_some(), "{n:?}");
+        assert!((0.0..=1.0).contains(&n.queue_completion_rate.unwrap()), "{n:?}");
+    }
+    let w = m.rest_of_world_h100e();
+    assert!(w.is_finite() && w > 0.0, "{w}");
+    m
+}
+
+#[test]
+fn an_idle_game_over_the_longest_horizon_stays_finite() {
+    // Superintelligence out of reach, so that the game runs the whole horizon.
+    let mut sc = scenario();
+    sc.global.asi_threshold_capability = 60.0;
+    idle_over_the_longest_horizon(sc);
+}
+
+#[test]
+fn research_at_high_multipliers_for_decades_stays_finite_and_below_the_ceiling() {
+    // The AI R&D multipliers from capability 20 up, superintelligence out of reach: research runs
+    // at up to 2,000× for thirty years (while idle labs still have chips) and must stay below the
+    // efficiency ceiling, not overflow.
+    let mut sc = scenario();
+    sc.global.asi_threshold_capability = 60.0;
+    for (i, m) in sc.global.ai_research_multipliers.iter_mut().enumerate() {
+        m.below_threshold_oom = 40.0 - 2.0 * i as f64;
+    }
+    let ceiling = 10f64.powf(sc.global.max_algorithmic_efficiency_oom);
+    let m = idle_over_the_longest_horizon(sc);
+    let (first, last) = (&m.trace()[0], m.trace().last().unwrap());
+    assert!(m.trace().iter().all(|r| r.algorithmic_efficiency <= ceiling));
+    assert!(
+        last.algorithmic_efficiency > 1e3 * first.algorithmic_efficiency,
+        "{} from {}",
+        last.algorithmic_efficiency,
+        first.algorithmic_efficiency
+    );
+}

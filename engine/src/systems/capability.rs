@@ -249,29 +249,57 @@ mod tests {
     fn test_time_compute_adds_capability_up_to_its_caps() {
         let s = scenario();
         let g = &s.global;
-        let window = run_window_months(g, 0.0);
-        let run_with = |inference: f64| {
+        let run_at = |month: u32, inference: f64, synthetic: f64| {
             let mut world = world_with(|_| {});
-            compute_mut(&mut world, 0).inference_flop_month = inference;
+            world.resource_mut::<Clock>().month = month;
+            let mut c = compute_mut(&mut world, 0);
+            c.inference_flop_month = inference;
+            c.synthetic_flop_month = synthetic;
             world.run_system_once(capability).unwrap();
             model(&world, 0)
         };
+        let run_with = |inference: f64| run_at(0, inference, 0.0);
         let largest = scenario().labs[0].largest_run_flop;
 
-        // Inference over the window equal to the largest run: ratio 1.
-        let m = run_with(largest / window);
-        assert_close(
-            m.test_time_oom,
-            2f64.log10() / g.test_time_exchange_oom_per_train_oom,
-        );
+        // No inference, no bonus.
+        let m = run_with(0.0);
+        assert_eq!((m.test_time_oom, m.test_time_training_oom), (0.0, 0.0));
+        assert_eq!(m.capability, m.training_capability);
+        // A plain answer costs 2·N FLOP a token.
+        let plain = 2.0 * m.parameters * g.tokens_per_query;
+        assert!(m.parameters > 0.0);
+
+        // Ten plain answers' worth of FLOP per query: one OOM of test-time compute.
+        let inference = 10.0 * g.queries_per_month * plain;
+        let m = run_with(inference);
+        let one_oom = 1.0 / g.test_time_exchange_oom_per_train_oom;
+        assert!(one_oom < g.test_time_max_oom);
+        assert_close(m.test_time_oom, one_oom);
+        // Test-time training: inference since the model over its training FLOP.
         assert_close(
             m.test_time_training_oom,
-            g.test_time_training_oom_per_oom * (1.0 + 1.0 / window).log10(),
+            g.test_time_training_oom_per_oom * (1.0 + inference / largest).log10(),
         );
         assert_close(
             m.capability,
             m.training_capability + m.test_time_oom + m.test_time_training_oom,
         );
+
+        // FLOP spent making synthetic data serve no query (the data it makes changes N a little).
+        let m = run_at(0, 2.0 * inference, inference);
+        let per_query = inference / g.queries_per_month / (2.0 * m.parameters * g.tokens_per_query);
+        assert_close(
+            m.test_time_oom,
+            per_query.log10() / g.test_time_exchange_oom_per_train_oom,
+        );
+        // A year on there are more queries to share the same FLOP.
+        let m = run_at(12, inference * g.queries_growth_per_year, 0.0);
+        assert_close(m.test_time_oom, one_oom);
+        assert!(run_at(12, inference, 0.0).test_time_oom < one_oom);
+        // A plain answer or less adds nothing.
+        let m = run_with(0.5 * g.queries_per_month * plain);
+        assert_eq!(m.test_time_oom, 0.0);
+        assert!(m.test_time_training_oom > 0.0);
 
         // Absurd inference: both bonuses at their caps.
         let m = run_with(1.0e40);
@@ -281,11 +309,6 @@ mod tests {
             m.capability,
             m.training_capability + g.test_time_max_oom + g.test_time_training_max_oom,
         );
-
-        // No inference, no bonus.
-        let m = run_with(0.0);
-        assert_eq!((m.test_time_oom, m.test_time_training_oom), (0.0, 0.0));
-        assert_eq!(m.capability, m.training_capability);
     }
 
     #[test]

@@ -284,11 +284,12 @@ mod tests {
             .collect()
     }
 
-    fn firm_supply(s: &Scenario, n: usize) -> f64 {
+    /// Accredited capacity of nation `n`'s month-0 fleet.
+    fn accredited(s: &Scenario, n: usize) -> f64 {
         s.nations[n]
             .plants
             .iter()
-            .map(|(_, p)| p.fleet_mw * p.capacity_factor)
+            .map(|(_, p)| p.fleet_mw * p.accreditation)
             .sum()
     }
 
@@ -303,40 +304,98 @@ mod tests {
     }
 
     #[test]
-    fn supply_is_fleet_times_capacity_factor_and_baseline_grows_at_its_rate() {
+    fn supply_is_accredited_capacity_and_baseline_grows_at_its_rate() {
         let s = scenario();
-        let mut world = world_with(|_| {});
-        world.resource_mut::<Clock>().month = 12;
-        world.run_system_once(dispatch).unwrap();
-        for n in 0..2 {
-            let spec = &s.nations[n];
-            let p = power(&world, n);
-            assert_close(p.supply_mw, firm_supply(&s, n));
-            assert_close(
-                p.baseline_demand_mw,
-                spec.baseline_demand_mw * (1.0 + spec.baseline_demand_growth_per_year),
-            );
-            // Every lab's chips fit its datacenters at month 0, and the grid has room for them.
-            let demand: f64 = labs_of(&s, n)
-                .iter()
-                .map(|&l| s.labs[l].h100e * s.global.chip_it_kw_per_h100e / 1_000.0)
-                .sum::<f64>()
-                * s.global.datacenter_pue;
-            assert_close(p.datacenter_demand_mw, demand);
-            assert_close(p.datacenter_served_mw, demand);
-            assert_eq!(
-                (p.datacenter_powered_fraction, p.shortfall_months),
-                (1.0, 0)
-            );
-            assert_close(p.datacenter_energy_mwh, demand * HOURS_PER_MONTH);
+        for month in [0, 12] {
+            let mut world = world_with(|_| {});
+            world.resource_mut::<Clock>().month = month;
+            world.run_system_once(dispatch).unwrap();
+            for n in 0..2 {
+                let spec = &s.nations[n];
+                let p = power(&world, n);
+                assert_close(p.supply_mw, accredited(&s, n));
+                let baseline = spec.baseline_demand_mw
+                    * (1.0 + spec.baseline_demand_growth_per_year).powf(month as f64 / 12.0);
+                assert_close(p.baseline_demand_mw, baseline);
+                // Every lab's chips fit its datacenters at month 0.
+                let demand: f64 = labs_of(&s, n)
+                    .iter()
+                    .map(|&l| s.labs[l].h100e * s.global.chip_it_kw_per_h100e / 1_000.0)
+                    .sum::<f64>()
+                    * s.global.datacenter_pue;
+                assert_close(p.datacenter_demand_mw, demand);
+                let room = (p.supply_mw - baseline * (1.0 + spec.planning_reserve_margin)).max(0.0);
+                assert_close(p.datacenter_served_mw, demand.min(room));
+                assert_close(p.datacenter_energy_mwh, demand.min(room) * HOURS_PER_MONTH);
+                // At month 0 the grid has room for every datacenter.
+                if month == 0 {
+                    assert!(room > demand, "nation {n}: room {room} for {demand}");
+                    assert_eq!(
+                        (p.datacenter_powered_fraction, p.shortfall_months),
+                        (1.0, 0)
+                    );
+                }
+            }
         }
+    }
+
+    #[test]
+    fn adequacy_counts_accredited_capacity_above_baseline_plus_the_reserve_margin() {
+        // usa with a solar-only grid (accredited well below its average output), a flat baseline
+        // and the lab chips of the scenario.
+        let run = |solar_mw: f64, margin: f64| {
+            let mut world = world_with(|s| {
+                let usa = &mut s.nations[0];
+                usa.baseline_demand_mw = 1_000.0;
+                usa.baseline_demand_growth_per_year = 0.0;
+                usa.baseline_load_factor = 0.5;
+                usa.planning_reserve_margin = margin;
+            });
+            let usa = nation(&world, 0);
+            let mut fleet = world.get_mut::<Fleet>(usa).unwrap();
+            fleet.mw = [0.0; KINDS];
+            fleet.mw[PlantKind::Solar.index()] = solar_mw;
+            world.run_system_once(dispatch).unwrap();
+            let s = world.resource::<Params>().scenario.clone();
+            (power(&world, 0), s)
+        };
+        let s = scenario();
+        let solar = &s.nations[0].plants.solar;
+        assert!(solar.accreditation < solar.capacity_factor);
+        for (solar_mw, margin) in [
+            (5_000.0, 0.15),
+            (10_000.0, 0.15),
+            (20_000.0, 0.15),
+            (20_000.0, 0.0),
+            (20_000.0, 0.5),
+            (100_000.0, 0.15),
+        ] {
+            let (p, s) = run(solar_mw, margin);
+            let solar = &s.nations[0].plants.solar;
+            let supply = solar_mw * solar.accreditation;
+            assert_close(p.supply_mw, supply);
+            let demand = p.datacenter_demand_mw;
+            assert!(demand > 0.0);
+            let served = demand.min((supply - 1_000.0 * (1.0 + margin)).max(0.0));
+            assert_close(p.datacenter_served_mw, served);
+            assert_close(p.datacenter_powered_fraction, served / demand);
+            // Energy comes from average output, not the accredited share.
+            let energy = (500.0 + served).min(solar_mw * solar.capacity_factor);
+            assert_close(p.dispatch_mw[PlantKind::Solar.index()], energy);
+            assert_close(p.served_energy_mwh, energy * HOURS_PER_MONTH);
+        }
+        // A higher margin leaves less room.
+        let (low, _) = run(20_000.0, 0.0);
+        let (high, _) = run(20_000.0, 0.5);
+        assert!(high.datacenter_served_mw < low.datacenter_served_mw);
     }
 
     #[test]
     fn after_the_baseline_datacenters_share_what_is_left_pro_rata() {
         let room = 1_000.0;
         let mut world = world_with(|s| {
-            s.nations[0].baseline_demand_mw = firm_supply(s, 0) - room;
+            let margin = s.nations[0].planning_reserve_margin;
+            s.nations[0].baseline_demand_mw = (accredited(s, 0) - room) / (1.0 + margin);
             s.nations[0].baseline_demand_growth_per_year = 0.0;
         });
         let s = world.resource::<Params>().scenario.clone();
@@ -376,9 +435,13 @@ mod tests {
     }
 
     #[test]
-    fn with_baseline_above_supply_no_datacenter_is_powered() {
+    fn with_baseline_plus_margin_above_supply_no_datacenter_is_powered() {
         let mut world = world_with(|s| {
-            s.nations[0].baseline_demand_mw = firm_supply(s, 0) + 1.0;
+            // Below the accredited supply, but not with the reserve margin on top.
+            let margin = s.nations[0].planning_reserve_margin;
+            assert!(margin > 0.0);
+            s.nations[0].baseline_demand_mw = accredited(s, 0) / (1.0 + margin) + 1.0;
+            assert!(s.nations[0].baseline_demand_mw < accredited(s, 0));
         });
         world.run_system_once(dispatch).unwrap();
         let p = power(&world, 0);
@@ -620,6 +683,6 @@ mod tests {
         assert_eq!(p.datacenter_powered_fraction, 1.0);
         assert_close(c.powered_h100e, 10_000.0 + 10_000.0 * fraction);
         // Behind-the-meter plants are not grid supply.
-        assert_close(p.supply_mw, firm_supply(&s, 0));
+        assert_close(p.supply_mw, accredited(&s, 0));
     }
 }
