@@ -9,7 +9,8 @@ use gigawatt_engine::scenario::PlantKind;
 
 /// Behind-the-meter kinds in the order firms reach for them: turbines come fastest, combined cycle
 /// runs cheapest.
-pub const BEHIND_THE_METER_KINDS: [PlantKind; 2] = [PlantKind::GasTurbine, PlantKind::GasCombinedCycle];
+pub const BEHIND_THE_METER_KINDS: [PlantKind; 2] =
+    [PlantKind::GasTurbine, PlantKind::GasCombinedCycle];
 
 /// Power that comes within this many months counts as in sight: chips bought now arrive after the
 /// delivery lead time and should not wait much longer than that for power.

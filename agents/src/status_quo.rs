@@ -48,14 +48,8 @@ impl Strategy for StatusQuo {
         for dc in obs.datacenters.iter().filter(|d| d.dedicated) {
             let need = dc.it_mw * g.datacenter_pue - dc.dedicated_plant_mw * turbine_cf;
             if need > MIN_PROJECT_MW {
-                money -= order_behind_the_meter(
-                    obs,
-                    dc.id,
-                    need,
-                    money,
-                    &mut starts_left,
-                    &mut orders,
-                );
+                money -=
+                    order_behind_the_meter(obs, dc.id, need, money, &mut starts_left, &mut orders);
             }
         }
 

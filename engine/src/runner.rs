@@ -877,7 +877,13 @@ impl Match {
                 )
             }
         };
-        let scores = pairwise_scores(&capabilities, winner);
+        // Only superintelligence takes all; a game decided at the horizon scores the capability gap.
+        let asi_winner = if decided_by == "superintelligence" {
+            winner
+        } else {
+            None
+        };
+        let scores = pairwise_scores(&capabilities, asi_winner);
         let rows = self
             .nations_q
             .iter_many(world, &roster.nations)

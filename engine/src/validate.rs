@@ -18,8 +18,8 @@
 
 use crate::ron_locate::{self, Locations, Position, field_path, index_path};
 use crate::scenario::{
-    MAX_HORIZON_MONTHS, Global, NationPlantKind, NationSpec, PerKind, PlantKindGlobal, PolicyEffects, PolicyState,
-    ScalingLaw, Scenario,
+    Global, MAX_HORIZON_MONTHS, NationPlantKind, NationSpec, PerKind, PlantKindGlobal,
+    PolicyEffects, PolicyState, ScalingLaw, Scenario,
 };
 
 /// One problem in a scenario file.
@@ -719,8 +719,16 @@ impl Checker {
             self.table(
                 &p,
                 &[
-                    ("supply_h100e_per_year", o.supply_h100e_per_year, NonNegative),
-                    ("supply_growth_per_year", o.supply_growth_per_year, GrowthFactor),
+                    (
+                        "supply_h100e_per_year",
+                        o.supply_h100e_per_year,
+                        NonNegative,
+                    ),
+                    (
+                        "supply_growth_per_year",
+                        o.supply_growth_per_year,
+                        GrowthFactor,
+                    ),
                     (
                         "max_supply_h100e_per_year",
                         o.max_supply_h100e_per_year,
@@ -934,23 +942,23 @@ impl Checker {
                 ("export_controls_on", &n.initial_policy.export_controls_on),
                 ("mineral_controls_on", &n.initial_policy.mineral_controls_on),
             ] {
-            let tp = field_path(&field_path(&p, "initial_policy"), field);
-            for (j, target) in targets.iter().enumerate() {
-                let path = index_path(&tp, j);
-                if *target == n.id {
-                    self.problem(
-                        path,
-                        format!("nation `{}` cannot control exports to itself", n.id),
-                    );
-                } else if s.nation_index(target).is_none() {
-                    self.problem(
-                        path,
-                        format!("unknown nation `{target}`; nations are {ids}"),
-                    );
-                } else if targets[..j].contains(target) {
-                    self.problem(path, format!("`{target}` is listed twice"));
+                let tp = field_path(&field_path(&p, "initial_policy"), field);
+                for (j, target) in targets.iter().enumerate() {
+                    let path = index_path(&tp, j);
+                    if *target == n.id {
+                        self.problem(
+                            path,
+                            format!("nation `{}` cannot control exports to itself", n.id),
+                        );
+                    } else if s.nation_index(target).is_none() {
+                        self.problem(
+                            path,
+                            format!("unknown nation `{target}`; nations are {ids}"),
+                        );
+                    } else if targets[..j].contains(target) {
+                        self.problem(path, format!("`{target}` is listed twice"));
+                    }
                 }
-            }
             }
         }
     }
@@ -1402,7 +1410,11 @@ mod tests {
             .collect();
         let e = only_error(&removed.join("\n"));
         assert_eq!(e.path, "nations[1].queue.withdrawal_after_study_share");
-        assert!(e.message.ends_with("missing field `withdrawal_after_study_share`"), "{e}");
+        assert!(
+            e.message
+                .ends_with("missing field `withdrawal_after_study_share`"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -1588,7 +1600,10 @@ mod tests {
             "{errors:#?}"
         );
         let message = |i: usize| errors[i].message.as_str();
-        assert_eq!(message(0), "horizon_months: must be between 1 and 360 (got 0)");
+        assert_eq!(
+            message(0),
+            "horizon_months: must be between 1 and 360 (got 0)"
+        );
         assert_eq!(
             message(1),
             "global.chip_origins[0].buyers: the buyers' shares must sum to at most 1 (the rest goes \

@@ -113,7 +113,13 @@ pub fn spawn_initial(world: &mut World) {
         }
         let grid = crate::systems::interconnection::initial_grid(spec);
         let mut market = ChipMarket::default();
-        open_market(world.resource::<Params>(), 0, &controls, i as u16, &mut market);
+        open_market(
+            world.resource::<Params>(),
+            0,
+            &controls,
+            i as u16,
+            &mut market,
+        );
         let entity = world
             .spawn((
                 Nation { index: i as u16 },

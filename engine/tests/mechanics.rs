@@ -242,8 +242,15 @@ fn export_controls_cut_the_target_s_chip_access() {
         .iter()
         .filter(|o| o.controlled_by.iter().any(|c| c == "usa"))
         .map(|o| {
-            let share: f64 = o.buyers.iter().filter(|b| b.nation == "chn").map(|b| b.share).sum();
-            o.supply_h100e_per_year_at(years) * share * (1.0 - s.policies.export_control_leakage_share)
+            let share: f64 = o
+                .buyers
+                .iter()
+                .filter(|b| b.nation == "chn")
+                .map(|b| b.share)
+                .sum();
+            o.supply_h100e_per_year_at(years)
+                * share
+                * (1.0 - s.policies.export_control_leakage_share)
         })
         .sum();
     assert!(cut_h100e > 0.0);
@@ -530,7 +537,12 @@ fn idle_over_the_longest_horizon(sc: Scenario) -> Match {
     assert_eq!(m.trace().len(), 2 * MAX_HORIZON_MONTHS as usize);
     for row in m.trace() {
         for (i, v) in trace_numbers(row).into_iter().enumerate() {
-            assert!(v.is_finite(), "month {} {}: column {i} is {v}", row.month, row.nation);
+            assert!(
+                v.is_finite(),
+                "month {} {}: column {i} is {v}",
+                row.month,
+                row.nation
+            );
         }
         assert!(row.h100e >= 0.0 && row.idle_h100e >= 0.0 && row.powered_h100e >= 0.0);
         assert!(row.algorithmic_efficiency > 0.0);
@@ -559,7 +571,10 @@ fn idle_over_the_longest_horizon(sc: Scenario) -> Match {
             assert!(v.is_finite(), "{}: {v} in {n:?}", n.id);
         }
         assert!(n.queue_median_wait_months.is_some(), "{n:?}");
-        assert!((0.0..=1.0).contains(&n.queue_completion_rate.unwrap()), "{n:?}");
+        assert!(
+            (0.0..=1.0).contains(&n.queue_completion_rate.unwrap()),
+            "{n:?}"
+        );
     }
     let w = m.rest_of_world_h100e();
     assert!(w.is_finite() && w > 0.0, "{w}");
@@ -587,7 +602,11 @@ fn research_at_high_multipliers_for_decades_stays_finite_and_below_the_ceiling()
     let ceiling = 10f64.powf(sc.global.max_algorithmic_efficiency_oom);
     let m = idle_over_the_longest_horizon(sc);
     let (first, last) = (&m.trace()[0], m.trace().last().unwrap());
-    assert!(m.trace().iter().all(|r| r.algorithmic_efficiency <= ceiling));
+    assert!(
+        m.trace()
+            .iter()
+            .all(|r| r.algorithmic_efficiency <= ceiling)
+    );
     assert!(
         last.algorithmic_efficiency > 1e3 * first.algorithmic_efficiency,
         "{} from {}",

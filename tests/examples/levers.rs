@@ -20,6 +20,9 @@ use rand_chacha::ChaCha8Rng;
 
 const SEEDS: [u64; 4] = [0, 1, 2, 3];
 
+/// Builds the strategy of a seat (by nation index) for one row of the table.
+type SeatMaker = Box<dyn Fn(usize) -> Box<dyn Strategy>>;
+
 /// `status-quo` that also gives some orders in month 0.
 struct StatusQuoWith {
     inner: Box<dyn Strategy>,
@@ -131,20 +134,80 @@ fn main() {
         }
     };
     let policy = |p: PolicyChange| vec![Order::SetPolicy(p)];
-    let rows: Vec<(String, Box<dyn Fn(usize) -> Box<dyn Strategy>>)> = vec![
+    let rows: Vec<(String, SeatMaker)> = vec![
         ("status-quo (both)".into(), Box::new(|_| seat("status-quo"))),
-        ("usa: deregulate (level 0)".into(), Box::new(lever(0, policy(PolicyChange::RegulationLevel(0.0))))),
-        ("usa: leave the climate accord".into(), Box::new(lever(0, policy(PolicyChange::ClimateAccord(false))))),
-        ("usa: drill".into(), Box::new(lever(0, policy(PolicyChange::Drilling(true))))),
-        ("usa: queue reform".into(), Box::new(lever(0, policy(PolicyChange::QueueReform(true))))),
-        ("usa: expand grid +2 GW/month".into(), Box::new(lever(0, vec![Order::ExpandGrid { mw_per_month: 2_000.0 }]))),
-        ("usa: lift export controls on chn".into(), Box::new(lever(0, policy(PolicyChange::ExportControls { target: "chn".into(), imposed: false })))),
-        ("chn: mineral export controls on usa".into(), Box::new(lever(1, policy(PolicyChange::MineralExportControls { target: "usa".into(), imposed: true })))),
-        ("chn: chip export controls on usa".into(), Box::new(lever(1, policy(PolicyChange::ExportControls { target: "usa".into(), imposed: true })))),
-        ("chn: deregulate (level 0)".into(), Box::new(lever(1, policy(PolicyChange::RegulationLevel(0.0))))),
+        (
+            "usa: deregulate (level 0)".into(),
+            Box::new(lever(0, policy(PolicyChange::RegulationLevel(0.0)))),
+        ),
+        (
+            "usa: leave the climate accord".into(),
+            Box::new(lever(0, policy(PolicyChange::ClimateAccord(false)))),
+        ),
+        (
+            "usa: drill".into(),
+            Box::new(lever(0, policy(PolicyChange::Drilling(true)))),
+        ),
+        (
+            "usa: queue reform".into(),
+            Box::new(lever(0, policy(PolicyChange::QueueReform(true)))),
+        ),
+        (
+            "usa: expand grid +2 GW/month".into(),
+            Box::new(lever(
+                0,
+                vec![Order::ExpandGrid {
+                    mw_per_month: 2_000.0,
+                }],
+            )),
+        ),
+        (
+            "usa: lift export controls on chn".into(),
+            Box::new(lever(
+                0,
+                policy(PolicyChange::ExportControls {
+                    target: "chn".into(),
+                    imposed: false,
+                }),
+            )),
+        ),
+        (
+            "chn: mineral export controls on usa".into(),
+            Box::new(lever(
+                1,
+                policy(PolicyChange::MineralExportControls {
+                    target: "usa".into(),
+                    imposed: true,
+                }),
+            )),
+        ),
+        (
+            "chn: chip export controls on usa".into(),
+            Box::new(lever(
+                1,
+                policy(PolicyChange::ExportControls {
+                    target: "usa".into(),
+                    imposed: true,
+                }),
+            )),
+        ),
+        (
+            "chn: deregulate (level 0)".into(),
+            Box::new(lever(1, policy(PolicyChange::RegulationLevel(0.0)))),
+        ),
     ];
-    let doctrines = ["builder", "scaler", "driller", "algorithmist", "denier", "inference-heavy", "balanced"];
-    println!("| Change | usa ASI | usa capability | usa GW online | usa powered | chn ASI | chn capability | chn GW online | chn powered |");
+    let doctrines = [
+        "builder",
+        "scaler",
+        "driller",
+        "algorithmist",
+        "denier",
+        "inference-heavy",
+        "balanced",
+    ];
+    println!(
+        "| Change | usa ASI | usa capability | usa GW online | usa powered | chn ASI | chn capability | chn GW online | chn powered |"
+    );
     println!("|---|---|---|---|---|---|---|---|---|");
     let print = |label: &str, sums: [Sums; 2]| {
         println!(

@@ -130,7 +130,12 @@ fn pre_automation_algorithmic_progress_matches_ho_et_al() {
         let eff = |m: u32| row(&run, "usa", m).algorithmic_efficiency;
         let doublings = (eff(35) / eff(0)).log2();
         let halving_months = 35.0 / doublings;
-        within("US halving time 2025–2027 (months)", halving_months, 5.0, 14.0);
+        within(
+            "US halving time 2025–2027 (months)",
+            halving_months,
+            5.0,
+            14.0,
+        );
     }
 }
 
@@ -231,7 +236,12 @@ fn ai_capex_and_compute_shares_match_2025() {
                         * (12.0 / build_months).min(1.0)
             })
             .sum();
-        within("US AI capex 2025 (USD)", us_capex + pipeline, 2.5e11, 4.5e11);
+        within(
+            "US AI capex 2025 (USD)",
+            us_capex + pipeline,
+            2.5e11,
+            4.5e11,
+        );
         // AI 2027: China holds ~12–15% of world AI compute; allow 6–20% through 2026.
         for month in [11, 23] {
             let (us, cn) = (row(&run, "usa", month).h100e, row(&run, "chn", month).h100e);

@@ -268,7 +268,7 @@ fn play_plot_draws_the_game_as_one_svg_figure() {
     let stdout = ok(&gigawatt(&[
         "play",
         "--agent",
-        "chn=builder",
+        "usa=builder",
         "--seed",
         "2",
         "--json",

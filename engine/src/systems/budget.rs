@@ -45,8 +45,7 @@ pub fn budget(
             .iter()
             .filter(|&&t| params.controls_supply_of(nation.index, t))
             .count();
-        let lost = cutting as f64
-            * scenario.policies.export_control_lost_sales_usd_per_year
+        let lost = cutting as f64 * scenario.policies.export_control_lost_sales_usd_per_year
             / MONTHS_PER_YEAR;
         charge(&mut treasury, lost);
     }
@@ -192,6 +191,27 @@ mod tests {
                 targets.len() as f64 * lost_per_month,
             );
         }
+    }
+
+    #[test]
+    fn controls_lose_sales_only_where_the_imposer_controls_the_target_s_supply() {
+        let s = scenario();
+        let lost_per_month = s.policies.export_control_lost_sales_usd_per_year / 12.0;
+        // China controls only its domestic chips, which the US does not buy: no sales to lose.
+        let spent = |imposer: usize, target: u16| {
+            let mut world = world_with(|_| {});
+            for n in 0..2 {
+                let e = nation(&world, n);
+                let mut p = world.get_mut::<Policy>(e).unwrap();
+                p.export_controls_on = if n == imposer { vec![target] } else { vec![] };
+                p.lab_subsidy_share = 0.0;
+            }
+            let before = treasury(&world, imposer);
+            world.run_system_once(budget).unwrap();
+            treasury(&world, imposer).spent_usd - before.spent_usd
+        };
+        assert_eq!(spent(1, 0), 0.0);
+        assert_close(spent(0, 1), lost_per_month);
     }
 
     #[test]

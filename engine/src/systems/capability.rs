@@ -56,7 +56,8 @@ pub fn capability(
         } else {
             FALLBACK_PARAMETERS
         };
-        let synthetic = compute.synthetic_flop_month / (2.0 * parameters * g.synthetic_flop_overhead);
+        let synthetic =
+            compute.synthetic_flop_month / (2.0 * parameters * g.synthetic_flop_overhead);
         model.data_stock_tokens = model.data_stock_tokens * data_growth_month + synthetic;
 
         let window_flop = window_sum(&compute.recent_training_flop, window);

@@ -21,7 +21,11 @@ pub fn mineral_exposure(params: &Params, month: u32, policies: &[&Policy], natio
         if imposer as u16 == nation {
             continue;
         }
-        if let Some(c) = policy.mineral_controls_on.iter().find(|c| c.target == nation) {
+        if let Some(c) = policy
+            .mineral_controls_on
+            .iter()
+            .find(|c| c.target == nation)
+        {
             let age = month.saturating_sub(c.since_month) as f64;
             let left = if fade_months > 0.0 {
                 (1.0 - age / fade_months).max(0.0)
@@ -62,9 +66,9 @@ pub fn open_market(
         if share <= 0.0 {
             continue;
         }
-        let controlled = controllers.iter().any(|&c| {
-            c != nation && policies[c as usize].export_controls_on.contains(&nation)
-        });
+        let controlled = controllers
+            .iter()
+            .any(|&c| c != nation && policies[c as usize].export_controls_on.contains(&nation));
         let access = if controlled { leakage } else { 1.0 };
         available += supply * share * access;
     }
@@ -190,7 +194,10 @@ mod tests {
             .filter(|b| b.nation == nation)
             .map(|b| b.share)
             .sum();
-        (o.supply_h100e_per_year_at(month as f64 / 12.0) / 12.0, share)
+        (
+            o.supply_h100e_per_year_at(month as f64 / 12.0) / 12.0,
+            share,
+        )
     }
 
     #[test]
@@ -205,7 +212,10 @@ mod tests {
         assert!(allied > 0.0 && chn_allied > 0.0 && domestic > 0.0 && chn_domestic > 0.0);
 
         let open = market(&params, month, &free(), CHN);
-        assert_close(open.available_h100e, allied * chn_allied + domestic * chn_domestic);
+        assert_close(
+            open.available_h100e,
+            allied * chn_allied + domestic * chn_domestic,
+        );
         let mut controls = free();
         controls[USA as usize].export_controls_on = vec![CHN];
         let cut = market(&params, month, &controls, CHN);
@@ -392,7 +402,10 @@ mod tests {
         world.resource_mut::<Clock>().month = 4;
         world.run_system_once(chips).unwrap();
         let ca = world.get::<LabCompute>(a).unwrap();
-        assert_eq!((ca.h100e, ca.hosted_h100e, ca.powered_h100e), (0.0, 0.0, 0.0));
+        assert_eq!(
+            (ca.h100e, ca.hosted_h100e, ca.powered_h100e),
+            (0.0, 0.0, 0.0)
+        );
         // With no chips left the last fleet-average kW is kept.
         assert_eq!(ca.it_kw_per_h100e, 1.0);
     }
@@ -464,7 +477,10 @@ mod tests {
         let refs: Vec<&Policy> = policies.iter().collect();
         let exposure = |month: u32| mineral_exposure(&params, month, &refs, USA);
         assert_close(exposure(since), share);
-        assert_close(exposure(since + fade / 2), share * (1.0 - (fade / 2) as f64 / fade as f64));
+        assert_close(
+            exposure(since + fade / 2),
+            share * (1.0 - (fade / 2) as f64 / fade as f64),
+        );
         assert_close(exposure(since + fade / 4), share * 0.75);
         assert_eq!(exposure(since + fade), 0.0);
         assert_eq!(exposure(since + 10 * fade), 0.0);
@@ -532,7 +548,10 @@ mod tests {
             .clear();
         world.run_system_once(chips).unwrap();
         let lifted = world.get::<ChipMarket>(chn).unwrap();
-        assert_eq!(lifted.available_h100e, market(&params, 12, &free(), CHN).available_h100e);
+        assert_eq!(
+            lifted.available_h100e,
+            market(&params, 12, &free(), CHN).available_h100e
+        );
         assert!(lifted.available_h100e > market_now.available_h100e);
     }
 }

@@ -200,6 +200,43 @@ mod tests {
     }
 
     #[test]
+    fn mineral_controls_add_a_surcharge_by_kind_while_they_bite() {
+        let s = scenario();
+        let cost = 1.0e9;
+        let pay = cost / 4.0;
+        let run = |kind: PlantKind, exposure: f64| {
+            let mut world = world();
+            let usa = nation(&world, 0);
+            world.get_mut::<ChipMarket>(usa).unwrap().mineral_exposure = exposure;
+            let mut p = plant(0, 0, cost, 4);
+            p.kind = kind;
+            spawn_plant(&mut world, p);
+            let before = treasury(&world, 0);
+            world.run_system_once(construction).unwrap();
+            let after = treasury(&world, 0);
+            (before, after)
+        };
+        for kind in [PlantKind::Battery, PlantKind::Wind, PlantKind::Coal] {
+            let increase = s.plant_kinds.get(kind).mineral_control_capex_increase;
+            let (before, after) = run(kind, 0.5);
+            let surcharge = pay * increase * 0.5;
+            // The escrow pays the plant; the surcharge comes out of the treasury, as energy capex.
+            assert_close(before.usd - after.usd, surcharge);
+            assert_close(after.spent_usd - before.spent_usd, pay + surcharge);
+            assert_close(
+                after.energy_capex_usd - before.energy_capex_usd,
+                pay + surcharge,
+            );
+            // Without exposure, no surcharge.
+            let (before, after) = run(kind, 0.0);
+            assert_eq!(after.usd, before.usd);
+            assert_close(after.spent_usd - before.spent_usd, pay);
+        }
+        assert!(s.plant_kinds.battery.mineral_control_capex_increase > 0.0);
+        assert_eq!(s.plant_kinds.coal.mineral_control_capex_increase, 0.0);
+    }
+
+    #[test]
     fn the_last_month_pays_whatever_remains() {
         let mut world = world();
         // Monthly instalment too small: the last month pays the rest.

@@ -204,8 +204,8 @@ pub fn dispatch(
         }
 
         // Energy: baseline at its average load plus datacenters, must-run first.
-        let mut energy_mw = ((baseline * spec.baseline_load_factor).min(energy_supply) + served)
-            .min(energy_supply);
+        let mut energy_mw =
+            ((baseline * spec.baseline_load_factor).min(energy_supply) + served).min(energy_supply);
         let mut dispatch_mw = [0.0; KINDS];
         for k in PlantKind::ALL.into_iter().filter(|&k| must_run(k)) {
             let available = fleet.mw[k.index()] * spec.plants.get(k).capacity_factor;

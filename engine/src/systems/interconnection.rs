@@ -65,7 +65,13 @@ pub fn study_mw_per_month(scenario: &Scenario, grid: &Grid, policy: &Policy, mon
 
 /// Months a request made now would wait for its study: the MW ahead of it drain at the study
 /// throughput plus the other developers' withdrawals.
-pub fn study_wait_months(scenario: &Scenario, nation: usize, grid: &Grid, policy: &Policy, month: u32) -> f64 {
+pub fn study_wait_months(
+    scenario: &Scenario,
+    nation: usize,
+    grid: &Grid,
+    policy: &Policy,
+    month: u32,
+) -> f64 {
     let ahead: f64 = grid.queue.iter().map(|e| e.mw_remaining).sum();
     let studied = study_mw_per_month(scenario, grid, policy, month);
     let hazard = monthly(scenario.nations[nation].queue.study_withdrawal_per_year);
@@ -366,7 +372,11 @@ mod tests {
             usa.queue = q;
             usa.plants.gas_turbine.retirements_mw_per_year = 0.0;
             usa.plants.coal.retirements_mw_per_year = 0.0;
-            assert!(usa.plants.iter().all(|(_, p)| p.retirements_mw_per_year == 0.0));
+            assert!(
+                usa.plants
+                    .iter()
+                    .all(|(_, p)| p.retirements_mw_per_year == 0.0)
+            );
         })
     }
 
@@ -564,6 +574,45 @@ mod tests {
     }
 
     #[test]
+    fn a_game_plant_waits_behind_earlier_cohorts_and_connects_once_studied_and_built() {
+        // Other developers withdraw after their study; the game's plant does not.
+        let q = QueueSpec {
+            withdrawal_after_study_share: 0.5,
+            study_withdrawal_per_year: 0.5,
+            ..no_flows(6)
+        };
+        let mut world = usa_with(1_000.0, q);
+        let kind = PlantKind::Solar;
+        let building = spawn_plant(&mut world, plant(0, 900.0, PlantStage::Construction));
+        set_queue(&mut world, 0, &[(None, 1_500.0), (Some(0), 500.0)]);
+        let before = fleet(&world, 0).mw[kind.index()];
+        step(&mut world, 3);
+        // Month 3: the cohort ahead takes the whole study throughput.
+        let g = grid(&world, 0);
+        assert_eq!(g.queue.len(), 2);
+        assert_eq!(
+            (g.queue[1].plant, g.queue[1].mw_remaining),
+            (Some(0), 500.0)
+        );
+        assert!(!world.get::<PowerPlant>(building).unwrap().interconnected);
+        // Month 4: the rest of the cohort, then the plant's study.
+        step(&mut world, 4);
+        assert!(grid(&world, 0).queue.is_empty());
+        let p = world.get::<PowerPlant>(building).unwrap();
+        assert!(p.interconnected);
+        // Studied, but still being built: not online, not in the fleet.
+        assert_eq!(p.stage, PlantStage::Construction);
+        assert_eq!(fleet(&world, 0).mw[kind.index()], before);
+        // Once built (construction finishes it), it goes online and into the fleet.
+        world.get_mut::<PowerPlant>(building).unwrap().stage = PlantStage::Online;
+        step(&mut world, 5);
+        assert!(world.get_entity(building).is_err());
+        assert_eq!(fleet(&world, 0).mw[kind.index()], before + 900.0);
+        // Its wait: month 5 + 1 − ordered month 2.
+        assert_eq!(grid(&world, 0).waits_months_sum, 4.0);
+    }
+
+    #[test]
     fn the_month_0_grid_is_the_scenario_s_queue() {
         let s = scenario();
         let spec = &s.nations[0];
@@ -582,11 +631,20 @@ mod tests {
         assert_eq!(g.building.len(), q.construction_months as usize);
         for (m, c) in g.building.iter().enumerate() {
             assert_eq!(c.months_left, m as u32 + 1);
-            assert_close(c.mw, q.initial_in_construction_mw / q.construction_months as f64);
+            assert_close(
+                c.mw,
+                q.initial_in_construction_mw / q.construction_months as f64,
+            );
         }
-        assert_close(g.queued_mw, q.initial_in_study_mw + q.initial_in_construction_mw);
+        assert_close(
+            g.queued_mw,
+            q.initial_in_study_mw + q.initial_in_construction_mw,
+        );
         assert_eq!(g.completed_by_wait_mw.len(), MAX_WAIT_BIN_MONTHS + 1);
-        assert_eq!((g.requested_mw, g.withdrawn_mw, g.completed_mw), (0.0, 0.0, 0.0));
+        assert_eq!(
+            (g.requested_mw, g.withdrawn_mw, g.completed_mw),
+            (0.0, 0.0, 0.0)
+        );
         // The spawned world starts from it.
         assert_eq!(grid(&world_with(|_| {}), 0), g);
     }
@@ -615,7 +673,11 @@ mod tests {
             // month, so the head is the cohort of month (month + 1) / 2.
             let requested: Vec<i32> = g.queue.iter().map(|e| e.requested_month).collect();
             let head = (month as i32 + 1) / 2;
-            assert_eq!(requested, (head..=month as i32).collect::<Vec<_>>(), "month {month}");
+            assert_eq!(
+                requested,
+                (head..=month as i32).collect::<Vec<_>>(),
+                "month {month}"
+            );
             let waiting: f64 = g.queue.iter().map(|e| e.mw_remaining).sum();
             assert_close(waiting, (month + 1) as f64 * (inflow - throughput));
             assert_close(g.requested_mw, (month + 1) as f64 * inflow);
@@ -632,8 +694,7 @@ mod tests {
                 let k = kind.index();
                 assert_close(
                     f.mw[k],
-                    start.mw[k]
-                        + g.completed_mw * p.trend_additions_mw_per_year / trend_total,
+                    start.mw[k] + g.completed_mw * p.trend_additions_mw_per_year / trend_total,
                 );
             }
             assert_close(f.built_mw, start.built_mw + g.completed_mw);
@@ -658,7 +719,10 @@ mod tests {
         );
         assert_eq!(g.median_wait_months(), Some(5.0));
         assert_close(g.early_requested_mw, g.requested_mw);
-        assert_close(g.early_completion_rate().unwrap(), 5.0 * throughput / (8.0 * inflow));
+        assert_close(
+            g.early_completion_rate().unwrap(),
+            5.0 * throughput / (8.0 * inflow),
+        );
         // Other developers' projects are not the game's: no game wait is recorded.
         assert_eq!(g.waits_count, 0);
     }
@@ -684,7 +748,10 @@ mod tests {
         // After a year, the yearly share has withdrawn; the game's own plant never withdraws.
         assert_close(g.queue[0].mw_remaining, 1_000.0 * (1.0 - h));
         assert_close(g.withdrawn_mw, 1_000.0 * h);
-        assert_eq!((g.queue[1].plant, g.queue[1].mw_remaining), (Some(7), 500.0));
+        assert_eq!(
+            (g.queue[1].plant, g.queue[1].mw_remaining),
+            (Some(7), 500.0)
+        );
 
         // After the study and during construction.
         let (after_study, building) = (0.6, 0.2);
@@ -772,10 +839,7 @@ mod tests {
             study_mw_per_month(&s, &g, &reformed, ready + 100),
             t * e.queue_reform_study_speedup,
         );
-        assert_eq!(
-            study_mw_per_month(&s, &g, &plain_policy(), ready),
-            t
-        );
+        assert_eq!(study_mw_per_month(&s, &g, &plain_policy(), ready), t);
 
         // In the system: the head of a long queue gets the faster studies.
         let mut world = usa_with(t, no_flows(6));

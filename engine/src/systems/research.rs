@@ -58,8 +58,9 @@ pub fn research_multiplier(g: &Global, capability: f64) -> f64 {
             } else {
                 1.0
             };
-            return (lo_cap.multiplier.ln() + t * (hi_cap.multiplier.ln() - lo_cap.multiplier.ln()))
-                .exp();
+            return (lo_cap.multiplier.ln()
+                + t * (hi_cap.multiplier.ln() - lo_cap.multiplier.ln()))
+            .exp();
         }
     }
     points.last().map_or(1.0, |p| p.multiplier)
@@ -127,6 +128,10 @@ pub fn step_efficiency(g: &Global, efficiency: f64, doublings: f64) -> f64 {
     let x = efficiency.log10().min(ceiling);
     let room = (ceiling - x0).max(f64::MIN_POSITIVE);
     let rate = (doublings * std::f64::consts::LOG10_2).max(0.0);
+    if rate == 0.0 {
+        // No progress: keep the value exactly (the round trip through log10 would drift).
+        return efficiency;
+    }
     let next = ceiling - (ceiling - x) * (-rate / room).exp();
     10f64.powf(next.max(x))
 }
@@ -244,13 +249,19 @@ mod tests {
         let g = scenario().global;
         let e0 = g.initial_algorithmic_efficiency;
         let none = doublings_per_month(&g, REFERENCE, unautomated(&g), e0);
-        let multipliers: Vec<f64> = g.ai_research_multipliers.iter().map(|m| m.multiplier).collect();
+        let multipliers: Vec<f64> = g
+            .ai_research_multipliers
+            .iter()
+            .map(|m| m.multiplier)
+            .collect();
         // AI 2027: superhuman coder 5×, superhuman AI researcher 25×, superintelligent AI
         // researcher 250×, ASI 2,000×, after the start of automation at 1×.
         assert_eq!(multipliers, [1.0, 5.0, 25.0, 250.0, 2000.0]);
         for m in &g.ai_research_multipliers {
             let capability = g.asi_threshold_capability - m.below_threshold_oom;
-            assert!((research_multiplier(&g, capability) - m.multiplier).abs() <= 1e-9 * m.multiplier);
+            assert!(
+                (research_multiplier(&g, capability) - m.multiplier).abs() <= 1e-9 * m.multiplier
+            );
             let ratio = doublings_per_month(&g, REFERENCE, capability, e0) / none;
             assert!(
                 (ratio - m.multiplier).abs() <= 1e-9 * m.multiplier,
@@ -260,10 +271,17 @@ mod tests {
         }
         // Log-linear between milestones: halfway from 5× to 25× is √125.
         let (a, b) = (&g.ai_research_multipliers[1], &g.ai_research_multipliers[2]);
-        let halfway = g.asi_threshold_capability - (a.below_threshold_oom + b.below_threshold_oom) / 2.0;
-        assert_close(research_multiplier(&g, halfway), (a.multiplier * b.multiplier).sqrt());
+        let halfway =
+            g.asi_threshold_capability - (a.below_threshold_oom + b.below_threshold_oom) / 2.0;
+        assert_close(
+            research_multiplier(&g, halfway),
+            (a.multiplier * b.multiplier).sqrt(),
+        );
         // Past the threshold the last milestone holds; below the first, the first.
-        assert_eq!(research_multiplier(&g, g.asi_threshold_capability + 5.0), 2000.0);
+        assert_eq!(
+            research_multiplier(&g, g.asi_threshold_capability + 5.0),
+            2000.0
+        );
         assert_eq!(research_multiplier(&g, 0.0), 1.0);
         // No milestones: no multiplier.
         let mut bare = g.clone();
@@ -441,7 +459,10 @@ mod tests {
         world.resource_mut::<Clock>().month = 6;
         let funded = 1.0e9;
         let e0_lab = lab(&world, 0);
-        world.get_mut::<LabModel>(e0_lab).unwrap().research_usd_month = funded;
+        world
+            .get_mut::<LabModel>(e0_lab)
+            .unwrap()
+            .research_usd_month = funded;
         // DeepSeek has no money at all.
         let poor = s.lab_index("deepseek").unwrap();
         let ep = lab(&world, poor);
