@@ -309,8 +309,6 @@ impl Doctrine {
         starts_left: &mut [f64; PlantKind::COUNT],
         orders: &mut Orders,
     ) -> f64 {
-        let g = &obs.scenario.global;
-        let plants = &obs.scenario.nations[obs.nation].plants;
         let coal_allowed =
             !obs.own.policy.in_climate_accord || obs.month as f64 >= self.leave_accord_month;
         let mut kinds = vec![PlantKind::GasTurbine, PlantKind::GasCombinedCycle];
@@ -319,31 +317,16 @@ impl Doctrine {
         }
         let mut spent = 0.0;
         for dc in obs.datacenters.iter().filter(|d| d.dedicated) {
-            // Plants already tied to it count at the turbine's firm share (a conservative estimate).
-            let mut firm_needed = dc.it_mw * g.datacenter_pue
-                - dc.dedicated_plant_mw * plants.get(PlantKind::GasTurbine).capacity_factor;
-            for &kind in &kinds {
-                if firm_needed <= MIN_PROJECT_MW {
-                    break;
-                }
-                let p = plants.get(kind);
-                let per_mw =
-                    p.capex_usd_per_kw * 1_000.0 * (1.0 + g.behind_the_meter_capex_premium);
-                let k = kind.index();
-                let mw = (firm_needed / p.capacity_factor)
-                    .min(starts_left[k])
-                    .min((money - spent) / per_mw);
-                if mw > MIN_PROJECT_MW {
-                    orders.push(Order::BuildPlant {
-                        kind,
-                        capacity_mw: mw,
-                        dedicated_to: Some(dc.id),
-                    });
-                    starts_left[k] -= mw;
-                    spent += mw * per_mw;
-                    firm_needed -= mw * p.capacity_factor;
-                }
-            }
+            crate::power::order_behind_the_meter(
+                obs,
+                dc.id,
+                crate::power::dedicated_firm_needed_mw(obs, dc),
+                &kinds,
+                money,
+                &mut spent,
+                starts_left,
+                orders,
+            );
         }
         spent
     }

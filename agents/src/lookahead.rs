@@ -490,7 +490,7 @@ mod tests {
     /// A whole game at the default settings, timed: `cargo test --release -p gigawatt-agents
     /// full_game -- --ignored --nocapture`.
     #[test]
-    #[ignore]
+    #[ignore = "a timing report, not a check: .ci/run runs it so that it keeps working"]
     fn full_game_timing() {
         for (us, china) in [("lookahead", "status-quo"), ("status-quo", "status-quo")] {
             let runs = 10;

@@ -3,7 +3,7 @@
 //! years on end, and so that they answer a shortfall as firms did in 2024–2025: datacenters with
 //! their own gas turbines (xAI's Colossus, Stargate Abilene's on-site gas), within the equipment caps.
 
-use gigawatt_engine::observation::Observation;
+use gigawatt_engine::observation::{DatacenterView, Observation};
 use gigawatt_engine::orders::{Order, Orders};
 use gigawatt_engine::scenario::PlantKind;
 
@@ -11,6 +11,9 @@ use gigawatt_engine::scenario::PlantKind;
 /// runs cheapest.
 pub const BEHIND_THE_METER_KINDS: [PlantKind; 2] =
     [PlantKind::GasTurbine, PlantKind::GasCombinedCycle];
+
+/// Smallest plant worth ordering, MW.
+pub const MIN_PROJECT_MW: f64 = 1.0;
 
 /// Power that comes within this many months counts as in sight: chips bought now arrive after the
 /// delivery lead time and should not wait much longer than that for power.
@@ -70,21 +73,24 @@ impl PowerOutlook {
     }
 }
 
-/// Orders behind-the-meter plants of `firm_mw` for datacenter `dc`, turbines first, within the
-/// year's equipment caps (`starts_left`, updated) and `money`. Returns the money committed.
+/// Orders behind-the-meter plants of `firm_mw` for datacenter `dc`, of `kinds` in that order,
+/// within the year's equipment caps (`starts_left`, updated) and what is left of `money` after
+/// `spent` (updated with what the plants cost).
+#[allow(clippy::too_many_arguments)] // reason: one call site per strategy; a struct would only rename them
 pub fn order_behind_the_meter(
     obs: &Observation,
     dc: u32,
     mut firm_mw: f64,
+    kinds: &[PlantKind],
     money: f64,
+    spent: &mut f64,
     starts_left: &mut [f64; PlantKind::COUNT],
     orders: &mut Orders,
-) -> f64 {
+) {
     let g = &obs.scenario.global;
     let plants = &obs.scenario.nations[obs.nation].plants;
-    let mut spent = 0.0;
-    for kind in BEHIND_THE_METER_KINDS {
-        if firm_mw <= 1.0 {
+    for &kind in kinds {
+        if firm_mw <= MIN_PROJECT_MW {
             break;
         }
         let p = plants.get(kind);
@@ -95,17 +101,26 @@ pub fn order_behind_the_meter(
         let k = kind.index();
         let mw = (firm_mw / p.capacity_factor)
             .min(starts_left[k])
-            .min((money - spent).max(0.0) / per_mw);
-        if mw > 1.0 {
+            .min((money - *spent).max(0.0) / per_mw);
+        if mw > MIN_PROJECT_MW {
             orders.push(Order::BuildPlant {
                 kind,
                 capacity_mw: mw,
                 dedicated_to: Some(dc),
             });
             starts_left[k] -= mw;
-            spent += mw * per_mw;
+            *spent += mw * per_mw;
             firm_mw -= mw * p.capacity_factor;
         }
     }
-    spent
+}
+
+/// Firm MW a dedicated datacenter still needs: its demand at the wall less the plants already tied
+/// to it, counted at the turbine's firm share (a conservative estimate).
+pub fn dedicated_firm_needed_mw(obs: &Observation, dc: &DatacenterView) -> f64 {
+    let turbine_cf = obs.scenario.nations[obs.nation]
+        .plants
+        .get(PlantKind::GasTurbine)
+        .capacity_factor;
+    dc.it_mw * obs.scenario.global.datacenter_pue - dc.dedicated_plant_mw * turbine_cf
 }

@@ -120,24 +120,16 @@ pub fn random_legal_order(
             0 => PolicyChange::RegulationLevel(rng.random_range(0.0..1.0)),
             1 => PolicyChange::ClimateAccord(rng.random_bool(0.5)),
             2 => PolicyChange::Drilling(rng.random_bool(0.5)),
-            3 => {
+            kind @ (3 | 4) => {
                 if obs.rivals.is_empty() {
                     return None;
                 }
-                let rival = &obs.rivals[rng.random_range(0..obs.rivals.len())];
-                PolicyChange::ExportControls {
-                    target: rival.id.clone(),
-                    imposed: rng.random_bool(0.5),
-                }
-            }
-            4 => {
-                if obs.rivals.is_empty() {
-                    return None;
-                }
-                let rival = &obs.rivals[rng.random_range(0..obs.rivals.len())];
-                PolicyChange::MineralExportControls {
-                    target: rival.id.clone(),
-                    imposed: rng.random_bool(0.5),
+                let target = obs.rivals[rng.random_range(0..obs.rivals.len())].id.clone();
+                let imposed = rng.random_bool(0.5);
+                if kind == 3 {
+                    PolicyChange::ExportControls { target, imposed }
+                } else {
+                    PolicyChange::MineralExportControls { target, imposed }
                 }
             }
             5 => PolicyChange::QueueReform(rng.random_bool(0.5)),

@@ -13,15 +13,16 @@ use gigawatt_engine::observation::Observation;
 use gigawatt_engine::orders::{Order, Orders, PowerSupply};
 use rand_chacha::ChaCha8Rng;
 
-use crate::power::{PowerOutlook, order_behind_the_meter};
+use crate::power::{
+    BEHIND_THE_METER_KINDS, MIN_PROJECT_MW, PowerOutlook, dedicated_firm_needed_mw,
+    order_behind_the_meter,
+};
 
 /// Datacenters are ordered in quarterly lots, which keeps the number of projects in flight (and so
 /// the cost of every turn) small.
 const ORDER_EVERY_MONTHS: u32 = 3;
 /// Share of the month's available chips ordered, so that float rounding never asks for more.
 pub const CHIP_MARGIN: f64 = 1.0 - 1e-9;
-/// Smallest project worth ordering, MW.
-const MIN_PROJECT_MW: f64 = 1.0;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct StatusQuo;
@@ -41,17 +42,23 @@ impl Strategy for StatusQuo {
 
         // Power first for datacenters built behind the meter that still lack their plants.
         let mut starts_left = obs.own.starts_left_mw;
-        let turbine_cf = obs.scenario.nations[obs.nation]
-            .plants
-            .get(crate::power::BEHIND_THE_METER_KINDS[0])
-            .capacity_factor;
+        let mut spent = 0.0;
         for dc in obs.datacenters.iter().filter(|d| d.dedicated) {
-            let need = dc.it_mw * g.datacenter_pue - dc.dedicated_plant_mw * turbine_cf;
+            let need = dedicated_firm_needed_mw(obs, dc);
             if need > MIN_PROJECT_MW {
-                money -=
-                    order_behind_the_meter(obs, dc.id, need, money, &mut starts_left, &mut orders);
+                order_behind_the_meter(
+                    obs,
+                    dc.id,
+                    need,
+                    &BEHIND_THE_METER_KINDS,
+                    money,
+                    &mut spent,
+                    &mut starts_left,
+                    &mut orders,
+                );
             }
         }
+        money -= spent;
 
         let share_sum: f64 = obs.labs.iter().map(|l| l.national_share).sum();
         if share_sum <= 0.0 {

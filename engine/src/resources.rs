@@ -89,17 +89,7 @@ impl Params {
             .global
             .chip_origins
             .iter()
-            .map(|o| {
-                let mut c: Vec<u16> = o
-                    .controlled_by
-                    .iter()
-                    .filter_map(|id| scenario.nation_index(id))
-                    .map(|i| i as u16)
-                    .collect();
-                c.sort_unstable();
-                c.dedup();
-                c
-            })
+            .map(|o| scenario.nation_indices(&o.controlled_by))
             .collect();
         let origin_shares = scenario
             .global

@@ -578,6 +578,18 @@ impl Scenario {
     pub fn nation_index(&self, id: &str) -> Option<usize> {
         self.nations.iter().position(|n| n.id == id)
     }
+    /// Indices of the nations named by `ids`, sorted, without duplicates; unknown ids are skipped
+    /// (validation reports them).
+    pub fn nation_indices(&self, ids: &[String]) -> Vec<u16> {
+        let mut indices: Vec<u16> = ids
+            .iter()
+            .filter_map(|id| self.nation_index(id))
+            .map(|i| i as u16)
+            .collect();
+        indices.sort_unstable();
+        indices.dedup();
+        indices
+    }
     pub fn lab_index(&self, id: &str) -> Option<usize> {
         self.labs.iter().position(|l| l.id == id)
     }

@@ -62,25 +62,15 @@ pub fn initial_stock(h100e: f64, it_kw_per_h100e: f64) -> ChipStock {
 /// Policy component from the scenario's policy state (ids resolved to indices; validation has
 /// already checked they exist).
 pub fn policy_from_spec(scenario: &Scenario, spec: &crate::scenario::PolicyState) -> Policy {
-    let mut controls: Vec<u16> = spec
-        .export_controls_on
-        .iter()
-        .filter_map(|id| scenario.nation_index(id))
-        .map(|i| i as u16)
-        .collect();
-    controls.sort_unstable();
-    controls.dedup();
-    let mut minerals: Vec<MineralControl> = spec
-        .mineral_controls_on
-        .iter()
-        .filter_map(|id| scenario.nation_index(id))
-        .map(|i| MineralControl {
-            target: i as u16,
+    let controls = scenario.nation_indices(&spec.export_controls_on);
+    let minerals = scenario
+        .nation_indices(&spec.mineral_controls_on)
+        .into_iter()
+        .map(|target| MineralControl {
+            target,
             since_month: 0,
         })
         .collect();
-    minerals.sort_unstable_by_key(|c| c.target);
-    minerals.dedup_by_key(|c| c.target);
     Policy {
         regulation_level: spec.regulation_level,
         in_climate_accord: spec.in_climate_accord,

@@ -59,12 +59,13 @@ pub fn budget(
 }
 
 /// Pay a running cost: from the treasury while it lasts, the rest becomes debt (repaid first from
-/// the next inflows). Stocks never go negative.
-pub fn charge(treasury: &mut Treasury, usd: f64) {
+/// the next inflows). Stocks never go negative. Returns what was paid now.
+pub fn charge(treasury: &mut Treasury, usd: f64) -> f64 {
     let paid = usd.min(treasury.usd).max(0.0);
     treasury.usd -= paid;
     treasury.spent_usd += paid;
     treasury.debt_usd += usd - paid;
+    paid
 }
 
 #[cfg(test)]

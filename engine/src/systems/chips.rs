@@ -83,19 +83,13 @@ pub fn open_market(
         * (1.0 + scenario.policies.mineral_control_chip_cost_increase * exposure);
 }
 
-/// Buffers reused from turn to turn.
-#[derive(Default)]
-pub struct Scratch {
-    policies: Vec<Policy>,
-}
-
 pub fn chips(
     params: Res<Params>,
     clock: Res<Clock>,
     roster: Res<Roster>,
-    mut scratch: Local<Scratch>,
     mut rest: ResMut<RestOfWorld>,
-    mut nations: Query<(&Policy, &mut ChipMarket)>,
+    policies: Query<&Policy>,
+    mut markets: Query<&mut ChipMarket>,
     mut labs: Query<&mut LabCompute>,
 ) {
     let scenario = &*params.scenario;
@@ -130,8 +124,7 @@ pub fn chips(
     let supply = g.chip_supply_h100e_per_year_at(years) / MONTHS_PER_YEAR;
     let mut bought = 0.0;
     for &entity in &roster.nations {
-        let (_, market) = nations.get(entity).expect("roster");
-        bought += market.bought_month_h100e;
+        bought += markets.get(entity).expect("roster").bought_month_h100e;
     }
     rest.supply_month_h100e = supply;
     rest.stock.retire(month as i32, lifetime_months);
@@ -141,15 +134,14 @@ pub fn chips(
         g.chip_it_kw_per_h100e_at(years),
     );
 
-    let Scratch { policies } = &mut *scratch;
-    policies.clear();
-    for &entity in &roster.nations {
-        let (policy, _) = nations.get(entity).expect("roster");
-        policies.push(policy.clone());
-    }
-    let refs: Vec<&Policy> = policies.iter().collect();
+    // Every nation's policy, in nation order: controls and mineral exposure read all of them.
+    let refs: Vec<&Policy> = roster
+        .nations
+        .iter()
+        .map(|&e| policies.get(e).expect("roster"))
+        .collect();
     for (n, &entity) in roster.nations.iter().enumerate() {
-        let (_, mut market) = nations.get_mut(entity).expect("roster");
+        let mut market = markets.get_mut(entity).expect("roster");
         open_market(&params, month + 1, &refs, n as u16, &mut market);
     }
 }

@@ -44,10 +44,7 @@ pub fn construction(
                     .get(plant.kind)
                     .mineral_control_capex_increase
                 * market.mineral_exposure;
-            let before = treasury.spent_usd;
-            charge(&mut treasury, surcharge);
-            let paid = treasury.spent_usd - before;
-            treasury.energy_capex_usd += paid;
+            treasury.energy_capex_usd += charge(&mut treasury, surcharge);
         }
         if plant.construction_months_left == 0 {
             if plant.interconnected {

@@ -85,8 +85,8 @@ pub fn study_wait_months(
         return ahead / studied;
     }
     if studied <= 0.0 {
-        // Only withdrawals drain the queue: wait until what is ahead has (nearly) all withdrawn.
-        return (ahead / SERVED_EPS_MW.max(1.0)).ln().max(0.0) / hazard;
+        // Only withdrawals drain the queue: wait until less than a megawatt is ahead.
+        return ahead.ln().max(0.0) / hazard;
     }
     (1.0 + hazard * ahead / studied).ln() / -(1.0 - hazard).ln()
 }
@@ -101,13 +101,9 @@ pub struct Scratch {
     folded_dcs: Vec<u32>,
 }
 
-/// Connects `mw` of other developers' projects into the fleet, in the nation's trend mix.
-fn connect_in_trend_mix(spec: &NationSpec, fleet: &mut Fleet, mw: f64) {
-    let trend_total: f64 = spec
-        .plants
-        .iter()
-        .map(|(_, p)| p.trend_additions_mw_per_year)
-        .sum();
+/// Connects `mw` of other developers' projects into the fleet, in the nation's trend mix
+/// (`trend_total` = Σ trend additions over kinds).
+fn connect_in_trend_mix(spec: &NationSpec, trend_total: f64, fleet: &mut Fleet, mw: f64) {
     if trend_total <= 0.0 {
         return;
     }
@@ -163,6 +159,11 @@ pub fn interconnection(
         });
         grid.throughput_mw_per_month += added;
         let early = |requested: i32| (0..EARLY_COHORT_MONTHS).contains(&requested);
+        let trend_total: f64 = spec
+            .plants
+            .iter()
+            .map(|(_, p)| p.trend_additions_mw_per_year)
+            .sum();
 
         // Other developers' projects under construction: withdraw, or come online.
         let build_hazard = monthly(q.construction_withdrawal_per_year);
@@ -181,7 +182,7 @@ pub fn interconnection(
                 continue;
             }
             let mw = grid.building.remove(i).mw;
-            connect_in_trend_mix(spec, &mut fleet, mw);
+            connect_in_trend_mix(spec, trend_total, &mut fleet, mw);
             if requested >= 0 {
                 grid.completed_mw += mw;
                 let wait = ((now + 1 - requested) as usize).min(MAX_WAIT_BIN_MONTHS);

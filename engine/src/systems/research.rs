@@ -102,16 +102,8 @@ pub fn doublings_per_month(
     efficiency: f64,
 ) -> f64 {
     let a = automation_fraction(g, capability);
-    let labour = if inputs.human_labour <= 0.0 || inputs.ai_labour <= 0.0 {
-        // A zero factor with a zero exponent counts as 1.
-        match (a == 0.0, a == 1.0) {
-            (true, _) => inputs.human_labour.max(0.0),
-            (_, true) => inputs.ai_labour.max(0.0),
-            _ => 0.0,
-        }
-    } else {
-        inputs.human_labour.powf(1.0 - a) * inputs.ai_labour.powf(a)
-    };
+    // powf gives 0^0 = 1, so a missing factor drops out at a = 0 or 1 and zeroes labour between.
+    let labour = inputs.human_labour.max(0.0).powf(1.0 - a) * inputs.ai_labour.max(0.0).powf(a);
     let r0 = ces(g, labour, inputs.experiment_compute);
     let lambda = g.research_parallelisation;
     let m = research_multiplier(g, capability);
