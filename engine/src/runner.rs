@@ -1,6 +1,7 @@
 //! The match runner: one world, one strategy per nation, one seed. It steps month by month, contains
 //! strategy faults, records an optional trace, saves and restores snapshots, and reports the outcome.
 
+use std::mem::ManuallyDrop;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
@@ -225,8 +226,12 @@ pub enum SeatState {
 
 /// A game in progress.
 pub struct Match {
-    world: World,
-    schedule: Schedule,
+    /// Handed back to this thread's [`shells`] when the match is dropped.
+    world: ManuallyDrop<World>,
+    schedule: ManuallyDrop<Schedule>,
+    /// False while the schedule runs: a match dropped mid-turn (a system panicked) may hold queued
+    /// commands, so its world is not reused.
+    clean: bool,
     scenario: Arc<Scenario>,
     seed: u64,
     months: u32,
@@ -246,6 +251,9 @@ pub struct Match {
     labs_q: QueryState<LabQuery>,
     plants_q: QueryState<&'static PowerPlant>,
     dcs_q: QueryState<&'static Datacenter>,
+    /// Last month's observations, kept so that this month's reuse their lists' allocations
+    /// (building observations was a fifth of a game's time, most of it growing fresh vectors).
+    spare_observations: Vec<Observation>,
 }
 
 impl Match {
@@ -290,12 +298,14 @@ impl Match {
                 max: crate::scenario::MAX_HORIZON_MONTHS,
             });
         }
-        let mut world = World::new();
+        let Shell {
+            mut world,
+            schedule,
+        } = match shells::take() {
+            Some(shell) => shell,
+            None => Shell::build()?,
+        };
         insert_resources(&mut world, scenario.clone(), seed, months);
-        let mut schedule = build_schedule();
-        if let Err(e) = schedule.initialize(&mut world) {
-            return Err(MatchError::Schedule(e.to_string(schedule.graph(), &world)));
-        }
         let n = strategies.len();
         let strategy_rngs = (0..n)
             .map(|i| seeded_rng(seed, strategy_stream(i)))
@@ -306,8 +316,9 @@ impl Match {
         let plants_q = world.query::<&PowerPlant>();
         let dcs_q = world.query::<&Datacenter>();
         Ok(Match {
-            world,
-            schedule,
+            world: ManuallyDrop::new(world),
+            schedule: ManuallyDrop::new(schedule),
+            clean: true,
             scenario,
             seed,
             months,
@@ -324,6 +335,7 @@ impl Match {
             labs_q,
             plants_q,
             dcs_q,
+            spare_observations: Vec::new(),
         })
     }
 
@@ -342,17 +354,7 @@ impl Match {
                 strategies: strategies.len(),
             });
         }
-        let roster = std::mem::take(&mut *self.world.resource_mut::<Roster>());
-        let entities = roster
-            .nations
-            .iter()
-            .chain(&roster.labs)
-            .copied()
-            .chain(roster.plant_entities())
-            .chain(roster.datacenter_entities());
-        for entity in entities {
-            self.world.despawn(entity);
-        }
+        despawn_game(&mut self.world);
         insert_resources(&mut self.world, self.scenario.clone(), seed, self.months);
         spawn_initial(&mut self.world);
         self.seed = seed;
@@ -485,9 +487,9 @@ impl Match {
         let wants_world =
             (0..n).any(|seat| playing(self, seat) && self.strategies[seat].wants_snapshot(month));
         let snapshot = wants_world.then(|| Arc::new(self.snapshot()));
-        let observations = self.observations();
+        let mut observations = self.observations();
         let mut all_orders = Vec::with_capacity(n);
-        for (seat, mut observation) in observations.into_iter().enumerate() {
+        for (seat, observation) in observations.iter_mut().enumerate() {
             if !playing(self, seat) {
                 all_orders.push(Orders::none());
                 continue;
@@ -497,30 +499,37 @@ impl Match {
             }
             let strategy = &mut self.strategies[seat];
             let rng = &mut self.strategy_rngs[seat];
-            let problem =
-                match catch_unwind(AssertUnwindSafe(|| strategy.decide(&observation, rng))) {
-                    Ok(orders) => match orders.orders.iter().find_map(|o| o.absurdity()) {
-                        None => {
-                            all_orders.push(orders);
-                            continue;
-                        }
-                        Some(reason) => format!("returned an absurd order: {reason}"),
-                    },
-                    Err(panic) => {
-                        let message = panic
-                            .downcast_ref::<&str>()
-                            .map(|s| s.to_string())
-                            .or_else(|| panic.downcast_ref::<String>().cloned())
-                            .unwrap_or_else(|| "panicked".to_string());
-                        format!("panicked: {message}")
+            let problem = match catch_unwind(AssertUnwindSafe(|| strategy.decide(observation, rng)))
+            {
+                Ok(orders) => match orders.orders.iter().find_map(|o| o.absurdity()) {
+                    None => {
+                        all_orders.push(orders);
+                        continue;
                     }
-                };
+                    Some(reason) => format!("returned an absurd order: {reason}"),
+                },
+                Err(panic) => {
+                    let message = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "panicked".to_string());
+                    format!("panicked: {message}")
+                }
+            };
             self.fault(seat, month, problem);
             all_orders.push(Orders::none());
         }
+        for observation in &mut observations {
+            // The snapshot is this month's alone; the rest is overwritten next month.
+            observation.snapshot = None;
+        }
+        self.spare_observations = observations;
         let given: Vec<usize> = all_orders.iter().map(|o| o.orders.len()).collect();
         self.world.resource_mut::<PendingOrders>().by_nation = all_orders;
+        self.clean = false;
         self.schedule.run(&mut self.world);
+        self.clean = true;
         // End of frame for the ECS: drop change ticks and removed-component records, which would
         // otherwise pile up over a long game and across reused matches.
         self.world.clear_trackers();
@@ -594,7 +603,14 @@ impl Match {
         let world = &self.world;
         let roster = world.resource::<Roster>();
 
-        let mut labs: Vec<Vec<LabView>> = vec![Vec::new(); n];
+        // Last month's lists, emptied, so that pushing reuses their capacity.
+        let mut old = std::mem::take(&mut self.spare_observations);
+        let mut labs = recycle(&mut old, n, |o| &mut o.labs);
+        let mut plants = recycle(&mut old, n, |o| &mut o.plants);
+        let mut datacenters = recycle(&mut old, n, |o| &mut o.datacenters);
+        let rivals_lists = recycle(&mut old, n, |o| &mut o.rivals);
+        let rejected_lists = recycle(&mut old, n, |o| &mut o.rejected);
+        drop(old);
         let mut rival_stats = vec![(0.0f64, 0.0f64, 0.0f64, 0.0f64); n];
         for (lab, compute, model, finance) in
             self.labs_q.iter_many(world, &roster.labs).map(in_roster)
@@ -629,7 +645,6 @@ impl Match {
             });
         }
 
-        let mut plants: Vec<Vec<PlantView>> = vec![Vec::new(); n];
         for p in self
             .plants_q
             .iter_many(world, roster.plant_entities())
@@ -645,7 +660,6 @@ impl Match {
                 interconnected: p.interconnected,
             });
         }
-        let mut datacenters: Vec<Vec<DatacenterView>> = vec![Vec::new(); n];
         for d in self
             .dcs_q
             .iter_many(world, roster.datacenter_entities())
@@ -664,13 +678,21 @@ impl Match {
         }
         // Lists are already in index and id order (the roster's).
         for i in 0..n {
-            // Only behind-the-meter datacenters have plants of their own.
-            for p in plants[i].iter().filter(|p| p.dedicated_to.is_some()) {
-                if let Ok(at) =
-                    datacenters[i].binary_search_by_key(&p.dedicated_to.unwrap_or(0), |d| d.id)
-                {
-                    datacenters[i][at].dedicated_plant_mw += p.capacity_mw;
-                }
+            // Only behind-the-meter datacenters have plants of their own. Plants are mostly ordered
+            // with their datacenter, so the last match is tried before a search.
+            let dcs = &mut datacenters[i];
+            let mut last = 0;
+            for p in plants[i].iter() {
+                let Some(dc) = p.dedicated_to else { continue };
+                let at = if dcs.get(last).is_some_and(|d| d.id == dc) {
+                    last
+                } else if let Ok(at) = dcs.binary_search_by_key(&dc, |d| d.id) {
+                    at
+                } else {
+                    continue;
+                };
+                dcs[at].dedicated_plant_mw += p.capacity_mw;
+                last = at;
             }
         }
 
@@ -735,32 +757,43 @@ impl Match {
             .zip(labs)
             .zip(plants)
             .zip(datacenters)
+            .zip(rivals_lists.into_iter().zip(rejected_lists))
             .enumerate()
-            .map(|(seat, (((own, labs), plants), datacenters))| {
-                let rivals = publics
-                    .iter()
-                    .filter(|r| r.nation != seat)
-                    .map(|r| RivalView {
-                        controls_on_us: r.policy.export_controls_on.contains(&(seat as u16)),
-                        ..r.clone()
-                    })
-                    .collect();
-                Observation {
-                    month,
-                    year: start_year + (month / 12) as i32,
-                    month_of_year: month % 12 + 1,
-                    months_total: self.months,
-                    nation: seat,
-                    own,
-                    labs,
-                    plants,
-                    datacenters,
-                    rivals,
-                    rejected: rejected[seat].clone(),
-                    snapshot: None,
-                    scenario: scenario.clone(),
-                }
-            })
+            .map(
+                |(
+                    seat,
+                    ((((own, labs), plants), datacenters), (mut rivals, mut rejected_list)),
+                )| {
+                    rivals.extend(
+                        publics
+                            .iter()
+                            .filter(|r| r.nation != seat)
+                            .map(|r| RivalView {
+                                controls_on_us: r
+                                    .policy
+                                    .export_controls_on
+                                    .contains(&(seat as u16)),
+                                ..r.clone()
+                            }),
+                    );
+                    rejected_list.extend_from_slice(&rejected[seat]);
+                    Observation {
+                        month,
+                        year: start_year + (month / 12) as i32,
+                        month_of_year: month % 12 + 1,
+                        months_total: self.months,
+                        nation: seat,
+                        own,
+                        labs,
+                        plants,
+                        datacenters,
+                        rivals,
+                        rejected: rejected_list,
+                        snapshot: None,
+                        scenario: scenario.clone(),
+                    }
+                },
+            )
             .collect()
     }
 
@@ -929,6 +962,129 @@ impl Match {
             faults: self.faults.clone(),
         }
     }
+}
+
+/// Despawn the game's entities (nations, labs, plants, datacenters: the roster's), leaving bevy's
+/// own (resources are entities too).
+fn despawn_game(world: &mut World) {
+    let Some(mut roster) = world.get_resource_mut::<Roster>() else {
+        return;
+    };
+    let roster = std::mem::take(&mut *roster);
+    let entities = roster
+        .nations
+        .iter()
+        .chain(&roster.labs)
+        .copied()
+        .chain(roster.plant_entities())
+        .chain(roster.datacenter_entities());
+    for entity in entities {
+        world.despawn(entity);
+    }
+}
+
+/// Whether any nation, lab, plant or datacenter is left in `world`.
+fn holds_game_entities(world: &mut World) -> bool {
+    world
+        .query_filtered::<(), Or<(With<Nation>, With<Lab>, With<PowerPlant>, With<Datacenter>)>>()
+        .iter(world)
+        .next()
+        .is_some()
+}
+
+/// A world with the turn's schedule initialised on it, and the runner's queries over it: what a
+/// match is built on. Initialising a schedule (bevy analyses the system graph and sets up every
+/// system's parameters) is most of the cost of a new match, so a dropped match hands its shell
+/// back to its thread for the next one (see [`shells`]).
+struct Shell {
+    world: World,
+    schedule: Schedule,
+}
+
+impl Shell {
+    fn build() -> Result<Shell, MatchError> {
+        let mut world = World::new();
+        let mut schedule = build_schedule();
+        if let Err(e) = schedule.initialize(&mut world) {
+            return Err(MatchError::Schedule(e.to_string(schedule.graph(), &world)));
+        }
+        Ok(Shell { world, schedule })
+    }
+}
+
+/// Shells of dropped matches, per thread, for the next matches built on that thread.
+///
+/// A reused shell gives bit-identical games: every resource is inserted anew and every entity is
+/// spawned anew (the same guarantee, and the same code path, as [`Match::reset`]); what carries over
+/// is bevy's bookkeeping (component ids, archetypes, the schedule) and the systems' scratch buffers,
+/// which they clear before use.
+mod shells {
+    use std::cell::RefCell;
+
+    use super::Shell;
+
+    /// Most shells a thread keeps (a thread rarely holds more matches than this at once; lookahead
+    /// strategies restore a few).
+    const MAX_PER_THREAD: usize = 4;
+
+    thread_local! {
+        static SPARE: RefCell<Vec<Shell>> = const { RefCell::new(Vec::new()) };
+    }
+
+    pub(super) fn take() -> Option<Shell> {
+        SPARE.with(|spare| spare.borrow_mut().pop())
+    }
+
+    pub(super) fn give_back(mut shell: Shell) {
+        // During thread teardown the slot may be gone: then the shell is simply dropped.
+        let _ = SPARE.try_with(|spare| {
+            let mut spare = spare.borrow_mut();
+            if spare.len() < MAX_PER_THREAD {
+                super::despawn_game(&mut shell.world);
+                shell.world.clear_trackers();
+                // Only an empty world is reused: an entity outside the roster (a restore that
+                // failed half-way) would otherwise join the next game.
+                if super::holds_game_entities(&mut shell.world) {
+                    return;
+                }
+                spare.push(shell);
+            }
+        });
+    }
+}
+
+impl Drop for Match {
+    fn drop(&mut self) {
+        // SAFETY: `world` and `schedule` are taken once, here, and never touched again: the match
+        // is being dropped.
+        let (world, schedule) = unsafe {
+            (
+                ManuallyDrop::take(&mut self.world),
+                ManuallyDrop::take(&mut self.schedule),
+            )
+        };
+        if self.clean {
+            shells::give_back(Shell { world, schedule });
+        }
+    }
+}
+
+/// Each seat's list from last month's observations, emptied with its capacity kept (a new one for a
+/// seat without).
+fn recycle<T>(
+    old: &mut [Observation],
+    n: usize,
+    pick: fn(&mut Observation) -> &mut Vec<T>,
+) -> Vec<Vec<T>> {
+    (0..n)
+        .map(|i| {
+            old.get_mut(i).map_or_else(Vec::new, |o| {
+                let mut list = std::mem::take(pick(o));
+                list.clear();
+                list
+            })
+        })
+        .collect()
 }
 
 /// Roster entities always match their query; a miss is an engine bug worth stopping for.

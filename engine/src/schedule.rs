@@ -1,5 +1,6 @@
-//! The turn schedule: one `SystemSet` per phase, chained, single-threaded, with ambiguity detection
-//! set to error so that two systems touching the same data can never run in an unstated order.
+//! The turn schedule: one system per phase of the month, chained, single-threaded, with ambiguity
+//! detection set to error so that two systems touching the same data can never run in an unstated
+//! order.
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
@@ -8,42 +9,6 @@ use crate::systems::*;
 
 #[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Turn;
-
-/// The phases of a month, in order.
-#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Phase {
-    ApplyOrders,
-    Budget,
-    Permitting,
-    Construction,
-    Interconnection,
-    Dispatch,
-    Chips,
-    Compute,
-    Research,
-    Capability,
-    Economy,
-    Emissions,
-    Victory,
-}
-
-impl Phase {
-    pub const ALL: [Phase; 13] = [
-        Phase::ApplyOrders,
-        Phase::Budget,
-        Phase::Permitting,
-        Phase::Construction,
-        Phase::Interconnection,
-        Phase::Dispatch,
-        Phase::Chips,
-        Phase::Compute,
-        Phase::Research,
-        Phase::Capability,
-        Phase::Economy,
-        Phase::Emissions,
-        Phase::Victory,
-    ];
-}
 
 /// Build the schedule of one turn. Every phase is chained after the previous one, so no two systems
 /// run in an unstated order; `initialize` fails if that ever stops being true.
@@ -54,38 +19,25 @@ pub fn build_schedule() -> Schedule {
         ambiguity_detection: LogLevel::Error,
         ..Default::default()
     });
-    schedule.configure_sets(
+    // The systems are chained directly, in the order of the month's phases. (One `SystemSet` per
+    // phase doubled the graph that building the schedule analyses, for no use.)
+    schedule.add_systems(
         (
-            Phase::ApplyOrders,
-            Phase::Budget,
-            Phase::Permitting,
-            Phase::Construction,
-            Phase::Interconnection,
-            Phase::Dispatch,
-            Phase::Chips,
-            Phase::Compute,
-            Phase::Research,
-            Phase::Capability,
-            Phase::Economy,
-            Phase::Emissions,
-            Phase::Victory,
+            orders::apply_orders,
+            budget::budget,
+            permitting::permitting,
+            construction::construction,
+            interconnection::interconnection,
+            dispatch::dispatch,
+            chips::chips,
+            compute::compute,
+            research::research,
+            capability::capability,
+            economy::economy,
+            emissions::emissions,
+            victory::victory,
         )
             .chain(),
     );
-    schedule.add_systems((
-        orders::apply_orders.in_set(Phase::ApplyOrders),
-        budget::budget.in_set(Phase::Budget),
-        permitting::permitting.in_set(Phase::Permitting),
-        construction::construction.in_set(Phase::Construction),
-        interconnection::interconnection.in_set(Phase::Interconnection),
-        dispatch::dispatch.in_set(Phase::Dispatch),
-        chips::chips.in_set(Phase::Chips),
-        compute::compute.in_set(Phase::Compute),
-        research::research.in_set(Phase::Research),
-        capability::capability.in_set(Phase::Capability),
-        economy::economy.in_set(Phase::Economy),
-        emissions::emissions.in_set(Phase::Emissions),
-        victory::victory.in_set(Phase::Victory),
-    ));
     schedule
 }

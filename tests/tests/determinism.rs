@@ -133,6 +133,34 @@ fn a_reset_match_plays_exactly_like_a_new_one() {
     );
 }
 
+/// A dropped match leaves its world and schedule to the next match built on its thread: games built
+/// on such a shell (after games of other strategies and seeds, one dropped half-way, one restored)
+/// play bit for bit like a game on a thread that never built a match.
+#[test]
+fn a_match_on_a_reused_shell_plays_exactly_like_one_on_a_fresh_thread() {
+    let specs = ["random", "status-quo"];
+    let fresh = std::thread::spawn(move || play(&specs, 11))
+        .join()
+        .expect("thread");
+    let reused = std::thread::spawn(move || {
+        play(&["builder", "denier"], 3);
+        let mut half = Match::new(scenario(), seats(&["scaler", "random"]), 4).expect("match");
+        for _ in 0..40 {
+            half.step();
+        }
+        let snap = half.snapshot();
+        drop(half);
+        let restored =
+            Match::restore(scenario(), seats(&["scaler", "random"]), &snap).expect("restores");
+        drop(restored);
+        [play(&specs, 11), play(&specs, 11)]
+    })
+    .join()
+    .expect("thread");
+    assert_eq!(reused[0], fresh);
+    assert_eq!(reused[1], fresh);
+}
+
 #[test]
 fn restored_state_matches_uninterrupted_state_exactly() {
     let specs = ["random", "status-quo"];

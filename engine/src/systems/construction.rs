@@ -14,10 +14,13 @@ pub fn construction(
     params: Res<Params>,
     roster: Res<Roster>,
     clock: Res<Clock>,
-    mut nations: Query<(&mut Treasury, &mut Fleet, &ChipMarket)>,
+    mut nations: Query<(&Nation, &mut Treasury, &mut Fleet, &ChipMarket)>,
     mut plants: Query<&mut PowerPlant>,
     mut datacenters: Query<&mut Datacenter>,
 ) {
+    // Each nation's books fetched once, by index (a lookup per project cost more than its work).
+    let mut books: Vec<_> = nations.iter_mut().collect();
+    books.sort_unstable_by_key(|b| b.0.index);
     let mut in_order = plants.iter_many_mut(roster.plant_entities());
     while let Some(plant) = in_order.fetch_next() {
         let mut plant = plant.expect("roster");
@@ -31,9 +34,7 @@ pub fn construction(
         };
         plant.capex_remaining_usd -= pay;
         plant.construction_months_left = plant.construction_months_left.saturating_sub(1);
-        let (mut treasury, mut fleet, market) = nations
-            .get_mut(roster.nations[plant.nation as usize])
-            .expect("roster");
+        let (_, treasury, fleet, market) = &mut books[plant.nation as usize];
         treasury.spent_usd += pay;
         treasury.energy_capex_usd += pay;
         if market.mineral_exposure > 0.0 {
@@ -44,7 +45,7 @@ pub fn construction(
                     .get(plant.kind)
                     .mineral_control_capex_increase
                 * market.mineral_exposure;
-            treasury.energy_capex_usd += charge(&mut treasury, surcharge);
+            treasury.energy_capex_usd += charge(treasury, surcharge);
         }
         if plant.construction_months_left == 0 {
             if plant.interconnected {
@@ -77,9 +78,7 @@ pub fn construction(
                 DatacenterStage::Online
             };
         }
-        let (mut treasury, _, _) = nations
-            .get_mut(roster.nations[dc.nation as usize])
-            .expect("roster");
+        let treasury = &mut books[dc.nation as usize].1;
         treasury.spent_usd += pay;
         treasury.ai_capex_usd += pay;
         treasury.ai_capex_month_usd += pay;

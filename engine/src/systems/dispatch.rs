@@ -80,6 +80,8 @@ pub struct Scratch {
     grid_demand_mw: Vec<f64>,
     btm_mw: Vec<[f64; KINDS]>,
     powered_fraction: Vec<f64>,
+    /// Per lab index: H100e hosted, IT MW (grid and dedicated), IT kW per H100e.
+    lab_hosting: Vec<(f64, f64, f64)>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -106,6 +108,7 @@ pub fn dispatch(
         grid_demand_mw,
         btm_mw,
         powered_fraction,
+        lab_hosting,
     } = &mut *scratch;
 
     // Behind-the-meter supply per datacenter, by kind (sorted by plant id for a fixed sum order).
@@ -126,10 +129,17 @@ pub fn dispatch(
     grid_hosted.resize(n_labs, 0.0);
     dedicated_powered.clear();
     dedicated_powered.resize(n_labs, 0.0);
+    lab_hosting.clear();
+    lab_hosting.resize(n_labs, (0.0, 0.0, 0.0));
     for (lab, mut compute) in &mut labs {
         let (hosted, grid_share) = hosting(&compute);
         compute.hosted_h100e = hosted;
         grid_hosted[lab.index as usize] = hosted * grid_share;
+        lab_hosting[lab.index as usize] = (
+            hosted,
+            compute.grid_it_mw + compute.dedicated_it_mw,
+            compute.it_kw_per_h100e,
+        );
     }
     grid_demand_mw.clear();
     grid_demand_mw.resize(n_nations, 0.0);
@@ -149,19 +159,22 @@ pub fn dispatch(
             .filter(|(_, dc)| dc.dedicated && dc.stage == DatacenterStage::Online)
             .map(|(entity, dc)| (dc.id, entity)),
     );
+    // Storage order changes with despawns: sort (a linear scan and sort is far cheaper than looking
+    // each roster entity up).
     dedicated_dcs.sort_unstable_by_key(|d| d.0);
     for &(_, entity) in dedicated_dcs.iter() {
         let (_, mut dc) = datacenters.get_mut(entity).expect("just listed");
-        let (_, compute) = labs.get(roster.labs[dc.lab as usize]).expect("roster");
-        let total_it = compute.grid_it_mw + compute.dedicated_it_mw;
+        let (hosted_h100e, total_it, it_kw_per_h100e) = lab_hosting[dc.lab as usize];
         let chips = if total_it > 0.0 {
-            compute.hosted_h100e * dc.it_mw / total_it
+            hosted_h100e * dc.it_mw / total_it
         } else {
             0.0
         };
-        let demand = chips * compute.it_kw_per_h100e / 1_000.0 * dc.pue;
+        let demand = chips * it_kw_per_h100e / 1_000.0 * dc.pue;
         let id = dc.id;
-        let own = dedicated.iter().filter(|d| d.0 == id);
+        // `dedicated` is sorted by datacenter id: this datacenter's plants are one run of it.
+        let first = dedicated.partition_point(|d| d.0 < id);
+        let own = dedicated[first..].iter().take_while(|d| d.0 == id);
         let supply: f64 = own.clone().map(|d| d.3).sum();
         let fraction = if demand > 0.0 {
             (supply / demand).min(1.0)

@@ -96,6 +96,8 @@ pub fn study_wait_months(
 pub struct Scratch {
     served_plants: Vec<u32>,
     online_dcs: Vec<u32>,
+    /// Plants (id, entity) and then datacenters that change this turn.
+    changing: Vec<(u32, Entity)>,
     /// Ids of the plants and datacenters folded into fleets and labs this turn.
     folded: Vec<u32>,
     folded_dcs: Vec<u32>,
@@ -131,6 +133,7 @@ pub fn interconnection(
     let Scratch {
         served_plants,
         online_dcs,
+        changing,
         folded,
         folded_dcs,
     } = &mut *scratch;
@@ -259,10 +262,24 @@ pub fn interconnection(
     }
     served_plants.sort_unstable();
 
-    // Plants in id order (the roster's): what they add to fleets is summed in that order.
-    let mut in_order = plants.iter_many_mut(roster.plant_entities());
+    // A read-only scan finds the few plants that change this month (served, or online on the grid)
+    // and the datacenters with a plant of their own online; only the changing plants are then
+    // fetched for writing, in id order, since what they add to fleets is summed in that order.
+    changing.clear();
+    for (entity, plant) in plants.iter() {
+        let served = !plant.interconnected && served_plants.binary_search(&plant.id).is_ok();
+        let online = plant.stage == PlantStage::Online;
+        match plant.dedicated_to {
+            Some(dc) if online => online_dcs.push(dc),
+            None if online || served => changing.push((plant.id, entity)),
+            Some(_) if served => changing.push((plant.id, entity)),
+            _ => {}
+        }
+    }
+    changing.sort_unstable_by_key(|c| c.0);
+    let mut in_order = plants.iter_many_mut(changing.iter().map(|c| c.1));
     while let Some(plant) = in_order.fetch_next() {
-        let (entity, mut plant) = plant.expect("roster");
+        let (entity, mut plant) = plant.expect("just listed");
         if !plant.interconnected && served_plants.binary_search(&plant.id).is_ok() {
             plant.interconnected = true;
             if plant.stage == PlantStage::AwaitingInterconnection {
@@ -287,13 +304,24 @@ pub fn interconnection(
             Some(dc) => online_dcs.push(dc),
         }
     }
-    drop(in_order);
     online_dcs.sort_unstable();
     online_dcs.dedup();
 
-    let mut in_order = datacenters.iter_many_mut(roster.datacenter_entities());
+    changing.clear();
+    changing.extend(
+        datacenters
+            .iter()
+            .filter(|(_, dc)| match dc.stage {
+                DatacenterStage::Online => !dc.dedicated,
+                DatacenterStage::WaitingForPower => online_dcs.binary_search(&dc.id).is_ok(),
+                _ => false,
+            })
+            .map(|(entity, dc)| (dc.id, entity)),
+    );
+    changing.sort_unstable_by_key(|c| c.0);
+    let mut in_order = datacenters.iter_many_mut(changing.iter().map(|c| c.1));
     while let Some(dc) = in_order.fetch_next() {
-        let (entity, mut dc) = dc.expect("roster");
+        let (entity, mut dc) = dc.expect("just listed");
         let dedicated = match dc.stage {
             DatacenterStage::Online if !dc.dedicated => false,
             DatacenterStage::WaitingForPower if online_dcs.binary_search(&dc.id).is_ok() => {
@@ -311,7 +339,6 @@ pub fn interconnection(
             folded_dcs.push(dc.id);
         }
     }
-    drop(in_order);
     for &id in folded.iter() {
         roster.remove_plant(id);
     }

@@ -17,7 +17,8 @@ pub const MAX_PROJECT_MW: f64 = 1.0e6;
 pub const MAX_CHIP_ORDER_H100E: f64 = 1.0e10;
 
 /// A datacenter seen by the order checks: spawned earlier, or ordered earlier this turn.
-struct DcRef {
+#[derive(Clone, Copy)]
+pub struct DcRef {
     id: u32,
     nation: u16,
     dedicated: bool,
@@ -43,18 +44,14 @@ pub fn apply_orders(
     )>,
     mut labs: Query<(&Lab, &mut LabCompute, &mut LabModel)>,
     datacenters: Query<&Datacenter>,
+    mut new_dcs: Local<Vec<DcRef>>,
 ) {
     let scenario = &*params.scenario;
     let month = clock.month;
-    let mut dcs: Vec<DcRef> = datacenters
-        .iter()
-        .map(|d| DcRef {
-            id: d.id,
-            nation: d.nation,
-            dedicated: d.dedicated,
-        })
-        .collect();
-    dcs.sort_by_key(|d| d.id);
+    // Datacenters ordered this turn (not spawned until the turn's commands apply); earlier ones are
+    // looked up through the roster when an order names one.
+    let new_dcs = &mut *new_dcs;
+    new_dcs.clear();
 
     let mut nation_rows: Vec<_> = nations.iter_mut().collect();
     nation_rows.sort_by_key(|row| row.0.index);
@@ -96,7 +93,8 @@ pub fn apply_orders(
             policy,
             market,
             labs: &mut lab_refs,
-            dcs: &mut dcs,
+            new_dcs,
+            datacenters: &datacenters,
             ids: &mut ids,
             roster: &mut roster,
             rng: &mut rng,
@@ -122,7 +120,7 @@ struct LabRefs<'a> {
     model: &'a mut LabModel,
 }
 
-struct Ctx<'a, 'l, 'w, 's> {
+struct Ctx<'a, 'l, 'w, 's, 'd, 'ds, 'dc> {
     scenario: &'a Scenario,
     month: u32,
     nation: u16,
@@ -132,7 +130,8 @@ struct Ctx<'a, 'l, 'w, 's> {
     policy: &'a mut Policy,
     market: &'a mut ChipMarket,
     labs: &'a mut [LabRefs<'l>],
-    dcs: &'a mut Vec<DcRef>,
+    new_dcs: &'a mut Vec<DcRef>,
+    datacenters: &'a Query<'d, 'ds, &'dc Datacenter>,
     ids: &'a mut IdCounter,
     roster: &'a mut Roster,
     rng: &'a mut WorldRng,
@@ -161,7 +160,25 @@ pub fn regulation_factor(level: f64, floor: f64) -> f64 {
     floor + (1.0 - floor) * level
 }
 
-impl Ctx<'_, '_, '_, '_> {
+impl Ctx<'_, '_, '_, '_, '_, '_, '_> {
+    /// The datacenter with id `id`: ordered this turn, or spawned earlier.
+    fn find_datacenter(&self, id: u32) -> Option<DcRef> {
+        if let Some(d) = self.new_dcs.iter().find(|d| d.id == id) {
+            return Some(*d);
+        }
+        let at = self
+            .roster
+            .datacenters
+            .binary_search_by_key(&id, |d| d.0)
+            .ok()?;
+        let d = self.datacenters.get(self.roster.datacenters[at].1).ok()?;
+        Some(DcRef {
+            id: d.id,
+            nation: d.nation,
+            dedicated: d.dedicated,
+        })
+    }
+
     /// `what` is only formatted when the order is refused: this check runs on every order.
     fn afford(&self, usd: f64, what: impl FnOnce() -> String) -> Result<(), String> {
         if usd > self.treasury.usd {
@@ -261,7 +278,7 @@ impl Ctx<'_, '_, '_, '_> {
                     kind.name()
                 ));
             }
-            match self.dcs.iter().find(|d| d.id == dc) {
+            match self.find_datacenter(dc) {
                 None => return Err(format!("no datacenter {dc}")),
                 Some(d) if d.nation != self.nation => {
                     return Err(format!("datacenter {dc} belongs to another nation"));
@@ -383,7 +400,7 @@ impl Ctx<'_, '_, '_, '_> {
         self.ids.next_datacenter += 1;
         self.treasury.usd -= cost;
         let dedicated = supply == PowerSupply::Dedicated;
-        self.dcs.push(DcRef {
+        self.new_dcs.push(DcRef {
             id,
             nation: self.nation,
             dedicated,

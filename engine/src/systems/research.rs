@@ -103,7 +103,15 @@ pub fn doublings_per_month(
 ) -> f64 {
     let a = automation_fraction(g, capability);
     // powf gives 0^0 = 1, so a missing factor drops out at a = 0 or 1 and zeroes labour between.
-    let labour = inputs.human_labour.max(0.0).powf(1.0 - a) * inputs.ai_labour.max(0.0).powf(a);
+    // The ends are written out: they are most months of a game, and x^1 = x exactly.
+    let (human, ai) = (inputs.human_labour.max(0.0), inputs.ai_labour.max(0.0));
+    let labour = if a <= 0.0 {
+        human
+    } else if a >= 1.0 {
+        ai
+    } else {
+        human.powf(1.0 - a) * ai.powf(a)
+    };
     let r0 = ces(g, labour, inputs.experiment_compute);
     let lambda = g.research_parallelisation;
     let m = research_multiplier(g, capability);
