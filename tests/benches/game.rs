@@ -1,5 +1,6 @@
 //! Criterion benchmarks: one turn, and one full default game (status-quo vs status-quo, 120 months or
-//! until superintelligence), built fresh or on a reused match.
+//! until superintelligence), built fresh (on the world and schedule a dropped match left to its
+//! thread), built cold on a new thread, or on a reused match.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -39,6 +40,24 @@ fn benches(c: &mut Criterion) {
                 seed += 1;
                 m.reset(seats(), seed).unwrap();
                 black_box(m.run())
+            })
+        },
+    );
+    // Cold: each game on a new thread, which has no world and schedule left by a dropped match to
+    // build on (includes spawning the thread, ~10-20 µs).
+    c.bench_function(
+        "game/us-china-2025/status-quo-vs-status-quo/new-thread",
+        |b| {
+            let mut seed = 0u64;
+            b.iter(|| {
+                seed += 1;
+                let sc = sc.clone();
+                std::thread::spawn(move || {
+                    let mut m = Match::new(sc, seats(), seed).unwrap();
+                    black_box(m.run())
+                })
+                .join()
+                .unwrap()
             })
         },
     );
