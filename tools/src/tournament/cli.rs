@@ -232,8 +232,12 @@ pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode
     };
     writeln!(
         out,
-        "{} games planned, {} already played, {} played now in {:.1} s ({:.0} games/s)",
-        summary.planned, summary.already_done, summary.played, summary.seconds, rate
+        "{} games planned, {} already played, {} played now in {:.1} s ({} games/s)",
+        summary.planned,
+        summary.already_done,
+        summary.played,
+        summary.seconds,
+        crate::format::count(rate)
     )?;
     if let Some(signal) = summary.stopped {
         out.flush()?;
