@@ -15,8 +15,9 @@ use crate::format;
 pub enum Mode {
     /// Nothing (`--quiet`).
     Hidden,
-    /// An indicatif bar on stderr.
-    Bar,
+    /// An indicatif bar on stderr; the extra lines of [`Progress::tick`] (interim standings)
+    /// every `every`, above it.
+    Bar { every: Option<Duration> },
     /// A line on stderr when the run starts and then every `every` (never, if `None`).
     Lines { every: Option<Duration> },
 }
@@ -28,14 +29,21 @@ impl Mode {
     /// The mode for this process: hidden when quiet, a bar when stderr is a terminal, lines every
     /// `every_seconds` otherwise (0: only the first and last lines).
     pub fn detect(quiet: bool, every_seconds: f64) -> Mode {
+        let every = (every_seconds > 0.0).then(|| Duration::from_secs_f64(every_seconds));
         if quiet {
             Mode::Hidden
         } else if std::io::stderr().is_terminal() {
-            Mode::Bar
+            Mode::Bar { every }
         } else {
-            Mode::Lines {
-                every: (every_seconds > 0.0).then(|| Duration::from_secs_f64(every_seconds)),
-            }
+            Mode::Lines { every }
+        }
+    }
+
+    /// The interval of the periodic lines, if any.
+    fn every(&self) -> Option<Duration> {
+        match self {
+            Mode::Hidden => None,
+            Mode::Bar { every } | Mode::Lines { every } => *every,
         }
     }
 
@@ -70,7 +78,7 @@ impl Progress {
     /// Start showing progress; in lines mode, print the first line.
     pub fn start(mode: Mode, total: u64, done_before: u64) -> Progress {
         let bar = match mode {
-            Mode::Bar => {
+            Mode::Bar { .. } => {
                 let bar = indicatif::ProgressBar::new(total.saturating_sub(done_before));
                 bar.set_style(
                     indicatif::ProgressStyle::with_template(
@@ -90,10 +98,7 @@ impl Progress {
             done_before,
             done_now: 0,
             started,
-            next_line: match mode {
-                Mode::Lines { every: Some(every) } => Some(started + every),
-                _ => None,
-            },
+            next_line: mode.every().map(|every| started + every),
         };
         if mode.is_lines() {
             progress.line(&format!(
@@ -118,10 +123,11 @@ impl Progress {
             .map(|at| at.saturating_duration_since(Instant::now()))
     }
 
-    /// Print the periodic line if it is due, followed by `extra()`'s lines if any (interim
-    /// standings). Returns whether it printed.
+    /// When due, print the periodic line (in lines mode: the status, then `extra()`'s lines if any,
+    /// such as interim standings; above a bar: `extra()`'s lines only, the bar shows the rest).
+    /// Returns whether it printed.
     pub fn tick(&mut self, extra: impl FnOnce() -> Option<String>) -> bool {
-        let (Mode::Lines { every: Some(every) }, Some(at)) = (self.mode, self.next_line) else {
+        let (Some(every), Some(at)) = (self.mode.every(), self.next_line) else {
             return false;
         };
         let now = Instant::now();
@@ -130,20 +136,32 @@ impl Progress {
         }
         // The next line is due a whole interval after this one, however late this one is.
         self.next_line = Some(now + every);
-        let mut text = self.status(now);
-        if let Some(more) = extra() {
-            text.push('\n');
-            text.push_str(&more);
+        match self.mode {
+            Mode::Lines { .. } => {
+                let mut text = self.status(now);
+                if let Some(more) = extra() {
+                    text.push('\n');
+                    text.push_str(&more);
+                }
+                self.line(&text);
+                true
+            }
+            Mode::Bar { .. } => match extra() {
+                Some(more) => {
+                    self.bar.println(more);
+                    true
+                }
+                None => false,
+            },
+            Mode::Hidden => false,
         }
-        self.line(&text);
-        true
     }
 
     /// Print `text` above a bar (terminal) or as lines (batch); nothing when hidden.
     pub fn println(&self, text: &str) {
         match self.mode {
             Mode::Hidden => {}
-            Mode::Bar => self.bar.println(text),
+            Mode::Bar { .. } => self.bar.println(text),
             Mode::Lines { .. } => self.line(text),
         }
     }
