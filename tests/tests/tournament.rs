@@ -1,9 +1,10 @@
 //! Tournaments end to end, through the real binary: the default run, bit-identical results whatever
-//! the thread count or shard split, resume after a real kill, merge refusing incomplete or duplicated
-//! results, and `analyze` on closed-form games.
+//! the thread count or shard split, resume after a real kill and after SIGTERM, `--write-config`
+//! round trips, progress lines in a batch log, merge refusing incomplete or duplicated results, and
+//! `analyze` on closed-form games.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use gigawatt_acceptance::{gigawatt_bin, gigawatt_in, ok};
@@ -224,22 +225,21 @@ fn resume_after_a_kill_plays_only_the_missing_games_and_matches_an_unbroken_run(
     }
     child.kill().expect("kill -9"); // SIGKILL on Unix: no chance to clean up
     child.wait().unwrap();
-    let before = std::fs::read_to_string(&file).unwrap().lines().count();
+    // Complete lines only: a torn last line is dropped when the run resumes.
+    let before = std::fs::read_to_string(&file)
+        .unwrap()
+        .matches('\n')
+        .count();
     assert!(
         before < total,
         "killed before the end ({before} of {total})"
     );
 
-    // Without --resume the directory is refused, with it only the missing games are played.
-    let refused = {
-        let refs: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
-        gigawatt(&refs, &dir)
-    };
-    assert_eq!(refused.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("--resume"));
-    let stdout = run_small(&dir, &broken, &[&extra[..], &["--resume"]].concat());
+    // The same command finds its own unfinished run and plays only the missing games, without
+    // being told to resume.
+    let stdout = run_small(&dir, &broken, &extra);
     assert!(
-        stdout.contains(&format!("{total} games planned")),
+        stdout.contains(&format!("{total} games planned, {before} already played")),
         "{stdout}"
     );
     assert_eq!(
@@ -249,14 +249,335 @@ fn resume_after_a_kill_plays_only_the_missing_games_and_matches_an_unbroken_run(
     );
     let read = |d: &Path| std::fs::read_to_string(d.join("standings.csv")).unwrap();
     assert_eq!(read(&broken), read(&unbroken));
+    // Once complete, running it again (with --resume too, as old scripts do) plays nothing.
+    let again = run_small(&dir, &broken, &[&extra[..], &["--resume"]].concat());
+    assert!(again.contains(" 0 played now"), "{again}");
 
-    // Resuming under another configuration is refused.
+    // Another configuration in the folder is refused, naming what differs.
     let other = run_refused(&dir, &broken);
-    assert!(other.contains("another configuration"), "{other}");
+    assert!(
+        other.contains("another configuration") && other.contains("seeds: 12 vs 5"),
+        "{other}"
+    );
+    // Games without the configuration they were played under are refused unless --resume.
+    let orphan = dir.join("orphan");
+    std::fs::create_dir_all(&orphan).unwrap();
+    std::fs::copy(broken.join("games.jsonl"), orphan.join("games.jsonl")).unwrap();
+    let args = small(&orphan, &extra);
+    let refs: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
+    let refused = gigawatt(&refs, &dir);
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("no config.ron") && err.contains("--resume"),
+        "{err}"
+    );
+    let adopted = run_small(&dir, &orphan, &[&extra[..], &["--resume"]].concat());
+    assert!(
+        adopted.contains(&format!("{total} already played")),
+        "{adopted}"
+    );
+}
+
+/// Start `args` in `cwd` with stdout and stderr piped, and wait until `file` holds at least `lines`
+/// lines (or a minute has passed).
+fn start_and_wait_for_games(args: &[String], cwd: &Path, file: &Path, lines: usize) -> Child {
+    let child = Command::new(gigawatt_bin())
+        .args(args)
+        .current_dir(cwd)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while std::fs::read_to_string(file)
+        .map(|t| t.lines().count())
+        .unwrap_or(0)
+        < lines
+        && started.elapsed() < Duration::from_secs(60)
+    {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_writes_the_games_in_flight_exits_143_and_the_rerun_matches_an_unbroken_run() {
+    let dir = temp_dir("sigterm");
+    let unbroken = dir.join("unbroken");
+    let stopped = dir.join("stopped");
+    let extra = ["--seeds", "12", "--threads", "2"];
+    run_small(&dir, &unbroken, &extra);
+    let total = games(&unbroken).len();
+
+    // Not quiet: the stop is reported whatever, and stderr is a pipe, so progress comes as lines.
+    let args: Vec<String> = small(&stopped, &extra)
+        .into_iter()
+        .filter(|a| a != "--quiet")
+        .collect();
+    let file = stopped.join("games.jsonl");
+    let child = start_and_wait_for_games(&args, &dir, &file, 5);
+    let term = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(143), "{stderr}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.ends_with('\n'),
+        "the games in flight were written whole"
+    );
+    let kept = text.lines().count();
+    assert!(
+        (5..total).contains(&kept),
+        "stopped mid-run ({kept} of {total})"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "stopped by SIGTERM: {kept} of {total} games are in {}",
+            stopped.display()
+        )) && stderr.contains("run the same command again to resume (exit code 143)"),
+        "{stderr}"
+    );
+    assert!(
+        !stopped.join("standings.csv").exists(),
+        "no analysis of a partial run"
+    );
+
+    // The same command resumes it, to the unbroken run's results.
+    let rerun = {
+        let refs: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
+        gigawatt(&refs, &dir)
+    };
+    let stdout = ok(&rerun);
+    let stderr = String::from_utf8_lossy(&rerun.stderr);
+    assert!(
+        stdout.contains(&format!("{total} games planned, {kept} already played")),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "resuming {}: {kept} of {total} games already played",
+            stopped.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(games(&stopped), games(&unbroken));
+    for file in [
+        "standings.csv",
+        "payoff.csv",
+        "arrival.csv",
+        "analysis.json",
+    ] {
+        let read = |d: &Path| std::fs::read_to_string(d.join(file)).unwrap();
+        assert_eq!(read(&stopped), read(&unbroken), "{file}");
+    }
+}
+
+#[test]
+fn progress_comes_as_lines_when_stderr_is_not_a_terminal() {
+    let dir = temp_dir("progress");
+    let out = dir.join("out");
+    // stderr is a pipe here, as in a Slurm log.
+    let args: Vec<String> = small(
+        &out,
+        &[
+            "--seeds",
+            "12",
+            "--threads",
+            "1",
+            "--progress-every",
+            "0.05",
+            "--interim-standings",
+        ],
+    )
+    .into_iter()
+    .filter(|a| a != "--quiet")
+    .collect();
+    let refs: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
+    let output = gigawatt(&refs, &dir);
+    ok(&output);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines.first(),
+        Some(&"progress: 108 of 108 games to play (0 already played)"),
+        "{stderr}"
+    );
+    let periodic: Vec<&&str> = lines
+        .iter()
+        .filter(|l| l.starts_with("progress: ") && l.contains("games/s, "))
+        .collect();
+    assert!(!periodic.is_empty(), "a line every 0.05 s:\n{stderr}");
+    for line in &periodic {
+        // `progress: 37 of 108 games (34.3%), 121 games/s, ETA 0.6 s`
+        let rest = line.strip_prefix("progress: ").unwrap();
+        let (done, rest) = rest.split_once(" of 108 games (").expect(line);
+        let done: u64 = done.parse().expect(line);
+        let (percent, rest) = rest.split_once("%), ").expect(line);
+        assert_eq!(
+            percent,
+            format!("{:.1}", 100.0 * done as f64 / 108.0),
+            "{line}"
+        );
+        let (rate, eta) = rest.split_once(" games/s, ").expect(line);
+        let significant = rate.chars().filter(|c| c.is_ascii_digit()).count();
+        assert!(significant <= 3, "three significant digits: {line}");
+        assert!(eta.starts_with("ETA ") || eta == "done", "{line}");
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("progress: mean score so far (") && l.contains("status-quo 0.")),
+        "interim standings on request:\n{stderr}"
+    );
+    assert_eq!(
+        lines.last().copied(),
+        Some(
+            format!(
+                "finished: all 108 games are in {} (with its config.ron); the report is {}",
+                out.display(),
+                out.join("report.html").display()
+            )
+            .as_str()
+        ),
+        "{stderr}"
+    );
+
+    // --quiet: none of it.
+    let quiet = gigawatt(
+        &refs.iter().copied().chain(["--quiet"]).collect::<Vec<_>>(),
+        &dir,
+    );
+    ok(&quiet);
+    assert!(
+        quiet.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+    // A bad interval is a usage error.
+    let bad = gigawatt(&["tournament", "--progress-every", "soon"], &dir);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a number of seconds"));
+}
+
+#[test]
+fn write_config_writes_what_the_command_line_means_and_plays_the_same() {
+    let dir = temp_dir("write-config");
+    let flags = ["--seeds", "3", "--seed", "11", "--resamples", "200"];
+    let direct = dir.join("direct");
+    run_small(&dir, &direct, &flags);
+
+    // Written without playing.
+    let written = dir.join("tournament.ron");
+    let mut args = small(&dir.join("unused"), &flags);
+    args.extend([
+        "--write-config".to_string(),
+        written.to_str().unwrap().to_string(),
+    ]);
+    let refs: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
+    let stdout = ok(&gigawatt(&refs, &dir));
+    assert!(stdout.contains("gigawatt tournament --config"), "{stdout}");
+    assert!(!dir.join("unused").exists(), "nothing played");
+    let text = std::fs::read_to_string(&written).unwrap();
+    for field in [
+        "scenarios:",
+        "strategies:",
+        "seeds: 3",
+        "seed: 11",
+        "months: Some(36)",
+        "format: RoundRobin",
+        "resamples: 200",
+        "shard: None",
+        "\"random(orders_per_month: 2)\"",
+    ] {
+        assert!(text.contains(field), "{field} in\n{text}");
+    }
+    // Played from the file: the same games and analysis as the command line.
+    let from_file = dir.join("from-file");
+    ok(&gigawatt(
+        &[
+            "tournament",
+            "--config",
+            written.to_str().unwrap(),
+            "--quiet",
+            "--out",
+            from_file.to_str().unwrap(),
+        ],
+        &dir,
+    ));
+    assert_eq!(games(&from_file), games(&direct));
+    for file in ["standings.csv", "payoff.csv", "analysis.json", "config.ron"] {
+        let read = |d: &Path| std::fs::read_to_string(d.join(file)).unwrap();
+        assert_eq!(read(&from_file), read(&direct), "{file}");
+    }
+    // Writing it again from the file gives the same file; `-` writes to stdout.
+    let again = ok(&gigawatt(
+        &[
+            "tournament",
+            "--config",
+            written.to_str().unwrap(),
+            "--write-config",
+            "-",
+        ],
+        &dir,
+    ));
+    assert_eq!(again, text);
+    // A partial file takes the defaults of the command line.
+    let partial = dir.join("partial.ron");
+    std::fs::write(
+        &partial,
+        "(strategies: [\"builder\", \"status-quo\"], seeds: 2)",
+    )
+    .unwrap();
+    let full = ok(&gigawatt(
+        &[
+            "tournament",
+            "--config",
+            partial.to_str().unwrap(),
+            "--write-config",
+            "-",
+        ],
+        &dir,
+    ));
+    let defaults = ok(&gigawatt(
+        &[
+            "tournament",
+            "--strategy",
+            "builder",
+            "--strategy",
+            "status-quo",
+            "--seeds",
+            "2",
+            "--write-config",
+            "-",
+        ],
+        &dir,
+    ));
+    assert_eq!(full, defaults);
+    // Bad flags write nothing and say why.
+    let bad_path = dir.join("bad.ron");
+    let bad = gigawatt(
+        &[
+            "tournament",
+            "--strategy",
+            "bogus",
+            "--write-config",
+            bad_path.to_str().unwrap(),
+        ],
+        &dir,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("bogus"));
+    assert!(!bad_path.exists());
 }
 
 fn run_refused(dir: &Path, out: &Path) -> String {
-    let args = small(out, &["--seeds", "5", "--resume"]);
+    let args = small(out, &["--seeds", "5", "--threads", "1"]);
     let refs: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
     let output = gigawatt(&refs, dir);
     assert_eq!(output.status.code(), Some(2));

@@ -1,7 +1,8 @@
 //! `gigawatt tune` end to end, through the real binary: a small tuning of `parametric` beats its
 //! defaults on held-out seeds, its `best.ron` plays and enters tournaments, results do not depend on
-//! the thread count, a run killed after a checkpoint resumes to the same result, and bad
-//! configurations fail with exit code 2 and a message naming the problem.
+//! the thread count, a run killed after a checkpoint resumes to the same result, `--write-config`
+//! writes a whole configuration that tunes the same, and bad configurations fail with exit code 2
+//! and a message naming the problem.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -302,6 +303,81 @@ fn bad_configurations_fail_with_exit_code_2_naming_the_problem() {
         }
         assert!(!dir.join("out").exists(), "{what}: nothing is written");
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn write_config_fills_in_the_defaults_and_tunes_the_same() {
+    let dir = temp_dir("write-config");
+    // Without the fields that have defaults (held_out, seats, months, seed).
+    let short = SMALL
+        .replace("EVALUATIONS", "12")
+        .replace("    held_out: [\"balanced\"],\n", "")
+        .replace("    seats: [\"chn\"],\n", "")
+        .replace("    months: Some(48),\n", "")
+        .replace("    seed: 3,\n", "");
+    assert!(!short.contains("seats") && !short.contains("months"));
+    let original = dir.join("short.ron");
+    std::fs::write(&original, &short).unwrap();
+    let written = dir.join("written.ron");
+    let stdout = ok(&gigawatt(
+        &[
+            "tune",
+            "--config",
+            original.to_str().unwrap(),
+            "--write-config",
+            written.to_str().unwrap(),
+        ],
+        &dir,
+    ));
+    assert!(stdout.contains("gigawatt tune --config"), "{stdout}");
+    let text = read(&dir, "written.ron");
+    for field in [
+        "held_out: []",
+        "seats: []",
+        "months: None",
+        "seed: 0",
+        "scale: linear",
+        "integer: false",
+    ] {
+        assert!(text.contains(field), "{field} in\n{text}");
+    }
+    // Written again from itself: the same file.
+    let again = ok(&gigawatt(
+        &[
+            "tune",
+            "--config",
+            written.to_str().unwrap(),
+            "--write-config",
+            "-",
+        ],
+        &dir,
+    ));
+    assert_eq!(again, text);
+    // Both tune to the same result.
+    let a = dir.join("a");
+    let b = dir.join("b");
+    ok(&tune(&dir, original.to_str().unwrap(), &a, &[]));
+    ok(&tune(&dir, written.to_str().unwrap(), &b, &[]));
+    for file in ["best.ron", "history.csv", "finalists.csv", "held_out.csv"] {
+        assert_eq!(read(&a, file), read(&b, file), "{file}");
+    }
+    // An invalid configuration is not written.
+    std::fs::write(&original, short.replace("seeds: 1,", "seeds: 0,")).unwrap();
+    let bad_path = dir.join("bad.ron");
+    let bad = gigawatt(
+        &[
+            "tune",
+            "--config",
+            original.to_str().unwrap(),
+            "--write-config",
+            bad_path.to_str().unwrap(),
+        ],
+        &dir,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("seeds must be at least 1"));
+    assert!(!bad_path.exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

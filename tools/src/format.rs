@@ -57,6 +57,24 @@ pub fn month_label(start_year: i32, month: u32) -> String {
     format!("{year}-{:02}", month % 12 + 1)
 }
 
+/// A duration for a progress line: `4.6 s` (one decimal below 10 s), `45 s`, `4 min 05 s`,
+/// `2 h 03 min`, `3 d 04 h`.
+pub fn duration(seconds: f64) -> String {
+    if !seconds.is_finite() || seconds < 0.0 {
+        return "unknown".to_string();
+    }
+    if seconds < 9.95 {
+        return format!("{seconds:.1} s");
+    }
+    let s = seconds.round() as u64;
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min {:02} s", s / 60, s % 60),
+        3600..86_400 => format!("{} h {:02} min", s / 3600, s % 3600 / 60),
+        _ => format!("{} d {:02} h", s / 86_400, s % 86_400 / 3600),
+    }
+}
+
 /// A non-negative finite value with three significant digits and a thousands suffix.
 fn magnitude(a: f64) -> String {
     if a == 0.0 {
@@ -164,6 +182,18 @@ mod tests {
         assert_eq!(fixed(-0.0001, 1), "0.0");
         assert_eq!(gw(1263.45), "1263.5");
         assert_eq!(fixed(-2.5, 1), "-2.5");
+    }
+
+    #[test]
+    fn durations_keep_two_or_three_digits() {
+        assert_eq!(duration(4.63), "4.6 s");
+        assert_eq!(duration(9.96), "10 s");
+        assert_eq!(duration(45.2), "45 s");
+        assert_eq!(duration(245.0), "4 min 05 s");
+        assert_eq!(duration(7380.0), "2 h 03 min");
+        assert_eq!(duration(273_600.0), "3 d 04 h");
+        assert_eq!(duration(f64::NAN), "unknown");
+        assert_eq!(duration(-1.0), "unknown");
     }
 
     #[test]

@@ -8,19 +8,26 @@
 //!   `tournament`, `merge` and `analyze` subcommands; [`standings`] and [`analyze`]: the analysis;
 //! - [`plot`]: figures as SVG (`play --plot`); [`report`]: a tournament folder as one
 //!   self-contained web page (`report`, written by `tournament` and `merge` too);
-//! - [`table`] and [`format`]: aligned text tables and engineering notation.
+//! - [`table`] and [`format`]: aligned text tables and engineering notation;
+//! - [`progress`] (a bar at a terminal, lines in a batch log), [`signals`] (stopping cleanly on
+//!   SIGTERM) and [`config_file`] (`--write-config`): what long runs share.
 //!
 //! Exit codes: 0 on success; 2 on any error (bad flags, unknown names, invalid or unreadable
 //! scenario files, engine refusals, I/O failures). Errors are printed on stderr as `error: ...`.
+//! A tournament stopped by a signal exits with 128 + the signal (143 for SIGTERM, 130 for
+//! SIGINT) once the games in flight are written; running it again resumes it.
 
 pub mod analyze;
 pub mod cli;
+pub mod config_file;
 pub mod format;
 pub mod inputs;
 pub mod listing;
 pub mod play;
 pub mod plot;
+pub mod progress;
 pub mod report;
+pub mod signals;
 pub mod standings;
 pub mod table;
 pub mod tournament;

@@ -1457,7 +1457,9 @@ mod tests {
         let options = RunOptions {
             threads: Some(1),
             resume: false,
-            progress: false,
+            progress: crate::progress::Mode::Hidden,
+            interim_standings: false,
+            stop: crate::signals::Stop::never(),
         };
         run(&config, &scenarios, dir, &options).unwrap();
         let (games, faults) = read_games_for_analysis(&dir.join(GAMES_FILE), true).unwrap();

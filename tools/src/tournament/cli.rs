@@ -12,11 +12,13 @@ use gigawatt_engine::Scenario;
 use super::merge::{merge, write_merged};
 use super::plan::{Format, parse_shard};
 use super::report::{render, write_reports};
-use super::run::{RunOptions, run};
+use super::run::{RunOptions, pretty, run};
 use super::store::{GAMES_FILE, check_unique, read_games_for_analysis};
-use super::{DEFAULT_RESAMPLES, DEFAULT_SEEDS, TournamentConfig};
-use crate::analyze;
+use super::{CONFIG_FILE, TournamentConfig};
 use crate::inputs::{load_scenario, spec_text};
+use crate::progress::{self, Mode};
+use crate::signals::{self, Stop};
+use crate::{analyze, config_file};
 
 #[derive(Clone, Debug, PartialEq, Args)]
 pub struct TournamentArgs {
@@ -51,15 +53,30 @@ pub struct TournamentArgs {
     /// Play only shard K of N (units with id mod N = K − 1); merge the shards with `gigawatt merge`.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(u64, u64)>,
-    /// Finish an interrupted tournament in --out: play only the games it lacks.
+    /// Resume the tournament in --out. Implied when --out holds this very configuration (its
+    /// config.ron): only the games it lacks are played. Needed only to add to a games.jsonl
+    /// that has no config.ron.
     #[arg(long)]
     pub resume: bool,
     /// Bootstrap resamples for the confidence intervals.
     #[arg(long, value_name = "N")]
     pub resamples: Option<usize>,
-    /// No progress bar.
+    /// No progress bar or progress lines.
     #[arg(long)]
     pub quiet: bool,
+    /// When stderr is not a terminal (a batch log): print a progress line (games done, rate, time
+    /// left) every SECONDS; 0 prints only the first and last lines.
+    #[arg(long, value_name = "SECONDS", value_parser = progress::parse_seconds,
+          default_value_t = progress::DEFAULT_EVERY_SECONDS)]
+    pub progress_every: f64,
+    /// With each progress line, print the mean score of every strategy so far (above the bar at a
+    /// terminal).
+    #[arg(long)]
+    pub interim_standings: bool,
+    /// Write the whole configuration these flags mean (RON, as `--config` reads it) to FILE, or to
+    /// stdout if FILE is `-`, and exit without playing.
+    #[arg(long, value_name = "FILE")]
+    pub write_config: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug, PartialEq, Args)]
@@ -103,19 +120,7 @@ pub fn config_from(args: &TournamentArgs) -> Result<TournamentConfig> {
             ron::from_str::<TournamentConfig>(&text)
                 .map_err(|e| anyhow!("{}:{}: {}", path.display(), e.span.start, e.code))?
         }
-        None => TournamentConfig {
-            scenarios: vec![gigawatt_data::DEFAULT_SCENARIO.to_string()],
-            strategies: gigawatt_agents::default_set()
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            seeds: DEFAULT_SEEDS,
-            seed: 0,
-            months: None,
-            format: Format::RoundRobin,
-            resamples: DEFAULT_RESAMPLES,
-            shard: None,
-        },
+        None => TournamentConfig::default(),
     };
     if !args.scenarios.is_empty() {
         config.scenarios = args.scenarios.clone();
@@ -174,10 +179,16 @@ pub fn load_scenarios(config: &TournamentConfig) -> Result<Vec<Arc<Scenario>>> {
         .collect()
 }
 
+/// The comment at the top of a file written by `--write-config`.
+const CONFIG_HEADER: &str =
+    "A tournament configuration, written by `gigawatt tournament --write-config`.
+Play it with `gigawatt tournament --config FILE` (flags given as well override its fields).
+Fields left out take their defaults; every field is explained in docs/tournaments.md.";
+
 /// `results/<first scenario>-<fingerprint>`: the same configuration always lands in the same place,
 /// so running it again resumes (or just reports) rather than starting over.
 fn default_out(config: &TournamentConfig) -> PathBuf {
-    let text = super::run::pretty(&config.identity());
+    let text = pretty(&config.identity());
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for b in text.bytes() {
         hash = (hash ^ b as u64).wrapping_mul(0x0100_0000_01b3);
@@ -196,14 +207,22 @@ fn default_out(config: &TournamentConfig) -> PathBuf {
 pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let config = config_from(args)?;
     let scenarios = load_scenarios(&config)?;
-    let (dir, resume) = match &args.out {
-        Some(dir) => (dir.clone(), args.resume),
-        None => (default_out(&config), true),
+    if let Some(path) = &args.write_config {
+        config_file::write(path, CONFIG_HEADER, &pretty(&config), "tournament", out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let dir = match &args.out {
+        Some(dir) => dir.clone(),
+        None => default_out(&config),
     };
     let options = RunOptions {
         threads: args.threads.map(|n| n as usize),
-        resume,
-        progress: !args.quiet,
+        // The default folder is named by the configuration's fingerprint: whatever is there is this
+        // tournament's.
+        resume: args.resume || args.out.is_none(),
+        progress: Mode::detect(args.quiet, args.progress_every),
+        interim_standings: args.interim_standings,
+        stop: Stop::on_signals()?,
     };
     let summary = run(&config, &scenarios, &dir, &options)?;
     let rate = if summary.seconds > 0.0 {
@@ -213,22 +232,53 @@ pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode
     };
     writeln!(
         out,
-        "{} games planned, {} already played, {} played now in {:.1} s ({:.0} games/s)",
-        summary.planned, summary.already_done, summary.played, summary.seconds, rate
+        "{} games planned, {} already played, {} played now in {:.1} s ({} games/s)",
+        summary.planned,
+        summary.already_done,
+        summary.played,
+        summary.seconds,
+        crate::format::count(rate)
     )?;
+    if let Some(signal) = summary.stopped {
+        out.flush()?;
+        // Always said, even with --quiet: the one line a batch log needs after a preemption.
+        eprintln!(
+            "stopped by {}: {} of {} games are in {}; run the same command again to resume \
+             (exit code {})",
+            signals::name(signal),
+            summary.done(),
+            summary.planned,
+            dir.display(),
+            signals::exit_code(signal)
+        );
+        return Ok(ExitCode::from(signals::exit_code(signal)));
+    }
     let (games, faults) = read_games_for_analysis(&dir.join(GAMES_FILE), false)?;
     check_unique(&games, GAMES_FILE)?;
-    if let Some((k, n)) = config.shard {
+    let next = if let Some((k, n)) = config.shard {
         writeln!(
             out,
             "shard {k}/{n} done in {}; combine the shards with `gigawatt merge DIR... --out DIR`",
             dir.display()
         )?;
-        return Ok(ExitCode::SUCCESS);
+        "combine the shards with `gigawatt merge`".to_string()
+    } else {
+        let mut reports = write_reports(&dir, &config, games, faults)?;
+        reports.files.push(crate::report::write_report(&dir, None)?);
+        write!(out, "\n{}", render(&reports))?;
+        format!(
+            "the report is {}",
+            dir.join(crate::report::REPORT_FILE).display()
+        )
+    };
+    if options.progress.is_lines() {
+        out.flush()?;
+        eprintln!(
+            "finished: all {} games are in {} (with its {CONFIG_FILE}); {next}",
+            summary.planned,
+            dir.display(),
+        );
     }
-    let mut reports = write_reports(&dir, &config, games, faults)?;
-    reports.files.push(crate::report::write_report(&dir, None)?);
-    write!(out, "\n{}", render(&reports))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -14,9 +14,14 @@ use serde::{Deserialize, Serialize};
 pub use plan::Format;
 
 /// Everything that defines a tournament's results. Written as `config.ron` beside them, so any run
-/// can be repeated; `--resume` and `merge` refuse results made under another configuration.
+/// can be repeated; a run in a folder holding another configuration, and `merge` of shards of
+/// different tournaments, are refused.
+///
+/// A file may leave fields out: they take the command line's defaults ([`Default`]), so
+/// `(strategies: ["builder", "scaler"])` is a whole configuration. `--write-config` writes every
+/// field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct TournamentConfig {
     /// Embedded scenario names or scenario files.
     pub scenarios: Vec<String>,
@@ -36,13 +41,66 @@ pub struct TournamentConfig {
     pub shard: Option<(u64, u64)>,
 }
 
+/// What `gigawatt tournament` plays with no flags: every default strategy on the default scenario.
+impl Default for TournamentConfig {
+    fn default() -> TournamentConfig {
+        TournamentConfig {
+            scenarios: vec![gigawatt_data::DEFAULT_SCENARIO.to_string()],
+            strategies: gigawatt_agents::default_set()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            seeds: DEFAULT_SEEDS,
+            seed: 0,
+            months: None,
+            format: Format::RoundRobin,
+            resamples: DEFAULT_RESAMPLES,
+            shard: None,
+        }
+    }
+}
+
 impl TournamentConfig {
-    /// The same tournament, whatever shard: what must match to resume or merge.
+    /// The same tournament, whatever shard: what must match to merge.
     pub fn identity(&self) -> TournamentConfig {
         TournamentConfig {
             shard: None,
             ..self.clone()
         }
+    }
+
+    /// The fields in which `other` differs from this configuration, one `field: this vs other`
+    /// each, so a refusal can say what changed rather than print both files.
+    pub fn differences(&self, other: &TournamentConfig) -> Vec<String> {
+        fn show<T: Serialize>(value: &T) -> String {
+            ron::to_string(value).unwrap_or_else(|e| format!("({e})"))
+        }
+        // Destructured so that a new field cannot be forgotten here.
+        let TournamentConfig {
+            scenarios,
+            strategies,
+            seeds,
+            seed,
+            months,
+            format,
+            resamples,
+            shard,
+        } = self;
+        let mut out = Vec::new();
+        let mut field = |name: &str, a: String, b: String| {
+            if a != b {
+                out.push(format!("{name}: {a} vs {b}"));
+            }
+        };
+        field("scenarios", show(scenarios), show(&other.scenarios));
+        field("strategies", show(strategies), show(&other.strategies));
+        field("seeds", show(seeds), show(&other.seeds));
+        field("seed", show(seed), show(&other.seed));
+        field("months", show(months), show(&other.months));
+        field("format", show(format), show(&other.format));
+        field("resamples", show(resamples), show(&other.resamples));
+        field("shard", show(shard), show(&other.shard));
+        out
     }
 }
 

@@ -1,10 +1,14 @@
 //! Running a tournament: the plan's missing games on a rayon pool, each worker reusing one match per
 //! scenario, results streamed to `games.jsonl` by a single writer as they finish.
+//!
+//! A folder holding this very configuration is resumed (only its missing games are played), so a
+//! requeued or resubmitted shard just carries on; a stop request (SIGTERM) lets the games in
+//! flight finish and be written, and plays no more.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc;
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -13,8 +17,10 @@ use rayon::prelude::*;
 
 use super::plan::{PlannedGame, in_shard, plan};
 use super::record::GameRecord;
-use super::store::{GAMES_FILE, GameWriter, read_game_ids};
+use super::store::{GAMES_FILE, GameWriter, read_game_ids, read_games};
 use super::{CONFIG_FILE, TournamentConfig};
+use crate::progress::{Mode, Progress};
+use crate::signals::Stop;
 
 /// What a run did.
 #[derive(Debug)]
@@ -24,6 +30,15 @@ pub struct RunSummary {
     pub played: usize,
     pub seconds: f64,
     pub out: PathBuf,
+    /// The signal that stopped the run before its last game, if one did.
+    pub stopped: Option<i32>,
+}
+
+impl RunSummary {
+    /// Games in the folder now.
+    pub fn done(&self) -> usize {
+        self.already_done + self.played
+    }
 }
 
 /// A game that could not even start (a strategy spec that no longer builds): reported, not fatal.
@@ -75,8 +90,62 @@ pub fn play_game(
 /// Options of one run that do not change its results.
 pub struct RunOptions {
     pub threads: Option<usize>,
+    /// Also take over a `games.jsonl` that has no `config.ron` beside it. (A folder whose
+    /// `config.ron` equals this run's configuration is resumed without asking.)
     pub resume: bool,
-    pub progress: bool,
+    pub progress: Mode,
+    /// Print the mean score of each strategy so far with every progress line.
+    pub interim_standings: bool,
+    /// Polled between games: once requested, no new game starts.
+    pub stop: Stop,
+}
+
+/// Running mean score of each strategy, for the interim standings.
+#[derive(Default)]
+struct Tally {
+    scores: BTreeMap<Arc<str>, (f64, u64)>,
+    games: u64,
+}
+
+impl Tally {
+    fn add(&mut self, game: &GameRecord) {
+        self.games += 1;
+        for seat in &game.seats {
+            let entry = self.scores.entry(seat.strategy.clone()).or_default();
+            entry.0 += seat.score;
+            entry.1 += 1;
+        }
+    }
+
+    /// `standings so far (1234 games): builder 0.612, scaler 0.588, ...`, best first.
+    fn render(&self) -> Option<String> {
+        if self.games == 0 {
+            return None;
+        }
+        let mut means: Vec<(&str, f64)> = self
+            .scores
+            .iter()
+            .map(|(name, (sum, n))| (name.as_ref(), sum / *n as f64))
+            .collect();
+        means.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        let list: Vec<String> = means
+            .iter()
+            .map(|(name, mean)| format!("{name} {mean:.3}"))
+            .collect();
+        Some(format!(
+            "mean score so far ({} games): {}",
+            self.games,
+            list.join(", ")
+        ))
+    }
+}
+
+/// Write `text` to `path` whole: a temporary file renamed over it, so that a kill (or a requeue)
+/// never leaves half a configuration that the next attempt would refuse.
+fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    let tmp = path.with_extension("ron.tmp");
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Run (or resume) the tournament into `out`. Results are identical whatever the thread count.
@@ -93,30 +162,32 @@ pub fn run(
         let text = std::fs::read_to_string(&config_path)
             .with_context(|| format!("cannot read {}", config_path.display()))?;
         let existing: TournamentConfig = ron::from_str(&text).with_context(|| {
-            format!("{}: not a tournament configuration", config_path.display())
+            format!(
+                "{}: not a tournament configuration; choose another --out",
+                config_path.display()
+            )
         })?;
-        if !options.resume {
+        // The whole configuration, shard included, must match: anything else would mix two
+        // tournaments' games in one file.
+        let differences = existing.differences(config);
+        if !differences.is_empty() {
             bail!(
-                "{} already holds a tournament; pass --resume to finish it, or choose another --out",
-                out.display()
-            );
-        }
-        if existing != *config {
-            bail!(
-                "--resume: {} was made with another configuration:\n{}\nthis run:\n{}",
-                config_path.display(),
-                pretty(&existing),
-                pretty(config)
+                "{} holds a tournament with another configuration ({} there vs this run): {}; \
+                 choose another --out, or delete the folder to start again",
+                out.display(),
+                CONFIG_FILE,
+                differences.join("; ")
             );
         }
     } else if games_path.exists() && !options.resume {
         bail!(
-            "{} already holds {GAMES_FILE}; pass --resume or choose another --out",
+            "{} holds {GAMES_FILE} but no {CONFIG_FILE}, so its games cannot be checked against this \
+             configuration; pass --resume to add to them anyway, or choose another --out",
             out.display()
         );
+    } else {
+        write_atomic(&config_path, &pretty(config))?;
     }
-    std::fs::write(&config_path, pretty(config))
-        .with_context(|| format!("cannot write {}", config_path.display()))?;
 
     let nations: Vec<usize> = scenarios.iter().map(|s| s.nations.len()).collect();
     let all = plan(
@@ -154,11 +225,26 @@ pub fn run(
             .build()
             .map_err(|e| anyhow!("cannot start {} threads: {e}", options.threads.unwrap_or(0)))?
     };
-    let bar = progress_bar(todo.len() as u64, options.progress);
+    let mut tally = Tally::default();
+    if options.interim_standings {
+        for game in read_games(&games_path, false)? {
+            tally.add(&game);
+        }
+    }
+    if !done.is_empty() && options.progress != Mode::Hidden {
+        eprintln!(
+            "resuming {}: {} of {} games already played",
+            out.display(),
+            done.len(),
+            mine.len()
+        );
+    }
+    let mut progress = Progress::start(options.progress, mine.len() as u64, done.len() as u64);
     let mut writer = GameWriter::append(&games_path)?;
     let (sender, receiver) = mpsc::channel::<Result<GameRecord, GameError>>();
     let mut played = 0usize;
     let mut errors: Vec<GameError> = Vec::new();
+    let stop = &options.stop;
     std::thread::scope(|scope| -> Result<()> {
         let todo = &todo;
         scope.spawn(move || {
@@ -166,25 +252,57 @@ pub fn run(
                 todo.par_iter().for_each_init(
                     || (sender.clone(), BTreeMap::new()),
                     |(sender, cache), game| {
+                        // Once asked to stop, the games already started finish and are written;
+                        // no new one starts (the rest are skipped in microseconds).
+                        if stop.requested().is_some() {
+                            return;
+                        }
                         let _ = sender.send(play_game(game, scenarios, config.months, cache));
                     },
                 )
             });
             drop(sender);
         });
-        for result in receiver {
-            match result {
-                Ok(record) => {
+        loop {
+            // Wait for a game, but no longer than the next progress line is due: a batch log
+            // gets its lines on time even while games are slow.
+            let message = match progress.until_due() {
+                Some(wait) => match receiver.recv_timeout(wait) {
+                    Ok(m) => Some(m),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => break,
+                },
+                None => match receiver.recv() {
+                    Ok(m) => Some(m),
+                    Err(_) => break,
+                },
+            };
+            match message {
+                Some(Ok(record)) => {
                     writer.write(&record)?;
+                    if options.interim_standings {
+                        tally.add(&record);
+                    }
                     played += 1;
+                    progress.inc(1);
                 }
-                Err(e) => errors.push(e),
+                Some(Err(e)) => {
+                    errors.push(e);
+                    progress.inc(1);
+                }
+                None => {}
             }
-            bar.inc(1);
+            progress.tick(|| {
+                if options.interim_standings {
+                    tally.render()
+                } else {
+                    None
+                }
+            });
         }
         Ok(())
     })?;
-    bar.finish_and_clear();
+    progress.finish();
     if let Some(first) = errors.first() {
         bail!(
             "{} games could not be played; first, game {}: {}",
@@ -193,28 +311,18 @@ pub fn run(
             first.message
         );
     }
+    let complete = done.len() + played == mine.len();
     Ok(RunSummary {
         planned: mine.len(),
         already_done: done.len(),
         played,
         seconds: started.elapsed().as_secs_f64(),
         out: out.to_path_buf(),
+        stopped: if complete { None } else { stop.requested() },
     })
 }
 
 pub fn pretty(config: &TournamentConfig) -> String {
     ron::ser::to_string_pretty(config, ron::ser::PrettyConfig::default())
         .unwrap_or_else(|e| format!("{config:?} ({e})"))
-}
-
-fn progress_bar(len: u64, visible: bool) -> indicatif::ProgressBar {
-    if !visible {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(len);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} games  {per_sec}  ETA {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    bar
 }

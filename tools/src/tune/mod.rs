@@ -48,7 +48,15 @@ pub struct TuneArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Check the configuration and write it whole (every field, defaults included; RON, as
+    /// `--config` reads it) to FILE, or to stdout if FILE is `-`, and exit without tuning.
+    #[arg(long, value_name = "FILE")]
+    pub write_config: Option<PathBuf>,
 }
+
+/// The comment at the top of a file written by `--write-config`.
+const CONFIG_HEADER: &str = "A tuning configuration, written by `gigawatt tune --write-config`.
+Run it with `gigawatt tune --config FILE`; every field is explained in docs/strategies.md, \"Tuning\".";
 
 /// `results/tune-<config file stem>-<fingerprint>`: the same configuration lands in the same place.
 fn default_out(path: &Path, config: &TuneConfig) -> PathBuf {
@@ -67,6 +75,10 @@ fn default_out(path: &Path, config: &TuneConfig) -> PathBuf {
 pub fn tune(args: &TuneArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let config = config::read(&args.config)?;
     let resolved = config::resolve(&config)?;
+    if let Some(path) = &args.write_config {
+        crate::config_file::write(path, CONFIG_HEADER, &config::pretty(&config), "tune", out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let (dir, resume) = match &args.out {
         Some(dir) => (dir.clone(), args.resume),
         None => (default_out(&args.config, &config), true),
