@@ -17,6 +17,7 @@ pub mod schedule;
 pub mod snapshot;
 pub mod strategy;
 pub mod systems;
+pub mod uncertainty;
 pub mod validate;
 pub mod world;
 
@@ -26,4 +27,5 @@ pub use runner::{Fallback, Fault, Match, MatchError, NationOutcome, Outcome, Sea
 pub use scenario::{PlantKind, Scenario};
 pub use snapshot::Snapshot;
 pub use strategy::Strategy;
+pub use uncertainty::{UncertainScenario, parse_uncertain_scenario};
 pub use validate::{ScenarioError, ScenarioErrors, parse_scenario};

@@ -43,6 +43,34 @@ impl std::fmt::Display for Position {
 pub struct Locations {
     values: HashMap<String, Position>,
     keys: HashMap<String, Position>,
+    calls: Vec<Call>,
+}
+
+/// Names that, written as a call where a value belongs (`uniform(0.1, 0.3)`), make the value a
+/// distribution (see `crate::uncertainty`).
+pub const DISTRIBUTION_NAMES: [&str; 6] = [
+    "uniform",
+    "log_uniform",
+    "normal",
+    "log_normal",
+    "triangular",
+    "choice",
+];
+
+/// A distribution written where a value belongs, in file order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    /// Path of the value it stands for.
+    pub path: String,
+    /// The distribution's name, e.g. `uniform`.
+    pub name: String,
+    /// The text between the parentheses.
+    pub args: String,
+    /// Where the call starts.
+    pub start: Position,
+    /// Character offsets of the whole call, `name(` to `)` inclusive: `[start_char, end_char)`.
+    pub start_char: usize,
+    pub end_char: usize,
 }
 
 impl Locations {
@@ -99,6 +127,11 @@ impl Locations {
     /// Every path found, with the position of its value, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, Position)> {
         self.values.iter().map(|(k, v)| (k.as_str(), *v))
+    }
+
+    /// The distributions written where values belong ([`DISTRIBUTION_NAMES`]), in file order.
+    pub fn calls(&self) -> &[Call] {
+        &self.calls
     }
 }
 
@@ -338,9 +371,24 @@ impl Scanner<'_> {
             }
             'r' if self.raw_string_ahead(1) => self.raw_string(),
             c if is_ident_start(c) || (c == 'r' && self.peek_at(1) == Some('#')) => {
+                let start_char = self.cur.i;
                 let name = self.identifier();
                 self.trivia();
-                if self.peek() == Some('(') {
+                if self.peek() == Some('(') && DISTRIBUTION_NAMES.contains(&name.as_str()) {
+                    let open = self.cur.i;
+                    self.skip_group();
+                    let end_char = self.cur.i;
+                    let closed = self.src.get(end_char.wrapping_sub(1)) == Some(&')');
+                    let args = self.text(open + 1, if closed { end_char - 1 } else { end_char });
+                    self.out.calls.push(Call {
+                        path: path.to_string(),
+                        name,
+                        args,
+                        start,
+                        start_char,
+                        end_char,
+                    });
+                } else if self.peek() == Some('(') {
                     self.bump();
                     if name == "Some" {
                         self.some(path, start, depth);
@@ -845,7 +893,8 @@ mod tests {
             }
         }
         for e in gigawatt_data::SCENARIOS {
-            let scenario: crate::scenario::Scenario = ron::from_str(e.source).expect("parses");
+            // Distributions (`triangular(…)`) stand where numbers belong: they are values too.
+            let scenario = crate::validate::parse_scenario(e.file, e.source).expect("parses");
             let mut all = Vec::new();
             leaves(
                 &serde_json::to_value(&scenario).unwrap(),

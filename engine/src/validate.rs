@@ -89,7 +89,19 @@ impl std::error::Error for ScenarioErrors {}
 ///
 /// A syntax or type error gives one error. If the text parses, every failed check of [`validate`]
 /// is reported, sorted by position.
+///
+/// Numbers written as distributions (`uniform(0.1, 0.3)`, see [`crate::uncertainty`]) take their
+/// central value; [`crate::parse_uncertain_scenario`] keeps the distributions too.
 pub fn parse_scenario(file: &str, source: &str) -> Result<Scenario, ScenarioErrors> {
+    if ron_locate::Locations::scan(source).calls().is_empty() {
+        return parse_point_scenario(file, source);
+    }
+    crate::uncertainty::parse_uncertain_scenario(file, source)
+        .map(|u| std::sync::Arc::unwrap_or_clone(u.central))
+}
+
+/// [`parse_scenario`] for a text without distributions.
+pub(crate) fn parse_point_scenario(file: &str, source: &str) -> Result<Scenario, ScenarioErrors> {
     let scenario = deserialize(file, source).map_err(|e| ScenarioErrors(vec![e]))?;
     let problems = validate(&scenario);
     if problems.is_empty() {

@@ -2,14 +2,13 @@
 //! built-in, round robin, us-china-2025), one round of seeds, played on a rayon pool of 1 and 2
 //! threads with one reused match per worker, without file output.
 
-use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use gigawatt_tools::tournament::Format;
 use gigawatt_tools::tournament::plan::plan;
-use gigawatt_tools::tournament::run::play_game;
+use gigawatt_tools::tournament::run::{MatchCache, play_game};
 use rayon::prelude::*;
 
 fn benches(c: &mut Criterion) {
@@ -40,7 +39,7 @@ fn benches(c: &mut Criterion) {
                 pool.install(|| {
                     games
                         .par_iter()
-                        .map_init(BTreeMap::new, |cache, g| {
+                        .map_init(MatchCache::default, |cache, g| {
                             play_game(g, &scenarios, None, cache)
                                 .map(|r| r.months_played)
                                 .unwrap_or(0)

@@ -74,6 +74,37 @@ pub struct PlayArgs {
     /// Print the outcome as pretty JSON instead of tables.
     #[arg(long)]
     pub json: bool,
+    /// `central` (the scenario's point values) or the index of a sampled world of a run of
+    /// `--worlds` worlds drawn with `--world-seed` (a tournament's or explore's `--seed`): replays
+    /// that world, whose values `--json` reports.
+    #[arg(long, value_name = "central|N", default_value = "central", value_parser = parse_world)]
+    pub world: WorldChoice,
+    /// Worlds in the run the world comes from (needed with `--world N`).
+    #[arg(long, value_name = "M",
+          value_parser = clap::value_parser!(u32).range(1..=gigawatt_engine::uncertainty::MAX_WORLDS as i64))]
+    pub worlds: Option<u32>,
+    /// Seed the run's worlds were drawn with (its `--seed`).
+    #[arg(long, value_name = "SEED", default_value_t = 0)]
+    pub world_seed: u64,
+}
+
+/// Which world `play` plays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorldChoice {
+    /// The scenario's point values.
+    Central,
+    /// World N of a sampled run.
+    Sampled(u32),
+}
+
+/// `central`, or a world index.
+fn parse_world(text: &str) -> Result<WorldChoice, String> {
+    if text == "central" {
+        return Ok(WorldChoice::Central);
+    }
+    text.parse::<u32>()
+        .map(WorldChoice::Sampled)
+        .map_err(|_| format!("--world takes `central` or a world index, not `{text}`"))
 }
 
 #[derive(Clone, Debug, PartialEq, Args)]

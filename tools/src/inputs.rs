@@ -5,7 +5,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use gigawatt_agents::AgentError;
-use gigawatt_engine::{Scenario, ScenarioErrors, Strategy, parse_scenario};
+use gigawatt_engine::{
+    Scenario, ScenarioErrors, Strategy, UncertainScenario, parse_uncertain_scenario,
+};
 
 /// The strategy of every nation not named by an `--agent` flag.
 pub const DEFAULT_STRATEGY: &str = "status-quo";
@@ -78,10 +80,16 @@ impl AgentArg {
 }
 
 /// Resolve `--scenario`: an embedded scenario's name first, otherwise a path to a RON file (parsed
-/// with the path, as given, as the file name in error messages).
+/// with the path, as given, as the file name in error messages). Distributions in it take their
+/// central values.
 pub fn load_scenario(spec: &str) -> Result<Arc<Scenario>, InputError> {
+    load_uncertain_scenario(spec).map(|u| u.central.clone())
+}
+
+/// [`load_scenario`], keeping the distributions written in the file (for sampled worlds).
+pub fn load_uncertain_scenario(spec: &str) -> Result<Arc<UncertainScenario>, InputError> {
     if let Some(embedded) = gigawatt_data::scenario(spec) {
-        return parse_scenario(embedded.file, embedded.source)
+        return parse_uncertain_scenario(embedded.file, embedded.source)
             .map(Arc::new)
             .map_err(|errors| InputError::InvalidScenario {
                 origin: embedded.name.to_string(),
@@ -100,7 +108,7 @@ pub fn load_scenario(spec: &str) -> Result<Arc<Scenario>, InputError> {
         path: spec.to_string(),
         error,
     })?;
-    parse_scenario(spec, &source)
+    parse_uncertain_scenario(spec, &source)
         .map(Arc::new)
         .map_err(|errors| InputError::InvalidScenario {
             origin: spec.to_string(),

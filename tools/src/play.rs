@@ -8,9 +8,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use gigawatt_engine::{Match, Outcome, Scenario, Strategy, TraceRow};
 
-use crate::cli::PlayArgs;
+use crate::cli::{PlayArgs, WorldChoice};
 use crate::format::{count, fixed, flop, gw, month_label, usd};
-use crate::inputs::{load_scenario, seat_strategies};
+use crate::inputs::{load_scenario, load_uncertain_scenario, seat_strategies};
 use crate::table::{Align, Table};
 
 /// A finished game.
@@ -26,7 +26,7 @@ pub struct Game {
 
 /// Run `gigawatt play`.
 pub fn run(args: &PlayArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    let mut game = start(args)?;
+    let (mut game, sampled) = start_in_world(args)?;
     // Create the trace file before playing, so that a bad path fails fast.
     let trace_file = match &args.trace {
         Some(path) => Some((
@@ -58,7 +58,11 @@ pub fn run(args: &PlayArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot write plot file `{}`", path.display()))?;
     }
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &game.outcome)?;
+        let mut json = serde_json::to_value(&game.outcome)?;
+        if let (Some(world), Some(object)) = (&sampled, json.as_object_mut()) {
+            object.insert("world".to_string(), world.json());
+        }
+        serde_json::to_writer_pretty(&mut *out, &json)?;
         writeln!(out)?;
     } else {
         out.write_all(report(&game).as_bytes())?;
@@ -66,12 +70,78 @@ pub fn run(args: &PlayArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The sampled world a game is played in, as `play --json` reports it.
+#[derive(Clone, Debug)]
+pub struct SampledWorld {
+    pub world: u32,
+    pub worlds: u32,
+    pub seed: u64,
+    /// (field path, value), in the scenario file's order.
+    pub values: Vec<(String, f64)>,
+}
+
+impl SampledWorld {
+    pub fn json(&self) -> serde_json::Value {
+        let values: serde_json::Map<String, serde_json::Value> = self
+            .values
+            .iter()
+            .map(|(path, x)| (path.clone(), serde_json::json!(x)))
+            .collect();
+        serde_json::json!({
+            "index": self.world,
+            "worlds": self.worlds,
+            "seed": self.seed,
+            "values": values,
+        })
+    }
+}
+
 /// Set up the match `args` describe: scenario, seats, seed and months. Errors name the bad input.
 pub fn start(args: &PlayArgs) -> anyhow::Result<Match> {
-    let scenario = load_scenario(&args.scenario)?;
+    start_in_world(args).map(|(m, _)| m)
+}
+
+/// [`start`], also returning the sampled world when `--world N` is given.
+pub fn start_in_world(args: &PlayArgs) -> anyhow::Result<(Match, Option<SampledWorld>)> {
+    let (scenario, sampled) = match args.world {
+        WorldChoice::Central => (load_scenario(&args.scenario)?, None),
+        WorldChoice::Sampled(world) => {
+            let worlds = args.worlds.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--world {world} needs --worlds M, the number of worlds of the run it comes from \
+                     (and --world-seed, the run's --seed)"
+                )
+            })?;
+            let uncertain = load_uncertain_scenario(&args.scenario)?;
+            if uncertain.is_certain() {
+                anyhow::bail!(
+                    "scenario `{}` declares no distributions: it has only its central world",
+                    args.scenario
+                );
+            }
+            let (scenario, values) = uncertain
+                .world(args.world_seed, worlds, world)
+                .map_err(anyhow::Error::msg)?;
+            let values = uncertain
+                .uncertainties
+                .iter()
+                .map(|u| u.path.clone())
+                .zip(values)
+                .collect();
+            (
+                Arc::new(scenario),
+                Some(SampledWorld {
+                    world,
+                    worlds,
+                    seed: args.world_seed,
+                    values,
+                }),
+            )
+        }
+    };
     let strategies = seat_strategies(&scenario, &args.agents)?;
     let months = args.months.unwrap_or(scenario.horizon_months);
-    new_match(scenario, strategies, args.seed, months)
+    Ok((new_match(scenario, strategies, args.seed, months)?, sampled))
 }
 
 /// A match whose faulted seats (a strategy that panicked, gave an absurd order or had every order
@@ -370,6 +440,9 @@ mod tests {
             trace: None,
             plot: None,
             json: false,
+            world: WorldChoice::Central,
+            worlds: None,
+            world_seed: 0,
         };
         let mut m = start(&args).expect("starts");
         m.record_trace();
@@ -447,6 +520,9 @@ mod tests {
             trace: None,
             plot: None,
             json: false,
+            world: WorldChoice::Central,
+            worlds: None,
+            world_seed: 0,
         };
         let err = start(&args).err().expect("unknown nation");
         assert!(format!("{err:#}").contains("`atlantis`"), "{err:#}");

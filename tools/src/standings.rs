@@ -785,7 +785,7 @@ fn bt_fit(wins: &[Vec<f64>]) -> Vec<f64> {
 }
 
 /// A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a line break.
-fn csv_field(text: &str) -> Cow<'_, str> {
+pub fn csv_field(text: &str) -> Cow<'_, str> {
     if text.contains([',', '"', '\n', '\r']) {
         Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
     } else {

@@ -12,10 +12,11 @@ use gigawatt_engine::Scenario;
 use super::merge::{merge, write_merged};
 use super::plan::{Format, parse_shard};
 use super::report::{render, write_reports};
-use super::run::{RunOptions, pretty, run};
+use super::run::{RunOptions, pretty, run_in};
 use super::store::{GAMES_FILE, check_unique, read_games_for_analysis};
+use super::worlds::Worlds;
 use super::{CONFIG_FILE, TournamentConfig};
-use crate::inputs::{load_scenario, spec_text};
+use crate::inputs::{load_scenario, load_uncertain_scenario, spec_text};
 use crate::progress::{self, Mode};
 use crate::signals::{self, Stop};
 use crate::{analyze, config_file};
@@ -41,6 +42,11 @@ pub struct TournamentArgs {
     /// Months per game (default: the scenario's horizon).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub months: Option<u32>,
+    /// Play every round in N worlds sampled from the scenario's distributions (Latin hypercube on
+    /// the tournament seed); default: the scenario's central values only. Writes worlds.csv.
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=gigawatt_engine::uncertainty::MAX_WORLDS as i64))]
+    pub worlds: Option<u32>,
     /// Gauntlet: this strategy against each of the others, instead of a round robin.
     #[arg(long, value_name = "SPEC")]
     pub gauntlet: Option<String>,
@@ -156,6 +162,9 @@ pub fn config_from(args: &TournamentArgs) -> Result<TournamentConfig> {
     if args.months.is_some() {
         config.months = args.months;
     }
+    if args.worlds.is_some() {
+        config.worlds = args.worlds;
+    }
     if let Some(focal) = &args.gauntlet {
         config.format = Format::Gauntlet {
             focal: canonical(focal)?,
@@ -169,6 +178,19 @@ pub fn config_from(args: &TournamentArgs) -> Result<TournamentConfig> {
         bail!("a tournament needs at least one scenario, one strategy and one seed");
     }
     Ok(config)
+}
+
+/// The run's sampled worlds, when it has any (`config.worlds`).
+pub fn sampled_worlds(config: &TournamentConfig) -> Result<Option<Worlds>> {
+    let Some(count) = config.worlds else {
+        return Ok(None);
+    };
+    let uncertain = config
+        .scenarios
+        .iter()
+        .map(|s| load_uncertain_scenario(s).map_err(|e| anyhow!("{e}")))
+        .collect::<Result<Vec<_>>>()?;
+    Worlds::sample(&uncertain, config.seed, count).map(Some)
 }
 
 pub fn load_scenarios(config: &TournamentConfig) -> Result<Vec<Arc<Scenario>>> {
@@ -187,7 +209,7 @@ Fields left out take their defaults; every field is explained in docs/tournament
 
 /// `results/<first scenario>-<fingerprint>`: the same configuration always lands in the same place,
 /// so running it again resumes (or just reports) rather than starting over.
-fn default_out(config: &TournamentConfig) -> PathBuf {
+pub fn default_out(config: &TournamentConfig) -> PathBuf {
     let text = pretty(&config.identity());
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for b in text.bytes() {
@@ -224,7 +246,8 @@ pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode
         interim_standings: args.interim_standings,
         stop: Stop::on_signals()?,
     };
-    let summary = run(&config, &scenarios, &dir, &options)?;
+    let worlds = sampled_worlds(&config)?;
+    let summary = run_in(&config, &scenarios, worlds.as_ref(), &dir, &options)?;
     let rate = if summary.seconds > 0.0 {
         summary.played as f64 / summary.seconds
     } else {

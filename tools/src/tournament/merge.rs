@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use gigawatt_engine::Scenario;
 
-use super::plan::plan;
+use super::plan::plan_worlds;
 use super::record::GameRecord;
 use super::run::pretty;
 use super::store::{GAMES_FILE, read_games, write_all};
@@ -56,12 +56,13 @@ pub fn merge(
     }
     let scenarios = load_scenarios(&config)?;
     let nations: Vec<usize> = scenarios.iter().map(|s| s.nations.len()).collect();
-    let planned = plan(
+    let planned = plan_worlds(
         &nations,
         &config.strategies,
         &config.format,
         config.seeds,
         config.seed,
+        config.worlds,
     );
     let missing: Vec<u64> = planned
         .iter()
@@ -95,5 +96,10 @@ pub fn write_merged(
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     std::fs::write(out.join(CONFIG_FILE), pretty(config))
         .with_context(|| format!("cannot write {}", out.display()))?;
-    write_all(&out.join(GAMES_FILE), games)
+    write_all(&out.join(GAMES_FILE), games)?;
+    // The shards' worlds are the run's (a pure function of its seed and size): drawn again.
+    if let Some(worlds) = super::cli::sampled_worlds(config)? {
+        worlds.write(out)?;
+    }
+    Ok(())
 }

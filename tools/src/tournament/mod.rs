@@ -8,6 +8,7 @@ pub mod record;
 pub mod report;
 pub mod run;
 pub mod store;
+pub mod worlds;
 
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +40,10 @@ pub struct TournamentConfig {
     /// This run's shard `(K, N)`, if sharded. Not part of the results' identity.
     #[serde(default)]
     pub shard: Option<(u64, u64)>,
+    /// Sampled worlds per round (`None`: the scenarios' central values). Worlds are drawn by Latin
+    /// hypercube from (`seed`, `worlds`) (see `gigawatt_engine::uncertainty`).
+    #[serde(default)]
+    pub worlds: Option<u32>,
 }
 
 /// What `gigawatt tournament` plays with no flags: every default strategy on the default scenario.
@@ -56,6 +61,7 @@ impl Default for TournamentConfig {
             format: Format::RoundRobin,
             resamples: DEFAULT_RESAMPLES,
             shard: None,
+            worlds: None,
         }
     }
 }
@@ -85,6 +91,7 @@ impl TournamentConfig {
             format,
             resamples,
             shard,
+            worlds,
         } = self;
         let mut out = Vec::new();
         let mut field = |name: &str, a: String, b: String| {
@@ -100,6 +107,7 @@ impl TournamentConfig {
         field("format", show(format), show(&other.format));
         field("resamples", show(resamples), show(&other.resamples));
         field("shard", show(shard), show(&other.shard));
+        field("worlds", show(worlds), show(&other.worlds));
         out
     }
 }

@@ -26,6 +26,9 @@ pub struct PlannedGame {
     /// Strategy spec per seat (scenario nation order), shared with the plan's other games.
     pub seats: Vec<Arc<str>>,
     pub seed: u64,
+    /// The sampled world it plays in (`None`: the scenario's central values). All games of a world
+    /// are one block of the plan, so every pairing meets the same worlds.
+    pub world: Option<u32>,
 }
 
 /// SplitMix64 finaliser: a fixed, well-mixed function of its input.
@@ -41,7 +44,8 @@ pub fn unit_seed(tournament_seed: u64, unit: u64) -> u64 {
     mix(mix(tournament_seed) ^ unit)
 }
 
-/// The whole plan. `nations[s]` is the number of nations of scenario `s`.
+/// The whole plan on the scenarios' central values. `nations[s]` is the number of nations of
+/// scenario `s`.
 pub fn plan(
     nations: &[usize],
     strategies: &[String],
@@ -49,26 +53,47 @@ pub fn plan(
     seeds: u64,
     tournament_seed: u64,
 ) -> Vec<PlannedGame> {
+    plan_worlds(nations, strategies, format, seeds, tournament_seed, None)
+}
+
+/// The whole plan; with `worlds: Some(n)`, every round is played in each of `n` sampled worlds
+/// (world-major within a round, so a world's games are one block). Without worlds, the plan is
+/// exactly [`plan`]'s (resumed runs keep their game ids).
+pub fn plan_worlds(
+    nations: &[usize],
+    strategies: &[String],
+    format: &Format,
+    seeds: u64,
+    tournament_seed: u64,
+    worlds: Option<u32>,
+) -> Vec<PlannedGame> {
+    let world_list: Vec<Option<u32>> = match worlds {
+        None => vec![None],
+        Some(n) => (0..n).map(Some).collect(),
+    };
     // One shared copy of each spec: a plan of 100,000 games holds only pointers to them.
     let strategies: Vec<Arc<str>> = strategies.iter().map(|s| Arc::from(s.as_str())).collect();
     let mut games = Vec::new();
     let mut unit = 0u64;
-    let mut push_unit =
-        |games: &mut Vec<PlannedGame>, scenario: usize, lineups: Vec<Vec<Arc<str>>>| {
-            let seed = unit_seed(tournament_seed, unit);
-            for seats in lineups {
-                games.push(PlannedGame {
-                    game_id: games.len() as u64,
-                    unit,
-                    scenario,
-                    seats,
-                    seed,
-                });
-            }
-            unit += 1;
-        };
+    let mut push_unit = |games: &mut Vec<PlannedGame>,
+                         scenario: usize,
+                         world: Option<u32>,
+                         lineups: Vec<Vec<Arc<str>>>| {
+        let seed = unit_seed(tournament_seed, unit);
+        for seats in lineups {
+            games.push(PlannedGame {
+                game_id: games.len() as u64,
+                unit,
+                scenario,
+                seats,
+                seed,
+                world,
+            });
+        }
+        unit += 1;
+    };
     for (scenario, &n) in nations.iter().enumerate() {
-        for round in 0..seeds {
+        for (round, &world) in (0..seeds).flat_map(|r| world_list.iter().map(move |w| (r, w))) {
             match format {
                 Format::RoundRobin if n == 2 => {
                     for i in 0..strategies.len() {
@@ -79,7 +104,7 @@ pub fn plan(
                             } else {
                                 vec![vec![a.clone(), b.clone()], vec![b, a]]
                             };
-                            push_unit(&mut games, scenario, lineups);
+                            push_unit(&mut games, scenario, world, lineups);
                         }
                     }
                 }
@@ -92,7 +117,7 @@ pub fn plan(
                                 strategies[(start + k + round as usize) % strategies.len()].clone()
                             })
                             .collect();
-                        push_unit(&mut games, scenario, rotations(&lineup));
+                        push_unit(&mut games, scenario, world, rotations(&lineup));
                     }
                 }
                 Format::Gauntlet { focal } => {
@@ -106,7 +131,7 @@ pub fn plan(
                                 strategies[(i + k) % strategies.len()].clone()
                             }
                         }));
-                        push_unit(&mut games, scenario, rotations(&lineup));
+                        push_unit(&mut games, scenario, world, rotations(&lineup));
                     }
                 }
             }

@@ -35,6 +35,10 @@ pub struct GameRecord {
     pub scenario: String,
     /// The game's seed: a fixed function of (tournament seed, unit), shared by the unit's games.
     pub seed: u64,
+    /// Index of the sampled world it was played in (`worlds.csv`), or null for the scenario's
+    /// central values.
+    #[serde(default)]
+    pub world: Option<u32>,
     pub seats: Vec<SeatRecord>,
     /// Winning nation id, or null on a tie.
     pub winner: Option<Arc<str>>,
@@ -47,7 +51,12 @@ pub struct GameRecord {
 }
 
 impl GameRecord {
-    pub fn from_outcome(game_id: u64, unit: u64, outcome: &Outcome) -> GameRecord {
+    pub fn from_outcome(
+        game_id: u64,
+        unit: u64,
+        world: Option<u32>,
+        outcome: &Outcome,
+    ) -> GameRecord {
         let seats: Vec<SeatRecord> = outcome
             .nations
             .iter()
@@ -65,6 +74,7 @@ impl GameRecord {
             unit,
             scenario: outcome.scenario.clone(),
             seed: outcome.seed,
+            world,
             asi_month: seats.iter().filter_map(|s| s.asi_month).min(),
             seats,
             winner: outcome.winner.as_deref().map(Arc::from),

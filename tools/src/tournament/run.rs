@@ -15,9 +15,10 @@ use anyhow::{Context, Result, anyhow, bail};
 use gigawatt_engine::{Match, Scenario, Strategy};
 use rayon::prelude::*;
 
-use super::plan::{PlannedGame, in_shard, plan};
+use super::plan::{PlannedGame, in_shard, plan_worlds};
 use super::record::GameRecord;
 use super::store::{GAMES_FILE, GameWriter, read_game_ids, read_games};
+use super::worlds::Worlds;
 use super::{CONFIG_FILE, TournamentConfig};
 use crate::progress::{Mode, Progress};
 use crate::signals::Stop;
@@ -56,35 +57,74 @@ fn seats(specs: &[Arc<str>]) -> Result<Vec<Box<dyn Strategy>>, String> {
         .collect()
 }
 
-/// Play one planned game on `cache`'s match for its scenario (built on first use, reset after).
+/// Per worker thread: one match per scenario (reset for every game on it), and the world it was
+/// built for.
+#[derive(Default)]
+pub struct MatchCache {
+    matches: BTreeMap<usize, (Option<u32>, Match)>,
+}
+
+/// Play one planned game on the scenarios' central values (see [`play_game_in`]).
 pub fn play_game(
     game: &PlannedGame,
     scenarios: &[Arc<Scenario>],
     months: Option<u32>,
-    cache: &mut BTreeMap<usize, Match>,
+    cache: &mut MatchCache,
+) -> Result<GameRecord, GameError> {
+    play_game_in(game, scenarios, None, months, cache)
+}
+
+/// Play one planned game on `cache`'s match for its scenario and world (built on first use or when
+/// the world changes, reset after). A game with a world needs `worlds`.
+pub fn play_game_in(
+    game: &PlannedGame,
+    scenarios: &[Arc<Scenario>],
+    worlds: Option<&Worlds>,
+    months: Option<u32>,
+    cache: &mut MatchCache,
 ) -> Result<GameRecord, GameError> {
     let error = |message: String| GameError {
         game_id: game.game_id,
         message,
     };
     let strategies = seats(&game.seats).map_err(error)?;
-    let m = match cache.get_mut(&game.scenario) {
-        Some(m) => {
+    let m = match cache.matches.get_mut(&game.scenario) {
+        Some((world, m)) if *world == game.world => {
             m.reset(strategies, game.seed)
                 .map_err(|e| error(e.to_string()))?;
             m
         }
-        None => {
-            let sc = scenarios[game.scenario].clone();
+        _ => {
+            let sc = match (game.world, worlds) {
+                (None, _) => scenarios[game.scenario].clone(),
+                (Some(w), Some(worlds)) => {
+                    Arc::new(worlds.scenario(game.scenario, w).map_err(error)?)
+                }
+                (Some(w), None) => {
+                    return Err(error(format!(
+                        "game in world {w} but the run has no worlds"
+                    )));
+                }
+            };
             let horizon = months.unwrap_or(sc.horizon_months);
             let m = Match::with_months(sc, strategies, game.seed, horizon)
                 .map_err(|e| error(e.to_string()))?
                 .with_fallback(gigawatt_agents::fallback());
-            cache.entry(game.scenario).or_insert(m)
+            cache.matches.insert(game.scenario, (game.world, m));
+            &mut cache
+                .matches
+                .get_mut(&game.scenario)
+                .expect("just inserted")
+                .1
         }
     };
     let outcome = m.run();
-    Ok(GameRecord::from_outcome(game.game_id, game.unit, &outcome))
+    Ok(GameRecord::from_outcome(
+        game.game_id,
+        game.unit,
+        game.world,
+        &outcome,
+    ))
 }
 
 /// Options of one run that do not change its results.
@@ -155,6 +195,17 @@ pub fn run(
     out: &Path,
     options: &RunOptions,
 ) -> Result<RunSummary> {
+    run_in(config, scenarios, None, out, options)
+}
+
+/// [`run`] with the run's sampled worlds (needed when `config.worlds` is set).
+pub fn run_in(
+    config: &TournamentConfig,
+    scenarios: &[Arc<Scenario>],
+    worlds: Option<&Worlds>,
+    out: &Path,
+    options: &RunOptions,
+) -> Result<RunSummary> {
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let config_path = out.join(CONFIG_FILE);
     let games_path = out.join(GAMES_FILE);
@@ -190,13 +241,20 @@ pub fn run(
     }
 
     let nations: Vec<usize> = scenarios.iter().map(|s| s.nations.len()).collect();
-    let all = plan(
+    let all = plan_worlds(
         &nations,
         &config.strategies,
         &config.format,
         config.seeds,
         config.seed,
+        config.worlds,
     );
+    if config.worlds.is_some() && worlds.is_none() {
+        bail!("a run with --worlds needs its sampled worlds");
+    }
+    if let Some(worlds) = worlds {
+        worlds.write(out)?;
+    }
     let mine: Vec<PlannedGame> = all
         .into_iter()
         .filter(|g| config.shard.is_none_or(|s| in_shard(g, s)))
@@ -250,14 +308,20 @@ pub fn run(
         scope.spawn(move || {
             pool.install(|| {
                 todo.par_iter().for_each_init(
-                    || (sender.clone(), BTreeMap::new()),
+                    || (sender.clone(), MatchCache::default()),
                     |(sender, cache), game| {
                         // Once asked to stop, the games already started finish and are written;
                         // no new one starts (the rest are skipped in microseconds).
                         if stop.requested().is_some() {
                             return;
                         }
-                        let _ = sender.send(play_game(game, scenarios, config.months, cache));
+                        let _ = sender.send(play_game_in(
+                            game,
+                            scenarios,
+                            worlds,
+                            config.months,
+                            cache,
+                        ));
                     },
                 )
             });

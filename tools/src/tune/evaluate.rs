@@ -7,7 +7,7 @@
 //! **per-seed score** is the mean of its scores over that seed's games; its score is the mean of its
 //! per-seed scores.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use anyhow::{Result, anyhow};
@@ -15,7 +15,7 @@ use gigawatt_engine::Scenario;
 use rayon::prelude::*;
 
 use crate::tournament::plan::{PlannedGame, unit_seed};
-use crate::tournament::run::play_game;
+use crate::tournament::run::{MatchCache, play_game};
 
 /// Stage of a world seed: search generation `g` is stage `g`; these two come after any search.
 pub const FINALIST_STAGE: u64 = 1 << 62;
@@ -94,7 +94,7 @@ impl Evaluator<'_> {
         let scores: Vec<f64> = self.pool.install(|| {
             (0..total)
                 .into_par_iter()
-                .map_init(BTreeMap::new, |cache, index| {
+                .map_init(MatchCache::default, |cache, index| {
                     let candidate = &candidates[index / per_candidate];
                     let seed = seeds[index % per_candidate / per_seed];
                     let slot = &slots[index % per_seed];
@@ -113,6 +113,7 @@ impl Evaluator<'_> {
                             })
                             .collect(),
                         seed,
+                        world: None,
                     };
                     let record =
                         play_game(&game, self.scenarios, self.months, cache).map_err(|e| {
