@@ -1452,6 +1452,7 @@ mod tests {
             format,
             resamples: 200,
             shard: None,
+            worlds: None,
         };
         let scenarios = crate::tournament::cli::load_scenarios(&config).unwrap();
         let options = RunOptions {

@@ -829,6 +829,7 @@ mod tests {
             unit,
             scenario: "test".to_string(),
             seed: unit * 7 + 1,
+            world: None,
             seats: seats
                 .iter()
                 .map(|&(nation, strategy, score)| SeatRecord {

@@ -216,6 +216,33 @@ mod tests {
     }
 
     #[test]
+    fn with_worlds_every_pairing_meets_every_world_and_without_the_plan_is_unchanged() {
+        let strategies = names(&["a", "b", "c"]);
+        let plain = plan(&[2], &strategies, &Format::RoundRobin, 2, 7);
+        assert_eq!(
+            plain,
+            plan_worlds(&[2], &strategies, &Format::RoundRobin, 2, 7, None)
+        );
+        assert!(plain.iter().all(|g| g.world.is_none()));
+        let sampled = plan_worlds(&[2], &strategies, &Format::RoundRobin, 2, 7, Some(4));
+        assert_eq!(sampled.len(), plain.len() * 4);
+        for w in 0..4 {
+            let mut lineups: Vec<Vec<String>> = sampled
+                .iter()
+                .filter(|g| g.world == Some(w))
+                .map(|g| specs(&g.seats))
+                .collect();
+            lineups.sort();
+            lineups.dedup();
+            // 3 self-play games + 3 pairs × 2 seat orders, in every world.
+            assert_eq!(lineups.len(), 9, "world {w}");
+        }
+        // A world's games are one block of the plan (within a round).
+        let worlds: Vec<u32> = sampled.iter().map(|g| g.world.unwrap()).collect();
+        assert!(worlds[..9].iter().all(|&w| w == 0) && worlds[9..18].iter().all(|&w| w == 1));
+    }
+
+    #[test]
     fn seeds_depend_only_on_tournament_seed_and_unit() {
         let a = plan(&[2], &names(&["a", "b"]), &Format::RoundRobin, 3, 1);
         let b = plan(&[2], &names(&["a", "b"]), &Format::RoundRobin, 3, 1);
