@@ -25,6 +25,10 @@ pub enum Command {
     /// Run a tournament of strategies on all cores: every built-in on the default scenario unless
     /// told otherwise; writes games.jsonl, standings.csv, payoff.csv, arrival.csv, analysis.json.
     Tournament(crate::tournament::cli::TournamentArgs),
+    /// Play the strategies in N worlds sampled from the scenario's distributions, then find what
+    /// decides the race: sensitivity.csv, discovery.json (PRIM), robustness.csv (regret), besides a
+    /// tournament's files and worlds.csv.
+    Explore(crate::explore::command::ExploreArgs),
     /// Merge the results of a sharded tournament, checking every game is there exactly once.
     Merge(crate::tournament::cli::MergeArgs),
     /// Meta-game analysis of a payoff matrix: Nash equilibrium, evolutionary dynamics, α-rank.
@@ -120,6 +124,7 @@ pub struct ValidateArgs {
 pub fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Tournament(args) => crate::tournament::cli::tournament(args, out),
+        Command::Explore(args) => crate::explore::command::explore(args, out),
         Command::Merge(args) => crate::tournament::cli::merge_cmd(args, out),
         Command::Analyze(args) => crate::tournament::cli::analyze_cmd(args, out),
         Command::Tune(args) => crate::tune::tune(args, out),

@@ -20,6 +20,7 @@
 pub mod analyze;
 pub mod cli;
 pub mod config_file;
+pub mod explore;
 pub mod format;
 pub mod inputs;
 pub mod listing;

@@ -794,7 +794,7 @@ pub fn csv_field(text: &str) -> Cow<'_, str> {
 }
 
 /// A number for CSV: shortest round-trip formatting, empty when not finite.
-fn csv_number(x: f64) -> String {
+pub fn csv_number(x: f64) -> String {
     if x.is_finite() {
         format!("{x}")
     } else {

@@ -321,6 +321,16 @@ pub fn merge_cmd(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitCode> {
         .files
         .push(crate::report::write_report(&args.out, None)?);
     write!(out, "\n{}", render(&reports))?;
+    // A sampled run (explore's, or a tournament with --worlds) gets its analyses across worlds.
+    if config.worlds.is_some() && config.scenarios.len() == 1 {
+        let options = crate::explore::command::ExploreOptions::default();
+        let written = crate::explore::command::write_explore_reports(&args.out, &config, &options)?;
+        writeln!(out, "\nacross {} worlds:", config.worlds.unwrap_or(0))?;
+        out.write_all(written.summary.as_bytes())?;
+        for f in &written.files {
+            writeln!(out, "  {}", f.display())?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

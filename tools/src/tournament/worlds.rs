@@ -69,6 +69,23 @@ impl Worlds {
             .collect()
     }
 
+    /// The independent dimensions of scenario `scenario`: (name, column in [`Worlds::table`]) for
+    /// each field without a factor (named by its path) and each factor (named `factor:NAME`,
+    /// represented by its first field, whose values stand for the factor's).
+    pub fn dimensions(&self, scenario: usize) -> Vec<(String, usize)> {
+        let mut out: Vec<(String, usize)> = Vec::new();
+        for (column, u) in self.scenarios[scenario].0.uncertainties.iter().enumerate() {
+            let name = match &u.factor {
+                Some((factor, _)) => format!("factor:{factor}"),
+                None => u.path.clone(),
+            };
+            if !out.iter().any(|(n, _)| *n == name) {
+                out.push((name, column));
+            }
+        }
+        out
+    }
+
     /// World values of scenario `scenario`, a row per world (columns as [`Worlds::paths`]).
     pub fn table(&self, scenario: usize) -> &[Vec<f64>] {
         &self.scenarios[scenario].1
