@@ -240,3 +240,101 @@ fn bad_world_arguments_are_clear_errors() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `explore` end to end: its files, their shapes, and the same analyses for any thread count.
+#[test]
+fn explore_writes_sensitivity_discovery_and_robustness_identically_for_any_threads() {
+    let cwd = temp_dir("explore");
+    let run = |name: &str, threads: &str| -> PathBuf {
+        let out = cwd.join(name);
+        ok(&gigawatt_in(
+            &cwd,
+            &[
+                "explore",
+                "--strategy",
+                "status-quo",
+                "--strategy",
+                "builder",
+                "--worlds",
+                "24",
+                "--months",
+                "48",
+                "--threads",
+                threads,
+                "--interest-share",
+                "0",
+                "--quiet",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        ));
+        out
+    };
+    let one = run("one", "1");
+    let two = run("two", "2");
+    for file in [
+        "worlds.csv",
+        "sensitivity.csv",
+        "discovery.json",
+        "discovery.txt",
+        "robustness.csv",
+    ] {
+        let a = std::fs::read_to_string(one.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let b = std::fs::read_to_string(two.join(file)).unwrap();
+        assert_eq!(a, b, "{file}");
+    }
+    // sensitivity.csv: every outcome × every uncertain dimension (and the noise floor) × 2 methods.
+    let e = gigawatt_data::scenario(gigawatt_data::DEFAULT_SCENARIO).unwrap();
+    let u = gigawatt_engine::parse_uncertain_scenario(e.file, e.source).unwrap();
+    let mut dimensions: Vec<String> = u.uncertainties.iter().map(|x| x.dimension()).collect();
+    dimensions.sort();
+    dimensions.dedup();
+    let sens = std::fs::read_to_string(one.join("sensitivity.csv")).unwrap();
+    let mut lines = sens.lines();
+    assert_eq!(
+        lines.next(),
+        Some("outcome,parameter,index,ci_low,ci_high,method")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let outcomes = [
+        "win_share:usa",
+        "win_share:chn",
+        "capability_gap:usa-chn",
+        "asi_month:usa",
+        "asi_month:chn",
+    ];
+    assert_eq!(rows.len(), outcomes.len() * (dimensions.len() + 1) * 2);
+    for row in &rows {
+        assert!(outcomes.contains(&row[0]), "{row:?}");
+        assert!(["delta", "s1"].contains(&row[5]), "{row:?}");
+        let index: f64 = row[2].parse().expect("index");
+        if row[5] == "delta" {
+            assert!((-0.1..=1.0).contains(&index), "{row:?}");
+        }
+    }
+    // discovery.json names the outcome and counts the worlds.
+    let discovery: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(one.join("discovery.json")).unwrap())
+            .unwrap();
+    assert_eq!(discovery["worlds"], 24);
+    assert!(
+        discovery["outcome"]
+            .as_str()
+            .unwrap()
+            .starts_with("chn wins")
+    );
+    assert!(discovery.get("prim").is_some() || discovery.get("error").is_some());
+    // robustness.csv: both strategies in both seats, regret never negative.
+    let robust = std::fs::read_to_string(one.join("robustness.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = robust
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 4);
+    for row in &rows {
+        assert_eq!(row[2], "24", "{row:?}");
+        let max_regret: f64 = row[7].parse().unwrap();
+        assert!(max_regret >= 0.0, "{row:?}");
+    }
+}
