@@ -262,6 +262,16 @@ pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode
         summary.seconds,
         crate::format::count(rate)
     )?;
+    if let Some(worlds) = &worlds {
+        // The standings below are over sampled worlds, not the scenario's point values.
+        writeln!(
+            out,
+            "standings over {} sampled worlds (Latin hypercube, seed {}; values in {})",
+            worlds.count,
+            worlds.seed,
+            dir.join(super::worlds::WORLDS_FILE).display()
+        )?;
+    }
     if let Some(signal) = summary.stopped {
         out.flush()?;
         // Always said, even with --quiet: the one line a batch log needs after a preemption.
