@@ -410,11 +410,11 @@ pub fn parse_uncertain_scenario(
             distribution,
             Distribution::Normal { .. } | Distribution::LogNormal { .. }
         );
-        if factor.is_none() || !bounded {
-            if let Err(problem) = out.fit_to_valid_range(&call.path, integer, &mut distribution) {
-                errors.push(error_at(file, call, &problem));
-                continue;
-            }
+        if (factor.is_none() || !bounded)
+            && let Err(problem) = out.fit_to_valid_range(&call.path, integer, &mut distribution)
+        {
+            errors.push(error_at(file, call, &problem));
+            continue;
         }
         out.uncertainties.push(Uncertainty {
             path: call.path.clone(),
@@ -479,12 +479,14 @@ fn error_at(file: &str, call: &Call, problem: &str) -> ScenarioError {
     )
 }
 
+/// A shared factor's name and whether the field reads it reversed.
+type Factor = Option<(String, bool)>;
+/// A distribution call as written, and what it says.
+type ParsedCall<'c> = (&'c Call, Distribution, Factor);
+
 /// Replaces every call by its central value, padded with spaces (newlines kept) so that positions
 /// after it do not move.
-fn substitute_centrals(
-    source: &str,
-    parsed: &[(&Call, Distribution, Option<(String, bool)>)],
-) -> String {
+fn substitute_centrals(source: &str, parsed: &[ParsedCall<'_>]) -> String {
     let chars: Vec<char> = source.chars().collect();
     let mut out = String::with_capacity(source.len());
     let mut at = 0;
@@ -519,7 +521,7 @@ fn number_text(x: f64) -> String {
 }
 
 /// Reads `name(args)` into a distribution and its optional factor.
-fn parse_call(call: &Call) -> Result<(Distribution, Option<(String, bool)>), String> {
+fn parse_call(call: &Call) -> Result<(Distribution, Factor), String> {
     let mut args = call.args.trim().to_string();
     let mut factor = None;
     if let Some(at) = args.find("factor") {
