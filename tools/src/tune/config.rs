@@ -8,10 +8,11 @@ use std::sync::Arc;
 use anyhow::{Result, anyhow};
 use gigawatt_agents::params::ParamInfo;
 use gigawatt_agents::spec::{self, format_number};
-use gigawatt_engine::Scenario;
+use gigawatt_engine::uncertainty::MAX_WORLDS;
+use gigawatt_engine::{Scenario, UncertainScenario};
 use serde::{Deserialize, Serialize};
 
-use crate::inputs::{load_scenario, spec_text};
+use crate::inputs::{load_uncertain_scenario, spec_text};
 
 /// Everything that defines a tuning run's results. Written as `config.ron` beside them; `--resume`
 /// refuses a directory made under another configuration.
@@ -48,6 +49,11 @@ pub struct TuneConfig {
     /// The master seed every world seed and the optimiser's random stream derive from.
     #[serde(default)]
     pub seed: u64,
+    /// Tune over N worlds sampled from the scenarios' distributions (Latin hypercube on `seed` and
+    /// N; the held-out report plays worlds drawn afresh); `None` (the default, and the value of
+    /// every configuration written before the field existed): the scenarios' central values.
+    #[serde(default)]
+    pub worlds: Option<u32>,
 }
 
 /// One searched parameter.
@@ -188,7 +194,10 @@ pub struct Resolved {
     /// Canonical opponent specs.
     pub pool: Vec<String>,
     pub held_out: Vec<String>,
+    /// The scenarios at their central values.
     pub scenarios: Vec<Arc<Scenario>>,
+    /// The same scenarios with their distributions (sampled when `worlds` is set).
+    pub uncertain: Vec<Arc<UncertainScenario>>,
     /// Seat indices the tuned strategy plays, per scenario.
     pub seats: Vec<Vec<usize>>,
 }
@@ -403,9 +412,13 @@ pub fn resolve(config: &TuneConfig) -> Result<Resolved> {
         problems.push("scenarios is empty: name at least one scenario".to_string());
     }
     let mut scenarios: Vec<Arc<Scenario>> = Vec::new();
+    let mut uncertain: Vec<Arc<UncertainScenario>> = Vec::new();
     for s in &config.scenarios {
-        match load_scenario(s) {
-            Ok(sc) => scenarios.push(sc),
+        match load_uncertain_scenario(s) {
+            Ok(u) => {
+                scenarios.push(u.central.clone());
+                uncertain.push(u);
+            }
             Err(e) => problems.push(format!("scenarios: {e}")),
         }
     }
@@ -445,6 +458,28 @@ pub fn resolve(config: &TuneConfig) -> Result<Resolved> {
     }
     if config.held_out_seeds < 2 {
         problems.push("held_out_seeds must be at least 2 (for a confidence interval)".to_string());
+    }
+    if let Some(n) = config.worlds {
+        if n == 0 || n > MAX_WORLDS {
+            problems.push(format!(
+                "worlds must be 1..={MAX_WORLDS} (or None for the scenarios' central values), not {n}"
+            ));
+        }
+        if config.held_out_seeds > u64::from(MAX_WORLDS) {
+            problems.push(format!(
+                "held_out_seeds must be at most {MAX_WORLDS} with worlds (each plays its own world)"
+            ));
+        }
+        for u in &uncertain {
+            if u.is_certain() {
+                problems.push(format!(
+                    "worlds: scenario `{}` declares no distributions, so its sampled worlds would \
+                     all be the same; write some of its numbers as distributions (see \
+                     docs/uncertainty.md) or set `worlds: None`",
+                    u.central.name
+                ));
+            }
+        }
     }
     if config.months == Some(0) {
         problems.push("months must be at least 1 (or None for the scenario's horizon)".to_string());
@@ -494,12 +529,13 @@ pub fn resolve(config: &TuneConfig) -> Result<Resolved> {
         pool,
         held_out,
         scenarios,
+        uncertain,
         seats,
     })
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) const EXAMPLE: &str = r#"(
@@ -577,6 +613,23 @@ mod tests {
             e.contains("2 problems") && e.contains("pool is empty"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn worlds_default_to_none_and_are_checked() {
+        // Configurations written before the field existed read as no worlds.
+        let config = parse(EXAMPLE).expect("parses");
+        assert_eq!(config.worlds, None);
+        let with_worlds = parse(&EXAMPLE.replace("seed: 7,", "seed: 7, worlds: Some(6),"))
+            .expect("parses with worlds");
+        assert_eq!(with_worlds.worlds, Some(6));
+        assert_eq!(parse(&pretty(&with_worlds)).expect("reparses"), with_worlds);
+        let resolved = resolve(&with_worlds).expect("valid");
+        assert_eq!(resolved.uncertain.len(), 1);
+        assert!(!resolved.uncertain[0].is_certain());
+        assert_eq!(resolved.scenarios[0], resolved.uncertain[0].central);
+        let e = with(|c| c.worlds = Some(0));
+        assert!(e.contains("worlds must be 1..="), "{e}");
     }
 
     #[test]

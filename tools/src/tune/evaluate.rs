@@ -3,7 +3,8 @@
 //! scores are bit-identical whatever the thread count.
 //!
 //! For each candidate, each seed, each scenario, each of the tuned strategy's seats and each
-//! opponent, one game: the candidate in that seat, the opponent in every other. A candidate's
+//! opponent, one game: the candidate in that seat, the opponent in every other; with sampled worlds,
+//! each seed plays in the world it is given (see [`super::worlds`]). A candidate's
 //! **per-seed score** is the mean of its scores over that seed's games; its score is the mean of its
 //! per-seed scores.
 
@@ -15,7 +16,8 @@ use gigawatt_engine::Scenario;
 use rayon::prelude::*;
 
 use crate::tournament::plan::{PlannedGame, unit_seed};
-use crate::tournament::run::{MatchCache, play_game};
+use crate::tournament::run::{MatchCache, play_game_in};
+use crate::tournament::worlds::Worlds;
 
 /// Stage of a world seed: search generation `g` is stage `g`; these two come after any search.
 pub const FINALIST_STAGE: u64 = 1 << 62;
@@ -68,13 +70,24 @@ impl Evaluator<'_> {
         self.seats.iter().map(Vec::len).sum::<usize>() * opponents
     }
 
-    /// Per-seed scores: `[candidate][seed]`.
+    /// Per-seed scores: `[candidate][seed]`. With `worlds`, seed `k` plays in world `worlds.1[k]`
+    /// of `worlds.0` (one world per seed, the same for every candidate).
     pub fn evaluate(
         &self,
         candidates: &[String],
         opponents: &[String],
         seeds: &[u64],
+        worlds: Option<(&Worlds, &[u32])>,
     ) -> Result<Vec<Vec<f64>>> {
+        if let Some((_, per_seed)) = worlds
+            && per_seed.len() != seeds.len()
+        {
+            return Err(anyhow!(
+                "{} worlds for {} seeds: one world per seed",
+                per_seed.len(),
+                seeds.len()
+            ));
+        }
         let mut slots = Vec::new();
         for (scenario, seats) in self.seats.iter().enumerate() {
             for &seat in seats {
@@ -89,48 +102,67 @@ impl Evaluator<'_> {
         }
         let candidates: Vec<Arc<str>> = candidates.iter().map(|c| Arc::from(c.as_str())).collect();
         let per_seed = slots.len();
-        let per_candidate = seeds.len() * per_seed;
-        let total = candidates.len() * per_candidate;
+        let per_block = candidates.len() * per_seed;
+        let total = seeds.len() * per_block;
+        // Games are played seed-major (all the candidates' games on one seed, and so in one world,
+        // are neighbours: a worker rebuilds its match only when the world changes); each game's
+        // score is a pure function of the game, so the order of play changes nothing.
         let scores: Vec<f64> = self.pool.install(|| {
             (0..total)
                 .into_par_iter()
                 .map_init(MatchCache::default, |cache, index| {
-                    let candidate = &candidates[index / per_candidate];
-                    let seed = seeds[index % per_candidate / per_seed];
+                    let k = index / per_block;
+                    let candidate = &candidates[index % per_block / per_seed];
                     let slot = &slots[index % per_seed];
                     let nations = self.scenarios[slot.scenario].nations.len();
+                    let world = worlds.map(|(_, w)| w[k]);
                     let game = PlannedGame {
                         game_id: index as u64,
                         unit: (index / per_seed) as u64,
                         scenario: slot.scenario,
                         seats: (0..nations)
-                            .map(|k| {
-                                if k == slot.seat {
+                            .map(|n| {
+                                if n == slot.seat {
                                     candidate.clone()
                                 } else {
                                     slot.opponent.clone()
                                 }
                             })
                             .collect(),
-                        seed,
-                        world: None,
+                        seed: seeds[k],
+                        world,
                     };
-                    let record =
-                        play_game(&game, self.scenarios, self.months, cache).map_err(|e| {
-                            anyhow!("{} against {}: {}", candidate, slot.opponent, e.message)
-                        })?;
+                    // A cache lives within this call, so it never mixes two sets of worlds.
+                    let record = play_game_in(
+                        &game,
+                        self.scenarios,
+                        worlds.map(|(w, _)| w),
+                        self.months,
+                        cache,
+                    )
+                    .map_err(|e| {
+                        let place = world.map_or(String::new(), |w| format!(" in world {w}"));
+                        anyhow!(
+                            "{} against {}{place}: {}",
+                            candidate,
+                            slot.opponent,
+                            e.message
+                        )
+                    })?;
                     self.bar.inc(1);
                     Ok(record.seats[slot.seat].score)
                 })
                 .collect::<Result<Vec<f64>>>()
         })?;
-        // Fixed-order reduction: candidate, then seed, then slot.
-        Ok(scores
-            .chunks(per_candidate.max(1))
-            .map(|candidate| {
-                candidate
-                    .chunks(per_seed.max(1))
-                    .map(|games| games.iter().sum::<f64>() / games.len() as f64)
+        // Fixed-order reduction: for each candidate and seed, its games in slot order.
+        Ok((0..candidates.len())
+            .map(|c| {
+                (0..seeds.len())
+                    .map(|k| {
+                        let start = k * per_block + c * per_seed;
+                        let games = &scores[start..start + per_seed];
+                        games.iter().sum::<f64>() / games.len() as f64
+                    })
                     .collect()
             })
             .collect())

@@ -12,6 +12,7 @@ use super::config::{self, OptimiserConfig, Resolved, Scale, TuneConfig};
 use super::evaluate::{Evaluator, FINALIST_STAGE, HELD_OUT_STAGE, fresh_seeds, mean, world_seed};
 use super::optimise::{CmaEs, Optimiser, OptimiserState, RandomSearch, fitness};
 use super::stats::Estimate;
+use super::worlds::{HELD_OUT_WORLDS_FILE, TuneWorlds, WORLDS_FILE, held_out_world_seed};
 use crate::table::{Align, Table};
 
 pub const CONFIG_FILE: &str = "config.ron";
@@ -53,6 +54,14 @@ pub struct Checkpoint {
     /// The optimiser: CMA-ES's log of generations told (replayed), or random search's stream
     /// position.
     pub optimiser: OptimiserState,
+    /// Sampled worlds the search played in (absent: the scenarios' central values; checkpoints
+    /// written before worlds existed have neither field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worlds: Option<u32>,
+    /// [`TuneWorlds::fingerprint`] of those worlds: a checkpoint is refused if the scenarios'
+    /// distributions have changed since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worlds_fingerprint: Option<u64>,
 }
 
 /// Options of one run that do not change its results.
@@ -94,6 +103,8 @@ pub struct Report {
     pub held_out_seeds: usize,
     pub pool: Comparison,
     pub held_out: Option<Comparison>,
+    /// Sampled worlds (search, held-out), when the run had them.
+    pub worlds: Option<(u32, u32)>,
     pub seconds: f64,
     pub summary: String,
     pub dir: PathBuf,
@@ -107,20 +118,40 @@ fn write_atomic(path: &Path, text: &str) -> Result<()> {
     std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// `history.csv`: `evaluation,generation,<param1>,...,score,seeds`.
-pub fn history_csv(resolved: &Resolved, seeds: u64, evaluations: &[Evaluation]) -> String {
+/// `history.csv`: `evaluation,generation,<param1>,...,score,seeds`, and with sampled worlds a last
+/// column `worlds`: the worlds its seeds played in, in seed order, separated by spaces.
+pub fn history_csv(
+    resolved: &Resolved,
+    seeds: u64,
+    worlds: Option<&TuneWorlds>,
+    evaluations: &[Evaluation],
+) -> String {
     let mut text = String::from("evaluation,generation,");
     for d in &resolved.dims {
         text.push_str(&d.name);
         text.push(',');
     }
-    text.push_str("score,seeds\n");
+    text.push_str("score,seeds");
+    if worlds.is_some() {
+        text.push_str(",worlds");
+    }
+    text.push('\n');
     for e in evaluations {
         text.push_str(&format!("{},{},", e.evaluation, e.generation));
         for v in &e.values {
             text.push_str(&format!("{v},"));
         }
-        text.push_str(&format!("{},{seeds}\n", e.score));
+        text.push_str(&format!("{},{seeds}", e.score));
+        if let Some(w) = worlds {
+            let list: Vec<String> = w
+                .search_worlds(e.generation, seeds)
+                .iter()
+                .map(u32::to_string)
+                .collect();
+            text.push(',');
+            text.push_str(&list.join(" "));
+        }
+        text.push('\n');
     }
     text
 }
@@ -180,6 +211,9 @@ pub fn run(
     options: &RunOptions,
 ) -> Result<Report> {
     let started = Instant::now();
+    // Drawn (and every world checked) before anything is written.
+    let worlds = TuneWorlds::draw(config, resolved)?;
+    let worlds_fingerprint = worlds.as_ref().map(TuneWorlds::fingerprint);
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let config_path = dir.join(CONFIG_FILE);
     let checkpoint_path = dir.join(CHECKPOINT_FILE);
@@ -214,10 +248,32 @@ pub fn run(
                 c.version
             );
         }
+        let show =
+            |w: Option<u32>| w.map_or("none (central values)".to_string(), |n| n.to_string());
+        if c.worlds != config.worlds {
+            bail!(
+                "{}: the checkpoint was made over sampled worlds {}, this configuration asks for {}; \
+                 choose another --out",
+                checkpoint_path.display(),
+                show(c.worlds),
+                show(config.worlds)
+            );
+        }
+        if c.worlds_fingerprint != worlds_fingerprint {
+            bail!(
+                "{}: the checkpoint was made in other sampled worlds (the scenarios' distributions \
+                 have changed since); choose another --out",
+                checkpoint_path.display()
+            );
+        }
         Some(c)
     } else {
         None
     };
+    if let Some(w) = &worlds {
+        write_atomic(&dir.join(WORLDS_FILE), &w.search.csv())?;
+        write_atomic(&dir.join(HELD_OUT_WORLDS_FILE), &w.held_out.csv())?;
+    }
 
     let pool = {
         let mut builder = rayon::ThreadPoolBuilder::new();
@@ -256,7 +312,7 @@ pub fn run(
     let mut optimiser = optimiser_for(config, resolved.dims.len(), state)?;
     write_atomic(
         &dir.join(HISTORY_FILE),
-        &history_csv(resolved, config.seeds, &evaluations),
+        &history_csv(resolved, config.seeds, worlds.as_ref(), &evaluations),
     )?;
     bar.set_position(evaluations.len() as u64 * config.seeds * per_seed_pool);
     let best_message = |evaluations: &[Evaluation], generation: u64| {
@@ -290,7 +346,15 @@ pub fn run(
         let seeds: Vec<u64> = (0..config.seeds)
             .map(|i| world_seed(master, generation, i))
             .collect();
-        let per_seed = evaluator.evaluate(&unique, &resolved.pool, &seeds)?;
+        let generation_worlds = worlds
+            .as_ref()
+            .map(|w| (&w.search, w.search_worlds(generation, config.seeds)));
+        let per_seed = evaluator.evaluate(
+            &unique,
+            &resolved.pool,
+            &seeds,
+            generation_worlds.as_ref().map(|(w, k)| (*w, k.as_slice())),
+        )?;
         bar.inc((specs.len() - unique.len()) as u64 * config.seeds * per_seed_pool);
         let scores: Vec<f64> = specs
             .iter()
@@ -317,6 +381,8 @@ pub fn run(
             generations: generation,
             evaluations: evaluations.clone(),
             optimiser: optimiser.state(),
+            worlds: config.worlds,
+            worlds_fingerprint,
         };
         // One evaluation or generation per line.
         let text = ron::ser::to_string_pretty(
@@ -327,7 +393,7 @@ pub fn run(
         write_atomic(&checkpoint_path, &text)?;
         write_atomic(
             &dir.join(HISTORY_FILE),
-            &history_csv(resolved, config.seeds, &evaluations),
+            &history_csv(resolved, config.seeds, worlds.as_ref(), &evaluations),
         )?;
         bar.set_message(best_message(&evaluations, generation));
     }
@@ -358,7 +424,15 @@ pub fn run(
     }
     let finalist_seeds = fresh_seeds(master, FINALIST_STAGE, config.finalist_seeds, &search_seeds);
     let finalist_specs: Vec<String> = finalists.iter().map(|f| f.spec.clone()).collect();
-    let per_seed = evaluator.evaluate(&finalist_specs, &resolved.pool, &finalist_seeds)?;
+    let finalist_worlds = worlds
+        .as_ref()
+        .map(|w| (&w.search, w.finalist_worlds(finalist_seeds.len())));
+    let per_seed = evaluator.evaluate(
+        &finalist_specs,
+        &resolved.pool,
+        &finalist_seeds,
+        finalist_worlds.as_ref().map(|(w, k)| (*w, k.as_slice())),
+    )?;
     let finalists: Vec<Finalist> = finalists
         .iter()
         .zip(&per_seed)
@@ -385,14 +459,19 @@ pub fn run(
         .copied()
         .collect();
     let held_seeds = fresh_seeds(master, HELD_OUT_STAGE, config.held_out_seeds, &used);
+    // Each held-out seed in its own held-out world: worlds the search and the finalists never met.
+    let held_worlds = worlds
+        .as_ref()
+        .map(|w| (&w.held_out, w.held_out_worlds(held_seeds.len())));
+    let held_worlds = held_worlds.as_ref().map(|(w, k)| (*w, k.as_slice()));
     let compare = |opponents: &[String]| -> Result<Comparison> {
         let pair = [best.spec.clone(), resolved.default_spec.clone()];
         let per_seed = if pair[0] == pair[1] {
-            let one = evaluator.evaluate(&pair[..1], opponents, &held_seeds)?;
+            let one = evaluator.evaluate(&pair[..1], opponents, &held_seeds, held_worlds)?;
             bar.inc(held_seeds.len() as u64 * evaluator.games_per_seed(opponents.len()) as u64);
             vec![one[0].clone(), one[0].clone()]
         } else {
-            evaluator.evaluate(&pair, opponents, &held_seeds)?
+            evaluator.evaluate(&pair, opponents, &held_seeds, held_worlds)?
         };
         Ok(Comparison {
             opponents: opponents.to_vec(),
@@ -420,11 +499,12 @@ pub fn run(
         held_out_seeds: held_seeds.len(),
         pool: vs_pool,
         held_out: vs_held_out,
+        worlds: worlds.as_ref().map(|w| (w.search.count, w.held_out.count)),
         seconds: started.elapsed().as_secs_f64(),
         summary: String::new(),
         dir: dir.to_path_buf(),
     };
-    report.summary = summary(config, resolved, &evaluations, &report);
+    report.summary = summary(config, resolved, worlds.as_ref(), &evaluations, &report);
     write_atomic(&dir.join(BEST_FILE), &best_ron(config, &report))?;
     write_atomic(&dir.join(SUMMARY_FILE), &report.summary)?;
     write_atomic(&dir.join(FINALISTS_FILE), &finalists_csv(&report.finalists))?;
@@ -458,11 +538,15 @@ pub fn finalists_csv(finalists: &[Finalist]) -> String {
 
 /// `held_out.csv`: one row per opponent set (`pool`, `held_out`): the tuned and the default
 /// strategy's mean score on the held-out seeds, and their paired difference, each with its 95%
-/// interval.
+/// interval; with sampled worlds a last column `worlds`, the held-out worlds played (one per seed).
 pub fn held_out_csv(report: &Report) -> String {
     let mut text = String::from(
-        "opponents,seeds,games,tuned,tuned_low,tuned_high,default,default_low,default_high,difference,difference_low,difference_high\n",
+        "opponents,seeds,games,tuned,tuned_low,tuned_high,default,default_low,default_high,difference,difference_low,difference_high",
     );
+    if report.worlds.is_some() {
+        text.push_str(",worlds");
+    }
+    text.push('\n');
     let mut rows = vec![("pool", &report.pool)];
     if let Some(h) = &report.held_out {
         rows.push(("held_out", h));
@@ -472,6 +556,9 @@ pub fn held_out_csv(report: &Report) -> String {
         for e in [&c.tuned, &c.default, &c.difference] {
             text.push_str(&format!(",{},{},{}", e.mean, e.low, e.high));
         }
+        if let Some((_, held_out)) = report.worlds {
+            text.push_str(&format!(",{held_out}"));
+        }
         text.push('\n');
     }
     text
@@ -480,9 +567,16 @@ pub fn held_out_csv(report: &Report) -> String {
 /// `best.ron`: the tuned spec, usable wherever a spec file is (`play --agent usa=DIR/best.ron`,
 /// `tournament --strategy DIR/best.ron`), under a comment saying where it comes from.
 fn best_ron(config: &TuneConfig, report: &Report) -> String {
+    let (over, held_out) = match report.worlds {
+        Some((n, h)) => (
+            format!(" over {n} sampled worlds"),
+            format!(" (in {h} other sampled worlds)"),
+        ),
+        None => (String::new(), String::new()),
+    };
     format!(
-        "// gigawatt tune: the best of {} evaluations of `{}` ({} search, master seed {}),\n\
-         // re-evaluated on {} fresh seeds; held-out score against the pool {} (default {}).\n\
+        "// gigawatt tune: the best of {} evaluations of `{}`{over} ({} search, master seed {}),\n\
+         // re-evaluated on {} fresh seeds; held-out score{held_out} against the pool {} (default {}).\n\
          {}\n",
         report.evaluations,
         config.strategy,
@@ -527,6 +621,7 @@ fn describe_space(resolved: &Resolved) -> String {
 pub fn summary(
     config: &TuneConfig,
     resolved: &Resolved,
+    worlds: Option<&TuneWorlds>,
     evaluations: &[Evaluation],
     report: &Report,
 ) -> String {
@@ -545,12 +640,29 @@ pub fn summary(
         .map_or("the scenario's horizon".to_string(), |m| {
             format!("{m} months")
         });
+    let over = worlds.map_or(String::new(), |w| {
+        format!(" over {} sampled worlds", w.search.count)
+    });
     s.push_str(&format!(
-        "Tuning `{}` on {}, {months} a game, master seed {}\n",
+        "Tuning `{}` on {}{over}, {months} a game, master seed {}\n",
         config.strategy,
         scenarios.join(", "),
         config.seed
     ));
+    if let Some(w) = worlds {
+        let n = w.search.count;
+        let seeds = config.seeds;
+        s.push_str(&format!(
+            "worlds: {n} sampled worlds (Latin hypercube on the master seed; {WORLDS_FILE}) from the\n        \
+             distributions of {}\n        \
+             seed i of search generation g plays world (g × {seeds} + i) mod {n}, finalist seed j world j mod {n}\n        \
+             (every candidate the same worlds); the held-out report plays {} other worlds\n        \
+             (one per seed, drawn afresh with world seed {}: {HELD_OUT_WORLDS_FILE})\n",
+            w.describe_distributions().join(", "),
+            w.held_out.count,
+            held_out_world_seed(config.seed),
+        ));
+    }
     s.push_str(&format!("space:  {}\n", describe_space(resolved)));
     s.push_str(&format!("pool:   {}\n", resolved.pool.join(", ")));
     let seats: usize = resolved.seats.iter().map(Vec::len).sum();
@@ -582,11 +694,27 @@ pub fn summary(
         ));
     }
 
-    s.push_str(&format!(
-        "\nFinalists, re-evaluated on {} fresh seeds against the pool (the search's best scores are\n\
-         biased upwards: the winner's curse):\n",
-        report.finalist_seeds
-    ));
+    match worlds {
+        None => s.push_str(&format!(
+            "\nFinalists, re-evaluated on {} fresh seeds against the pool (the search's best scores are\n\
+             biased upwards: the winner's curse):\n",
+            report.finalist_seeds
+        )),
+        Some(w) => {
+            let n = w.search.count;
+            let met = (report.finalist_seeds as u64).min(u64::from(n));
+            let which = if met == u64::from(n) {
+                format!("the {n} sampled worlds")
+            } else {
+                format!("{met} of the {n} sampled worlds")
+            };
+            s.push_str(&format!(
+                "\nFinalists, re-evaluated on {} fresh seeds in {which} against the pool (the search's\n\
+                 best scores are biased upwards: the winner's curse):\n",
+                report.finalist_seeds
+            ));
+        }
+    }
     let mut table = Table::new(&[
         ("finalist score", Align::Right),
         ("search score", Align::Right),
@@ -620,11 +748,19 @@ pub fn summary(
         "\nBest: {}\n  search score {:.3} (evaluation {}), finalist score {:.3}\n",
         report.best.spec, report.best.search_score, report.best.evaluation, report.best.score
     ));
-    s.push_str(&format!(
-        "\nHeld-out: {} seeds used nowhere above; mean score with 95% t interval over per-seed means;\n\
-         tuned − default is the paired difference on the same seeds\n",
-        report.held_out_seeds
-    ));
+    match worlds {
+        None => s.push_str(&format!(
+            "\nHeld-out: {} seeds used nowhere above; mean score with 95% t interval over per-seed means;\n\
+             tuned − default is the paired difference on the same seeds\n",
+            report.held_out_seeds
+        )),
+        Some(w) => s.push_str(&format!(
+            "\nHeld-out: {} seeds used nowhere above, each in its own of {} sampled worlds never played above;\n\
+             mean score with 95% t interval over per-seed means; tuned − default is the paired difference\n\
+             on the same seeds and worlds\n",
+            report.held_out_seeds, w.held_out.count
+        )),
+    }
     let mut table = Table::new(&[
         ("opponents", Align::Left),
         ("games", Align::Right),
@@ -647,7 +783,13 @@ pub fn summary(
     }
     s.push_str(&table.render("  "));
     s.push_str(&format!("  default: {}\n", resolved.default_spec));
-    if report.pool.difference.low == report.pool.difference.high {
+    if report.pool.difference.low == report.pool.difference.high && worlds.is_some() {
+        s.push_str(
+            "  (tuned − default was the same on every held-out seed and world: neither the world's\n   \
+             randomness nor the sampled parameters changed who won, so the interval has no width; it\n   \
+             says nothing about other opponents or scenarios)\n",
+        );
+    } else if report.pool.difference.low == report.pool.difference.high {
         s.push_str(
             "  (tuned − default was the same on every held-out seed: the world's randomness did not\n   \
              change who won, so the interval has no width; it says nothing about other opponents or\n   \
