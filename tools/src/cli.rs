@@ -40,7 +40,8 @@ pub enum Command {
     /// Play one game and print a yearly table per nation and the outcome (or JSON).
     Play(PlayArgs),
     /// Write DIR/report.html: a tournament folder as one self-contained web page (standings,
-    /// payoff heat map, meta-game, capability trajectories, superintelligence arrival).
+    /// payoff heat map, meta-game, capability trajectories, superintelligence arrival; for explore's
+    /// folders also what decides the race, where an outcome holds and robust strategies).
     Report(crate::report::ReportArgs),
     /// Check scenario files; print each error as `FILE:LINE:COL: message` (files only, not
     /// embedded names).

@@ -151,11 +151,18 @@ pub fn explore(args: &ExploreArgs, out: &mut dyn Write) -> Result<ExitCode> {
         sensitivity_resamples: args.sensitivity_resamples,
     };
     let written = write_explore_reports(&dir, &config, &options)?;
+    // Again, now with the analyses' sections (the tournament wrote it before they existed).
+    let report = crate::report::write_report(&dir, None)?;
     writeln!(out, "\nacross {} worlds:", config.worlds.unwrap_or(0))?;
     out.write_all(written.summary.as_bytes())?;
     for f in &written.files {
         writeln!(out, "  {}", f.display())?;
     }
+    writeln!(
+        out,
+        "  {}  (the report, with the analyses)",
+        report.display()
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -340,6 +340,8 @@ pub fn merge_cmd(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitCode> {
         for f in &written.files {
             writeln!(out, "  {}", f.display())?;
         }
+        // Again, now with the analyses' sections.
+        crate::report::write_report(&args.out, None)?;
     }
     Ok(ExitCode::SUCCESS)
 }
