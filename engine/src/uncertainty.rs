@@ -372,7 +372,26 @@ pub fn parse_uncertain_scenario(
         return Err(ScenarioErrors(errors));
     }
     let substituted = substitute_centrals(source, &parsed);
-    let central = parse_point_scenario(file, &substituted)?;
+    let central = match parse_point_scenario(file, &substituted) {
+        Ok(central) => central,
+        Err(mut errors) => {
+            // The text parses but a central value does not fit its field: say which distribution.
+            for e in &mut errors.0 {
+                if let Some((call, d, _)) = parsed.iter().find(|(c, ..)| c.path == e.path) {
+                    let x = d.central();
+                    let why = if x.fract() != 0.0 {
+                        format!(
+                            "its central value {x} is not a whole number, which this field needs"
+                        )
+                    } else {
+                        format!("its central value {x} does not fit this field")
+                    };
+                    *e = error_at(file, call, &format!("{why} ({})", e.message));
+                }
+            }
+            return Err(errors);
+        }
+    };
     let tree = serde_json::to_value(&central).map_err(|e| {
         ScenarioErrors(vec![ScenarioError::new(
             file,
@@ -981,6 +1000,15 @@ mod tests {
         let shipped = parse_uncertain_scenario("x.ron", embedded()).expect("valid");
         assert!(!shipped.is_certain());
         assert_eq!(*shipped.central, *u.central);
+    }
+
+    #[test]
+    fn a_fractional_central_value_on_an_integer_field_is_explained() {
+        let text = with("horizon_months: 120,", "horizon_months: uniform(100, 125),");
+        let err = parse_uncertain_scenario("x.ron", &text).unwrap_err();
+        let e = &err.0[0];
+        assert_eq!(e.path, "horizon_months");
+        assert!(e.message.contains("112.5 is not a whole number"), "{e}");
     }
 
     #[test]

@@ -306,6 +306,13 @@ pub fn write_explore_reports(
         ..Default::default()
     };
     for (name, y) in outcomes.names.iter().zip(&outcomes.values) {
+        if y.iter().all(|v| *v == y[0]) {
+            let _ = writeln!(
+                summary,
+                "  {name} is {} in every world: nothing to attribute",
+                y[0]
+            );
+        }
         let report = match sensitivity::analyze(&columns, y, &sens_options) {
             Ok(r) => r,
             Err(e) => {
@@ -348,12 +355,14 @@ pub fn write_explore_reports(
             .take(3)
             .map(|(d, p)| format!("{p} (δ {d:.2})"))
             .collect();
-        let _ = writeln!(
-            summary,
-            "  {name} depends most on: {} (noise floor δ {:.2})",
-            top.join(", "),
-            floor.delta.value
-        );
+        if y.iter().any(|v| *v != y[0]) {
+            let _ = writeln!(
+                summary,
+                "  {name} depends most on: {} (noise floor δ {:.2})",
+                top.join(", "),
+                floor.delta.value
+            );
+        }
     }
     let path = dir.join(SENSITIVITY_FILE);
     std::fs::write(&path, csv).with_context(|| format!("cannot write {}", path.display()))?;
