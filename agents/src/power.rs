@@ -76,7 +76,10 @@ impl PowerOutlook {
 /// Orders behind-the-meter plants of `firm_mw` for datacenter `dc`, of `kinds` in that order,
 /// within the year's equipment caps (`starts_left`, updated) and what is left of `money` after
 /// `spent` (updated with what the plants cost).
-#[allow(clippy::too_many_arguments)] // reason: one call site per strategy; a struct would only rename them
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site per strategy; a struct would only rename them"
+)]
 pub fn order_behind_the_meter(
     obs: &Observation,
     dc: u32,

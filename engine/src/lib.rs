@@ -6,6 +6,7 @@
 
 pub use bevy_ecs;
 pub mod components;
+pub mod invariants;
 pub mod observation;
 pub mod orders;
 pub mod resources;

@@ -64,7 +64,11 @@ impl Params {
         let lab_nation: Vec<u16> = scenario
             .labs
             .iter()
-            .map(|l| scenario.nation_index(&l.nation).unwrap_or(0) as u16)
+            .map(|l| {
+                scenario
+                    .nation_index(&l.nation)
+                    .expect("validated: every lab's nation exists") as u16
+            })
             .collect();
         let mut totals = vec![0.0; scenario.nations.len()];
         let mut counts = vec![0usize; scenario.nations.len()];

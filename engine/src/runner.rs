@@ -22,6 +22,8 @@ use crate::world::{insert_resources, spawn_initial};
 pub enum MatchError {
     #[error("the scenario has {nations} nations but {strategies} strategies were given")]
     SeatCount { nations: usize, strategies: usize },
+    #[error("the scenario is not valid ({count} problems; first: {first})")]
+    InvalidScenario { count: usize, first: String },
     #[error("the schedule failed to build: {0}")]
     Schedule(String),
     #[error(
@@ -251,6 +253,10 @@ pub struct Match {
     labs_q: QueryState<LabQuery>,
     plants_q: QueryState<&'static PowerPlant>,
     dcs_q: QueryState<&'static Datacenter>,
+    /// Each nation's holdings when this match was built (or reset, or restored), net of the income
+    /// and spending recorded then: the start of the money identity checked every turn in debug
+    /// builds (`crate::invariants`). Taken before the first turn.
+    start_money: Option<Vec<f64>>,
     /// Last month's observations, kept so that this month's reuse their lists' allocations
     /// (building observations was a fifth of a game's time, most of it growing fresh vectors).
     spare_observations: Vec<Observation>,
@@ -290,6 +296,20 @@ impl Match {
             return Err(MatchError::SeatCount {
                 nations: scenario.nations.len(),
                 strategies: strategies.len(),
+            });
+        }
+        // Only a valid scenario plays: the systems rely on what validation checks (every lab's
+        // nation exists, shares add up, ranges hold), so nothing downstream falls back silently.
+        let problems = crate::validate::validate(&scenario);
+        if !problems.is_empty() {
+            let shown: Vec<String> = problems
+                .iter()
+                .take(3)
+                .map(|(path, problem)| format!("{path}: {problem}"))
+                .collect();
+            return Err(MatchError::InvalidScenario {
+                count: problems.len(),
+                first: shown.join("; "),
             });
         }
         if months > crate::scenario::MAX_HORIZON_MONTHS {
@@ -336,6 +356,7 @@ impl Match {
             plants_q,
             dcs_q,
             spare_observations: Vec::new(),
+            start_money: None,
         })
     }
 
@@ -367,6 +388,7 @@ impl Match {
         self.invalid_streaks = vec![0; nations];
         self.capability_by_year = vec![Vec::new(); nations];
         self.faults.clear();
+        self.start_money = None;
         if let Some(trace) = self.trace.as_mut() {
             trace.clear();
         }
@@ -482,6 +504,9 @@ impl Match {
             return false;
         }
         let month = self.month();
+        if cfg!(debug_assertions) && self.start_money.is_none() {
+            self.start_money = Some(crate::invariants::start_money(&mut self.world));
+        }
         let n = self.strategies.len();
         let playing = |m: &Match, seat: usize| m.seats[seat] != SeatState::Stopped;
         let wants_world =
@@ -530,6 +555,18 @@ impl Match {
         self.clean = false;
         self.schedule.run(&mut self.world);
         self.clean = true;
+        // Debug builds (every test) check the world's invariants after every turn: a broken one is
+        // an engine bug, stopped where it happened. Release builds skip the cost.
+        if cfg!(debug_assertions)
+            && let Some(start) = &self.start_money
+        {
+            let broken = crate::invariants::check(&mut self.world, start);
+            assert!(
+                broken.is_empty(),
+                "month {month}: the world broke its invariants: {}",
+                broken.join("; ")
+            );
+        }
         // End of frame for the ECS: drop change ticks and removed-component records, which would
         // otherwise pile up over a long game and across reused matches.
         self.world.clear_trackers();

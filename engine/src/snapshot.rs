@@ -71,7 +71,8 @@ pub struct Snapshot {
 
 /// FNV-1a over the scenario's canonical RON text: stable across runs and machines.
 pub fn scenario_fingerprint(scenario: &Scenario) -> u64 {
-    let text = ron::to_string(scenario).unwrap_or_default();
+    // A scenario is plain data (numbers, strings, lists, structs): it always serialises.
+    let text = ron::to_string(scenario).expect("a scenario serialises to RON");
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in text.bytes() {
         hash ^= byte as u64;

@@ -131,7 +131,9 @@ pub fn spawn_initial(world: &mut World) {
         world.resource_mut::<Roster>().nations.push(entity);
     }
     for (i, spec) in scenario.labs.iter().enumerate() {
-        let nation = scenario.nation_index(&spec.nation).unwrap_or(0) as u16;
+        let nation = scenario
+            .nation_index(&spec.nation)
+            .expect("validated: every lab's nation exists") as u16;
         let mut compute = LabCompute {
             h100e: spec.h100e,
             it_kw_per_h100e: g.chip_it_kw_per_h100e,

@@ -161,6 +161,24 @@ fn a_match_on_a_reused_shell_plays_exactly_like_one_on_a_fresh_thread() {
     assert_eq!(reused[1], fresh);
 }
 
+/// Only a valid scenario plays: a scenario built in Rust with a broken field is refused with the
+/// validator's words, not played with a silent fallback.
+#[test]
+fn a_match_refuses_an_invalid_scenario() {
+    let mut bad = (*scenario()).clone();
+    bad.labs[0].nation = "atlantis".to_string();
+    bad.global.utilisation = -1.0;
+    let err = Match::new(Arc::new(bad), seats(&["status-quo", "status-quo"]), 1)
+        .err()
+        .expect("refused");
+    let text = err.to_string();
+    assert!(text.contains("not valid (2 problems"), "{text}");
+    assert!(
+        text.contains("utilisation") && text.contains("atlantis"),
+        "{text}"
+    );
+}
+
 #[test]
 fn restored_state_matches_uninterrupted_state_exactly() {
     let specs = ["random", "status-quo"];

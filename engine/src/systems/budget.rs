@@ -366,8 +366,9 @@ mod tests {
         );
     }
 
-    /// Known bug, see the report: with every lab of a nation at `national_share` 0 (valid), the
-    /// subsidy leaves the treasury and reaches no lab, so the money invariant breaks.
+    /// With every lab of a nation at `national_share` 0 (valid), the subsidy is split evenly among
+    /// them (`Params::subsidy_weight`): it must not leave the treasury and reach no lab, which once
+    /// broke the money invariant.
     #[test]
     fn the_subsidy_never_leaves_the_books() {
         let mut world = world_with(|s| {

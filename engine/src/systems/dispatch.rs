@@ -84,7 +84,10 @@ pub struct Scratch {
     lab_hosting: Vec<(f64, f64, f64)>,
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a system's parameters are the data it touches; a SystemParam would only rename them"
+)]
 pub fn dispatch(
     params: Res<Params>,
     clock: Res<Clock>,
