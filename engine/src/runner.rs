@@ -1090,6 +1090,11 @@ mod shells {
     }
 }
 
+#[expect(
+    unsafe_code,
+    reason = "takes the world and schedule out of their ManuallyDrop fields to hand them to the \
+              per-thread pool (`shells`), so the next match skips bevy's schedule build"
+)]
 impl Drop for Match {
     fn drop(&mut self) {
         // SAFETY: `world` and `schedule` are taken once, here, and never touched again: the match
