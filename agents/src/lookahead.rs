@@ -285,8 +285,7 @@ mod tests {
     use rand::SeedableRng;
 
     fn scenario() -> Arc<Scenario> {
-        let e = gigawatt_data::scenario("us-china-2025").expect("embedded");
-        Arc::new(gigawatt_engine::parse_scenario(e.file, e.source).expect("valid"))
+        gigawatt_engine::testing::default_scenario()
     }
 
     fn seats(specs: &[&str]) -> Vec<Box<dyn Strategy>> {

@@ -18,6 +18,8 @@ pub mod schedule;
 pub mod snapshot;
 pub mod strategy;
 pub mod systems;
+#[cfg(feature = "test-support")]
+pub mod testing;
 pub mod uncertainty;
 pub mod validate;
 pub mod world;

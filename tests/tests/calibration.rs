@@ -9,8 +9,7 @@ use gigawatt_engine::{Match, Outcome, Scenario, TraceRow};
 const SEEDS: [u64; 4] = [0, 1, 2, 3];
 
 fn scenario() -> Arc<Scenario> {
-    let e = gigawatt_data::scenario("us-china-2025").expect("embedded");
-    Arc::new(gigawatt_engine::parse_scenario(e.file, e.source).expect("valid"))
+    gigawatt_engine::testing::default_scenario()
 }
 
 struct Run {

@@ -24,8 +24,7 @@ const DOCTRINES: [&str; 10] = [
 ];
 
 fn scenario() -> Arc<Scenario> {
-    let e = gigawatt_data::scenario("us-china-2025").expect("embedded");
-    let mut s = gigawatt_engine::parse_scenario(e.file, e.source).expect("valid");
+    let mut s = gigawatt_engine::testing::embedded("us-china-2025");
     // Measure behaviour over a fixed span, not who wins: no game ends early.
     s.global.asi_threshold_capability = f64::MAX;
     Arc::new(s)

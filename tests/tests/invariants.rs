@@ -9,8 +9,7 @@ use gigawatt_engine::{Match, Scenario};
 use proptest::prelude::*;
 
 fn scenario() -> Arc<Scenario> {
-    let e = gigawatt_data::scenario("us-china-2025").expect("embedded");
-    Arc::new(gigawatt_engine::parse_scenario(e.file, e.source).expect("valid"))
+    gigawatt_engine::testing::default_scenario()
 }
 
 fn check(s: &Snapshot, scenario: &Scenario, start_money: &[f64]) -> Result<(), TestCaseError> {

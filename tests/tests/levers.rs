@@ -10,8 +10,7 @@ use rand_chacha::ChaCha8Rng;
 const SEED: u64 = 1;
 
 fn scenario() -> Scenario {
-    let e = gigawatt_data::scenario("us-china-2025").expect("embedded");
-    gigawatt_engine::parse_scenario(e.file, e.source).expect("valid")
+    gigawatt_engine::testing::embedded("us-china-2025")
 }
 
 /// `status-quo` that also gives some orders in month 0.
