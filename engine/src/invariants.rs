@@ -22,7 +22,7 @@ const MONEY_RELATIVE_TOLERANCE: f64 = 1e-9;
 const ABSOLUTE_SLACK: f64 = 1.0e-6;
 
 /// Per nation: (holdings: treasury + escrow + labs' capital, income, spent), USD.
-pub fn money(world: &mut World) -> Vec<(f64, f64, f64)> {
+pub fn money(world: &World) -> Vec<(f64, f64, f64)> {
     let roster = world.resource::<Roster>().clone();
     let n = roster.nations.len();
     let mut out = vec![(0.0, 0.0, 0.0); n];
@@ -57,7 +57,7 @@ pub fn money(world: &mut World) -> Vec<(f64, f64, f64)> {
 
 /// What each nation held when the match was built, net of the income and spending recorded so far
 /// (zero for a fresh world; a restored world carries its history).
-pub fn start_money(world: &mut World) -> Vec<f64> {
+pub fn start_money(world: &World) -> Vec<f64> {
     money(world)
         .into_iter()
         .map(|(holdings, income, spent)| holdings - income + spent)
@@ -65,7 +65,7 @@ pub fn start_money(world: &mut World) -> Vec<f64> {
 }
 
 /// Every broken invariant, described; empty when the world is sound.
-pub fn check(world: &mut World, start: &[f64]) -> Vec<String> {
+pub fn check(world: &World, start: &[f64]) -> Vec<String> {
     let mut broken = Vec::new();
     let roster = world.resource::<Roster>().clone();
     fn finite(broken: &mut Vec<String>, what: String, v: f64) {
@@ -200,35 +200,24 @@ pub fn check(world: &mut World, start: &[f64]) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
-    use crate::systems::test_support::scenario;
-
-    fn world() -> World {
-        let s = scenario();
-        let months = s.horizon_months;
-        let mut world = World::new();
-        crate::world::insert_resources(&mut world, Arc::new(s), 0, months);
-        crate::world::spawn_initial(&mut world);
-        world
-    }
+    use crate::systems::test_support::world;
 
     #[test]
     fn a_new_world_is_sound() {
-        let mut w = world();
-        let start = start_money(&mut w);
-        assert_eq!(check(&mut w, &start), Vec::<String>::new());
+        let w = world();
+        let start = start_money(&w);
+        assert_eq!(check(&w, &start), Vec::<String>::new());
     }
 
     #[test]
     fn broken_books_power_and_numbers_are_reported() {
         let mut w = world();
-        let start = start_money(&mut w);
+        let start = start_money(&w);
         let nation = w.resource::<Roster>().nations[0];
         // Money from nowhere.
         w.get_mut::<Treasury>(nation).unwrap().usd += 1.0e9;
-        let broken = check(&mut w, &start);
+        let broken = check(&w, &start);
         assert!(broken.iter().any(|b| b.contains("books")), "{broken:?}");
         w.get_mut::<Treasury>(nation).unwrap().usd -= 1.0e9;
         // A NaN and an impossible powered share.
@@ -236,7 +225,7 @@ mod tests {
         w.get_mut::<Power>(nation)
             .unwrap()
             .datacenter_powered_fraction = 1.5;
-        let broken = check(&mut w, &start);
+        let broken = check(&w, &start);
         assert!(
             broken.iter().any(|b| b.contains("supply = NaN")),
             "{broken:?}"
@@ -248,7 +237,7 @@ mod tests {
         let lab = w.resource::<Roster>().labs[0];
         let mut c = w.get_mut::<LabCompute>(lab).unwrap();
         c.powered_h100e = c.h100e * 2.0 + 1.0;
-        let broken = check(&mut w, &start);
+        let broken = check(&w, &start);
         assert!(broken.iter().any(|b| b.contains("powered")), "{broken:?}");
     }
 }

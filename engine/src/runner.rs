@@ -505,7 +505,7 @@ impl Match {
         }
         let month = self.month();
         if cfg!(debug_assertions) && self.start_money.is_none() {
-            self.start_money = Some(crate::invariants::start_money(&mut self.world));
+            self.start_money = Some(crate::invariants::start_money(&self.world));
         }
         let n = self.strategies.len();
         let playing = |m: &Match, seat: usize| m.seats[seat] != SeatState::Stopped;
@@ -560,7 +560,7 @@ impl Match {
         if cfg!(debug_assertions)
             && let Some(start) = &self.start_money
         {
-            let broken = crate::invariants::check(&mut self.world, start);
+            let broken = crate::invariants::check(&self.world, start);
             assert!(
                 broken.is_empty(),
                 "month {month}: the world broke its invariants: {}",
