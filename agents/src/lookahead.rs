@@ -485,38 +485,4 @@ mod tests {
         assert!(outcome.faults.is_empty(), "{:?}", outcome.faults);
         assert_eq!(outcome.nations[0].strategy, SPEC);
     }
-
-    /// A whole game at the default settings, timed: `cargo test --release -p gigawatt-agents
-    /// full_game -- --ignored --nocapture`.
-    #[test]
-    #[ignore = "a timing report, not a check: .ci/run runs it so that it keeps working"]
-    fn full_game_timing() {
-        for (us, china) in [("lookahead", "status-quo"), ("status-quo", "status-quo")] {
-            let runs = 10;
-            let start = std::time::Instant::now();
-            let mut outcome = None;
-            for _ in 0..runs {
-                let mut m = Match::new(scenario(), seats(&[us, china]), 1).expect("match");
-                outcome = Some(m.run());
-            }
-            let per_game = start.elapsed() / runs;
-            let outcome = outcome.unwrap();
-            let mut m = Match::new(scenario(), seats(&[us, china]), 1).expect("match");
-            let mut plans = Vec::new();
-            while m.step() {
-                let state = m.snapshot().strategy_states[0].clone();
-                if plans.last() != Some(&state) {
-                    plans.push(state);
-                }
-            }
-            eprintln!(
-                "{us} vs {china}: {per_game:?} a game, {} months ({}), capability {:.3} vs {:.3}, built {:.1} GW\n  plans: {plans:?}",
-                outcome.months_played,
-                outcome.decided_by,
-                outcome.nations[0].capability,
-                outcome.nations[1].capability,
-                outcome.nations[0].capacity_built_gw,
-            );
-        }
-    }
 }

@@ -61,6 +61,22 @@ fn benches(c: &mut Criterion) {
             })
         },
     );
+    // The lookahead strategy (snapshots and simulates ahead every few months): its whole game.
+    let mut slow = c.benchmark_group("game/us-china-2025/lookahead-vs-status-quo");
+    slow.sample_size(10);
+    slow.bench_function("fresh", |b| {
+        let mut seed = 0u64;
+        b.iter(|| {
+            seed += 1;
+            let seats = vec![
+                gigawatt_agents::build("lookahead").unwrap(),
+                gigawatt_agents::build("status-quo").unwrap(),
+            ];
+            let mut m = Match::new(sc.clone(), seats, seed).unwrap();
+            black_box(m.run())
+        })
+    });
+    slow.finish();
     c.bench_function("game/setup-only", |b| {
         b.iter(|| black_box(Match::new(sc.clone(), seats(), 1).unwrap()))
     });
