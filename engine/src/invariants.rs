@@ -23,7 +23,7 @@ const ABSOLUTE_SLACK: f64 = 1.0e-6;
 
 /// Per nation: (holdings: treasury + escrow + labs' capital, income, spent), USD.
 pub fn money(world: &World) -> Vec<(f64, f64, f64)> {
-    let roster = world.resource::<Roster>().clone();
+    let roster = world.resource::<Roster>();
     let n = roster.nations.len();
     let mut out = vec![(0.0, 0.0, 0.0); n];
     for (i, &e) in roster.nations.iter().enumerate() {
@@ -67,7 +67,7 @@ pub fn start_money(world: &World) -> Vec<f64> {
 /// Every broken invariant, described; empty when the world is sound.
 pub fn check(world: &World, start: &[f64]) -> Vec<String> {
     let mut broken = Vec::new();
-    let roster = world.resource::<Roster>().clone();
+    let roster = world.resource::<Roster>();
     fn finite(broken: &mut Vec<String>, what: String, v: f64) {
         if !(v.is_finite() && v >= -ABSOLUTE_SLACK) {
             broken.push(format!("{what} = {v}"));

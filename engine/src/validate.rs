@@ -1388,17 +1388,22 @@ mod tests {
         );
     }
 
-    #[test]
-    fn missing_field_is_named() {
-        let text = text_with(|_| {});
-        let (line, _) = position_of(&text, "planning_reserve_margin:", 0);
-        let removed: Vec<&str> = text
+    /// `text` without its (1-based) line `line`.
+    fn without_line(text: &str, line: usize) -> String {
+        let kept: Vec<&str> = text
             .lines()
             .enumerate()
             .filter(|&(i, _)| i + 1 != line)
             .map(|(_, l)| l)
             .collect();
-        let text = removed.join("\n");
+        kept.join("\n")
+    }
+
+    #[test]
+    fn missing_field_is_named() {
+        let text = text_with(|_| {});
+        let (line, _) = position_of(&text, "planning_reserve_margin:", 0);
+        let text = without_line(&text, line);
         let e = only_error(&text);
         assert_eq!(e.path, "nations[0].planning_reserve_margin");
         assert_eq!(
@@ -1414,13 +1419,7 @@ mod tests {
     fn missing_field_in_a_nested_struct_is_named() {
         let text = text_with(|_| {});
         let (line, _) = position_of(&text, "withdrawal_after_study_share:", 1);
-        let removed: Vec<&str> = text
-            .lines()
-            .enumerate()
-            .filter(|&(i, _)| i + 1 != line)
-            .map(|(_, l)| l)
-            .collect();
-        let e = only_error(&removed.join("\n"));
+        let e = only_error(&without_line(&text, line));
         assert_eq!(e.path, "nations[1].queue.withdrawal_after_study_share");
         assert!(
             e.message

@@ -158,6 +158,26 @@ pub fn ok(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).to_string()
 }
 
+/// The games of a results directory as lines sorted by `game_id` (the file itself is in finishing
+/// order, which depends on threads).
+pub fn sorted_games(dir: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(dir.join("games.jsonl")).expect("games.jsonl");
+    let mut lines: Vec<(u64, String)> = text
+        .lines()
+        .map(|l| {
+            // Every record starts with its id: `{"game_id":N,...`.
+            let id = l
+                .strip_prefix("{\"game_id\":")
+                .and_then(|rest| rest.split(',').next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("a game record without a leading game_id: {l}"));
+            (id, l.to_string())
+        })
+        .collect();
+    lines.sort();
+    lines.into_iter().map(|(_, l)| l).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,18 +10,8 @@ fn temp_dir(name: &str) -> PathBuf {
     gigawatt_acceptance::temp_dir("worlds", name)
 }
 
-/// The games of a results directory as sorted lines.
 fn games(dir: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(dir.join("games.jsonl")).expect("games.jsonl");
-    let mut lines: Vec<(u64, String)> = text
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("json line");
-            (v["game_id"].as_u64().expect("game_id"), l.to_string())
-        })
-        .collect();
-    lines.sort();
-    lines.into_iter().map(|(_, l)| l).collect()
+    gigawatt_acceptance::sorted_games(dir)
 }
 
 const WORLDS: &str = "6";

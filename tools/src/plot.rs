@@ -252,11 +252,38 @@ pub(crate) fn frame<'a, 'b>(
     caption: &str,
     axes: &Axes<'_>,
 ) -> Result<Chart<'a, 'b>> {
+    frame_with(area, caption, axes, X_LABEL_AREA)
+}
+
+/// Height of the x tick labels' area, pixels.
+const X_LABEL_AREA: u32 = 26;
+/// Height of the x labels' area when the x axis also has a title, pixels.
+const X_TITLED_AREA: u32 = 48;
+
+/// A captioned chart with its grid, tick labels and a title on both axes (the others title only
+/// the y axis).
+pub(crate) fn titled_chart<'a, 'b>(
+    area: &'a Area<'b>,
+    caption: &str,
+    axes: &Axes<'_>,
+    x_desc: &str,
+) -> Result<Chart<'a, 'b>> {
+    let mut chart = frame_with(area, caption, axes, X_TITLED_AREA)?;
+    draw_mesh(&mut chart, axes, Some(x_desc))?;
+    Ok(chart)
+}
+
+fn frame_with<'a, 'b>(
+    area: &'a Area<'b>,
+    caption: &str,
+    axes: &Axes<'_>,
+    x_label_area: u32,
+) -> Result<Chart<'a, 'b>> {
     ChartBuilder::on(area)
         .caption(caption, (FONT, 19).into_font().color(&INK))
         .margin(8)
         .margin_right(16)
-        .x_label_area_size(26)
+        .x_label_area_size(x_label_area)
         .y_label_area_size(match (axes.y_area, axes.y_desc.is_empty()) {
             (0, true) => 52,
             (0, false) => 66,
@@ -272,8 +299,12 @@ pub(crate) fn frame<'a, 'b>(
 
 /// The grid, axes and tick labels of a chart made by [`frame`].
 pub(crate) fn mesh(chart: &mut Chart<'_, '_>, axes: &Axes<'_>) -> Result<()> {
-    chart
-        .configure_mesh()
+    draw_mesh(chart, axes, None)
+}
+
+fn draw_mesh(chart: &mut Chart<'_, '_>, axes: &Axes<'_>, x_desc: Option<&str>) -> Result<()> {
+    let mut style = chart.configure_mesh();
+    style
         .bold_line_style(GRID)
         .light_line_style(WHITE.mix(0.0))
         .axis_style(INK.mix(0.6))
@@ -281,9 +312,11 @@ pub(crate) fn mesh(chart: &mut Chart<'_, '_>, axes: &Axes<'_>) -> Result<()> {
         .axis_desc_style((FONT, 14).into_font().color(&INK))
         .x_label_formatter(axes.x_label)
         .y_label_formatter(axes.y_label)
-        .y_desc(axes.y_desc)
-        .draw()
-        .map_err(plot_error)
+        .y_desc(axes.y_desc);
+    if let Some(x_desc) = x_desc {
+        style.x_desc(x_desc);
+    }
+    style.draw().map_err(plot_error)
 }
 
 /// A range with some width (plotters cannot map an empty one).

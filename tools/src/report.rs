@@ -49,8 +49,8 @@ use serde::Deserialize;
 use crate::explore::command::{DISCOVERY_FILE, NOISE_FLOOR, ROBUSTNESS_FILE, SENSITIVITY_FILE};
 use crate::format::{count, fixed, month_label};
 use crate::plot::{
-    Area, Axes, Chart, FONT, Figure, INK, Ticked, chart, color, escape, frame, hex, mesh, month_x,
-    nice_ticks, plot_error, render_panel, trim_number, year_label, year_ticks,
+    Axes, Chart, FONT, Figure, INK, Ticked, chart, color, escape, frame, hex, mesh, month_x,
+    nice_ticks, plot_error, render_panel, titled_chart, trim_number, year_label, year_ticks,
 };
 use crate::standings::{self, Standing};
 use crate::tournament::record::GameRecord;
@@ -2386,50 +2386,9 @@ const CLEAR: RGBColor = RGBColor(0x4e, 0x79, 0xa7);
 const NOISE: RGBColor = RGBColor(0xba, 0xb0, 0xac);
 /// Marks of the selected PRIM box.
 const SELECTED: RGBColor = RGBColor(0xe1, 0x57, 0x59);
-/// The grid's colour, as in [`crate::plot`].
-const GRID_LINE: RGBColor = RGBColor(0xe4, 0xe4, 0xe4);
 /// plotters writes a label of size 14 with a font size of 14 / 1.24 pixels; hand-placed labels
 /// match it.
 const LABEL_SIZE: f64 = 14.0 / 1.24;
-
-/// A captioned chart on `area` with its grid, tick labels and a title on both axes (the shared
-/// [`chart`] titles only the y axis).
-fn titled_chart<'a, 'b>(
-    area: &'a Area<'b>,
-    caption: &str,
-    axes: &Axes<'_>,
-    x_desc: &str,
-) -> Result<Chart<'a, 'b>> {
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, (FONT, 19).into_font().color(&INK))
-        .margin(8)
-        .margin_right(16)
-        .x_label_area_size(48)
-        .y_label_area_size(match (axes.y_area, axes.y_desc.is_empty()) {
-            (0, true) => 52,
-            (0, false) => 66,
-            (width, _) => width,
-        })
-        .build_cartesian_2d(
-            Ticked::new(axes.x.0, axes.x.1, axes.x_ticks.clone()),
-            Ticked::new(axes.y.0, axes.y.1, axes.y_ticks.clone()),
-        )
-        .map_err(plot_error)?;
-    chart
-        .configure_mesh()
-        .bold_line_style(GRID_LINE)
-        .light_line_style(WHITE.mix(0.0))
-        .axis_style(INK.mix(0.6))
-        .label_style((FONT, 14).into_font().color(&INK))
-        .axis_desc_style((FONT, 14).into_font().color(&INK))
-        .x_label_formatter(axes.x_label)
-        .y_label_formatter(axes.y_label)
-        .x_desc(x_desc)
-        .y_desc(axes.y_desc)
-        .draw()
-        .map_err(plot_error)?;
-    Ok(chart)
-}
 
 /// The width in pixels of the label area left of horizontal bars named `names` (at most `max`),
 /// and the characters a label may have there.

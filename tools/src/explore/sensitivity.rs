@@ -838,26 +838,9 @@ mod tests {
         [delta1, delta2, delta3]
     }
 
-    /// erfc to ~1.2e−7 relative (Numerical Recipes' Chebyshev fit `erfcc`); std has no erf yet.
-    fn erfc(x: f64) -> f64 {
-        let z = x.abs();
-        let t = 1.0 / (1.0 + 0.5 * z);
-        let poly = -z * z - 1.265_512_23
-            + t * (1.000_023_68
-                + t * (0.374_091_96
-                    + t * (0.096_784_18
-                        + t * (-0.186_288_06
-                            + t * (0.278_868_07
-                                + t * (-1.135_203_98
-                                    + t * (1.488_515_87
-                                        + t * (-0.822_152_23 + t * 0.170_872_77))))))));
-        let r = t * poly.exp();
-        if x >= 0.0 { r } else { 2.0 - r }
-    }
-
-    /// Standard normal CDF.
+    /// Standard normal CDF (the engine's, which samples truncated normals with it).
     fn phi(x: f64) -> f64 {
-        0.5 * erfc(-x / std::f64::consts::SQRT_2)
+        gigawatt_engine::uncertainty::normal_cdf(x)
     }
 
     /// Total variation between N(0, σ²) and N(μ, s²) with s < σ: the narrower density is above
