@@ -136,6 +136,17 @@ pub fn explore(args: &ExploreArgs, out: &mut dyn Write) -> Result<ExitCode> {
     }
     let targs = args.tournament_args();
     let config = config_from(&targs)?;
+    // Checked before playing: a typo should not cost the run.
+    if let Some(id) = &args.interest {
+        let scenario = crate::inputs::load_scenario(&args.scenario)?;
+        if scenario.nation_index(id).is_none() {
+            let ids: Vec<&str> = scenario.nations.iter().map(|n| n.id.as_str()).collect();
+            bail!(
+                "--interest {id}: no such nation; nations: {}",
+                ids.join(", ")
+            );
+        }
+    }
     let code = tournament(&targs, out)?;
     if code != ExitCode::SUCCESS || args.write_config.is_some() || config.shard.is_some() {
         return Ok(code);
