@@ -13,6 +13,7 @@ use gigawatt_engine::Strategy;
 use gigawatt_engine::components::DatacenterStage;
 use gigawatt_engine::observation::Observation;
 use gigawatt_engine::orders::{Order, Orders, PolicyChange, PowerSupply};
+use gigawatt_engine::rules;
 use gigawatt_engine::scenario::PlantKind;
 use rand_chacha::ChaCha8Rng;
 
@@ -237,7 +238,7 @@ impl Doctrine {
         let spec = &scenario.nations[obs.nation];
         let mut spent = 0.0;
         let grid_money = money * self.grid_share;
-        let mw_per_month = grid_money / scenario.policies.grid_expansion_capex_usd_per_mw_month;
+        let mw_per_month = grid_money / rules::grid_expansion_capex_usd_per_mw_month(scenario);
         if mw_per_month >= MIN_PROJECT_MW {
             orders.push(Order::ExpandGrid { mw_per_month });
             spent += grid_money;
@@ -284,7 +285,7 @@ impl Doctrine {
             targets.push((k, rest_money * weight));
         }
         for (kind, usd) in targets {
-            let per_mw = spec.plants.get(kind).capex_usd_per_kw * 1_000.0;
+            let per_mw = rules::plant_capex_usd_per_mw(scenario, obs.nation, kind, false);
             let mw = (usd / per_mw).min(starts_left[kind.index()]);
             if mw >= MIN_PROJECT_MW && per_mw > 0.0 {
                 orders.push(Order::BuildPlant {
@@ -340,7 +341,7 @@ impl Doctrine {
         }
         let years = obs.month as f64 / 12.0;
         let kw = g.chip_it_kw_per_h100e_at(years);
-        let dc_usd_per_h100e = kw / 1_000.0 * g.datacenter_capex_usd_per_mw;
+        let dc_usd_per_h100e = kw / 1_000.0 * rules::datacenter_capex_usd_per_mw(&obs.scenario);
         let per_h100e = obs.own.chip_price_usd_per_h100e + dc_usd_per_h100e;
         let affordable = (obs.own.chips_available_h100e * crate::status_quo::CHIP_MARGIN)
             .min(money / per_h100e)
@@ -395,14 +396,17 @@ impl Doctrine {
                     (gap - dedicated, PowerSupply::Grid),
                     (dedicated, PowerSupply::Dedicated),
                 ] {
-                    let mw = mw.min((money - spent).max(0.0) / g.datacenter_capex_usd_per_mw);
+                    let mw = mw.min(
+                        (money - spent).max(0.0)
+                            / rules::datacenter_capex_usd_per_mw(&obs.scenario),
+                    );
                     if mw > MIN_PROJECT_MW {
                         orders.push(Order::BuildDatacenter {
                             lab: lab.index,
                             it_mw: mw,
                             supply,
                         });
-                        spent += mw * g.datacenter_capex_usd_per_mw;
+                        spent += mw * rules::datacenter_capex_usd_per_mw(&obs.scenario);
                     }
                 }
             }

@@ -5,6 +5,7 @@
 
 use gigawatt_engine::observation::{DatacenterView, Observation};
 use gigawatt_engine::orders::{Order, Orders};
+use gigawatt_engine::rules;
 use gigawatt_engine::scenario::PlantKind;
 
 /// Behind-the-meter kinds in the order firms reach for them: turbines come fastest, combined cycle
@@ -90,7 +91,6 @@ pub fn order_behind_the_meter(
     starts_left: &mut [f64; PlantKind::COUNT],
     orders: &mut Orders,
 ) {
-    let g = &obs.scenario.global;
     let plants = &obs.scenario.nations[obs.nation].plants;
     for &kind in kinds {
         if firm_mw <= MIN_PROJECT_MW {
@@ -100,7 +100,7 @@ pub fn order_behind_the_meter(
         if p.capacity_factor <= 0.0 {
             continue;
         }
-        let per_mw = p.capex_usd_per_kw * 1_000.0 * (1.0 + g.behind_the_meter_capex_premium);
+        let per_mw = rules::plant_capex_usd_per_mw(&obs.scenario, obs.nation, kind, true);
         let k = kind.index();
         let mw = (firm_mw / p.capacity_factor)
             .min(starts_left[k])

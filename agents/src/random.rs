@@ -5,6 +5,7 @@
 use gigawatt_engine::Strategy;
 use gigawatt_engine::observation::Observation;
 use gigawatt_engine::orders::{Order, Orders, PolicyChange, PowerSupply};
+use gigawatt_engine::rules;
 use gigawatt_engine::scenario::PlantKind;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -56,7 +57,6 @@ pub fn random_legal_order(
     let lab = obs.labs[rng.random_range(0..obs.labs.len())].index;
     let fraction: f64 = rng.random_range(0.01..1.0);
     let scenario = &obs.scenario;
-    let spec = &scenario.nations[obs.nation];
     let order = match rng.random_range(0..9) {
         0 | 1 => {
             let kind = PlantKind::ALL[rng.random_range(0..PlantKind::COUNT)];
@@ -76,12 +76,8 @@ pub fn random_legal_order(
                 } else {
                     None
                 };
-            let premium = if dedicated_to.is_some() {
-                1.0 + scenario.global.behind_the_meter_capex_premium
-            } else {
-                1.0
-            };
-            let per_mw = spec.plants.get(kind).capex_usd_per_kw * 1_000.0 * premium;
+            let per_mw =
+                rules::plant_capex_usd_per_mw(scenario, obs.nation, kind, dedicated_to.is_some());
             let capacity_mw =
                 (budget_usd * fraction / per_mw).min(obs.own.starts_left_mw[kind.index()]);
             Order::BuildPlant {
@@ -92,7 +88,7 @@ pub fn random_legal_order(
         }
         2 => Order::BuildDatacenter {
             lab,
-            it_mw: budget_usd * fraction / scenario.global.datacenter_capex_usd_per_mw,
+            it_mw: budget_usd * fraction / rules::datacenter_capex_usd_per_mw(scenario),
             supply: if rng.random_bool(0.7) {
                 PowerSupply::Grid
             } else {
@@ -114,7 +110,7 @@ pub fn random_legal_order(
         },
         7 => Order::ExpandGrid {
             mw_per_month: budget_usd * fraction * 0.1
-                / scenario.policies.grid_expansion_capex_usd_per_mw_month,
+                / rules::grid_expansion_capex_usd_per_mw_month(scenario),
         },
         _ => Order::SetPolicy(match rng.random_range(0..7) {
             0 => PolicyChange::RegulationLevel(rng.random_range(0.0..1.0)),

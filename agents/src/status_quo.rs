@@ -11,6 +11,7 @@
 use gigawatt_engine::Strategy;
 use gigawatt_engine::observation::Observation;
 use gigawatt_engine::orders::{Order, Orders, PowerSupply};
+use gigawatt_engine::rules;
 use rand_chacha::ChaCha8Rng;
 
 use crate::power::{
@@ -65,8 +66,8 @@ impl Strategy for StatusQuo {
             return orders;
         }
         let kw = g.chip_it_kw_per_h100e_at(years);
-        let per_h100e_usd =
-            obs.own.chip_price_usd_per_h100e + kw / 1_000.0 * g.datacenter_capex_usd_per_mw;
+        let per_h100e_usd = obs.own.chip_price_usd_per_h100e
+            + kw / 1_000.0 * rules::datacenter_capex_usd_per_mw(&obs.scenario);
         let market = obs.own.chips_available_h100e * CHIP_MARGIN;
         let affordable = market.min(money / per_h100e_usd).max(0.0);
         // A hair under what is available: the per-lab shares must not add up to a rounding more.
@@ -116,7 +117,8 @@ impl Strategy for StatusQuo {
                 * lab.it_kw_per_h100e.max(kw)
                 / 1_000.0;
             // Within what is left: the datacenter backlog waits for next quarter's money.
-            let gap = (needed - it_mw).min(money.max(0.0) / g.datacenter_capex_usd_per_mw);
+            let gap = (needed - it_mw)
+                .min(money.max(0.0) / rules::datacenter_capex_usd_per_mw(&obs.scenario));
             if gap <= MIN_PROJECT_MW {
                 continue;
             }
@@ -128,7 +130,7 @@ impl Strategy for StatusQuo {
                 (gap - on_grid, PowerSupply::Dedicated),
             ] {
                 if mw > MIN_PROJECT_MW {
-                    money -= mw * g.datacenter_capex_usd_per_mw;
+                    money -= mw * rules::datacenter_capex_usd_per_mw(&obs.scenario);
                     orders.push(Order::BuildDatacenter {
                         lab: lab.index,
                         it_mw: mw,

@@ -11,6 +11,7 @@ pub mod observation;
 pub mod orders;
 pub mod resources;
 pub mod ron_locate;
+pub mod rules;
 pub mod runner;
 pub mod scaling;
 pub mod scenario;
@@ -25,7 +26,7 @@ pub mod validate;
 pub mod world;
 
 pub use observation::Observation;
-pub use orders::{Order, Orders, PolicyChange, PowerSupply, Rejection};
+pub use orders::{Order, Orders, PolicyChange, PowerSupply, RejectReason, Rejection};
 pub use runner::{Fallback, Fault, Match, MatchError, NationOutcome, Outcome, SeatState, TraceRow};
 pub use scenario::{PlantKind, Scenario};
 pub use snapshot::Snapshot;

@@ -2,13 +2,11 @@
 //!
 //! Every order is checked whole before anything is applied: one that breaks a rule or does not fit the
 //! treasury is rejected with a [`Rejection`] that the strategy sees next month. Nothing is ever
-//! applied halfway.
+//! applied halfway. The rules themselves (costs, legality) are in [`crate::rules`].
 
 use serde::{Deserialize, Serialize};
 
-use crate::observation::Observation;
 use crate::scenario::PlantKind;
-use crate::systems::orders::{MAX_CHIP_ORDER_H100E, MAX_PROJECT_MW};
 
 /// Where a datacenter gets its power.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,89 +109,227 @@ pub struct Rejection {
     /// Position of the order in that month's list.
     pub index: usize,
     pub order: Order,
-    pub reason: String,
+    pub reason: RejectReason,
 }
 
-/// Largest research grant, USD (a sanity bound: about the world's GDP).
-pub const MAX_RESEARCH_USD: f64 = 1.0e14;
+/// Why the rules refused an order ([`crate::rules::check`]). `Display` gives the sentence a person
+/// reads; code matches the variant.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum RejectReason {
+    /// A quantity that is not a finite number.
+    NotFinite {
+        quantity: Quantity,
+        value: f64,
+    },
+    /// A quantity that must be positive and is not.
+    NotPositive {
+        quantity: Quantity,
+        value: f64,
+    },
+    /// A share or level outside [0, max].
+    OutOfRange {
+        quantity: Quantity,
+        max: f64,
+        value: f64,
+    },
+    /// A project or order beyond any real one (see the bounds in [`crate::rules`]).
+    BeyondAnyProject {
+        quantity: Quantity,
+        value: f64,
+    },
+    /// New coal while the nation is in the climate accord.
+    CoalInClimateAccord,
+    /// A kind that cannot be built behind the meter (only fossil and storage can).
+    NotBehindTheMeter {
+        kind: PlantKind,
+    },
+    NoDatacenter {
+        id: u32,
+    },
+    DatacenterOfAnotherNation {
+        id: u32,
+    },
+    /// A behind-the-meter plant for a grid-connected datacenter.
+    DatacenterOnTheGrid {
+        id: u32,
+    },
+    /// The year's equipment supply of this kind has less left than the order.
+    EquipmentSupply {
+        kind: PlantKind,
+        left_mw: f64,
+    },
+    /// The treasury holds less than the order costs.
+    Unaffordable {
+        what: Spending,
+        cost_usd: f64,
+        treasury_usd: f64,
+    },
+    NoLab {
+        lab: usize,
+        labs: usize,
+    },
+    LabOfAnotherNation {
+        lab: usize,
+        lab_id: String,
+        owner: String,
+    },
+    /// More chips than the nation may buy this month.
+    ChipsUnavailable {
+        available_h100e: f64,
+    },
+    NoNation {
+        target: String,
+        nations: Vec<String>,
+    },
+    /// Export controls of a nation on itself.
+    OnItself {
+        lever: Lever,
+    },
+}
 
-impl Order {
-    /// Why this order is not a real order at all (a number that is not finite, or beyond any real
-    /// project), as opposed to one the rules refuse. A strategy returning one has faulted.
-    pub fn absurdity(&self) -> Option<String> {
-        let check = |what: &str, value: f64, max: f64| -> Option<String> {
-            if !value.is_finite() {
-                Some(format!("{what} is {value}"))
-            } else if value.abs() > max {
-                Some(format!(
-                    "{what} of {value:e} is beyond any real project (at most {max:e})"
-                ))
-            } else {
-                None
-            }
-        };
-        match self {
-            Order::BuildPlant { capacity_mw, .. } => {
-                check("plant capacity (MW)", *capacity_mw, MAX_PROJECT_MW)
-            }
-            Order::BuildDatacenter { it_mw, .. } => {
-                check("datacenter IT capacity (MW)", *it_mw, MAX_PROJECT_MW)
-            }
-            Order::OrderChips { h100e, .. } => {
-                check("chip order (H100e)", *h100e, MAX_CHIP_ORDER_H100E)
-            }
-            Order::FundResearch { usd, .. } => {
-                check("research funding (USD)", *usd, MAX_RESEARCH_USD)
-            }
-            Order::SetComputeSplit { training_share, .. } => {
-                check("training share", *training_share, 1.0e3)
-            }
-            Order::ExpandGrid { mw_per_month } => {
-                check("grid expansion (MW/month)", *mw_per_month, MAX_PROJECT_MW)
-            }
-            Order::SetPolicy(PolicyChange::RegulationLevel(level)) => {
-                check("regulation level", *level, 1.0e3)
-            }
-            Order::SetPolicy(PolicyChange::LabSubsidy(share)) => {
-                check("lab subsidy share", *share, 1.0e3)
-            }
-            Order::SetPolicy(_) => None,
-        }
+/// The quantity of an order that a check refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Quantity {
+    PlantCapacity,
+    DatacenterItCapacity,
+    ChipOrder,
+    ResearchFunding,
+    GridExpansion,
+    TrainingShare,
+    RegulationLevel,
+    LabSubsidyShare,
+}
+
+/// What an unaffordable order would have bought.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Spending {
+    Plant { kind: PlantKind, capacity_mw: f64 },
+    Datacenter { it_mw: f64 },
+    Chips { h100e: f64 },
+    Research,
+    GridExpansion,
+}
+
+/// A policy lever aimed at another nation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lever {
+    ExportControls,
+    MineralExportControls,
+}
+
+impl std::fmt::Display for Quantity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Quantity::PlantCapacity => "plant capacity",
+            Quantity::DatacenterItCapacity => "datacenter IT capacity",
+            Quantity::ChipOrder => "chip order",
+            Quantity::ResearchFunding => "research funding",
+            Quantity::GridExpansion => "grid expansion",
+            Quantity::TrainingShare => "training share",
+            Quantity::RegulationLevel => "regulation level",
+            Quantity::LabSubsidyShare => "lab subsidy share",
+        })
     }
+}
 
-    /// What this order would take out of the treasury if accepted now, USD.
-    pub fn cost_usd(&self, observation: &Observation) -> f64 {
-        let scenario = &observation.scenario;
-        let spec = &scenario.nations[observation.nation];
+impl std::fmt::Display for Spending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Order::BuildPlant {
-                kind,
-                capacity_mw,
-                dedicated_to,
-            } => {
-                let premium = if dedicated_to.is_some() {
-                    1.0 + scenario.global.behind_the_meter_capex_premium
-                } else {
-                    1.0
-                };
-                capacity_mw * 1_000.0 * spec.plants.get(*kind).capex_usd_per_kw * premium
+            Spending::Plant { kind, capacity_mw } => {
+                write!(f, "a {capacity_mw:.0} MW {} plant", kind.name())
             }
-            Order::BuildDatacenter { it_mw, .. } => {
-                it_mw * scenario.global.datacenter_capex_usd_per_mw
-            }
-            Order::OrderChips { h100e, .. } => h100e * observation.own.chip_price_usd_per_h100e,
-            Order::FundResearch { usd, .. } => *usd,
-            Order::ExpandGrid { mw_per_month } => {
-                mw_per_month * scenario.policies.grid_expansion_capex_usd_per_mw_month
-            }
-            Order::SetPolicy(_) | Order::SetComputeSplit { .. } => 0.0,
+            Spending::Datacenter { it_mw } => write!(f, "a {it_mw:.0} MW datacenter"),
+            Spending::Chips { h100e } => write!(f, "{h100e:.0} H100e"),
+            Spending::Research => f.write_str("research funding"),
+            Spending::GridExpansion => f.write_str("grid expansion"),
         }
     }
 }
 
-impl Orders {
-    /// What all these orders would take out of the treasury if accepted now, USD.
-    pub fn cost_usd(&self, observation: &Observation) -> f64 {
-        self.orders.iter().map(|o| o.cost_usd(observation)).sum()
+impl std::fmt::Display for Lever {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Lever::ExportControls => "export controls",
+            Lever::MineralExportControls => "mineral export controls",
+        })
+    }
+}
+
+impl std::fmt::Display for RejectReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RejectReason::NotFinite { quantity, value } => {
+                write!(f, "{quantity} is not a finite number ({value})")
+            }
+            RejectReason::NotPositive { quantity, value } => {
+                write!(f, "{quantity} must be positive (got {value})")
+            }
+            RejectReason::OutOfRange {
+                quantity,
+                max,
+                value,
+            } => write!(f, "{quantity} must be between 0 and {max} (got {value})"),
+            RejectReason::BeyondAnyProject { quantity, value } => match quantity {
+                Quantity::PlantCapacity => write!(f, "a {value} MW plant is beyond any project"),
+                Quantity::DatacenterItCapacity => {
+                    write!(f, "a {value} MW datacenter is beyond any project")
+                }
+                Quantity::ChipOrder => write!(f, "an order of {value} H100e is beyond any supply"),
+                Quantity::GridExpansion => {
+                    write!(f, "grid expansion of {value} MW/month is beyond any grid")
+                }
+                other => write!(f, "{other} of {value} is beyond any project"),
+            },
+            RejectReason::CoalInClimateAccord => {
+                f.write_str("new coal is barred while the nation is in the climate accord")
+            }
+            RejectReason::NotBehindTheMeter { kind } => write!(
+                f,
+                "{} cannot be built behind the meter (fossil or storage only)",
+                kind.name()
+            ),
+            RejectReason::NoDatacenter { id } => write!(f, "no datacenter {id}"),
+            RejectReason::DatacenterOfAnotherNation { id } => {
+                write!(f, "datacenter {id} belongs to another nation")
+            }
+            RejectReason::DatacenterOnTheGrid { id } => write!(
+                f,
+                "datacenter {id} is grid-connected; behind-the-meter plants need a dedicated one"
+            ),
+            RejectReason::EquipmentSupply { kind, left_mw } => write!(
+                f,
+                "equipment supply allows only {left_mw:.0} MW more of {} to start this year",
+                kind.name()
+            ),
+            RejectReason::Unaffordable {
+                what,
+                cost_usd,
+                treasury_usd,
+            } => write!(
+                f,
+                "{what} costs ${:.3}B but the treasury holds ${:.3}B",
+                cost_usd / 1e9,
+                treasury_usd / 1e9
+            ),
+            RejectReason::NoLab { lab, labs } => {
+                write!(f, "no lab {lab} (the scenario has {labs} labs)")
+            }
+            RejectReason::LabOfAnotherNation { lab, lab_id, owner } => {
+                write!(
+                    f,
+                    "lab {lab} ({lab_id}) belongs to {owner}, not to this nation"
+                )
+            }
+            RejectReason::ChipsUnavailable { available_h100e } => write!(
+                f,
+                "only {available_h100e:.0} H100e are available to this nation this month"
+            ),
+            RejectReason::NoNation { target, nations } => {
+                write!(f, "no nation `{target}` (nations: {})", nations.join(", "))
+            }
+            RejectReason::OnItself { lever } => {
+                write!(f, "a nation cannot impose {lever} on itself")
+            }
+        }
     }
 }

@@ -587,7 +587,7 @@ impl Match {
             {
                 let last = rejected
                     .last()
-                    .map(|r| r.reason.clone())
+                    .map(|r| r.reason.to_string())
                     .unwrap_or_default();
                 self.invalid_streaks[seat] = 0;
                 self.fault(

@@ -7,14 +7,10 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 
 use crate::components::*;
-use crate::orders::{Order, PolicyChange, PowerSupply, Rejection};
+use crate::orders::{Lever, Order, PolicyChange, PowerSupply, RejectReason, Rejection};
 use crate::resources::*;
+use crate::rules::{self, DatacenterFacts, Standing, regulation_factor};
 use crate::scenario::{PlantKind, Scenario};
-
-/// Largest single project the engine accepts, MW (a sanity bound on absurd orders, ~the US fleet).
-pub const MAX_PROJECT_MW: f64 = 1.0e6;
-/// Largest single chip order, H100e.
-pub const MAX_CHIP_ORDER_H100E: f64 = 1.0e10;
 
 /// A datacenter seen by the order checks: spawned earlier, or ordered earlier this turn.
 #[derive(Clone, Copy)]
@@ -141,26 +137,40 @@ struct Ctx<'a, 'l, 'w, 's, 'd, 'ds, 'dc> {
     commands: &'a mut Commands<'w, 's>,
 }
 
-fn finite_positive(value: f64, what: &str) -> Result<(), String> {
-    if !value.is_finite() {
-        return Err(format!("{what} is not a finite number ({value})"));
+/// The rules read the nation's standing from the system's rows (this turn's earlier orders
+/// included).
+impl Standing for Ctx<'_, '_, '_, '_, '_, '_, '_> {
+    fn scenario(&self) -> &Scenario {
+        self.scenario
     }
-    if value <= 0.0 {
-        return Err(format!("{what} must be positive (got {value})"));
+    fn nation(&self) -> usize {
+        self.nation as usize
     }
-    Ok(())
-}
-
-fn fraction(value: f64, what: &str, max: f64) -> Result<(), String> {
-    if !value.is_finite() || !(0.0..=max).contains(&value) {
-        return Err(format!("{what} must be between 0 and {max} (got {value})"));
+    fn treasury_usd(&self) -> f64 {
+        self.treasury.usd
     }
-    Ok(())
-}
-
-/// Time multiplier of deregulation: 1 at regulation level 1, `floor` at level 0.
-pub fn regulation_factor(level: f64, floor: f64) -> f64 {
-    floor + (1.0 - floor) * level
+    fn starts_left_mw(&self, kind: PlantKind) -> f64 {
+        let spec = self.scenario.nations[self.nation as usize].plants.get(kind);
+        spec.max_starts_mw_per_year - self.fleet.starts_this_year_mw[kind.index()]
+    }
+    fn in_climate_accord(&self) -> bool {
+        self.policy.in_climate_accord
+    }
+    fn chips_available_h100e(&self) -> f64 {
+        self.market.available_h100e
+    }
+    fn chip_price_usd_per_h100e(&self) -> f64 {
+        self.market.price_usd_per_h100e
+    }
+    fn lab_nation(&self, lab: usize) -> Option<usize> {
+        self.labs.get(lab).map(|row| row.lab.nation as usize)
+    }
+    fn datacenter(&self, id: u32) -> Option<DatacenterFacts> {
+        self.find_datacenter(id).map(|d| DatacenterFacts {
+            nation: d.nation as usize,
+            dedicated: d.dedicated,
+        })
+    }
 }
 
 impl Ctx<'_, '_, '_, '_, '_, '_, '_> {
@@ -182,83 +192,40 @@ impl Ctx<'_, '_, '_, '_, '_, '_, '_> {
         })
     }
 
-    /// `what` is only formatted when the order is refused: this check runs on every order.
-    fn afford(&self, usd: f64, what: impl FnOnce() -> String) -> Result<(), String> {
-        if usd > self.treasury.usd {
-            return Err(format!(
-                "{} costs ${:.3}B but the treasury holds ${:.3}B",
-                what(),
-                usd / 1e9,
-                self.treasury.usd / 1e9
-            ));
-        }
-        Ok(())
-    }
-
-    fn own_lab(&self, lab: usize) -> Result<usize, String> {
-        let Some(row) = self.labs.get(lab) else {
-            return Err(format!(
-                "no lab {lab} (the scenario has {} labs)",
-                self.labs.len()
-            ));
-        };
-        if row.lab.nation != self.nation {
-            return Err(format!(
-                "lab {lab} ({}) belongs to {}, not to this nation",
-                self.scenario.labs[lab].id, self.scenario.labs[lab].nation
-            ));
-        }
-        Ok(lab)
-    }
-
-    fn apply(&mut self, order: &Order) -> Result<(), String> {
+    /// Checks the order whole ([`rules::check`]), then applies it; a refused order changes nothing.
+    fn apply(&mut self, order: &Order) -> Result<(), RejectReason> {
+        let cost = rules::check(&*self, order)?;
         match order {
             Order::BuildPlant {
                 kind,
                 capacity_mw,
                 dedicated_to,
-            } => self.build_plant(*kind, *capacity_mw, *dedicated_to),
+            } => self.build_plant(*kind, *capacity_mw, *dedicated_to, cost),
             Order::BuildDatacenter { lab, it_mw, supply } => {
-                self.build_datacenter(*lab, *it_mw, *supply)
+                self.build_datacenter(*lab, *it_mw, *supply, cost)
             }
-            Order::OrderChips { lab, h100e } => self.order_chips(*lab, *h100e),
+            Order::OrderChips { lab, h100e } => self.order_chips(*lab, *h100e, cost),
             Order::FundResearch { lab, usd } => {
-                let lab = self.own_lab(*lab)?;
-                finite_positive(*usd, "research funding")?;
-                self.afford(*usd, || "research funding".into())?;
                 self.treasury.usd -= usd;
                 self.treasury.spent_usd += usd;
-                self.labs[lab].model.research_usd_month += usd;
-                Ok(())
+                self.labs[*lab].model.research_usd_month += usd;
             }
             Order::SetPolicy(change) => self.set_policy(change),
             Order::SetComputeSplit {
                 lab,
                 training_share,
             } => {
-                let lab = self.own_lab(*lab)?;
-                fraction(*training_share, "training share", 1.0)?;
-                self.labs[lab].compute.training_share = *training_share;
-                Ok(())
+                self.labs[*lab].compute.training_share = *training_share;
             }
             Order::ExpandGrid { mw_per_month } => {
-                finite_positive(*mw_per_month, "grid expansion")?;
-                if *mw_per_month > MAX_PROJECT_MW {
-                    return Err(format!(
-                        "grid expansion of {mw_per_month} MW/month is beyond any grid"
-                    ));
-                }
-                let cost =
-                    mw_per_month * self.scenario.policies.grid_expansion_capex_usd_per_mw_month;
-                self.afford(cost, || "grid expansion".into())?;
                 self.treasury.usd -= cost;
                 self.treasury.spent_usd += cost;
                 self.treasury.energy_capex_usd += cost;
                 let ready = self.month + self.scenario.policies.grid_expansion_lead_months;
                 self.grid.expansions.push((ready, *mw_per_month));
-                Ok(())
             }
         }
+        Ok(())
     }
 
     fn build_plant(
@@ -266,54 +233,10 @@ impl Ctx<'_, '_, '_, '_, '_, '_, '_> {
         kind: PlantKind,
         capacity_mw: f64,
         dedicated_to: Option<u32>,
-    ) -> Result<(), String> {
-        finite_positive(capacity_mw, "plant capacity")?;
-        if capacity_mw > MAX_PROJECT_MW {
-            return Err(format!("a {capacity_mw} MW plant is beyond any project"));
-        }
-        if kind == PlantKind::Coal && self.policy.in_climate_accord {
-            return Err("new coal is barred while the nation is in the climate accord".into());
-        }
-        if let Some(dc) = dedicated_to {
-            if !kind.allowed_behind_the_meter() {
-                return Err(format!(
-                    "{} cannot be built behind the meter (fossil or storage only)",
-                    kind.name()
-                ));
-            }
-            match self.find_datacenter(dc) {
-                None => return Err(format!("no datacenter {dc}")),
-                Some(d) if d.nation != self.nation => {
-                    return Err(format!("datacenter {dc} belongs to another nation"));
-                }
-                Some(d) if !d.dedicated => {
-                    return Err(format!(
-                        "datacenter {dc} is grid-connected; behind-the-meter plants need a dedicated one"
-                    ));
-                }
-                Some(_) => {}
-            }
-        }
+        cost: f64,
+    ) {
         let spec = self.scenario.nations[self.nation as usize].plants.get(kind);
         let k = kind.index();
-        let starts_left = spec.max_starts_mw_per_year - self.fleet.starts_this_year_mw[k];
-        if capacity_mw > starts_left {
-            return Err(format!(
-                "equipment supply allows only {:.0} MW more of {} to start this year",
-                starts_left.max(0.0),
-                kind.name()
-            ));
-        }
-        let premium = if dedicated_to.is_some() {
-            1.0 + self.scenario.global.behind_the_meter_capex_premium
-        } else {
-            1.0
-        };
-        let cost = capacity_mw * 1_000.0 * spec.capex_usd_per_kw * premium;
-        self.afford(cost, || {
-            format!("a {capacity_mw:.0} MW {} plant", kind.name())
-        })?;
-
         let nation_spec = &self.scenario.nations[self.nation as usize];
         let effects = &self.scenario.policies;
         let level = self.policy.regulation_level;
@@ -373,23 +296,10 @@ impl Ctx<'_, '_, '_, '_, '_, '_, '_> {
             })
             .id();
         self.roster.add_plant(id, entity);
-        Ok(())
     }
 
-    fn build_datacenter(
-        &mut self,
-        lab: usize,
-        it_mw: f64,
-        supply: PowerSupply,
-    ) -> Result<(), String> {
-        let lab = self.own_lab(lab)?;
-        finite_positive(it_mw, "datacenter IT capacity")?;
-        if it_mw > MAX_PROJECT_MW {
-            return Err(format!("a {it_mw} MW datacenter is beyond any project"));
-        }
+    fn build_datacenter(&mut self, lab: usize, it_mw: f64, supply: PowerSupply, cost: f64) {
         let g = &self.scenario.global;
-        let cost = it_mw * g.datacenter_capex_usd_per_mw;
-        self.afford(cost, || format!("a {it_mw:.0} MW datacenter"))?;
         let nation_spec = &self.scenario.nations[self.nation as usize];
         let months = (g.datacenter_build_months as f64
             * nation_spec.build_speed_multiplier
@@ -425,23 +335,9 @@ impl Ctx<'_, '_, '_, '_, '_, '_, '_> {
             })
             .id();
         self.roster.add_datacenter(id, entity);
-        Ok(())
     }
 
-    fn order_chips(&mut self, lab: usize, h100e: f64) -> Result<(), String> {
-        let lab = self.own_lab(lab)?;
-        finite_positive(h100e, "chip order")?;
-        if h100e > MAX_CHIP_ORDER_H100E {
-            return Err(format!("an order of {h100e} H100e is beyond any supply"));
-        }
-        if h100e > self.market.available_h100e {
-            return Err(format!(
-                "only {:.0} H100e are available to this nation this month",
-                self.market.available_h100e
-            ));
-        }
-        let cost = h100e * self.market.price_usd_per_h100e;
-        self.afford(cost, || format!("{h100e:.0} H100e"))?;
+    fn order_chips(&mut self, lab: usize, h100e: f64, cost: f64) {
         self.treasury.usd -= cost;
         self.treasury.spent_usd += cost;
         self.treasury.ai_capex_usd += cost;
@@ -457,34 +353,16 @@ impl Ctx<'_, '_, '_, '_, '_, '_, '_> {
             h100e,
             it_kw_per_h100e: kw,
         });
-        Ok(())
     }
 
-    /// The index of another nation named by id.
-    fn target(&self, target: &str, what: &str) -> Result<u16, String> {
-        let Some(t) = self.scenario.nation_index(target) else {
-            let ids: Vec<&str> = self
-                .scenario
-                .nations
-                .iter()
-                .map(|n| n.id.as_str())
-                .collect();
-            return Err(format!(
-                "no nation `{target}` (nations: {})",
-                ids.join(", ")
-            ));
-        };
-        let t = t as u16;
-        if t == self.nation {
-            return Err(format!("a nation cannot impose {what} on itself"));
-        }
-        Ok(t)
+    /// Another nation named by id; [`rules::check`] has already refused an unknown one or itself.
+    fn target(&self, target: &str, lever: Lever) -> u16 {
+        rules::other_nation(self, target, lever).expect("checked by the rules") as u16
     }
 
-    fn set_policy(&mut self, change: &PolicyChange) -> Result<(), String> {
+    fn set_policy(&mut self, change: &PolicyChange) {
         match change {
             PolicyChange::RegulationLevel(level) => {
-                fraction(*level, "regulation level", 1.0)?;
                 self.policy.regulation_level = *level;
             }
             PolicyChange::ClimateAccord(stay) => self.policy.in_climate_accord = *stay,
@@ -495,7 +373,7 @@ impl Ctx<'_, '_, '_, '_, '_, '_, '_> {
                 self.policy.drilling = *on;
             }
             PolicyChange::ExportControls { target, imposed } => {
-                let t = self.target(target, "export controls")?;
+                let t = self.target(target, Lever::ExportControls);
                 let list = &mut self.policy.export_controls_on;
                 match (list.binary_search(&t), imposed) {
                     (Err(at), true) => list.insert(at, t),
@@ -506,7 +384,7 @@ impl Ctx<'_, '_, '_, '_, '_, '_, '_> {
                 }
             }
             PolicyChange::MineralExportControls { target, imposed } => {
-                let t = self.target(target, "mineral export controls")?;
+                let t = self.target(target, Lever::MineralExportControls);
                 let list = &mut self.policy.mineral_controls_on;
                 match (list.binary_search_by_key(&t, |c| c.target), imposed) {
                     (Err(at), true) => list.insert(
@@ -529,15 +407,9 @@ impl Ctx<'_, '_, '_, '_, '_, '_, '_> {
                 self.policy.queue_reform = *on;
             }
             PolicyChange::LabSubsidy(share) => {
-                fraction(
-                    *share,
-                    "lab subsidy share",
-                    self.scenario.policies.max_subsidy_share,
-                )?;
                 self.policy.lab_subsidy_share = *share;
             }
         }
-        Ok(())
     }
 }
 
@@ -547,7 +419,7 @@ mod tests {
     use bevy_ecs::system::RunSystemOnce;
 
     use super::*;
-    use crate::orders::Orders;
+    use crate::orders::{Orders, Quantity, Spending};
     use crate::systems::test_support::*;
 
     fn world() -> World {
@@ -591,12 +463,11 @@ mod tests {
     }
 
     #[track_caller]
-    fn assert_rejected(rejections: &[Rejection], indices: &[usize], reasons: &[&str]) {
+    fn assert_rejected(rejections: &[Rejection], indices: &[usize], reasons: &[RejectReason]) {
         let got: Vec<usize> = rejections.iter().map(|r| r.index).collect();
         assert_eq!(got, indices, "{rejections:#?}");
-        for (r, reason) in rejections.iter().zip(reasons) {
-            assert!(r.reason.contains(reason), "{:?} lacks {reason:?}", r.reason);
-        }
+        let got: Vec<&RejectReason> = rejections.iter().map(|r| &r.reason).collect();
+        assert_eq!(got, reasons.iter().collect::<Vec<_>>());
     }
 
     #[test]
@@ -624,8 +495,11 @@ mod tests {
                 plant(PlantKind::GasCombinedCycle, 0.5 * cap, None),
             ],
         );
-        let left = format!("only {:.0} MW more of gas_turbine", 0.375 * cap);
-        assert_rejected(&rejected, &[1], &[&left]);
+        let left = |left_mw: f64| RejectReason::EquipmentSupply {
+            kind: PlantKind::GasTurbine,
+            left_mw,
+        };
+        assert_rejected(&rejected, &[1], &[left(cap - 0.625 * cap)]);
         let fleet = world.get::<Fleet>(nation(&world, 0)).unwrap();
         assert_eq!(
             fleet.starts_this_year_mw[PlantKind::GasTurbine.index()],
@@ -637,7 +511,11 @@ mod tests {
         );
         // The cap is used up for the rest of the year.
         let rejected = apply(&mut world, vec![plant(PlantKind::GasTurbine, 1.0, None)]);
-        assert_rejected(&rejected, &[0], &["only 0 MW more"]);
+        assert_eq!(rejected.len(), 1);
+        assert!(
+            matches!(rejected[0].reason, RejectReason::EquipmentSupply { kind: PlantKind::GasTurbine, left_mw } if left_mw < 1.0),
+            "{rejected:?}"
+        );
     }
 
     #[test]
@@ -656,7 +534,14 @@ mod tests {
                 plant(PlantKind::GasTurbine, 0.5 * cap, None),
             ],
         );
-        assert_rejected(&rejected, &[1], &["more of gas_turbine"]);
+        assert_eq!(rejected.iter().map(|r| r.index).collect::<Vec<_>>(), [1]);
+        assert!(matches!(
+            rejected[0].reason,
+            RejectReason::EquipmentSupply {
+                kind: PlantKind::GasTurbine,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -728,7 +613,11 @@ mod tests {
         assert_rejected(
             &rejected,
             &[1, 2, 3],
-            &["grid-connected", "another nation", "no datacenter 9999"],
+            &[
+                RejectReason::DatacenterOnTheGrid { id: grid_dc },
+                RejectReason::DatacenterOfAnotherNation { id: chn_dc },
+                RejectReason::NoDatacenter { id: 9999 },
+            ],
         );
         let dc_cost = 10.0 * s.global.datacenter_capex_usd_per_mw;
         let plant_cost = 50.0
@@ -765,7 +654,19 @@ mod tests {
                 controls("chn", false),
             ],
         );
-        assert_rejected(&rejected, &[0, 1], &["on itself", "no nation `atlantis`"]);
+        assert_rejected(
+            &rejected,
+            &[0, 1],
+            &[
+                RejectReason::OnItself {
+                    lever: Lever::ExportControls,
+                },
+                RejectReason::NoNation {
+                    target: "atlantis".into(),
+                    nations: vec!["usa".into(), "chn".into()],
+                },
+            ],
+        );
         assert!(
             world
                 .get::<Policy>(usa)
@@ -803,7 +704,14 @@ mod tests {
                 },
             ],
         );
-        assert_rejected(&rejected, &[1], &["treasury"]);
+        assert_eq!(rejected.iter().map(|r| r.index).collect::<Vec<_>>(), [1]);
+        assert!(matches!(
+            rejected[0].reason,
+            RejectReason::Unaffordable {
+                what: Spending::GridExpansion,
+                ..
+            }
+        ));
         let cost = 100.0 * p.grid_expansion_capex_usd_per_mw_month;
         let after = treasury(&world);
         assert_close(before.usd - after.usd, cost);
@@ -837,7 +745,15 @@ mod tests {
                 },
             ],
         );
-        assert_rejected(&rejected, &[0], &["between 0 and 1"]);
+        assert_eq!(rejected.iter().map(|r| r.index).collect::<Vec<_>>(), [0]);
+        assert!(matches!(
+            rejected[0].reason,
+            RejectReason::OutOfRange {
+                quantity: Quantity::RegulationLevel,
+                max: 1.0,
+                ..
+            }
+        ));
         let cc = &usa.plants.gas_combined_cycle;
         let p = plant_with_id(&mut world, plant_id);
         let permitting = (cc.permitting_months as f64
@@ -928,7 +844,14 @@ mod tests {
                 Order::SetPolicy(PolicyChange::LabSubsidy(max)),
             ],
         );
-        assert_rejected(&rejected, &[0], &["lab subsidy share"]);
+        assert_eq!(rejected.iter().map(|r| r.index).collect::<Vec<_>>(), [0]);
+        assert!(matches!(
+            rejected[0].reason,
+            RejectReason::OutOfRange {
+                quantity: Quantity::LabSubsidyShare,
+                ..
+            }
+        ));
         assert_eq!(world.get::<Policy>(usa).unwrap().lab_subsidy_share, max);
 
         let drilling = |on: bool| Order::SetPolicy(PolicyChange::Drilling(on));
