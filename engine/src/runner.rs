@@ -12,11 +12,14 @@ use serde::{Deserialize, Serialize};
 use crate::components::*;
 use crate::observation::*;
 use crate::orders::Orders;
+pub use crate::outcome::{DecidedBy, Fault, NationOutcome, Outcome, SeatState};
 use crate::resources::*;
 use crate::scenario::{PlantKind, Scenario};
 use crate::schedule::build_schedule;
 use crate::strategy::Strategy;
 use crate::world::{insert_resources, spawn_initial};
+
+mod snapshots;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MatchError {
@@ -49,66 +52,6 @@ pub enum MatchError {
         "a game of {months} months is longer than the model supports (at most {max} months, 30 years: its trends are extrapolations of the 2020s)"
     )]
     Horizon { months: u32, max: u32 },
-}
-
-/// Something a strategy did wrong; the game went on without it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Fault {
-    pub month: u32,
-    pub nation: String,
-    pub strategy: String,
-    pub message: String,
-}
-
-/// How a nation ended the game.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct NationOutcome {
-    pub id: String,
-    pub strategy: String,
-    /// Month its best lab crossed the superintelligence threshold, if it did.
-    pub asi_month: Option<u32>,
-    /// Capability of its best lab.
-    pub capability: f64,
-    /// In [0, 1]: the mean over rivals of 1 for beating it to superintelligence, else a logistic of
-    /// the capability gap ([`pairwise_scores`]). Two nations' scores sum to 1.
-    pub score: f64,
-    pub capacity_built_gw: f64,
-    pub generation_capacity_gw: f64,
-    pub datacenter_it_gw: f64,
-    pub h100e: f64,
-    pub largest_run_flop: f64,
-    pub emissions_mtco2: f64,
-    pub money_spent_usd: f64,
-    pub ai_capex_usd: f64,
-    pub energy_capex_usd: f64,
-    pub shortfall_months: u32,
-    pub rejected_orders: u32,
-    pub mean_interconnection_wait_months: Option<f64>,
-    /// Mean months from ordering a plant to its power flowing, grid and behind the meter.
-    pub mean_time_to_power_months: Option<f64>,
-    /// Best-lab capability at the end of each full year played (December).
-    pub capability_by_year: Vec<f64>,
-    /// Median months from request to operation of other developers' projects that came online
-    /// (requests made in the game): LBNL's headline wait, as the queue produces it.
-    #[serde(default)]
-    pub queue_median_wait_months: Option<f64>,
-    /// Share of the MW requested in the first three years that reached operation.
-    #[serde(default)]
-    pub queue_completion_rate: Option<f64>,
-}
-
-/// The result of a game.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Outcome {
-    pub scenario: String,
-    pub seed: u64,
-    pub months_played: u32,
-    /// Id of the winning nation, or `None` on a tie.
-    pub winner: Option<String>,
-    /// `superintelligence` or `horizon`.
-    pub decided_by: String,
-    pub nations: Vec<NationOutcome>,
-    pub faults: Vec<Fault>,
 }
 
 /// One row of the monthly trace, per nation. Column names are a public interface.
@@ -214,17 +157,6 @@ pub type Fallback = Arc<dyn Fn() -> Box<dyn Strategy> + Send + Sync>;
 
 /// Months in a row of all-rejected orders after which a strategy counts as faulted.
 pub const INVALID_ORDER_MONTHS: u32 = 12;
-
-/// How a seat is being played.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SeatState {
-    /// By its own strategy.
-    Playing,
-    /// Its strategy faulted; the fallback plays it.
-    Fallback,
-    /// Its strategy faulted and there is no fallback: it gives no orders.
-    Stopped,
-}
 
 /// A game in progress.
 pub struct Match {
@@ -930,7 +862,10 @@ impl Match {
             .map(|b| if b.0.is_finite() { b.0 } else { 0.0 })
             .collect();
         let (winner, decided_by) = match victory.decided_month {
-            Some(_) => (victory.asi_winner.map(|w| w as usize), "superintelligence"),
+            Some(_) => (
+                victory.asi_winner.map(|w| w as usize),
+                DecidedBy::Superintelligence,
+            ),
             None => {
                 let top = capabilities
                     .iter()
@@ -943,12 +878,12 @@ impl Match {
                     } else {
                         None
                     },
-                    "horizon",
+                    DecidedBy::Horizon,
                 )
             }
         };
         // Only superintelligence takes all; a game decided at the horizon scores the capability gap.
-        let asi_winner = if decided_by == "superintelligence" {
+        let asi_winner = if decided_by == DecidedBy::Superintelligence {
             winner
         } else {
             None
@@ -994,7 +929,7 @@ impl Match {
             seed: self.seed,
             months_played: self.month(),
             winner: winner.map(|w| scenario.nations[w].id.clone()),
-            decided_by: decided_by.to_string(),
+            decided_by,
             nations,
             faults: self.faults.clone(),
         }

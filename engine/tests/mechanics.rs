@@ -3,8 +3,10 @@
 
 use std::sync::Arc;
 
-use gigawatt_engine::orders::{Order, Orders, PolicyChange, PowerSupply};
-use gigawatt_engine::{Match, Observation, PlantKind, Scenario, Strategy};
+use gigawatt_engine::orders::{
+    Order, Orders, PolicyChange, PowerSupply, Quantity, RejectReason, Spending,
+};
+use gigawatt_engine::{DecidedBy, Match, Observation, PlantKind, Scenario, Strategy};
 use rand_chacha::ChaCha8Rng;
 
 fn scenario() -> Scenario {
@@ -82,11 +84,30 @@ fn orders_that_break_a_rule_are_rejected_whole_with_a_reason() {
     let seen = seen.lock().unwrap();
     let rejected = &seen[1].rejected;
     assert_eq!(rejected.len(), 5, "{rejected:#?}");
-    assert!(rejected[0].reason.contains("climate accord"));
-    assert!(rejected[1].reason.contains("available"));
-    assert!(rejected[2].reason.contains("belongs to chn"));
-    assert!(rejected[3].reason.contains("between 0 and 1"));
-    assert!(rejected[4].reason.contains("treasury"));
+    assert_eq!(rejected[0].reason, RejectReason::CoalInClimateAccord);
+    assert!(matches!(
+        rejected[1].reason,
+        RejectReason::ChipsUnavailable { .. }
+    ));
+    assert!(
+        matches!(&rejected[2].reason, RejectReason::LabOfAnotherNation { lab: 4, owner, .. } if owner == "chn")
+    );
+    assert!(matches!(
+        rejected[3].reason,
+        RejectReason::OutOfRange {
+            quantity: Quantity::TrainingShare,
+            ..
+        }
+    ));
+    assert!(matches!(
+        rejected[4].reason,
+        RejectReason::Unaffordable {
+            what: Spending::Research,
+            ..
+        }
+    ));
+    // People read the reason as a sentence.
+    assert!(rejected[0].reason.to_string().contains("climate accord"));
     // Nothing was applied: the treasury only moved by the month's inflow and running costs.
     assert!(seen[1].own.treasury_usd > seen[0].own.treasury_usd);
     assert_eq!(
@@ -156,7 +177,12 @@ fn behind_the_meter_skips_the_queue_and_powers_its_datacenter() {
     let seen = seen.lock().unwrap();
     let solar_rejected = &seen[3].rejected;
     assert_eq!(solar_rejected.len(), 1);
-    assert!(solar_rejected[0].reason.contains("behind the meter"));
+    assert_eq!(
+        solar_rejected[0].reason,
+        RejectReason::NotBehindTheMeter {
+            kind: PlantKind::Solar
+        }
+    );
     let last = seen.last().unwrap();
     let dc = last
         .datacenters
@@ -344,7 +370,7 @@ fn crossing_the_threshold_ends_the_game_with_the_most_capable_winner() {
     sc.global.asi_threshold_capability = 27.0; // both nations are above it from the first month
     let (mut m, _) = play(sc, vec![], 120);
     let outcome = m.outcome();
-    assert_eq!(outcome.decided_by, "superintelligence");
+    assert_eq!(outcome.decided_by, DecidedBy::Superintelligence);
     assert_eq!(outcome.months_played, 1);
     let best = outcome
         .nations

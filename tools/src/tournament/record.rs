@@ -78,7 +78,7 @@ impl GameRecord {
             asi_month: seats.iter().filter_map(|s| s.asi_month).min(),
             seats,
             winner: outcome.winner.as_deref().map(Arc::from),
-            decided_by: outcome.decided_by.clone(),
+            decided_by: outcome.decided_by.to_string(),
             months_played: outcome.months_played,
             faults: outcome.faults.clone(),
         }
