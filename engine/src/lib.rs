@@ -6,6 +6,7 @@
 
 pub use bevy_ecs;
 pub mod components;
+pub mod inherit;
 pub mod invariants;
 pub mod observation;
 pub mod orders;
@@ -24,6 +25,7 @@ pub mod uncertainty;
 pub mod validate;
 pub mod world;
 
+pub use inherit::{parse_scenario_with, parse_uncertain_scenario_with};
 pub use observation::Observation;
 pub use orders::{Order, Orders, PolicyChange, PowerSupply, Rejection};
 pub use runner::{Fallback, Fault, Match, MatchError, NationOutcome, Outcome, SeatState, TraceRow};

@@ -92,11 +92,19 @@ impl std::error::Error for ScenarioErrors {}
 ///
 /// Numbers written as distributions (`uniform(0.1, 0.3)`, see [`crate::uncertainty`]) take their
 /// central value; [`crate::parse_uncertain_scenario`] keeps the distributions too.
+///
+/// A scenario that names a base (see [`crate::inherit`]) needs a resolver:
+/// [`crate::inherit::parse_scenario_with`]. Here its `base` field is an error.
 pub fn parse_scenario(file: &str, source: &str) -> Result<Scenario, ScenarioErrors> {
+    crate::inherit::parse_scenario_with(file, source, &crate::inherit::no_bases)
+}
+
+/// [`parse_scenario`] for a text that names no base.
+pub(crate) fn parse_text(file: &str, source: &str) -> Result<Scenario, ScenarioErrors> {
     if ron_locate::Locations::scan(source).calls().is_empty() {
         return parse_point_scenario(file, source);
     }
-    crate::uncertainty::parse_uncertain_scenario(file, source)
+    crate::uncertainty::parse_uncertain_text(file, source)
         .map(|u| std::sync::Arc::unwrap_or_clone(u.central))
 }
 
