@@ -1274,7 +1274,12 @@ mod tests {
     #[test]
     fn embedded_scenarios_are_valid_and_round_trip() {
         for e in gigawatt_data::SCENARIOS {
-            let s = parse_scenario(e.file, e.source).unwrap_or_else(|err| panic!("{err}"));
+            let s = crate::inherit::parse_scenario_with(
+                e.file,
+                e.source,
+                &gigawatt_data::embedded_base,
+            )
+            .unwrap_or_else(|err| panic!("{err}"));
             assert_eq!(validate(&s), Vec::<(String, String)>::new(), "{}", e.name);
             let text = ron::ser::to_string_pretty(&s, ron::ser::PrettyConfig::default()).unwrap();
             assert_eq!(parse_scenario("copy.ron", &text), Ok(s), "{}", e.name);
