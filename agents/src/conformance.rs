@@ -32,7 +32,9 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use gigawatt_engine::snapshot::{from_ron, to_ron};
-use gigawatt_engine::{Match, Observation, Orders, Outcome, Scenario, Snapshot, parse_scenario};
+use gigawatt_engine::{
+    Match, Observation, Orders, Outcome, Scenario, Snapshot, parse_scenario_with,
+};
 use rand_chacha::ChaCha8Rng;
 
 pub use gigawatt_engine::Strategy;
@@ -400,7 +402,9 @@ impl Kit<'_> {
     fn run(&mut self) {
         let mut games = Vec::new();
         for source in &self.options.scenarios {
-            let scenario = match parse_scenario(&source.file, &source.source) {
+            // A scenario may inherit from an embedded one (`base: "us-china-2025"`).
+            let bases = gigawatt_data::embedded_base;
+            let scenario = match parse_scenario_with(&source.file, &source.source, &bases) {
                 Ok(s) => Arc::new(s),
                 Err(errors) => {
                     let message = format!("scenario `{}` does not parse:\n{errors}", source.file);

@@ -266,7 +266,7 @@ fn a_panic_in_month_5_is_a_fault() {
     let seats: usize = gigawatt_data::SCENARIOS
         .iter()
         .map(|s| {
-            gigawatt_engine::parse_scenario(s.file, s.source)
+            gigawatt_engine::parse_scenario_with(s.file, s.source, &gigawatt_data::embedded_base)
                 .expect("embedded")
                 .nations
                 .len()

@@ -6,6 +6,7 @@
 
 pub use bevy_ecs;
 pub mod components;
+pub mod inherit;
 pub mod invariants;
 pub mod observation;
 pub mod orders;
@@ -27,6 +28,7 @@ pub mod uncertainty;
 pub mod validate;
 pub(crate) mod world;
 
+pub use inherit::{parse_scenario_with, parse_uncertain_scenario_with};
 pub use observation::Observation;
 pub use orders::{Order, Orders, PolicyChange, PowerSupply, RejectReason, Rejection};
 pub use outcome::{DecidedBy, Fault, NationOutcome, Outcome, SeatState};

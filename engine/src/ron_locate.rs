@@ -893,21 +893,25 @@ mod tests {
             }
         }
         for e in gigawatt_data::SCENARIOS {
+            // A scenario that inherits is scanned as resolved: every field of its chain.
+            let resolved = crate::inherit::resolve(e.file, e.source, &gigawatt_data::embedded_base)
+                .expect("resolves");
+            let source = resolved.text();
             // Distributions (`triangular(…)`) stand where numbers belong: they are values too.
-            let scenario = crate::validate::parse_scenario(e.file, e.source).expect("parses");
+            let scenario = resolved.parse().expect("parses");
             let mut all = Vec::new();
             leaves(
                 &serde_json::to_value(&scenario).unwrap(),
                 String::new(),
                 &mut all,
             );
-            let loc = Locations::scan(e.source);
-            let lines: Vec<Vec<char>> = e.source.lines().map(|l| l.chars().collect()).collect();
+            let loc = Locations::scan(source);
+            let lines: Vec<Vec<char>> = source.lines().map(|l| l.chars().collect()).collect();
             // Fields with a serde default may be left out of the file: they have no position.
             let written = |path: &str| {
                 path.split(['.', '['])
                     .filter(|f| !f.is_empty() && !f.ends_with(']'))
-                    .all(|f| e.source.contains(&format!("{f}:")))
+                    .all(|f| source.contains(&format!("{f}:")))
             };
             for (path, first) in all.iter().filter(|(p, _)| written(p)) {
                 let at = loc

@@ -10,7 +10,7 @@ use crate::scenario::Scenario;
 pub fn embedded(name: &str) -> Scenario {
     let e =
         gigawatt_data::scenario(name).unwrap_or_else(|| panic!("no embedded scenario `{name}`"));
-    crate::validate::parse_scenario(e.file, e.source)
+    crate::inherit::parse_scenario_with(e.file, e.source, &gigawatt_data::embedded_base)
         .unwrap_or_else(|errors| panic!("embedded scenario `{name}` is invalid:\n{errors}"))
 }
 

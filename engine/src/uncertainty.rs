@@ -318,7 +318,8 @@ pub struct Uncertainty {
     pub factor: Option<(String, bool)>,
     /// Whether the field holds an integer (sampled values are rounded).
     pub integer: bool,
-    /// Where the distribution is written.
+    /// Where the distribution is written (in the resolved text, for a scenario that inherits:
+    /// see [`crate::inherit`]).
     pub position: Position,
 }
 
@@ -355,7 +356,18 @@ pub struct UncertainScenario {
 }
 
 /// Parses a scenario whose numbers may be distributions. Errors name FILE:LINE:COL and the field.
+///
+/// A scenario that names a base (see [`crate::inherit`]) needs a resolver:
+/// [`crate::inherit::parse_uncertain_scenario_with`]. Here its `base` field is an error.
 pub fn parse_uncertain_scenario(
+    file: &str,
+    source: &str,
+) -> Result<UncertainScenario, ScenarioErrors> {
+    crate::inherit::parse_uncertain_scenario_with(file, source, &crate::inherit::no_bases)
+}
+
+/// [`parse_uncertain_scenario`] for a text that names no base.
+pub(crate) fn parse_uncertain_text(
     file: &str,
     source: &str,
 ) -> Result<UncertainScenario, ScenarioErrors> {

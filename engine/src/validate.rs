@@ -92,11 +92,19 @@ impl std::error::Error for ScenarioErrors {}
 ///
 /// Numbers written as distributions (`uniform(0.1, 0.3)`, see [`crate::uncertainty`]) take their
 /// central value; [`crate::parse_uncertain_scenario`] keeps the distributions too.
+///
+/// A scenario that names a base (see [`crate::inherit`]) needs a resolver:
+/// [`crate::inherit::parse_scenario_with`]. Here its `base` field is an error.
 pub fn parse_scenario(file: &str, source: &str) -> Result<Scenario, ScenarioErrors> {
+    crate::inherit::parse_scenario_with(file, source, &crate::inherit::no_bases)
+}
+
+/// [`parse_scenario`] for a text that names no base.
+pub(crate) fn parse_text(file: &str, source: &str) -> Result<Scenario, ScenarioErrors> {
     if ron_locate::Locations::scan(source).calls().is_empty() {
         return parse_point_scenario(file, source);
     }
-    crate::uncertainty::parse_uncertain_scenario(file, source)
+    crate::uncertainty::parse_uncertain_text(file, source)
         .map(|u| std::sync::Arc::unwrap_or_clone(u.central))
 }
 
@@ -1266,7 +1274,12 @@ mod tests {
     #[test]
     fn embedded_scenarios_are_valid_and_round_trip() {
         for e in gigawatt_data::SCENARIOS {
-            let s = parse_scenario(e.file, e.source).unwrap_or_else(|err| panic!("{err}"));
+            let s = crate::inherit::parse_scenario_with(
+                e.file,
+                e.source,
+                &gigawatt_data::embedded_base,
+            )
+            .unwrap_or_else(|err| panic!("{err}"));
             assert_eq!(validate(&s), Vec::<(String, String)>::new(), "{}", e.name);
             let text = ron::ser::to_string_pretty(&s, ron::ser::PrettyConfig::default()).unwrap();
             assert_eq!(parse_scenario("copy.ron", &text), Ok(s), "{}", e.name);

@@ -366,6 +366,75 @@ fn validate_reports_a_type_error_and_still_checks_the_other_files() {
     );
 }
 
+/// Removes the directory when the test ends, pass or fail.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn validate_names_the_file_of_each_value_in_a_chain_of_bases() {
+    let dir = temp_path("inherit", "d");
+    let _cleanup = TempDir(dir.clone());
+    std::fs::create_dir_all(dir.join("bases")).expect("temp dir");
+    // A base (a file, relative to the inheriting one) that inherits from an embedded scenario and
+    // holds a bad value; the file on top holds another.
+    let base = "Scenario(\n    base: \"us-china-2025\",\n    global: (datacenter_pue: 0.5),\n)\n";
+    std::fs::write(dir.join("bases/base.ron"), base).expect("base");
+    let top = "Scenario(\n    base: \"bases/base.ron\",\n    name: \"top\",\n    nations: [(id: \"chn\", gdp_usd: -1.0)],\n)\n";
+    let top_path = dir.join("top.ron");
+    std::fs::write(&top_path, top).expect("top");
+    let run = gigawatt(&["validate".as_ref(), top_path.as_os_str()]);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let base_name = dir.join("bases").join("base.ron").display().to_string();
+    let top_name = top_path.display().to_string();
+    assert_eq!(lines.len(), 2, "{}", run.stdout);
+    assert!(
+        lines.contains(
+            &format!("{base_name}:3:30: global.datacenter_pue: must be at least 1 (got 0.5)")
+                .as_str()
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("{top_name}:4:36: nations[1].gdp_usd: "))),
+        "{}",
+        run.stdout
+    );
+    // Fixed in the file on top, the chain is valid and plays.
+    let fixed = top.replace("gdp_usd: -1.0", "gdp_usd: 2.0e13").replace(
+        "name: \"top\",",
+        "name: \"top\", global: (datacenter_pue: 1.1),",
+    );
+    std::fs::write(&top_path, fixed).expect("top");
+    let run = gigawatt(&["validate".as_ref(), top_path.as_os_str()]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let run = gigawatt(&[
+        "play".as_ref(),
+        "--scenario".as_ref(),
+        top_path.as_os_str(),
+        "--months".as_ref(),
+        "2".as_ref(),
+    ]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    // A base that is neither embedded nor a file: an error at the `base` field.
+    std::fs::write(&top_path, "Scenario(base: \"nowhere\")").expect("top");
+    let run = gigawatt(&["validate".as_ref(), top_path.as_os_str()]);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(
+        run.stdout.starts_with(&format!("{top_name}:1:16: base: cannot find base scenario `nowhere`: not an embedded scenario (us-china-2025, world-2025)")),
+        "{}",
+        run.stdout
+    );
+}
+
 #[test]
 fn validate_reports_an_unreadable_file_at_1_1() {
     let path = temp_path("missing", "ron");

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use gigawatt_agents::AgentError;
 use gigawatt_engine::{
-    Scenario, ScenarioErrors, Strategy, UncertainScenario, parse_uncertain_scenario,
+    Scenario, ScenarioErrors, Strategy, UncertainScenario, parse_uncertain_scenario_with,
 };
 
 /// The strategy of every nation not named by an `--agent` flag.
@@ -89,7 +89,7 @@ pub fn load_scenario(spec: &str) -> Result<Arc<Scenario>, InputError> {
 /// [`load_scenario`], keeping the distributions written in the file (for sampled worlds).
 pub fn load_uncertain_scenario(spec: &str) -> Result<Arc<UncertainScenario>, InputError> {
     if let Some(embedded) = gigawatt_data::scenario(spec) {
-        return parse_uncertain_scenario(embedded.file, embedded.source)
+        return parse_uncertain_scenario_with(embedded.file, embedded.source, &read_base)
             .map(Arc::new)
             .map_err(|errors| InputError::InvalidScenario {
                 origin: embedded.name.to_string(),
@@ -108,12 +108,48 @@ pub fn load_uncertain_scenario(spec: &str) -> Result<Arc<UncertainScenario>, Inp
         path: spec.to_string(),
         error,
     })?;
-    parse_uncertain_scenario(spec, &source)
+    parse_uncertain_scenario_with(spec, &source, &read_base)
         .map(Arc::new)
         .map_err(|errors| InputError::InvalidScenario {
             origin: spec.to_string(),
             errors,
         })
+}
+
+/// Finds the base a scenario names (`base: "NAME|PATH"`): an embedded scenario's name first,
+/// otherwise a path relative to the directory of the file that names it. The file name it returns
+/// (for errors, and to tell a cycle) is that path with `.` and `..` folded away.
+pub fn read_base(base: &str, from_file: &str) -> Result<(String, String), String> {
+    if let Ok(embedded) = gigawatt_data::embedded_base(base, from_file) {
+        return Ok(embedded);
+    }
+    let joined = Path::new(from_file)
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(base);
+    let mut path = std::path::PathBuf::new();
+    for part in joined.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir
+                if matches!(
+                    path.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                ) =>
+            {
+                path.pop();
+            }
+            other => path.push(other),
+        }
+    }
+    let file = path.display().to_string();
+    let source = std::fs::read_to_string(&path).map_err(|e| {
+        format!(
+            "not an embedded scenario ({}), and cannot read `{file}`: {e}",
+            embedded_names()
+        )
+    })?;
+    Ok((file, source))
 }
 
 /// The embedded scenarios' names, comma-separated.

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use gigawatt_agents::StrategyInfo;
 use gigawatt_agents::spec::format_number;
-use gigawatt_engine::parse_scenario;
+use gigawatt_engine::parse_scenario_with;
 
 use crate::EXIT_FAILURE;
 use crate::table::{Align, Table};
@@ -20,7 +20,11 @@ pub fn scenarios(out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     ]);
     let mut all_valid = true;
     for embedded in gigawatt_data::SCENARIOS {
-        match parse_scenario(embedded.file, embedded.source) {
+        match parse_scenario_with(
+            embedded.file,
+            embedded.source,
+            &gigawatt_data::embedded_base,
+        ) {
             Ok(s) => {
                 let nations: Vec<&str> = s.nations.iter().map(|n| n.id.as_str()).collect();
                 table.row(vec![

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use gigawatt_engine::parse_scenario;
+use gigawatt_engine::parse_scenario_with;
 
 use crate::EXIT_FAILURE;
 use crate::cli::ValidateArgs;
@@ -44,7 +44,7 @@ pub fn check(path: &Path) -> Vec<String> {
         Ok(source) => source,
         Err(e) => return vec![format!("{name}:1:1: cannot read: {e}")],
     };
-    match parse_scenario(&name, &source) {
+    match parse_scenario_with(&name, &source, &crate::inputs::read_base) {
         Ok(_) => Vec::new(),
         Err(errors) if errors.0.is_empty() => vec![format!("{name}:1:1: invalid scenario")],
         Err(errors) => errors.0.iter().map(ToString::to_string).collect(),
