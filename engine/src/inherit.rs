@@ -57,6 +57,20 @@ pub fn inherits(source: &str) -> bool {
     Locations::scan(source).value(BASE_FIELD).is_some()
 }
 
+/// Parses and validates the scenario in `source`; `file` is only used in the errors.
+///
+/// A syntax or type error gives one error. If the text parses, every failed check of [`crate::validate::validate`]
+/// is reported, sorted by position.
+///
+/// Numbers written as distributions (`uniform(0.1, 0.3)`, see [`crate::uncertainty`]) take their
+/// central value; [`crate::parse_uncertain_scenario`] keeps the distributions too.
+///
+/// A scenario that names a base (see this module) needs a resolver:
+/// [`parse_scenario_with`]. Here its `base` field is an error.
+pub fn parse_scenario(file: &str, source: &str) -> Result<Scenario, ScenarioErrors> {
+    parse_scenario_with(file, source, &no_bases)
+}
+
 /// [`crate::parse_scenario`] for a scenario that may inherit: bases are found with `resolver`.
 pub fn parse_scenario_with(
     file: &str,

@@ -116,12 +116,9 @@ impl Locations {
     }
 
     /// Number of values found.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.values.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
     }
 
     /// Every path found, with the position of its value, in no particular order.
@@ -137,6 +134,7 @@ impl Locations {
 
 /// Where the value at `path` starts in `source`, falling back to its nearest present ancestor, else
 /// 1:1. Scans the whole text; use [`Locations::scan`] to look up many paths.
+#[cfg(test)]
 pub fn locate(source: &str, path: &str) -> Position {
     Locations::scan(source).locate(path)
 }

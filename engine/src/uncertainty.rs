@@ -38,11 +38,11 @@ use std::sync::Arc;
 
 use rand::RngExt;
 
+#[cfg(test)]
+use crate::inherit::parse_scenario;
 use crate::resources::seeded_rng;
 use crate::ron_locate::{Call, Locations, Position};
 use crate::scenario::Scenario;
-#[cfg(test)]
-use crate::validate::parse_scenario;
 use crate::validate::{ScenarioError, ScenarioErrors, parse_point_scenario, validate};
 
 /// Most worlds a run may sample (a 10,000-world run is the documented scale; this bounds memory).

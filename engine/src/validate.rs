@@ -85,21 +85,7 @@ impl std::fmt::Display for ScenarioErrors {
 
 impl std::error::Error for ScenarioErrors {}
 
-/// Parses and validates the scenario in `source`; `file` is only used in the errors.
-///
-/// A syntax or type error gives one error. If the text parses, every failed check of [`validate`]
-/// is reported, sorted by position.
-///
-/// Numbers written as distributions (`uniform(0.1, 0.3)`, see [`crate::uncertainty`]) take their
-/// central value; [`crate::parse_uncertain_scenario`] keeps the distributions too.
-///
-/// A scenario that names a base (see [`crate::inherit`]) needs a resolver:
-/// [`crate::inherit::parse_scenario_with`]. Here its `base` field is an error.
-pub fn parse_scenario(file: &str, source: &str) -> Result<Scenario, ScenarioErrors> {
-    crate::inherit::parse_scenario_with(file, source, &crate::inherit::no_bases)
-}
-
-/// [`parse_scenario`] for a text that names no base.
+/// [`crate::parse_scenario`] for a text that names no base.
 pub(crate) fn parse_text(file: &str, source: &str) -> Result<Scenario, ScenarioErrors> {
     if ron_locate::Locations::scan(source).calls().is_empty() {
         return parse_point_scenario(file, source);
@@ -1219,6 +1205,7 @@ fn id_list<'a>(ids: impl Iterator<Item = &'a str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inherit::parse_scenario;
 
     /// The default embedded scenario: its file name, its text and its parsed value.
     fn embedded() -> (&'static str, &'static str, Scenario) {

@@ -243,27 +243,7 @@ fn a_resume_refuses_another_number_of_worlds() {
 /// The default scenario with every distribution written as its central value: a valid scenario
 /// with nothing uncertain.
 fn point_scenario() -> String {
-    let e = gigawatt_data::scenario(gigawatt_data::DEFAULT_SCENARIO).expect("embedded");
-    let u = gigawatt_engine::parse_uncertain_scenario(e.file, e.source).expect("valid");
-    let scan = gigawatt_engine::ron_locate::Locations::scan(e.source);
-    let mut text: Vec<char> = e.source.chars().collect();
-    for call in scan.calls().iter().rev() {
-        let central = u
-            .uncertainties
-            .iter()
-            .find(|x| x.path == call.path)
-            .expect("a distribution per call")
-            .distribution
-            .central();
-        // Whole numbers without a fraction: integer fields refuse `24.0`.
-        let value = if central.fract() == 0.0 {
-            format!("{}", central as i64)
-        } else {
-            format!("{central:?}")
-        };
-        text.splice(call.start_char..call.end_char, value.chars());
-    }
-    text.into_iter().collect()
+    gigawatt_engine::testing::point_scenario_text(gigawatt_data::DEFAULT_SCENARIO)
 }
 
 #[test]

@@ -183,29 +183,7 @@ fn bad_world_arguments_are_clear_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("`central` or a world index"));
     // A scenario without distributions has no worlds to sample.
-    let e = gigawatt_data::scenario(gigawatt_data::DEFAULT_SCENARIO).unwrap();
-    let scan = gigawatt_engine::ron_locate::Locations::scan(e.source);
-    let mut point = e.source.to_string();
-    let u = gigawatt_engine::parse_uncertain_scenario(e.file, e.source).unwrap();
-    for call in scan.calls().iter().rev() {
-        let central = u
-            .uncertainties
-            .iter()
-            .find(|x| x.path == call.path)
-            .unwrap()
-            .distribution
-            .central();
-        let chars: Vec<char> = point.chars().collect();
-        let before: String = chars[..call.start_char].iter().collect();
-        let after: String = chars[call.end_char..].iter().collect();
-        // Whole numbers without a fraction: integer fields refuse `24.0`.
-        let text = if central.fract() == 0.0 {
-            format!("{}", central as i64)
-        } else {
-            format!("{central:?}")
-        };
-        point = format!("{before}{text}{after}");
-    }
+    let point = gigawatt_engine::testing::point_scenario_text(gigawatt_data::DEFAULT_SCENARIO);
     let file = cwd.join("point.ron");
     std::fs::write(&file, point).unwrap();
     let out = gigawatt_in(

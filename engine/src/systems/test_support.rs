@@ -13,7 +13,7 @@ pub fn scenario() -> Scenario {
     SCENARIO
         .get_or_init(|| {
             let e = gigawatt_data::scenario("us-china-2025").expect("embedded scenario");
-            crate::validate::parse_scenario(e.file, e.source).expect("valid scenario")
+            crate::inherit::parse_scenario(e.file, e.source).expect("valid scenario")
         })
         .clone()
 }
