@@ -9,8 +9,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use gigawatt_engine::{Match, Scenario};
 
 fn scenario() -> Arc<Scenario> {
-    let e = gigawatt_data::scenario(gigawatt_data::DEFAULT_SCENARIO).expect("embedded");
-    Arc::new(gigawatt_engine::parse_scenario(e.file, e.source).expect("valid"))
+    gigawatt_engine::testing::default_scenario()
 }
 
 fn seats() -> Vec<Box<dyn gigawatt_engine::Strategy>> {

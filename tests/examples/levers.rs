@@ -54,8 +54,7 @@ struct Sums {
 }
 
 fn scenario() -> Arc<Scenario> {
-    let e = gigawatt_data::scenario("us-china-2025").expect("embedded");
-    Arc::new(gigawatt_engine::parse_scenario(e.file, e.source).expect("valid"))
+    gigawatt_engine::testing::default_scenario()
 }
 
 fn seat(spec: &str) -> Box<dyn Strategy> {
