@@ -57,6 +57,34 @@ pub const NASH_TOLERANCE: f64 = 1e-9;
 
 // ------------------------------------------------------------------------------------------------
 // Payoff matrix and its CSV form
+/// Why a payoff matrix or the analysis's parameters were refused. The messages name the place:
+/// `PATH: line N: ...` for a file.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyzeError {
+    #[error("population must be between 2 and {MAX_POPULATION}, not {0}")]
+    Population(usize),
+    #[error("selection intensity must be a finite number ≥ 0, not {0}")]
+    Selection(f64),
+    /// Names, shape or values of the matrix break [`Payoff`]'s invariants.
+    #[error("{0}")]
+    Matrix(String),
+    /// The CSV text is not a payoff matrix; the message starts with `line N:`.
+    #[error("{0}")]
+    Csv(String),
+    /// The file could not be read (its error is part of the message, as `PATH: cannot read: ...`).
+    #[error("{}: cannot read: {error}", path.display())]
+    Read {
+        path: std::path::PathBuf,
+        error: std::io::Error,
+    },
+    /// The file's text is not a payoff matrix.
+    #[error("{}: {error}", path.display())]
+    File {
+        path: std::path::PathBuf,
+        error: Box<AnalyzeError>,
+    },
+}
+
 // ------------------------------------------------------------------------------------------------
 
 /// A square payoff matrix over named strategies. Invariants (checked by [`Payoff::new`]): at least
@@ -69,38 +97,40 @@ pub struct Payoff {
 
 impl Payoff {
     /// `matrix[i][j]` is the mean payoff of `strategies[i]` against `strategies[j]`.
-    pub fn new(strategies: Vec<String>, matrix: Vec<Vec<f64>>) -> Result<Payoff, String> {
+    pub fn new(strategies: Vec<String>, matrix: Vec<Vec<f64>>) -> Result<Payoff, AnalyzeError> {
         if strategies.is_empty() {
-            return Err("a payoff matrix needs at least one strategy".to_string());
+            return Err(AnalyzeError::Matrix(
+                "a payoff matrix needs at least one strategy".to_string(),
+            ));
         }
         for (i, name) in strategies.iter().enumerate() {
             if name.trim().is_empty() {
-                return Err(format!("strategy {} has an empty name", i + 1));
+                return Err(AnalyzeError::Matrix(format!("strategy {} has an empty name", i + 1)));
             }
             if strategies[..i].contains(name) {
-                return Err(format!("strategy `{name}` appears twice"));
+                return Err(AnalyzeError::Matrix(format!("strategy `{name}` appears twice")));
             }
         }
         let n = strategies.len();
         if matrix.len() != n {
-            return Err(format!(
+            return Err(AnalyzeError::Matrix(format!(
                 "{n} strategies but {} rows of payoffs",
                 matrix.len()
-            ));
+            )));
         }
         for (i, row) in matrix.iter().enumerate() {
             if row.len() != n {
-                return Err(format!(
+                return Err(AnalyzeError::Matrix(format!(
                     "row `{}` has {} payoffs, expected {n}",
                     strategies[i],
                     row.len()
-                ));
+                )));
             }
             if let Some(j) = row.iter().position(|x| !x.is_finite()) {
-                return Err(format!(
+                return Err(AnalyzeError::Matrix(format!(
                     "payoff of `{}` against `{}` is {}, not a finite number",
                     strategies[i], strategies[j], row[j]
-                ));
+                )));
             }
         }
         Ok(Payoff { strategies, matrix })
@@ -133,10 +163,15 @@ impl Payoff {
 }
 
 /// Read and parse a payoff CSV file; errors read `PATH: line N: message`.
-pub fn read_payoff_csv(path: &Path) -> Result<Payoff, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    parse_payoff_csv(&text).map_err(|e| format!("{}: {e}", path.display()))
+pub fn read_payoff_csv(path: &Path) -> Result<Payoff, AnalyzeError> {
+    let text = std::fs::read_to_string(path).map_err(|error| AnalyzeError::Read {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    parse_payoff_csv(&text).map_err(|error| AnalyzeError::File {
+        path: path.to_path_buf(),
+        error: Box::new(error),
+    })
 }
 
 /// Parse a payoff matrix from CSV: a header `strategy,<name1>,<name2>,...` (the first header cell
@@ -147,7 +182,12 @@ pub fn read_payoff_csv(path: &Path) -> Result<Payoff, String> {
 /// inside a quoted field is doubled, quoted fields may span lines; lines end with LF, CRLF or CR; a
 /// UTF-8 byte-order mark, blank lines and spaces around fields are ignored. Errors name the line:
 /// `line 4: empty cell for row `b`, column `c``.
-pub fn parse_payoff_csv(text: &str) -> Result<Payoff, String> {
+pub fn parse_payoff_csv(text: &str) -> Result<Payoff, AnalyzeError> {
+    payoff_from_csv(text).map_err(AnalyzeError::Csv)
+}
+
+/// [`parse_payoff_csv`], its errors as `line N: message`.
+fn payoff_from_csv(text: &str) -> Result<Payoff, String> {
     let records = csv_records(text)?;
     let Some((header, rows)) = records.split_first() else {
         return Err("line 1: empty file; expected a header `strategy,<name>,...`".to_string());
@@ -506,16 +546,12 @@ pub struct Report {
 
 /// Check `--population` and `--selection`: `2 ≤ Z ≤ MAX_POPULATION`, `β` finite and ≥ 0.
 /// [`evolutionary`], [`alpha_rank`] and [`analyze`] panic on values this rejects.
-pub fn check_parameters(population: usize, selection: f64) -> Result<(), String> {
+pub fn check_parameters(population: usize, selection: f64) -> Result<(), AnalyzeError> {
     if !(2..=MAX_POPULATION).contains(&population) {
-        return Err(format!(
-            "population must be between 2 and {MAX_POPULATION}, not {population}"
-        ));
+        return Err(AnalyzeError::Population(population));
     }
     if !selection.is_finite() || selection < 0.0 {
-        return Err(format!(
-            "selection intensity must be a finite number ≥ 0, not {selection}"
-        ));
+        return Err(AnalyzeError::Selection(selection));
     }
     Ok(())
 }
@@ -523,7 +559,7 @@ pub fn check_parameters(population: usize, selection: f64) -> Result<(), String>
 /// Panic with [`check_parameters`]'s message; `what` names the intensity (`selection`, `alpha`).
 fn assert_parameters(population: usize, intensity: f64, what: &str) {
     if let Err(e) = check_parameters(population, intensity) {
-        panic!("{}", e.replace("selection intensity", what));
+        panic!("{}", e.to_string().replace("selection intensity", what));
     }
 }
 
@@ -1570,7 +1606,7 @@ mod tests {
             ),
         ];
         for (text, expected) in cases {
-            let err = parse_payoff_csv(text).unwrap_err();
+            let err = parse_payoff_csv(text).unwrap_err().to_string();
             assert!(err.starts_with(expected), "{text:?}: {err}");
         }
     }
@@ -1616,7 +1652,9 @@ mod tests {
         assert!(Payoff::new(s(&["a", " "]), vec![vec![0.0; 2]; 2]).is_err());
         assert!(Payoff::new(s(&["a", "b"]), vec![vec![0.0; 2]]).is_err());
         assert!(Payoff::new(s(&["a", "b"]), vec![vec![0.0; 2], vec![0.0]]).is_err());
-        let err = Payoff::new(s(&["a", "b"]), vec![vec![0.0; 2], vec![0.0, f64::NAN]]).unwrap_err();
+        let err = Payoff::new(s(&["a", "b"]), vec![vec![0.0; 2], vec![0.0, f64::NAN]])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("`b` against `b`"), "{err}");
         let p = Payoff::new(s(&["a", "b"]), vec![vec![0.0; 2]; 2]).unwrap();
         assert_eq!((p.len(), p.is_empty(), p.index("b")), (2, false, Some(1)));

@@ -283,6 +283,7 @@ fn how_decided(outcome: &Outcome, months: u32, start_year: i32) -> String {
 mod tests {
     use super::*;
     use gigawatt_arena::inputs::AgentArg;
+    use gigawatt_engine::Strategy;
 
     fn row(month: u32, nation: &str, capex: f64) -> TraceRow {
         TraceRow {

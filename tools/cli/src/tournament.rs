@@ -310,8 +310,8 @@ pub fn merge_cmd(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitCode> {
 }
 
 pub fn analyze_cmd(args: &AnalyzeArgs, out: &mut dyn Write) -> Result<ExitCode> {
-    analyze::check_parameters(args.population, args.selection).map_err(|e| anyhow!(e))?;
-    let payoff = analyze::read_payoff_csv(&args.payoff).map_err(|e| anyhow!(e))?;
+    analyze::check_parameters(args.population, args.selection)?;
+    let payoff = analyze::read_payoff_csv(&args.payoff)?;
     let report = analyze::analyze(&payoff, args.population, args.selection);
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &report)?;

@@ -97,7 +97,7 @@ mod tests {
 
     #[test]
     fn the_embedded_scenarios_are_valid() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         for s in gigawatt_data::SCENARIOS {
             let path = dir.join(s.file);
             let args = ValidateArgs {
