@@ -67,10 +67,15 @@ impl Progress for Counted {
 fn golden_config() -> TournamentConfig {
     TournamentConfig {
         scenarios: vec![gigawatt_data::DEFAULT_SCENARIO.to_string()],
-        strategies: ["status-quo", "builder", "scaler", "random(orders_per_month: 2)"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        strategies: [
+            "status-quo",
+            "builder",
+            "scaler",
+            "random(orders_per_month: 2)",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
         seeds: 2,
         seed: 7,
         months: Some(48),

@@ -105,10 +105,15 @@ impl Payoff {
         }
         for (i, name) in strategies.iter().enumerate() {
             if name.trim().is_empty() {
-                return Err(AnalyzeError::Matrix(format!("strategy {} has an empty name", i + 1)));
+                return Err(AnalyzeError::Matrix(format!(
+                    "strategy {} has an empty name",
+                    i + 1
+                )));
             }
             if strategies[..i].contains(name) {
-                return Err(AnalyzeError::Matrix(format!("strategy `{name}` appears twice")));
+                return Err(AnalyzeError::Matrix(format!(
+                    "strategy `{name}` appears twice"
+                )));
             }
         }
         let n = strategies.len();

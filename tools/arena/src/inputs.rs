@@ -15,6 +15,8 @@ pub const DEFAULT_STRATEGY: &str = "status-quo";
 /// Something wrong with what the user asked for.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
+    #[error("expected NATION=SPEC, e.g. usa=random or usa=parametric(compute_share: 0.6)")]
+    MalformedAgent,
     #[error(
         "unknown scenario `{name}`; embedded scenarios: {known} (or give the path of a .ron file)"
     )]
@@ -64,13 +66,11 @@ pub struct AgentArg {
 impl AgentArg {
     /// Parse `NATION=SPEC` (split at the first `=`, both sides non-empty, trimmed). Used as the
     /// clap value parser, so a malformed flag is a usage error naming the value.
-    pub fn parse(text: &str) -> Result<AgentArg, String> {
-        let expected =
-            "expected NATION=SPEC, e.g. usa=random or usa=parametric(compute_share: 0.6)";
-        let (nation, strategy) = text.split_once('=').ok_or_else(|| expected.to_string())?;
+    pub fn parse(text: &str) -> Result<AgentArg, InputError> {
+        let (nation, strategy) = text.split_once('=').ok_or(InputError::MalformedAgent)?;
         let (nation, strategy) = (nation.trim(), strategy.trim());
         if nation.is_empty() || strategy.is_empty() {
-            return Err(expected.to_string());
+            return Err(InputError::MalformedAgent);
         }
         Ok(AgentArg {
             nation: nation.to_string(),
@@ -212,19 +212,22 @@ mod tests {
 
     #[test]
     fn parses_nation_equals_strategy() {
-        assert_eq!(AgentArg::parse("usa=random"), Ok(agent("usa", "random")));
         assert_eq!(
-            AgentArg::parse(" chn = status-quo "),
-            Ok(agent("chn", "status-quo"))
+            AgentArg::parse("usa=random").ok(),
+            Some(agent("usa", "random"))
+        );
+        assert_eq!(
+            AgentArg::parse(" chn = status-quo ").ok(),
+            Some(agent("chn", "status-quo"))
         );
         // Only the first `=` splits: the rest belongs to the strategy spec.
-        assert_eq!(AgentArg::parse("usa=x=y"), Ok(agent("usa", "x=y")));
+        assert_eq!(AgentArg::parse("usa=x=y").ok(), Some(agent("usa", "x=y")));
     }
 
     #[test]
     fn rejects_malformed_agent_flags() {
         for bad in ["usa", "=random", "usa=", "=", "", "  =  "] {
-            let err = AgentArg::parse(bad).expect_err(bad);
+            let err = AgentArg::parse(bad).expect_err(bad).to_string();
             assert!(err.contains("NATION=SPEC"), "{bad}: {err}");
         }
     }

@@ -14,9 +14,8 @@ use gigawatt_arena::explore::files::{
 };
 use gigawatt_arena::explore::sensitivity;
 use gigawatt_arena::tournament::default_out;
-use gigawatt_arena::tournament::plan::parse_shard;
 
-use crate::tournament::{TournamentArgs, config_from, tournament};
+use crate::tournament::{TournamentArgs, config_from, parse_shard, tournament};
 
 #[derive(Clone, Debug, PartialEq, Args)]
 pub struct ExploreArgs {

@@ -43,7 +43,8 @@ pub fn run(args: &PlayArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot write trace file `{}`", path.display()))?;
     }
     if let Some((path, mut file)) = plot_file {
-        let svg = gigawatt_report::plot::game_svg(&game.trace, &game.outcome, game.scenario.start_year)?;
+        let svg =
+            gigawatt_report::plot::game_svg(&game.trace, &game.outcome, game.scenario.start_year)?;
         file.write_all(svg.as_bytes())
             .with_context(|| format!("cannot write plot file `{}`", path.display()))?;
     }

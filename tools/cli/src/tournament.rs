@@ -11,7 +11,7 @@ use gigawatt_arena::analyze;
 use gigawatt_arena::inputs::spec_text;
 use gigawatt_arena::signals::{self, Stop};
 use gigawatt_arena::tournament::merge::{merge, write_merged};
-use gigawatt_arena::tournament::plan::{Format, parse_shard};
+use gigawatt_arena::tournament::plan::Format;
 use gigawatt_arena::tournament::report::{render, write_reports};
 use gigawatt_arena::tournament::run::{RunOptions, pretty, run_in};
 use gigawatt_arena::tournament::store::{GAMES_FILE, check_unique, read_games_for_analysis};
@@ -110,6 +110,25 @@ pub struct AnalyzeArgs {
     /// Print the analysis as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Parse `--shard K/N` with 1 ≤ K ≤ N.
+pub fn parse_shard(text: &str) -> Result<(u64, u64), String> {
+    let (k, n) = text
+        .split_once('/')
+        .ok_or_else(|| format!("--shard takes K/N (e.g. 2/8), not `{text}`"))?;
+    let (k, n): (u64, u64) = (
+        k.trim()
+            .parse()
+            .map_err(|_| format!("--shard: `{k}` is not a number"))?,
+        n.trim()
+            .parse()
+            .map_err(|_| format!("--shard: `{n}` is not a number"))?,
+    );
+    if n == 0 || k == 0 || k > n {
+        return Err(format!("--shard {k}/{n}: K must be between 1 and N"));
+    }
+    Ok((k, n))
 }
 
 /// Canonical spec of a strategy argument (a spec or a spec file).
@@ -232,7 +251,8 @@ pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode
             "standings over {} sampled worlds (Latin hypercube, seed {}; values in {})",
             worlds.count,
             worlds.seed,
-            dir.join(gigawatt_arena::tournament::worlds::WORLDS_FILE).display()
+            dir.join(gigawatt_arena::tournament::worlds::WORLDS_FILE)
+                .display()
         )?;
     }
     if let Some(signal) = summary.stopped {
@@ -260,7 +280,9 @@ pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode
         "combine the shards with `gigawatt merge`".to_string()
     } else {
         let mut reports = write_reports(&dir, &config, games, faults)?;
-        reports.files.push(gigawatt_report::write_report(&dir, None)?);
+        reports
+            .files
+            .push(gigawatt_report::write_report(&dir, None)?);
         write!(out, "\n{}", render(&reports))?;
         format!(
             "the report is {}",
@@ -297,7 +319,8 @@ pub fn merge_cmd(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitCode> {
     // A sampled run (explore's, or a tournament with --worlds) gets its analyses across worlds.
     if config.worlds.is_some() && config.scenarios.len() == 1 {
         let options = gigawatt_arena::explore::files::ExploreOptions::default();
-        let written = gigawatt_arena::explore::files::write_explore_reports(&args.out, &config, &options)?;
+        let written =
+            gigawatt_arena::explore::files::write_explore_reports(&args.out, &config, &options)?;
         writeln!(out, "\nacross {} worlds:", config.worlds.unwrap_or(0))?;
         out.write_all(written.summary.as_bytes())?;
         for f in &written.files {
@@ -320,4 +343,17 @@ pub fn analyze_cmd(args: &AnalyzeArgs, out: &mut dyn Write) -> Result<ExitCode> 
         write!(out, "{}", analyze::render_text(&report))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_are_k_of_n() {
+        assert!(
+            parse_shard("0/3").is_err() && parse_shard("4/3").is_err() && parse_shard("x").is_err()
+        );
+        assert_eq!(parse_shard("2/8"), Ok((2, 8)));
+    }
 }

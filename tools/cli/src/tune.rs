@@ -63,7 +63,13 @@ pub fn tune(args: &TuneArgs, out: &mut dyn Write) -> Result<ExitCode> {
         threads: args.threads.map(|n| n as usize),
         resume,
     };
-    let report = run::run(&config, &resolved, &dir, &options, &TuneBar::new(!args.quiet))?;
+    let report = run::run(
+        &config,
+        &resolved,
+        &dir,
+        &options,
+        &TuneBar::new(!args.quiet),
+    )?;
     write!(out, "{}", report.summary)?;
     let worlds = if report.worlds.is_some() {
         format!(

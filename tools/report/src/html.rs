@@ -43,12 +43,14 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Deserialize;
 
-use gigawatt_arena::explore::files::{DISCOVERY_FILE, NOISE_FLOOR, ROBUSTNESS_FILE, SENSITIVITY_FILE};
-use gigawatt_arena::format::{count, fixed, month_label};
 use crate::plot::{
     Axes, Chart, FONT, Figure, INK, Ticked, chart, color, escape, frame, hex, mesh, month_x,
     nice_ticks, plot_error, render_panel, titled_chart, trim_number, year_label, year_ticks,
 };
+use gigawatt_arena::explore::files::{
+    DISCOVERY_FILE, NOISE_FLOOR, ROBUSTNESS_FILE, SENSITIVITY_FILE,
+};
+use gigawatt_arena::format::{count, fixed, month_label};
 use gigawatt_arena::standings::{self, Standing};
 use gigawatt_arena::tournament::record::GameRecord;
 use gigawatt_arena::tournament::report::{ANALYSIS_FILE, STANDINGS_FILE};
@@ -148,8 +150,8 @@ impl Data {
         let (standings, standings_from_file) = if standings_path.is_file() {
             let text = std::fs::read_to_string(&standings_path)
                 .with_context(|| format!("cannot read {}", standings_path.display()))?;
-            let table =
-                parse_standings(&text).map_err(|e| invalid!("{}: {e}", standings_path.display()))?;
+            let table = parse_standings(&text)
+                .map_err(|e| invalid!("{}: {e}", standings_path.display()))?;
             (table, true)
         } else {
             let (seed, resamples) = config

@@ -18,15 +18,15 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Context, Result, invalid, bail};
+use crate::error::{Context, Result, bail, invalid};
 use serde::Serialize;
 
 use super::{prim, robustness, sensitivity};
 use crate::standings::{csv_field, csv_number};
-use crate::tournament::{TournamentConfig, sampled_worlds};
 use crate::tournament::record::GameRecord;
 use crate::tournament::store::{GAMES_FILE, read_games};
 use crate::tournament::worlds::Worlds;
+use crate::tournament::{TournamentConfig, sampled_worlds};
 
 pub const SENSITIVITY_FILE: &str = "sensitivity.csv";
 /// The `parameter` of the rows giving what a random input unrelated to the outcome scores.

@@ -164,25 +164,6 @@ pub fn in_shard(game: &PlannedGame, shard: (u64, u64)) -> bool {
     game.unit % shard.1 == shard.0 - 1
 }
 
-/// Parse `K/N` with 1 ≤ K ≤ N.
-pub fn parse_shard(text: &str) -> Result<(u64, u64), String> {
-    let (k, n) = text
-        .split_once('/')
-        .ok_or_else(|| format!("--shard takes K/N (e.g. 2/8), not `{text}`"))?;
-    let (k, n): (u64, u64) = (
-        k.trim()
-            .parse()
-            .map_err(|_| format!("--shard: `{k}` is not a number"))?,
-        n.trim()
-            .parse()
-            .map_err(|_| format!("--shard: `{n}` is not a number"))?,
-    );
-    if n == 0 || k == 0 || k > n {
-        return Err(format!("--shard {k}/{n}: K must be between 1 and N"));
-    }
-    Ok((k, n))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,9 +279,5 @@ mod tests {
             }
         }
         assert_eq!(counted, games.len());
-        assert!(
-            parse_shard("0/3").is_err() && parse_shard("4/3").is_err() && parse_shard("x").is_err()
-        );
-        assert_eq!(parse_shard("2/8"), Ok((2, 8)));
     }
 }

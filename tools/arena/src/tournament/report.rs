@@ -100,9 +100,7 @@ pub fn render(reports: &Reports) -> String {
         text.push_str(&format!("  {}  (one line per game)\n", games.display()));
     }
     for f in &reports.files {
-        if f.file_name()
-            .is_some_and(|n| n == REPORT_FILE)
-        {
+        if f.file_name().is_some_and(|n| n == REPORT_FILE) {
             text.push_str(&format!(
                 "  {}  (the report: open it in a browser)\n",
                 f.display()

@@ -96,9 +96,11 @@ pub fn play_game_in(
         _ => {
             let sc = match (game.world, worlds) {
                 (None, _) => scenarios[game.scenario].clone(),
-                (Some(w), Some(worlds)) => {
-                    Arc::new(worlds.scenario(game.scenario, w).map_err(error)?)
-                }
+                (Some(w), Some(worlds)) => Arc::new(
+                    worlds
+                        .scenario(game.scenario, w)
+                        .map_err(|e| error(e.to_string()))?,
+                ),
                 (Some(w), None) => {
                     return Err(error(format!(
                         "game in world {w} but the run has no worlds"

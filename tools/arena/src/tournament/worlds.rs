@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::error::{Context, Result, bail};
+use crate::error::{Context, Result, bail, invalid};
 use gigawatt_engine::{Scenario, UncertainScenario};
 
 pub const WORLDS_FILE: &str = "worlds.csv";
@@ -43,18 +43,20 @@ impl Worlds {
     }
 
     /// Scenario `scenario` in world `world`.
-    pub fn scenario(&self, scenario: usize, world: u32) -> Result<Scenario, String> {
+    pub fn scenario(&self, scenario: usize, world: u32) -> Result<Scenario> {
         let (u, table) = self
             .scenarios
             .get(scenario)
-            .ok_or_else(|| format!("no scenario {scenario}"))?;
+            .ok_or_else(|| invalid!("no scenario {scenario}"))?;
         let values = table
             .get(world as usize)
-            .ok_or_else(|| format!("world {world} is not one of the run's {}", self.count))?;
+            .ok_or_else(|| invalid!("world {world} is not one of the run's {}", self.count))?;
         u.with_values(values).map_err(|e| {
-            format!(
+            invalid!(
                 "scenario `{}`, world {world} of {} (seed {}) is not valid: {e}",
-                u.central.name, self.count, self.seed
+                u.central.name,
+                self.count,
+                self.seed
             )
         })
     }

@@ -239,8 +239,8 @@ pub fn read(path: &Path) -> Result<TuneConfig> {
 }
 
 /// Parse configuration text; an error reads `LINE:COL: message`.
-pub fn parse(text: &str) -> Result<TuneConfig, String> {
-    ron::from_str::<TuneConfig>(text).map_err(|e| format!("{}: {}", e.span.start, e.code))
+pub fn parse(text: &str) -> Result<TuneConfig> {
+    ron::from_str::<TuneConfig>(text).map_err(|e| invalid!("{}: {}", e.span.start, e.code))
 }
 
 /// The configuration as RON, as written to `config.ron`.
@@ -635,7 +635,7 @@ pub(crate) mod tests {
     #[test]
     fn unknown_fields_are_refused_with_their_position() {
         let text = EXAMPLE.replace("seeds: 2,", "seeds: 2, sedes: 3,");
-        let e = parse(&text).expect_err("unknown field");
+        let e = parse(&text).expect_err("unknown field").to_string();
         assert!(e.contains("sedes") && e.starts_with("10:"), "{e}");
     }
 

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::error::{Context, Result, invalid, bail};
+use crate::error::{Context, Result, bail, invalid};
 use gigawatt_agents::spec::format_number;
 use serde::{Deserialize, Serialize};
 
@@ -473,7 +473,9 @@ pub fn run(
         let pair = [best.spec.clone(), resolved.default_spec.clone()];
         let per_seed = if pair[0] == pair[1] {
             let one = evaluator.evaluate(&pair[..1], opponents, &held_seeds, held_worlds)?;
-            progress.games_done(held_seeds.len() as u64 * evaluator.games_per_seed(opponents.len()) as u64);
+            progress.games_done(
+                held_seeds.len() as u64 * evaluator.games_per_seed(opponents.len()) as u64,
+            );
             vec![one[0].clone(), one[0].clone()]
         } else {
             evaluator.evaluate(&pair, opponents, &held_seeds, held_worlds)?
