@@ -10,8 +10,8 @@
 //! - [`tune`]: tuning a strategy's parameters (CMA-ES or random search), finalists, held-out report;
 //! - [`play`]: one game, its trace and its outcome; [`inputs`]: resolving scenarios and seating
 //!   strategies;
-//! - [`signals`]: a stop request a run polls between games; [`table`] and [`format`]: the text of
-//!   the result files.
+//! - [`signals`]: a stop request a run polls between games; [`table`] and
+//!   [`format`](mod@format): the text of the result files and summaries.
 //!
 //! Nothing here prints: runs return what they did, report progress through
 //! [`tournament::run::Progress`] and [`tune::run::Progress`], and fail with [`Error`].
