@@ -20,6 +20,12 @@ pub enum Error {
     /// A scenario or a strategy seating that cannot be used.
     #[error(transparent)]
     Input(#[from] crate::inputs::InputError),
+    /// A strategy spec that does not parse or build.
+    #[error(transparent)]
+    Agent(#[from] gigawatt_agents::AgentError),
+    /// Strategies' scores across worlds that cannot be compared (a world missing for one).
+    #[error(transparent)]
+    Robustness(#[from] crate::explore::robustness::RobustnessError),
     /// Reading or writing failed.
     #[error(transparent)]
     Io(#[from] std::io::Error),

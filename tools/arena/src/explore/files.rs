@@ -368,7 +368,7 @@ fn robustness_csv(games: &[GameRecord], satisfice: f64) -> Result<String> {
         "strategy,seat,worlds,mean,p10,p50,p90,max_regret,mean_regret,satisficing_share,threshold\n",
     );
     for (seat, records) in &by_seat {
-        let report = robustness::summarize(records, &options).map_err(|e| invalid!("{e}"))?;
+        let report = robustness::summarize(records, &options)?;
         for r in &report.strategies {
             let _ = writeln!(
                 csv,

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 pub use plan::Format;
 
-use crate::error::{Context, Result, invalid};
+use crate::error::{Context, Error, Result, invalid};
 use crate::inputs::{load_scenario, load_uncertain_scenario};
 use worlds::Worlds;
 
@@ -143,7 +143,7 @@ pub fn sampled_worlds(config: &TournamentConfig) -> Result<Option<Worlds>> {
     let uncertain = config
         .scenarios
         .iter()
-        .map(|s| load_uncertain_scenario(s).map_err(|e| invalid!("{e}")))
+        .map(|s| load_uncertain_scenario(s).map_err(Error::from))
         .collect::<Result<Vec<_>>>()?;
     Worlds::sample(&uncertain, config.seed, count).map(Some)
 }
@@ -153,7 +153,7 @@ pub fn load_scenarios(config: &TournamentConfig) -> Result<Vec<Arc<Scenario>>> {
     config
         .scenarios
         .iter()
-        .map(|s| load_scenario(s).map_err(|e| invalid!("{e}")))
+        .map(|s| load_scenario(s).map_err(Error::from))
         .collect()
 }
 

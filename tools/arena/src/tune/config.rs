@@ -278,10 +278,10 @@ pub fn resolve(config: &TuneConfig) -> Result<Resolved> {
         Err(e) => problems.push(format!("strategy `{}`: {e}", config.strategy)),
         Ok(canonical) => {
             default_spec = canonical;
-            let parsed = spec::parse(&config.strategy).map_err(|e| invalid!("{e}"))?;
+            let parsed = spec::parse(&config.strategy)?;
             base = parsed.name.clone();
             if let Some(args) = parsed.args.as_deref() {
-                fixed = spec::numeric_args(&config.strategy, args).map_err(|e| invalid!("{e}"))?;
+                fixed = spec::numeric_args(&config.strategy, args)?;
             }
             let info = gigawatt_agents::info(&base).expect("a strategy that builds is listed");
             infos = info.params();
