@@ -6,9 +6,9 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use gigawatt_tools::tournament::Format;
-use gigawatt_tools::tournament::plan::plan;
-use gigawatt_tools::tournament::run::{MatchCache, play_game};
+use gigawatt_arena::tournament::Format;
+use gigawatt_arena::tournament::plan::plan;
+use gigawatt_arena::tournament::run::{MatchCache, play_game};
 use rayon::prelude::*;
 
 fn benches(c: &mut Criterion) {

@@ -15,7 +15,7 @@ pub const GIGAWATT_BIN_ENV: &str = "GIGAWATT_BIN";
 /// Path of the `gigawatt` binary in the same target directory and profile as the running test
 /// executable (`target/<profile>/deps/cli-xxxx` → `target/<profile>/gigawatt`).
 ///
-/// The first call in a test process runs `cargo build -p gigawatt-tools --bin gigawatt` in the same
+/// The first call in a test process runs `cargo build -p gigawatt-cli --bin gigawatt` in the same
 /// profile (and target triple, if any); Cargo itself decides whether the binary is missing or stale,
 /// and does nothing when it is fresh. Later calls reuse the path. Set `GIGAWATT_BIN` to test a
 /// prebuilt binary without building.
@@ -28,13 +28,13 @@ pub fn gigawatt_bin() -> PathBuf {
             return PathBuf::from(path);
         }
         let layout = Layout::of_current_test();
-        build(&layout, "gigawatt-tools", "gigawatt");
+        build(&layout, "gigawatt-cli", "gigawatt");
         let bin = layout
             .profile_dir
             .join(format!("gigawatt{}", std::env::consts::EXE_SUFFIX));
         assert!(
             bin.is_file(),
-            "cargo built gigawatt-tools but {} does not exist",
+            "cargo built gigawatt-cli but {} does not exist",
             bin.display()
         );
         bin

@@ -363,7 +363,7 @@ fn play_plot_draws_the_game_as_one_svg_figure() {
     let ids: Vec<&str> = panels.iter().filter_map(|p| p.attribute("id")).collect();
     assert_eq!(
         ids,
-        gigawatt_tools::plot::GAME_PANEL_IDS,
+        gigawatt_report::plot::GAME_PANEL_IDS,
         "capacity, datacenters, chips, training, capability"
     );
     let nations = outcome["nations"].as_array().unwrap();
@@ -374,7 +374,7 @@ fn play_plot_draws_the_game_as_one_svg_figure() {
             .filter_map(|n| n.attribute("stroke").map(str::to_ascii_uppercase))
             .collect();
         for i in 0..nations.len() {
-            let colour = gigawatt_tools::plot::hex(gigawatt_tools::plot::color(i));
+            let colour = gigawatt_report::plot::hex(gigawatt_report::plot::color(i));
             let lines = strokes.iter().filter(|s| **s == colour).count();
             let expected = match panel.attribute("id") {
                 Some("capacity" | "datacenters") => 2,

@@ -389,6 +389,6 @@ fn the_shipped_example_is_a_valid_configuration() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/tuning/example.ron"),
     )
     .expect("data/tuning/example.ron");
-    let config = gigawatt_tools::tune::config::parse(&text).expect("parses");
-    gigawatt_tools::tune::config::resolve(&config).expect("valid");
+    let config = gigawatt_arena::tune::config::parse(&text).expect("parses");
+    gigawatt_arena::tune::config::resolve(&config).expect("valid");
 }

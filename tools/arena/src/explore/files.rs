@@ -1,0 +1,390 @@
+//! The analyses of a run over N sampled worlds (`gigawatt explore`'s, or a tournament's with
+//! `--worlds`): what decides the race across the worlds, written beside the run's games:
+//!
+//! - `sensitivity.csv` — `outcome,parameter,index,ci_low,ci_high,method`: δ and S1 of each world
+//!   outcome to each uncertain parameter ([`super::sensitivity`]);
+//! - `discovery.json` and `discovery.txt` — PRIM boxes where the outcome of interest holds
+//!   ([`super::prim`]);
+//! - `robustness.csv` — per strategy and seat: mean, quantiles, regret, satisficing
+//!   ([`super::robustness`]).
+//!
+//! World outcomes average the world's games (every pairing, both seat orders):
+//! - `win_share:NATION` — share of the games NATION won (a tie counts half);
+//! - `capability_gap:A-B` — mean best-lab capability of A minus B at the end, OOM;
+//! - `asi_month:NATION` — mean month NATION crossed the threshold, a game where it did not counting
+//!   as the month after the last played (censored at the horizon).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Context, Result, bail, invalid};
+use serde::Serialize;
+
+use super::{prim, robustness, sensitivity};
+use crate::standings::{csv_field, csv_number};
+use crate::tournament::record::GameRecord;
+use crate::tournament::store::{GAMES_FILE, read_games};
+use crate::tournament::worlds::Worlds;
+use crate::tournament::{TournamentConfig, sampled_worlds};
+
+pub const SENSITIVITY_FILE: &str = "sensitivity.csv";
+/// The `parameter` of the rows giving what a random input unrelated to the outcome scores.
+pub const NOISE_FLOOR: &str = "noise_floor";
+pub const DISCOVERY_FILE: &str = "discovery.json";
+pub const DISCOVERY_TEXT_FILE: &str = "discovery.txt";
+pub const ROBUSTNESS_FILE: &str = "robustness.csv";
+/// Worlds `explore` samples unless told otherwise.
+pub const DEFAULT_WORLDS: u32 = 100;
+/// Win share above which a world is of interest for scenario discovery, unless told otherwise.
+pub const DEFAULT_INTEREST_SHARE: f64 = 0.5;
+/// Score a strategy must reach in a world to count as satisfied there, unless told otherwise.
+pub const DEFAULT_SATISFICE: f64 = 0.5;
+
+/// What the analyses need beyond the run's configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExploreOptions {
+    pub interest: Option<String>,
+    pub interest_share: f64,
+    pub satisfice: f64,
+    pub sensitivity_resamples: usize,
+}
+
+impl Default for ExploreOptions {
+    fn default() -> ExploreOptions {
+        ExploreOptions {
+            interest: None,
+            interest_share: DEFAULT_INTEREST_SHARE,
+            satisfice: DEFAULT_SATISFICE,
+            sensitivity_resamples: sensitivity::DEFAULT_RESAMPLES,
+        }
+    }
+}
+
+/// The files written and a few lines for the terminal.
+pub struct Written {
+    pub files: Vec<PathBuf>,
+    pub summary: String,
+}
+
+/// Outcomes per world, each a column over the worlds.
+pub struct WorldOutcomes {
+    pub names: Vec<String>,
+    pub values: Vec<Vec<f64>>,
+}
+
+/// Average each world's games into the outcomes of the module doc. `nations` in scenario order.
+pub fn world_outcomes(
+    games: &[GameRecord],
+    nations: &[String],
+    worlds: u32,
+) -> Result<WorldOutcomes> {
+    let n = worlds as usize;
+    let k = nations.len();
+    let mut wins = vec![vec![0.0; n]; k];
+    let mut asi = vec![vec![0.0; n]; k];
+    let mut capability = vec![vec![0.0; n]; k];
+    let mut count = vec![0usize; n];
+    for g in games {
+        let w = g
+            .world
+            .ok_or_else(|| invalid!("game {} has no world: not a sampled run", g.game_id))?
+            as usize;
+        if w >= n {
+            bail!(
+                "game {} is in world {w}, not one of the run's {n}",
+                g.game_id
+            );
+        }
+        count[w] += 1;
+        for (i, id) in nations.iter().enumerate() {
+            let seat = g
+                .seats
+                .iter()
+                .find(|s| &*s.nation == id)
+                .ok_or_else(|| invalid!("game {} has no seat for {id}", g.game_id))?;
+            wins[i][w] += match &g.winner {
+                Some(winner) if &**winner == id => 1.0,
+                Some(_) => 0.0,
+                None => 1.0 / k as f64,
+            };
+            asi[i][w] += seat.asi_month.unwrap_or(g.months_played) as f64;
+            capability[i][w] += seat.capability;
+        }
+    }
+    if let Some(w) = count.iter().position(|&c| c == 0) {
+        bail!("world {w} has no games: the run is incomplete");
+    }
+    let mean = |column: &mut Vec<f64>| {
+        for (x, &c) in column.iter_mut().zip(&count) {
+            *x /= c as f64;
+        }
+    };
+    let mut out = WorldOutcomes {
+        names: Vec::new(),
+        values: Vec::new(),
+    };
+    for (i, id) in nations.iter().enumerate() {
+        mean(&mut wins[i]);
+        out.names.push(format!("win_share:{id}"));
+        out.values.push(wins[i].clone());
+    }
+    if k == 2 {
+        mean(&mut capability[0]);
+        mean(&mut capability[1]);
+        out.names
+            .push(format!("capability_gap:{}-{}", nations[0], nations[1]));
+        out.values.push(
+            capability[0]
+                .iter()
+                .zip(&capability[1])
+                .map(|(a, b)| a - b)
+                .collect(),
+        );
+    }
+    for (i, id) in nations.iter().enumerate() {
+        mean(&mut asi[i]);
+        out.names.push(format!("asi_month:{id}"));
+        out.values.push(asi[i].clone());
+    }
+    Ok(out)
+}
+
+/// Write sensitivity.csv, discovery.json/.txt and robustness.csv for the sampled run in `dir`.
+pub fn write_explore_reports(
+    dir: &Path,
+    config: &TournamentConfig,
+    options: &ExploreOptions,
+) -> Result<Written> {
+    let worlds = sampled_worlds(config)?
+        .ok_or_else(|| invalid!("{}: not a run with sampled worlds", dir.display()))?;
+    if config.scenarios.len() != 1 {
+        bail!("explore analyses one scenario at a time");
+    }
+    let scenario = crate::inputs::load_scenario(&config.scenarios[0])?;
+    let nations: Vec<String> = scenario.nations.iter().map(|n| n.id.clone()).collect();
+    let games = read_games(&dir.join(GAMES_FILE), false)?;
+    let outcomes = world_outcomes(&games, &nations, worlds.count)?;
+    // One column per independent dimension: a factor's fields move together, so it is one
+    // parameter for the analyses (named `factor:NAME`).
+    let dimensions = worlds.dimensions(0);
+    let paths: Vec<String> = dimensions.iter().map(|(name, _)| name.clone()).collect();
+    let columns = columns_of(&worlds, &dimensions);
+    let mut files = Vec::new();
+    let mut summary = String::new();
+
+    // Sensitivity.
+    let mut csv = String::from("outcome,parameter,index,ci_low,ci_high,method\n");
+    let sens_options = sensitivity::SensitivityOptions {
+        resamples: options.sensitivity_resamples,
+        seed: config.seed,
+        ..Default::default()
+    };
+    for (name, y) in outcomes.names.iter().zip(&outcomes.values) {
+        if y.iter().all(|v| *v == y[0]) {
+            let _ = writeln!(
+                summary,
+                "  {name} is {} in every world: nothing to attribute",
+                y[0]
+            );
+        }
+        let report = match sensitivity::analyze(&columns, y, &sens_options) {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = writeln!(summary, "  sensitivity of {name}: not computed ({e})");
+                continue;
+            }
+        };
+        let mut ranked: Vec<(f64, &str)> = Vec::new();
+        for p in &report.parameters {
+            for index in [p.delta, p.s1] {
+                let _ = writeln!(
+                    csv,
+                    "{},{},{},{},{},{}",
+                    csv_field(name),
+                    csv_field(&paths[p.parameter]),
+                    csv_number(index.value),
+                    csv_number(index.ci_low),
+                    csv_number(index.ci_high),
+                    index.method.name()
+                );
+            }
+            ranked.push((p.delta.value, paths[p.parameter].as_str()));
+        }
+        // What an input unrelated to the outcome scores here: indices near it are noise.
+        let floor = &report.noise_floor;
+        for index in [floor.delta, floor.s1] {
+            let _ = writeln!(
+                csv,
+                "{},{NOISE_FLOOR},{},{},{},{}",
+                csv_field(name),
+                csv_number(index.value),
+                csv_number(index.ci_low),
+                csv_number(index.ci_high),
+                index.method.name()
+            );
+        }
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        let top: Vec<String> = ranked
+            .iter()
+            .take(3)
+            .map(|(d, p)| format!("{p} (δ {d:.2})"))
+            .collect();
+        if y.iter().any(|v| *v != y[0]) {
+            let _ = writeln!(
+                summary,
+                "  {name} depends most on: {} (noise floor δ {:.2})",
+                top.join(", "),
+                floor.delta.value
+            );
+        }
+    }
+    let path = dir.join(SENSITIVITY_FILE);
+    std::fs::write(&path, csv).with_context(|| format!("cannot write {}", path.display()))?;
+    files.push(path);
+
+    // Scenario discovery.
+    let interest = match &options.interest {
+        Some(id) if nations.contains(id) => id.clone(),
+        Some(id) => bail!(
+            "--interest {id}: no such nation; nations: {}",
+            nations.join(", ")
+        ),
+        None => nations.last().cloned().unwrap_or_default(),
+    };
+    let column = outcomes
+        .names
+        .iter()
+        .position(|n| *n == format!("win_share:{interest}"))
+        .expect("every nation has a win share");
+    let share = options.interest_share;
+    let of_interest: Vec<bool> = outcomes.values[column].iter().map(|&s| s > share).collect();
+    let definition = if share == 0.5 {
+        format!("{interest} wins more than half the games of the world")
+    } else {
+        format!("{interest} wins more than {share} of the games of the world")
+    };
+    let discovery = discover(&columns, &paths, &of_interest, &definition);
+    let path = dir.join(DISCOVERY_FILE);
+    std::fs::write(&path, serde_json::to_string_pretty(&discovery.json)?)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    files.push(path);
+    let path = dir.join(DISCOVERY_TEXT_FILE);
+    std::fs::write(&path, &discovery.text)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    files.push(path);
+    let _ = writeln!(
+        summary,
+        "  worlds where {definition}: {} of {}",
+        of_interest.iter().filter(|&&x| x).count(),
+        of_interest.len()
+    );
+
+    // Robustness.
+    let path = dir.join(ROBUSTNESS_FILE);
+    let table = robustness_csv(&games, options.satisfice)?;
+    std::fs::write(&path, table).with_context(|| format!("cannot write {}", path.display()))?;
+    files.push(path);
+    Ok(Written { files, summary })
+}
+
+/// The worlds' values as columns, one per dimension.
+fn columns_of(worlds: &Worlds, dimensions: &[(String, usize)]) -> Vec<Vec<f64>> {
+    let table = worlds.table(0);
+    dimensions
+        .iter()
+        .map(|&(_, j)| table.iter().map(|row| row[j]).collect())
+        .collect()
+}
+
+struct Discovery {
+    json: serde_json::Value,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct DiscoveryHeader<'a> {
+    outcome: &'a str,
+    worlds: usize,
+    worlds_of_interest: usize,
+}
+
+fn discover(
+    columns: &[Vec<f64>],
+    paths: &[String],
+    of_interest: &[bool],
+    definition: &str,
+) -> Discovery {
+    let header = DiscoveryHeader {
+        outcome: definition,
+        worlds: of_interest.len(),
+        worlds_of_interest: of_interest.iter().filter(|&&x| x).count(),
+    };
+    let mut json = serde_json::to_value(&header).unwrap_or_default();
+    let mut text = format!(
+        "Scenario discovery (PRIM): worlds where {definition}: {} of {}\n",
+        header.worlds_of_interest, header.worlds
+    );
+    match prim::discover(columns, paths, of_interest, &prim::PrimOptions::default()) {
+        Ok(result) => {
+            text.push_str(&prim::summary(&result));
+            if let (Some(object), Ok(value)) = (json.as_object_mut(), serde_json::to_value(&result))
+            {
+                object.insert("prim".to_string(), value);
+            }
+        }
+        Err(e) => {
+            let _ = writeln!(text, "no box: {e}");
+            if let Some(object) = json.as_object_mut() {
+                object.insert("error".to_string(), serde_json::json!(e.to_string()));
+            }
+        }
+    }
+    Discovery { json, text }
+}
+
+/// robustness.csv: one row per strategy and seat (nation). A strategy is compared with the others
+/// that played the same nation in the same worlds.
+fn robustness_csv(games: &[GameRecord], satisfice: f64) -> Result<String> {
+    let mut by_seat: BTreeMap<&str, Vec<robustness::Record<'_>>> = BTreeMap::new();
+    for g in games {
+        let world = g.world.unwrap_or(0) as u64;
+        for seat in &g.seats {
+            by_seat
+                .entry(&seat.nation)
+                .or_default()
+                .push(robustness::Record {
+                    world,
+                    strategy: &seat.strategy,
+                    score: seat.score,
+                });
+        }
+    }
+    let options = robustness::RobustnessOptions {
+        satisficing_threshold: satisfice,
+        missing: robustness::MissingPolicy::Reject,
+    };
+    let mut csv = String::from(
+        "strategy,seat,worlds,mean,p10,p50,p90,max_regret,mean_regret,satisficing_share,threshold\n",
+    );
+    for (seat, records) in &by_seat {
+        let report = robustness::summarize(records, &options)?;
+        for r in &report.strategies {
+            let _ = writeln!(
+                csv,
+                "{},{seat},{},{},{},{},{},{},{},{},{}",
+                csv_field(&r.strategy),
+                r.worlds,
+                csv_number(r.mean),
+                csv_number(r.p10),
+                csv_number(r.p50),
+                csv_number(r.p90),
+                csv_number(r.max_regret),
+                csv_number(r.mean_regret),
+                csv_number(r.satisficing_share),
+                csv_number(satisfice)
+            );
+        }
+    }
+    Ok(csv)
+}

@@ -1,0 +1,177 @@
+//! Tournaments: many games of strategies, run on all cores, written as they finish, resumable,
+//! shardable, and analysed (standings, payoff matrix, superintelligence arrival, meta-game).
+
+pub mod merge;
+pub mod plan;
+pub mod record;
+pub mod report;
+pub mod run;
+pub mod store;
+pub mod worlds;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use gigawatt_engine::Scenario;
+use serde::{Deserialize, Serialize};
+
+pub use plan::Format;
+
+use crate::error::{Context, Error, Result, invalid};
+use crate::inputs::{load_scenario, load_uncertain_scenario};
+use worlds::Worlds;
+
+/// Everything that defines a tournament's results. Written as `config.ron` beside them, so any run
+/// can be repeated; a run in a folder holding another configuration, and `merge` of shards of
+/// different tournaments, are refused.
+///
+/// A file may leave fields out: they take the command line's defaults ([`Default`]), so
+/// `(strategies: ["builder", "scaler"])` is a whole configuration. `--write-config` writes every
+/// field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TournamentConfig {
+    /// Embedded scenario names or scenario files.
+    pub scenarios: Vec<String>,
+    /// Strategy specs, canonicalised by the registry.
+    pub strategies: Vec<String>,
+    /// Rounds: each pairing (or lineup) plays this many world seeds.
+    pub seeds: u64,
+    /// The tournament seed every game seed derives from.
+    pub seed: u64,
+    /// Months per game (None: each scenario's horizon).
+    pub months: Option<u32>,
+    pub format: Format,
+    /// Bootstrap resamples for the confidence intervals.
+    pub resamples: usize,
+    /// This run's shard `(K, N)`, if sharded. Not part of the results' identity.
+    #[serde(default)]
+    pub shard: Option<(u64, u64)>,
+    /// Sampled worlds per round (`None`: the scenarios' central values). Worlds are drawn by Latin
+    /// hypercube from (`seed`, `worlds`) (see `gigawatt_engine::uncertainty`).
+    #[serde(default)]
+    pub worlds: Option<u32>,
+}
+
+/// What `gigawatt tournament` plays with no flags: every default strategy on the default scenario.
+impl Default for TournamentConfig {
+    fn default() -> TournamentConfig {
+        TournamentConfig {
+            scenarios: vec![gigawatt_data::DEFAULT_SCENARIO.to_string()],
+            strategies: gigawatt_agents::default_set()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            seeds: DEFAULT_SEEDS,
+            seed: 0,
+            months: None,
+            format: Format::RoundRobin,
+            resamples: DEFAULT_RESAMPLES,
+            shard: None,
+            worlds: None,
+        }
+    }
+}
+
+impl TournamentConfig {
+    /// The same tournament, whatever shard: what must match to merge.
+    pub fn identity(&self) -> TournamentConfig {
+        TournamentConfig {
+            shard: None,
+            ..self.clone()
+        }
+    }
+
+    /// The fields in which `other` differs from this configuration, one `field: this vs other`
+    /// each, so a refusal can say what changed rather than print both files.
+    pub fn differences(&self, other: &TournamentConfig) -> Vec<String> {
+        fn show<T: Serialize>(value: &T) -> String {
+            ron::to_string(value).unwrap_or_else(|e| format!("({e})"))
+        }
+        // Destructured so that a new field cannot be forgotten here.
+        let TournamentConfig {
+            scenarios,
+            strategies,
+            seeds,
+            seed,
+            months,
+            format,
+            resamples,
+            shard,
+            worlds,
+        } = self;
+        let mut out = Vec::new();
+        let mut field = |name: &str, a: String, b: String| {
+            if a != b {
+                out.push(format!("{name}: {a} vs {b}"));
+            }
+        };
+        field("scenarios", show(scenarios), show(&other.scenarios));
+        field("strategies", show(strategies), show(&other.strategies));
+        field("seeds", show(seeds), show(&other.seeds));
+        field("seed", show(seed), show(&other.seed));
+        field("months", show(months), show(&other.months));
+        field("format", show(format), show(&other.format));
+        field("resamples", show(resamples), show(&other.resamples));
+        field("shard", show(shard), show(&other.shard));
+        field("worlds", show(worlds), show(&other.worlds));
+        out
+    }
+}
+
+/// Default rounds per pairing for `gigawatt tournament` with no flags.
+pub const DEFAULT_SEEDS: u64 = 10;
+/// Default bootstrap resamples.
+pub const DEFAULT_RESAMPLES: usize = 1000;
+pub const CONFIG_FILE: &str = "config.ron";
+
+impl TournamentConfig {
+    /// Read a configuration file (RON, as `config.ron`); errors name the file and the place.
+    pub fn read(path: &Path) -> Result<TournamentConfig> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        ron::from_str::<TournamentConfig>(&text)
+            .map_err(|e| invalid!("{}:{}: {}", path.display(), e.span.start, e.code))
+    }
+}
+
+/// The run's sampled worlds, when it has any (`config.worlds`).
+pub fn sampled_worlds(config: &TournamentConfig) -> Result<Option<Worlds>> {
+    let Some(count) = config.worlds else {
+        return Ok(None);
+    };
+    let uncertain = config
+        .scenarios
+        .iter()
+        .map(|s| load_uncertain_scenario(s).map_err(Error::from))
+        .collect::<Result<Vec<_>>>()?;
+    Worlds::sample(&uncertain, config.seed, count).map(Some)
+}
+
+/// The configuration's scenarios, loaded.
+pub fn load_scenarios(config: &TournamentConfig) -> Result<Vec<Arc<Scenario>>> {
+    config
+        .scenarios
+        .iter()
+        .map(|s| load_scenario(s).map_err(Error::from))
+        .collect()
+}
+
+/// `results/<first scenario>-<fingerprint>`: the same configuration always lands in the same place,
+/// so running it again resumes (or just reports) rather than starting over.
+pub fn default_out(config: &TournamentConfig) -> PathBuf {
+    let text = run::pretty(&config.identity());
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        hash = (hash ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    let name = Path::new(&config.scenarios[0])
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let shard = config
+        .shard
+        .map(|(k, n)| format!("-shard{k}of{n}"))
+        .unwrap_or_default();
+    PathBuf::from("results").join(format!("{name}-{:08x}{shard}", hash as u32))
+}
