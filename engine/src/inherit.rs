@@ -52,6 +52,12 @@ pub fn no_bases(base: &str, _from_file: &str) -> Result<(String, String), String
     ))
 }
 
+/// The text without a leading UTF-8 byte-order mark, which some editors on Windows write: it is
+/// not RON, and a user who did not write it should not be told about it.
+fn without_bom(source: &str) -> &str {
+    source.strip_prefix('\u{feff}').unwrap_or(source)
+}
+
 /// Whether the text names a base (a top-level `base` field).
 pub fn inherits(source: &str) -> bool {
     Locations::scan(source).value(BASE_FIELD).is_some()
@@ -77,10 +83,22 @@ pub fn parse_scenario_with(
     source: &str,
     resolver: &Resolver<'_>,
 ) -> Result<Scenario, ScenarioErrors> {
+    let source = without_bom(source);
     if !inherits(source) {
-        return crate::validate::parse_text(file, source);
+        return parse_text(file, source);
     }
     resolve(file, source, resolver)?.parse()
+}
+
+/// Parses a scenario whose numbers may be distributions. Errors name FILE:LINE:COL and the field.
+///
+/// A scenario that names a base (see this module) needs a resolver:
+/// [`parse_uncertain_scenario_with`]. Here its `base` field is an error.
+pub fn parse_uncertain_scenario(
+    file: &str,
+    source: &str,
+) -> Result<UncertainScenario, ScenarioErrors> {
+    parse_uncertain_scenario_with(file, source, &no_bases)
 }
 
 /// [`crate::parse_uncertain_scenario`] for a scenario that may inherit. Distributions and shared
@@ -91,10 +109,20 @@ pub fn parse_uncertain_scenario_with(
     source: &str,
     resolver: &Resolver<'_>,
 ) -> Result<UncertainScenario, ScenarioErrors> {
+    let source = without_bom(source);
     if !inherits(source) {
         return crate::uncertainty::parse_uncertain_text(file, source);
     }
     resolve(file, source, resolver)?.parse_uncertain()
+}
+
+/// [`crate::parse_scenario`] for a text that names no base.
+pub(crate) fn parse_text(file: &str, source: &str) -> Result<Scenario, ScenarioErrors> {
+    if Locations::scan(source).calls().is_empty() {
+        return crate::validate::parse_point_scenario(file, source);
+    }
+    crate::uncertainty::parse_uncertain_text(file, source)
+        .map(|u| std::sync::Arc::unwrap_or_clone(u.central))
 }
 
 /// A scenario with its bases merged in: the resolved text and where each character came from.
@@ -113,6 +141,7 @@ pub fn resolve(
     source: &str,
     resolver: &Resolver<'_>,
 ) -> Result<Resolved, ScenarioErrors> {
+    let source = without_bom(source);
     let mut files = Vec::new();
     let (text, map) = resolve_layer(file, source, resolver, &mut files)?;
     Ok(Resolved { files, text, map })
@@ -131,7 +160,7 @@ impl Resolved {
 
     /// Parses and validates the resolved scenario; errors name the file where each value is written.
     pub fn parse(&self) -> Result<Scenario, ScenarioErrors> {
-        crate::validate::parse_text(&self.files[0].0, &self.text).map_err(|e| self.remap(e))
+        parse_text(&self.files[0].0, &self.text).map_err(|e| self.remap(e))
     }
 
     /// [`Resolved::parse`], keeping the distributions (see [`crate::uncertainty`]).
@@ -964,6 +993,21 @@ impl Parser<'_> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_byte_order_mark_is_read_past() {
+        let e = gigawatt_data::scenario(gigawatt_data::DEFAULT_SCENARIO).unwrap();
+        let with_bom = format!("\u{feff}{}", e.source);
+        let plain = parse_scenario(e.file, e.source).expect("valid");
+        assert_eq!(parse_scenario(e.file, &with_bom), Ok(plain.clone()));
+        let uncertain = parse_uncertain_scenario(e.file, &with_bom).expect("valid");
+        assert_eq!(*uncertain.central, plain);
+        // An inheriting file with a mark, too.
+        let child = "\u{feff}Scenario(base: \"us-china-2025\", name: \"child\")";
+        let s =
+            parse_scenario_with("child.ron", child, &gigawatt_data::embedded_base).expect("valid");
+        assert_eq!(s.name, "child");
+    }
+
     /// A resolver over the embedded scenarios and the given in-memory files.
     fn files(
         extra: &[(&str, &str)],
@@ -990,7 +1034,7 @@ mod tests {
 
     fn base() -> Scenario {
         let e = gigawatt_data::scenario("us-china-2025").expect("embedded");
-        crate::validate::parse_text(e.file, e.source).expect("valid")
+        parse_text(e.file, e.source).expect("valid")
     }
 
     /// 1-based (line, column) of the first occurrence of `needle` in `text`.

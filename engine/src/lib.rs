@@ -28,7 +28,7 @@ pub mod uncertainty;
 pub mod validate;
 pub(crate) mod world;
 
-pub use inherit::parse_scenario;
+pub use inherit::{parse_scenario, parse_uncertain_scenario};
 pub use inherit::{parse_scenario_with, parse_uncertain_scenario_with};
 pub use observation::Observation;
 pub use orders::{Order, Orders, PolicyChange, PowerSupply, RejectReason, Rejection};
@@ -37,5 +37,5 @@ pub use runner::{Fallback, Match, MatchError, TraceRow};
 pub use scenario::{PlantKind, Scenario};
 pub use snapshot::Snapshot;
 pub use strategy::Strategy;
-pub use uncertainty::{UncertainScenario, parse_uncertain_scenario};
+pub use uncertainty::UncertainScenario;
 pub use validate::{ScenarioError, ScenarioErrors};

@@ -3,7 +3,7 @@
 //! The strategy API (observation in, orders out, the rules that judge them) and the match runner.
 //! Internals (components, systems, resources) stay behind their modules.
 
-pub use crate::inherit::parse_scenario;
+pub use crate::inherit::{parse_scenario, parse_uncertain_scenario};
 pub use crate::observation::{
     DatacenterView, LabView, NationView, Observation, PlantView, RivalView,
 };
@@ -16,5 +16,5 @@ pub use crate::runner::{Fallback, Match, MatchError, TraceRow};
 pub use crate::scenario::{PlantKind, Scenario};
 pub use crate::snapshot::Snapshot;
 pub use crate::strategy::Strategy;
-pub use crate::uncertainty::{UncertainScenario, parse_uncertain_scenario};
+pub use crate::uncertainty::UncertainScenario;
 pub use crate::validate::{ScenarioError, ScenarioErrors};

@@ -38,8 +38,6 @@ use std::sync::Arc;
 
 use rand::RngExt;
 
-#[cfg(test)]
-use crate::inherit::parse_scenario;
 use crate::resources::seeded_rng;
 use crate::ron_locate::{Call, Locations, Position};
 use crate::scenario::Scenario;
@@ -355,18 +353,7 @@ pub struct UncertainScenario {
     file: String,
 }
 
-/// Parses a scenario whose numbers may be distributions. Errors name FILE:LINE:COL and the field.
-///
-/// A scenario that names a base (see [`crate::inherit`]) needs a resolver:
-/// [`crate::inherit::parse_uncertain_scenario_with`]. Here its `base` field is an error.
-pub fn parse_uncertain_scenario(
-    file: &str,
-    source: &str,
-) -> Result<UncertainScenario, ScenarioErrors> {
-    crate::inherit::parse_uncertain_scenario_with(file, source, &crate::inherit::no_bases)
-}
-
-/// [`parse_uncertain_scenario`] for a text that names no base.
+/// [`crate::parse_uncertain_scenario`] for a text that names no base.
 pub(crate) fn parse_uncertain_text(
     file: &str,
     source: &str,
@@ -974,6 +961,7 @@ fn latin_quantile(seed: u64, worlds: u32, world: u32, key: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inherit::{parse_scenario, parse_uncertain_scenario};
 
     fn embedded() -> &'static str {
         gigawatt_data::scenario(gigawatt_data::DEFAULT_SCENARIO)

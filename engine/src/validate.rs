@@ -85,16 +85,7 @@ impl std::fmt::Display for ScenarioErrors {
 
 impl std::error::Error for ScenarioErrors {}
 
-/// [`crate::parse_scenario`] for a text that names no base.
-pub(crate) fn parse_text(file: &str, source: &str) -> Result<Scenario, ScenarioErrors> {
-    if ron_locate::Locations::scan(source).calls().is_empty() {
-        return parse_point_scenario(file, source);
-    }
-    crate::uncertainty::parse_uncertain_text(file, source)
-        .map(|u| std::sync::Arc::unwrap_or_clone(u.central))
-}
-
-/// [`parse_scenario`] for a text without distributions.
+/// [`crate::parse_scenario`] for a text without distributions.
 pub(crate) fn parse_point_scenario(file: &str, source: &str) -> Result<Scenario, ScenarioErrors> {
     let scenario = deserialize(file, source).map_err(|e| ScenarioErrors(vec![e]))?;
     let problems = validate(&scenario);

@@ -18,10 +18,20 @@ fn module_graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
             continue;
         }
         let text = std::fs::read_to_string(file).unwrap();
-        // Unit tests may reach anywhere; comments and doc links are not dependencies.
-        let code = text.split("#[cfg(test)]").next().unwrap();
+        // Unit tests may reach anywhere (the `#[cfg(test)] mod tests` at the end of a file, and
+        // single test-only items); comments and doc links are not dependencies.
+        let code = text.split("#[cfg(test)]\nmod ").next().unwrap();
         let mut deps = BTreeSet::new();
-        for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+        let mut test_only = false;
+        for line in code.lines() {
+            let line = line.trim_start();
+            if std::mem::take(&mut test_only) || line.starts_with("//") {
+                continue;
+            }
+            if line.starts_with("#[cfg(test)]") {
+                test_only = true;
+                continue;
+            }
             for (at, _) in line.match_indices("crate::") {
                 let path: Vec<&str> = line[at + "crate::".len()..]
                     .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
