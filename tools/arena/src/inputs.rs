@@ -104,9 +104,11 @@ pub fn load_uncertain_scenario(spec: &str) -> Result<Arc<UncertainScenario>, Inp
             known: embedded_names(),
         });
     }
-    let source = std::fs::read_to_string(path).map_err(|error| InputError::ScenarioRead {
-        path: spec.to_string(),
-        error,
+    let source = read_text_bounded(path, MAX_SCENARIO_FILE_BYTES).map_err(|error| {
+        InputError::ScenarioRead {
+            path: spec.to_string(),
+            error,
+        }
     })?;
     parse_uncertain_scenario_with(spec, &source, &read_base)
         .map(Arc::new)
@@ -143,13 +145,41 @@ pub fn read_base(base: &str, from_file: &str) -> Result<(String, String), String
         }
     }
     let file = path.display().to_string();
-    let source = std::fs::read_to_string(&path).map_err(|e| {
+    let source = read_text_bounded(&path, MAX_SCENARIO_FILE_BYTES).map_err(|e| {
         format!(
             "not an embedded scenario ({}), and cannot read `{file}`: {e}",
             embedded_names()
         )
     })?;
     Ok((file, source))
+}
+
+/// Largest strategy spec file read, bytes: a spec is a line or a few dozen; anything near this is
+/// not a spec (or is `/dev/zero`), and is refused before it fills memory or an error message.
+pub const MAX_SPEC_FILE_BYTES: u64 = 1 << 20;
+/// Largest scenario or configuration file read, bytes (the shipped scenarios are ~30 KB).
+pub const MAX_SCENARIO_FILE_BYTES: u64 = 16 << 20;
+
+/// The text of the file at `path`, refused (`InvalidData`, saying so) when it is longer than
+/// `limit_bytes` or is not UTF-8. Reads at most one byte past the limit, so a device that never ends
+/// is refused too.
+pub fn read_text_bounded(path: &Path, limit_bytes: u64) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit_bytes + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit_bytes {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "longer than {} bytes, the limit for this kind of file",
+                limit_bytes
+            ),
+        ));
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()))
 }
 
 /// The embedded scenarios' names, comma-separated.
@@ -202,7 +232,7 @@ pub fn is_spec_file(text: &str) -> bool {
 /// argument itself otherwise. Specs in files may span lines and carry `//` comments.
 pub fn spec_text(text: &str) -> Result<String, std::io::Error> {
     if is_spec_file(text) {
-        std::fs::read_to_string(text)
+        read_text_bounded(Path::new(text), MAX_SPEC_FILE_BYTES)
     } else {
         Ok(text.to_string())
     }
@@ -373,6 +403,27 @@ mod tests {
             build_strategy("chn", &file.arg()).expect("valid").name(),
             "builder"
         );
+    }
+
+    #[test]
+    fn an_endless_or_huge_spec_file_is_refused_without_reading_it_all() {
+        // `/dev/zero` never ends: reading it whole would run out of memory.
+        let err = spec_text("/dev/zero").unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+        assert!(
+            err.to_string().contains("longer than 1048576 bytes"),
+            "{err}"
+        );
+        let big = TempFile::new(
+            "big-spec.ron",
+            &"x".repeat(MAX_SPEC_FILE_BYTES as usize + 1),
+        );
+        assert_eq!(
+            spec_text(&big.arg()).unwrap_err().kind(),
+            std::io::ErrorKind::InvalidData
+        );
+        let fits = TempFile::new("fits-spec.ron", "status-quo");
+        assert_eq!(spec_text(&fits.arg()).unwrap(), "status-quo");
     }
 
     #[test]

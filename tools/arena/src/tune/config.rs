@@ -231,9 +231,16 @@ impl Resolved {
     }
 }
 
+/// Most evaluations a tuning run may make: far beyond any useful search (a CMA-ES run converges in
+/// hundreds to thousands), and small enough that a typo such as `u64::MAX` is refused rather than
+/// run without end.
+pub const MAX_EVALUATIONS: u64 = 1_000_000;
+/// Most seeds per evaluation, for the finalists, or held out.
+pub const MAX_SEEDS: u64 = 1_000_000;
+
 /// Read a configuration file; syntax errors and unknown fields name the file, line and column.
 pub fn read(path: &Path) -> Result<TuneConfig> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::inputs::read_text_bounded(path, crate::inputs::MAX_SCENARIO_FILE_BYTES)
         .map_err(|e| invalid!("cannot read tuning configuration {}: {e}", path.display()))?;
     parse(&text).map_err(|e| invalid!("{}:{e}", path.display()))
 }
@@ -484,6 +491,26 @@ pub fn resolve(config: &TuneConfig) -> Result<Resolved> {
     if config.months == Some(0) {
         problems.push("months must be at least 1 (or None for the scenario's horizon)".to_string());
     }
+    let evaluations = match &config.optimiser {
+        OptimiserConfig::Cmaes { evaluations, .. }
+        | OptimiserConfig::Random { evaluations, .. } => *evaluations,
+    };
+    if evaluations > MAX_EVALUATIONS {
+        problems.push(format!(
+            "optimiser: {evaluations} evaluations is more than the {MAX_EVALUATIONS} a tuning run may make (each plays seeds × opponents games)"
+        ));
+    }
+    for (name, seeds) in [
+        ("seeds", config.seeds),
+        ("finalist_seeds", config.finalist_seeds),
+        ("held_out_seeds", config.held_out_seeds),
+    ] {
+        if seeds > MAX_SEEDS {
+            problems.push(format!(
+                "{name}: {seeds} is more than the {MAX_SEEDS} seeds a tuning run may use"
+            ));
+        }
+    }
     match &config.optimiser {
         OptimiserConfig::Cmaes {
             evaluations,
@@ -604,6 +631,29 @@ pub(crate) mod tests {
         );
         let e = with(|c| c.held_out = vec!["builder".into()]);
         assert!(e.contains("also in the pool"), "{e}");
+        // Budgets that would never end are refused, not run.
+        let e = with(|c| {
+            c.optimiser = OptimiserConfig::Cmaes {
+                evaluations: u64::MAX,
+                population: 8,
+                sigma: 0.3,
+            }
+        });
+        assert!(e.contains("more than the 1000000"), "{e}");
+        let e = with(|c| c.seeds = MAX_SEEDS + 1);
+        assert!(e.contains("seeds: 1000001 is more than"), "{e}");
+        assert!(
+            resolve(&{
+                let mut c = parse(EXAMPLE).unwrap();
+                c.optimiser = OptimiserConfig::Random {
+                    evaluations: MAX_EVALUATIONS,
+                    batch: 8,
+                };
+                c
+            })
+            .is_ok(),
+            "the limit itself is allowed"
+        );
         // Several problems at once are all listed.
         let e = with(|c| {
             c.space[0].low = 0.99;
