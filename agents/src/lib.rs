@@ -3,6 +3,7 @@
 
 pub mod conformance;
 pub mod doctrine;
+pub mod exec;
 pub mod lookahead;
 pub mod params;
 pub mod power;

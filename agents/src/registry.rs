@@ -243,6 +243,15 @@ const BUILT_INS: &[StrategyInfo] = &[
             args: "plan: [(month: N, orders: [Order, ...]), ...], then: \"SPEC\" (optional)",
         },
     },
+    StrategyInfo {
+        name: "exec",
+        description: "an agent in any language: a program that reads observations and writes orders as JSON lines (docs/protocol.md); `exec:COMMAND` for short",
+        slow: false,
+        builder: Builder::Text {
+            build: crate::exec::build,
+            args: "command: \"COMMAND\", turn_ms: N (default 10000), game_ms: N (default 600000)",
+        },
+    },
 ];
 
 /// Every built-in strategy, in the order `gigawatt strategies` lists them.
@@ -266,6 +275,9 @@ pub fn info(name: &str) -> Option<&'static StrategyInfo> {
 
 /// Build a strategy from its spec.
 pub fn build(text: &str) -> Result<Box<dyn Strategy>, AgentError> {
+    if text.trim_start().starts_with(crate::exec::EXEC_PREFIX) {
+        return crate::exec::build_prefixed(text);
+    }
     let parsed = spec::parse(text)?;
     let Some(entry) = info(&parsed.name) else {
         return Err(AgentError::Unknown {

@@ -556,7 +556,14 @@ impl Match {
     /// Play to the end and report.
     pub fn run(&mut self) -> Outcome {
         while self.step() {}
-        self.outcome()
+        let outcome = self.outcome();
+        for (seat, strategy) in self.strategies.iter_mut().enumerate() {
+            if self.seats[seat] != SeatState::Stopped {
+                // The result is already decided; a strategy that fails to hear it changes nothing.
+                let _ = catch_unwind(AssertUnwindSafe(|| strategy.game_over(&outcome)));
+            }
+        }
+        outcome
     }
 
     /// What nation `seat` sees now.

@@ -4,6 +4,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::observation::Observation;
 use crate::orders::Orders;
+use crate::outcome::Outcome;
 
 /// A strategy plays one nation. Each month it sees an [`Observation`] and returns [`Orders`].
 ///
@@ -32,4 +33,9 @@ pub trait Strategy: Send {
     fn load_state(&mut self, _state: &str) -> Result<(), String> {
         Ok(())
     }
+
+    /// Called once when [`crate::Match::run`] ends the game, with its outcome: a strategy that
+    /// learns across games, or an external agent, hears how it went. A panic here is ignored (the
+    /// game is over).
+    fn game_over(&mut self, _outcome: &Outcome) {}
 }
