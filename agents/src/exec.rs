@@ -23,8 +23,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use gigawatt_engine::observation::{DatacenterView, LabView, NationView, PlantView, RivalView};
-use gigawatt_engine::orders::{Order, Orders, Rejection};
+use gigawatt_engine::observation::ObservationData;
+use gigawatt_engine::orders::{Order, Orders};
 use gigawatt_engine::{Observation, Outcome, Scenario, Strategy};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -75,28 +75,11 @@ enum ToAgent<'a> {
         scenario: &'a Scenario,
     },
     Observation {
-        observation: WireObservation<'a>,
+        observation: ObservationData<'a>,
     },
     Outcome {
         outcome: &'a Outcome,
     },
-}
-
-/// An [`Observation`] as JSON: the scenario is sent once, in `hello`.
-#[derive(Serialize)]
-struct WireObservation<'a> {
-    month: u32,
-    year: i32,
-    month_of_year: u32,
-    months_total: u32,
-    nation: usize,
-    nation_id: &'a str,
-    own: &'a NationView,
-    labs: &'a [LabView],
-    plants: &'a [PlantView],
-    datacenters: &'a [DatacenterView],
-    rivals: &'a [RivalView],
-    rejected: &'a [Rejection],
 }
 
 /// What an agent writes back.
@@ -261,20 +244,7 @@ impl Exec {
             self.start(observation)?;
         }
         self.send(&ToAgent::Observation {
-            observation: WireObservation {
-                month: observation.month,
-                year: observation.year,
-                month_of_year: observation.month_of_year,
-                months_total: observation.months_total,
-                nation: observation.nation,
-                nation_id: observation.nation_id(),
-                own: &observation.own,
-                labs: &observation.labs,
-                plants: &observation.plants,
-                datacenters: &observation.datacenters,
-                rivals: &observation.rivals,
-                rejected: &observation.rejected,
-            },
+            observation: observation.data(),
         })?;
         let game_left = Duration::from_millis(self.args.game_ms).saturating_sub(self.used);
         let limit = Duration::from_millis(self.args.turn_ms).min(game_left);

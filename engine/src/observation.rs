@@ -35,7 +35,44 @@ pub struct Observation {
     pub snapshot: Option<Arc<Snapshot>>,
 }
 
+/// An [`Observation`] as plain data for another language (JSON by serde): everything but the
+/// scenario, which such a strategy is sent once, and the snapshot. Field names are a public
+/// interface (`docs/protocol.md`).
+#[derive(Clone, Debug, Serialize)]
+pub struct ObservationData<'a> {
+    pub month: u32,
+    pub year: i32,
+    pub month_of_year: u32,
+    pub months_total: u32,
+    pub nation: usize,
+    pub nation_id: &'a str,
+    pub own: &'a NationView,
+    pub labs: &'a [LabView],
+    pub plants: &'a [PlantView],
+    pub datacenters: &'a [DatacenterView],
+    pub rivals: &'a [RivalView],
+    pub rejected: &'a [Rejection],
+}
+
 impl Observation {
+    /// This observation as plain data ([`ObservationData`]).
+    pub fn data(&self) -> ObservationData<'_> {
+        ObservationData {
+            month: self.month,
+            year: self.year,
+            month_of_year: self.month_of_year,
+            months_total: self.months_total,
+            nation: self.nation,
+            nation_id: self.nation_id(),
+            own: &self.own,
+            labs: &self.labs,
+            plants: &self.plants,
+            datacenters: &self.datacenters,
+            rivals: &self.rivals,
+            rejected: &self.rejected,
+        }
+    }
+
     pub fn nation_id(&self) -> &str {
         &self.scenario.nations[self.nation].id
     }

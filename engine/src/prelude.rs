@@ -5,7 +5,7 @@
 
 pub use crate::inherit::{parse_scenario, parse_uncertain_scenario};
 pub use crate::observation::{
-    DatacenterView, LabView, NationView, Observation, PlantView, RivalView,
+    DatacenterView, LabView, NationView, Observation, ObservationData, PlantView, RivalView,
 };
 pub use crate::orders::{
     Lever, Order, Orders, PolicyChange, PowerSupply, Quantity, RejectReason, Rejection, Spending,

@@ -1,0 +1,334 @@
+//! `gigawatt._gigawatt`: the engine, the built-in strategies and the arena, for Python.
+//!
+//! Data crosses as JSON text turned into Python objects by the `json` module (observations,
+//! outcomes, scenarios, orders): one schema for Python and for agents in any language
+//! (`docs/protocol.md`), and no second mapping of every type to keep in step. The Python side
+//! (`python/gigawatt/__init__.py`) wraps these functions in the documented API.
+
+use std::sync::{Arc, Mutex};
+
+use gigawatt_engine::orders::{Order, Orders};
+use gigawatt_engine::{Match, Observation, Scenario, Strategy};
+use pyo3::exceptions::{PyException, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use rand_chacha::ChaCha8Rng;
+
+pyo3::create_exception!(
+    _gigawatt,
+    ScenarioError,
+    PyException,
+    "A scenario that does not parse or validate; the message names FILE:LINE:COL and the field."
+);
+pyo3::create_exception!(
+    _gigawatt,
+    StrategyError,
+    PyException,
+    "An unknown strategy, or a spec or parameter the registry refuses."
+);
+
+fn json_loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    py.import("json")?.call_method1("loads", (text,))
+}
+
+fn json_dumps(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<String> {
+    py.import("json")?
+        .call_method1("dumps", (value,))?
+        .extract::<String>()
+}
+
+fn to_py<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
+    let text = serde_json::to_string(value).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    json_loads(py, &text)
+}
+
+/// Orders from Python: a list of dicts in the protocol's shape (`{"OrderChips": {...}}`).
+fn orders_from_py(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Orders> {
+    let text = json_dumps(py, value)?;
+    serde_json::from_str::<Vec<Order>>(&text)
+        .map(Orders::from)
+        .map_err(|e| PyValueError::new_err(format!("not a list of orders ({e}): {text}")))
+}
+
+fn scenario_by_spec(spec: &str) -> PyResult<Arc<Scenario>> {
+    gigawatt_arena::inputs::load_scenario(spec).map_err(|e| ScenarioError::new_err(e.to_string()))
+}
+
+/// A seat played by a Python object with `decide(observation: dict) -> list[dict]`. It runs on
+/// the calling thread, under the interpreter lock; an exception is the seat's fault.
+struct PyStrategy {
+    name: String,
+    object: Py<PyAny>,
+}
+
+impl Strategy for PyStrategy {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    fn decide(&mut self, observation: &Observation, _rng: &mut ChaCha8Rng) -> Orders {
+        let decided = Python::attach(|py| -> PyResult<Orders> {
+            let data = to_py(py, &observation.data())?;
+            let answer = self.object.call_method1(py, "decide", (data,))?;
+            orders_from_py(py, answer.bind(py))
+        });
+        match decided {
+            Ok(orders) => orders,
+            // The match catches the panic and records it as the seat's fault.
+            Err(e) => panic!("the Python strategy `{}` failed: {e}", self.name),
+        }
+    }
+}
+
+/// A seat whose orders are given from outside each month ([`Game::step`]): for environments.
+struct External {
+    slot: Arc<Mutex<Orders>>,
+}
+
+impl Strategy for External {
+    fn name(&self) -> String {
+        "external".to_string()
+    }
+
+    fn decide(&mut self, _observation: &Observation, _rng: &mut ChaCha8Rng) -> Orders {
+        std::mem::take(&mut *self.slot.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+/// One game, stepped from Python.
+#[pyclass(unsendable)]
+struct Game {
+    game: Match,
+    /// The external seats' order slots, by seat (`None` for other seats).
+    slots: Vec<Option<Arc<Mutex<Orders>>>>,
+    nations: Vec<String>,
+}
+
+#[pymethods]
+impl Game {
+    /// `seats`: per nation id, a strategy spec (`"status-quo"`, `"exec:…"`), an object with
+    /// `decide(observation) -> orders`, or `None` for a seat given its orders by `step`. Nations not
+    /// named play `status-quo`.
+    #[new]
+    #[pyo3(signature = (scenario, seats, seed = 0, months = None, trace = false))]
+    fn new(
+        py: Python<'_>,
+        scenario: &str,
+        seats: &Bound<'_, PyDict>,
+        seed: u64,
+        months: Option<u32>,
+        trace: bool,
+    ) -> PyResult<Game> {
+        let scenario = scenario_by_spec(scenario)?;
+        let nations: Vec<String> = scenario.nations.iter().map(|n| n.id.clone()).collect();
+        for key in seats.keys() {
+            let id: String = key.extract()?;
+            if !nations.contains(&id) {
+                return Err(PyValueError::new_err(format!(
+                    "no nation `{id}` in scenario `{}` (nations: {})",
+                    scenario.name,
+                    nations.join(", ")
+                )));
+            }
+        }
+        let mut strategies: Vec<Box<dyn Strategy>> = Vec::new();
+        let mut slots = Vec::new();
+        for id in &nations {
+            let seat = seats.get_item(id)?;
+            match seat {
+                None => {
+                    strategies.push(build("status-quo")?);
+                    slots.push(None);
+                }
+                Some(value) if value.is_none() => {
+                    let slot = Arc::new(Mutex::new(Orders::none()));
+                    strategies.push(Box::new(External {
+                        slot: Arc::clone(&slot),
+                    }));
+                    slots.push(Some(slot));
+                }
+                Some(value) => {
+                    if let Ok(spec) = value.extract::<String>() {
+                        strategies.push(build(&spec)?);
+                    } else if value.hasattr("decide")? {
+                        let name = match value.getattr("name") {
+                            Ok(n) => n.str()?.to_string(),
+                            Err(_) => value.get_type().name()?.to_string(),
+                        };
+                        strategies.push(Box::new(PyStrategy {
+                            name: format!("python:{name}"),
+                            object: value.clone().unbind(),
+                        }));
+                    } else {
+                        return Err(PyValueError::new_err(format!(
+                            "seat `{id}`: a strategy spec, an object with `decide(observation)`, or None"
+                        )));
+                    }
+                    slots.push(None);
+                }
+            }
+        }
+        let months = months.unwrap_or(scenario.horizon_months);
+        let _ = py;
+        let mut game = Match::with_months(scenario, strategies, seed, months)
+            .map_err(|e| PyValueError::new_err(e.to_string()))?
+            .with_fallback(gigawatt_agents::fallback());
+        if trace {
+            game.record_trace();
+        }
+        Ok(Game {
+            game,
+            slots,
+            nations,
+        })
+    }
+
+    /// The nation ids, in scenario order.
+    #[getter]
+    fn nations(&self) -> Vec<String> {
+        self.nations.clone()
+    }
+
+    /// The month about to be played (0 first).
+    #[getter]
+    fn month(&self) -> u32 {
+        self.game.month()
+    }
+
+    fn is_over(&self) -> bool {
+        self.game.is_over()
+    }
+
+    /// What `nation` sees now, as the protocol's `observation` (a dict).
+    fn observation<'py>(&mut self, py: Python<'py>, nation: &str) -> PyResult<Bound<'py, PyAny>> {
+        let seat = self.seat(nation)?;
+        let observation = self.game.observation(seat);
+        to_py(py, &observation.data())
+    }
+
+    /// The scenario, as a dict of its fields.
+    fn scenario<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &**self.game.scenario())
+    }
+
+    /// Play one month. `orders` gives each external seat's orders (a list of order dicts); seats
+    /// not named give none. Returns whether a month was played (False once the game is over).
+    #[pyo3(signature = (orders = None))]
+    fn step(&mut self, py: Python<'_>, orders: Option<&Bound<'_, PyDict>>) -> PyResult<bool> {
+        if let Some(orders) = orders {
+            for (key, value) in orders.iter() {
+                let id: String = key.extract()?;
+                let seat = self.seat(&id)?;
+                let Some(slot) = &self.slots[seat] else {
+                    return Err(PyValueError::new_err(format!(
+                        "seat `{id}` is played by a strategy, not given orders"
+                    )));
+                };
+                *slot.lock().unwrap_or_else(|p| p.into_inner()) = orders_from_py(py, &value)?;
+            }
+        }
+        Ok(self.game.step())
+    }
+
+    /// Play to the end and return the outcome.
+    fn run<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let outcome = self.game.run();
+        to_py(py, &outcome)
+    }
+
+    /// The outcome as things stand (the final one once the game is over), as `play --json` prints it.
+    fn outcome<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.game.outcome())
+    }
+
+    /// The monthly trace rows recorded so far (with `trace=True`), one dict per nation and month.
+    fn trace<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let rows = self.game.trace();
+        let list = PyList::empty(py);
+        for row in rows {
+            list.append(to_py(py, row)?)?;
+        }
+        Ok(list)
+    }
+}
+
+impl Game {
+    fn seat(&self, nation: &str) -> PyResult<usize> {
+        self.nations
+            .iter()
+            .position(|n| n == nation)
+            .ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "no nation `{nation}` (nations: {})",
+                    self.nations.join(", ")
+                ))
+            })
+    }
+}
+
+fn build(spec: &str) -> PyResult<Box<dyn Strategy>> {
+    gigawatt_agents::build(spec).map_err(|e| StrategyError::new_err(e.to_string()))
+}
+
+/// The embedded scenarios' names.
+#[pyfunction]
+fn scenarios() -> Vec<String> {
+    gigawatt_data::SCENARIOS
+        .iter()
+        .map(|s| s.name.to_string())
+        .collect()
+}
+
+/// The built-in strategies: name, description, numeric parameters (name, default, min, max).
+#[pyfunction]
+fn strategies<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    for info in gigawatt_agents::registry::strategies() {
+        let d = PyDict::new(py);
+        d.set_item("name", info.name)?;
+        d.set_item("description", info.description)?;
+        d.set_item("slow", info.slow)?;
+        let params = PyList::empty(py);
+        for p in info.params() {
+            let pd = PyDict::new(py);
+            pd.set_item("name", p.name)?;
+            pd.set_item("default", p.default)?;
+            pd.set_item("min", p.min)?;
+            pd.set_item("max", p.max)?;
+            pd.set_item("integer", p.integer)?;
+            pd.set_item("description", p.doc)?;
+            params.append(pd)?;
+        }
+        d.set_item("params", params)?;
+        d.set_item("arguments", info.text_args())?;
+        list.append(d)?;
+    }
+    Ok(list)
+}
+
+/// A scenario (an embedded name or a file, which may inherit) as a dict; a bad one raises
+/// `ScenarioError` naming FILE:LINE:COL and the field.
+#[pyfunction]
+fn load_scenario<'py>(py: Python<'py>, spec: &str) -> PyResult<Bound<'py, PyAny>> {
+    let scenario = scenario_by_spec(spec)?;
+    to_py(py, &*scenario)
+}
+
+/// Check a strategy spec; returns its canonical form.
+#[pyfunction]
+fn check_strategy(spec: &str) -> PyResult<String> {
+    gigawatt_agents::check(spec).map_err(|e| StrategyError::new_err(e.to_string()))
+}
+
+#[pymodule]
+fn _gigawatt(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Game>()?;
+    m.add_function(wrap_pyfunction!(scenarios, m)?)?;
+    m.add_function(wrap_pyfunction!(strategies, m)?)?;
+    m.add_function(wrap_pyfunction!(load_scenario, m)?)?;
+    m.add_function(wrap_pyfunction!(check_strategy, m)?)?;
+    m.add("ScenarioError", m.py().get_type::<ScenarioError>())?;
+    m.add("StrategyError", m.py().get_type::<StrategyError>())?;
+    m.add("PROTOCOL_VERSION", gigawatt_agents::exec::PROTOCOL_VERSION)?;
+    Ok(())
+}

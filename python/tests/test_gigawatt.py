@@ -1,0 +1,93 @@
+"""`import gigawatt`: games, Python strategies, scenarios and the errors a user meets."""
+
+import json
+import subprocess
+
+import pytest
+
+import gigawatt
+
+
+def test_scenarios_and_strategies_are_listed():
+    assert "us-china-2025" in gigawatt.scenarios()
+    names = [s["name"] for s in gigawatt.strategies()]
+    assert {"status-quo", "builder", "exec"} <= set(names)
+    builder = next(s for s in gigawatt.strategies() if s["name"] == "parametric")
+    assert any(p["name"] == "compute_share" for p in builder["params"])
+
+
+def test_play_returns_the_outcome_and_the_trace():
+    outcome, trace = gigawatt.play(agents={"chn": "builder"}, seed=1, months=24)
+    assert outcome["months_played"] == 24
+    assert [n["id"] for n in outcome["nations"]] == ["usa", "chn"]
+    assert outcome["nations"][1]["strategy"] == "builder"
+    # One trace row per nation and month.
+    assert len(trace) == 48
+    assert {"month", "nation", "generation_capacity_gw"} <= set(trace.columns)
+
+
+def test_play_matches_the_command_line_bit_for_bit(gigawatt_bin):
+    outcome, _ = gigawatt.play(agents={"chn": "builder"}, seed=7, months=36, trace=False)
+    cli = subprocess.run(
+        [gigawatt_bin, "play", "--agent", "chn=builder", "--seed", "7", "--months", "36", "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert json.loads(cli.stdout) == outcome
+
+
+class ResearchFirst:
+    """Funds the first lab's research with a tenth of the treasury each month."""
+
+    name = "research-first"
+
+    def decide(self, observation):
+        lab = observation["labs"][0]["index"]
+        return [{"FundResearch": {"lab": lab, "usd": observation["own"]["treasury_usd"] * 0.1}}]
+
+
+def test_a_python_strategy_plays_a_seat():
+    outcome, _ = gigawatt.play(agents={"usa": ResearchFirst()}, months=12, trace=False)
+    assert outcome["faults"] == []
+    assert outcome["nations"][0]["strategy"] == "python:research-first"
+    baseline, _ = gigawatt.play(months=12, trace=False)
+    assert outcome["nations"][0]["money_spent_usd"] != baseline["nations"][0]["money_spent_usd"]
+
+
+class Broken:
+    def decide(self, observation):
+        raise RuntimeError("no plan")
+
+
+def test_a_python_strategy_that_raises_faults_and_status_quo_plays_on():
+    outcome, _ = gigawatt.play(agents={"usa": Broken()}, months=6, trace=False)
+    assert outcome["months_played"] == 6
+    [fault] = outcome["faults"]
+    assert fault["month"] == 0 and "no plan" in fault["message"]
+    assert fault["message"].endswith("the nation plays `status-quo` from now on")
+
+
+def test_a_game_steps_with_orders_given_from_outside():
+    game = gigawatt.Game("us-china-2025", {"usa": None}, seed=2, months=3)
+    assert game.nations == ["usa", "chn"]
+    lab = game.observation("usa")["labs"][0]["index"]
+    assert game.step({"usa": [{"SetComputeSplit": {"lab": lab, "training_share": 0.9}}]})
+    assert game.observation("usa")["labs"][0]["training_share"] == 0.9
+    with pytest.raises(ValueError, match="played by a strategy"):
+        game.step({"chn": []})
+    with pytest.raises(ValueError, match="not a list of orders"):
+        game.step({"usa": [{"BuildCastle": {}}]})
+
+
+def test_errors_carry_the_file_line_and_column(tmp_path):
+    bad = tmp_path / "bad.ron"
+    bad.write_text('Scenario(base: "us-china-2025", name: "bad",\n  global: (chip_cost_usd_per_h100e: -5.0))')
+    with pytest.raises(gigawatt.ScenarioError, match=r"bad.ron:2:\d+: global.chip_cost_usd_per_h100e"):
+        gigawatt.load_scenario(str(bad))
+    with pytest.raises(gigawatt.StrategyError, match="unknown strategy `bogus`"):
+        gigawatt.play(agents={"usa": "bogus"})
+    with pytest.raises(ValueError, match="no nation `atlantis`"):
+        gigawatt.play(agents={"atlantis": "builder"})
+    scenario = gigawatt.load_scenario("world-2025")
+    assert [n["id"] for n in scenario["nations"]] == ["usa", "chn", "eu", "gulf", "ind"]
