@@ -17,10 +17,12 @@ PettingZoo environment.
 
 from ._gigawatt import (
     PROTOCOL_VERSION,
+    ConformanceError,
     Game,
     ScenarioError,
     StrategyError,
     check_strategy,
+    conformance,
     load_scenario,
     scenarios,
     strategies,
@@ -28,11 +30,13 @@ from ._gigawatt import (
 
 __all__ = [
     "PROTOCOL_VERSION",
+    "ConformanceError",
     "DEFAULT_SCENARIO",
     "Game",
     "ScenarioError",
     "StrategyError",
     "check_strategy",
+    "conformance",
     "load_scenario",
     "play",
     "scenarios",

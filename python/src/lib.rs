@@ -78,6 +78,54 @@ impl Strategy for PyStrategy {
             Err(e) => panic!("the Python strategy `{}` failed: {e}", self.name),
         }
     }
+
+    /// `save_state() -> str` if the object has it: state carried across turns, for snapshots.
+    fn save_state(&self) -> String {
+        Python::attach(|py| {
+            let object = self.object.bind(py);
+            if !object.hasattr("save_state").unwrap_or(false) {
+                return String::new();
+            }
+            match object
+                .call_method0("save_state")
+                .and_then(|s| s.extract::<String>())
+            {
+                Ok(state) => state,
+                Err(e) => panic!(
+                    "the Python strategy `{}` failed to save its state: {e}",
+                    self.name
+                ),
+            }
+        })
+    }
+
+    fn load_state(&mut self, state: &str) -> Result<(), String> {
+        Python::attach(|py| {
+            let object = self.object.bind(py);
+            if !object.hasattr("load_state").unwrap_or(false) {
+                return if state.is_empty() {
+                    Ok(())
+                } else {
+                    Err("the object has no load_state(state)".to_string())
+                };
+            }
+            object
+                .call_method1("load_state", (state,))
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+    }
+}
+
+fn py_strategy(value: &Bound<'_, PyAny>) -> PyResult<PyStrategy> {
+    let name = match value.getattr("name") {
+        Ok(n) => n.str()?.to_string(),
+        Err(_) => value.get_type().name()?.to_string(),
+    };
+    Ok(PyStrategy {
+        name: format!("python:{name}"),
+        object: value.clone().unbind(),
+    })
 }
 
 /// A seat whose orders are given from outside each month ([`Game::step`]): for environments.
@@ -151,14 +199,7 @@ impl Game {
                     if let Ok(spec) = value.extract::<String>() {
                         strategies.push(build(&spec)?);
                     } else if value.hasattr("decide")? {
-                        let name = match value.getattr("name") {
-                            Ok(n) => n.str()?.to_string(),
-                            Err(_) => value.get_type().name()?.to_string(),
-                        };
-                        strategies.push(Box::new(PyStrategy {
-                            name: format!("python:{name}"),
-                            object: value.clone().unbind(),
-                        }));
+                        strategies.push(Box::new(py_strategy(&value)?));
                     } else {
                         return Err(PyValueError::new_err(format!(
                             "seat `{id}`: a strategy spec, an object with `decide(observation)`, or None"
@@ -270,6 +311,56 @@ fn build(spec: &str) -> PyResult<Box<dyn Strategy>> {
     gigawatt_agents::build(spec).map_err(|e| StrategyError::new_err(e.to_string()))
 }
 
+pyo3::create_exception!(
+    _gigawatt,
+    ConformanceError,
+    PyException,
+    "A strategy that broke the conformance kit's contract; the message lists every failure."
+);
+
+/// Run the conformance kit (`docs/strategies.md`, the contract every strategy must keep) on the
+/// strategies `factory()` makes: a fresh object per game. Returns what was played; raises
+/// `ConformanceError` listing every failure.
+#[pyfunction]
+#[pyo3(signature = (factory, seeds = 2, months = 48))]
+fn conformance<'py>(
+    py: Python<'py>,
+    factory: Py<PyAny>,
+    seeds: u32,
+    months: u32,
+) -> PyResult<Bound<'py, PyDict>> {
+    let first = factory.call0(py)?;
+    py_strategy(first.bind(py))?;
+    let make = || -> Box<dyn Strategy> {
+        Python::attach(|py| {
+            let object = factory
+                .call0(py)
+                .unwrap_or_else(|e| panic!("the strategy factory failed: {e}"));
+            let strategy =
+                py_strategy(object.bind(py)).unwrap_or_else(|e| panic!("not a strategy: {e}"));
+            Box::new(strategy) as Box<dyn Strategy>
+        })
+    };
+    let options = gigawatt_agents::conformance::Options::default()
+        .with_seeds(seeds)
+        .with_months(months);
+    // The kit's games call back into Python from wherever they run: let go of the interpreter.
+    let result = py.detach(|| gigawatt_agents::conformance::check(&make, &options));
+    match result {
+        Ok(report) => {
+            let d = PyDict::new(py);
+            d.set_item("strategy", report.strategy)?;
+            d.set_item("games", report.games)?;
+            d.set_item("decisions", report.decisions)?;
+            d.set_item("orders", report.orders)?;
+            Ok(d)
+        }
+        Err(failures) => Err(ConformanceError::new_err(
+            gigawatt_agents::conformance::describe(&failures),
+        )),
+    }
+}
+
 /// The embedded scenarios' names.
 #[pyfunction]
 fn scenarios() -> Vec<String> {
@@ -329,6 +420,8 @@ fn _gigawatt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(check_strategy, m)?)?;
     m.add("ScenarioError", m.py().get_type::<ScenarioError>())?;
     m.add("StrategyError", m.py().get_type::<StrategyError>())?;
+    m.add("ConformanceError", m.py().get_type::<ConformanceError>())?;
+    m.add_function(wrap_pyfunction!(conformance, m)?)?;
     m.add("PROTOCOL_VERSION", gigawatt_agents::exec::PROTOCOL_VERSION)?;
     Ok(())
 }

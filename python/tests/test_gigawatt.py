@@ -91,3 +91,21 @@ def test_errors_carry_the_file_line_and_column(tmp_path):
         gigawatt.play(agents={"atlantis": "builder"})
     scenario = gigawatt.load_scenario("world-2025")
     assert [n["id"] for n in scenario["nations"]] == ["usa", "chn", "eu", "gulf", "ind"]
+
+
+def test_the_conformance_kit_passes_a_good_python_strategy():
+    report = gigawatt.conformance(ResearchFirst, seeds=1, months=12)
+    assert report["strategy"] == "python:research-first"
+    assert report["games"] > 0 and report["decisions"] > 0
+
+
+class Spendthrift:
+    """Orders far more chips than the treasury holds, every month."""
+
+    def decide(self, observation):
+        return [{"OrderChips": {"lab": observation["labs"][0]["index"], "h100e": 1e9}}]
+
+
+def test_the_conformance_kit_names_what_a_bad_python_strategy_breaks():
+    with pytest.raises(gigawatt.ConformanceError, match="treasury"):
+        gigawatt.conformance(Spendthrift, seeds=1, months=12)
