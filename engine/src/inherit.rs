@@ -923,33 +923,27 @@ impl Parser<'_> {
     }
 
     fn char_literal(&mut self) -> Result<(), SyntaxError> {
-        let open = self.i;
-        self.i += 1;
-        while let Some(c) = self.peek() {
-            self.i += 1;
-            match c {
-                '\\' => self.i += 1,
-                '\'' => return Ok(()),
-                _ => {}
-            }
-        }
-        self.i = open;
-        Err(self.error("unclosed character literal"))
+        self.quoted('\'', "unclosed character literal")
     }
 
     fn string(&mut self) -> Result<(), SyntaxError> {
+        self.quoted('"', "unclosed string")
+    }
+
+    /// A literal from the quote at the cursor to its closing `quote` (backslash escapes skipped).
+    fn quoted(&mut self, quote: char, unclosed: &str) -> Result<(), SyntaxError> {
         let open = self.i;
         self.i += 1;
         while let Some(c) = self.peek() {
             self.i += 1;
-            match c {
-                '\\' => self.i += 1,
-                '"' => return Ok(()),
-                _ => {}
+            if c == '\\' {
+                self.i += 1;
+            } else if c == quote {
+                return Ok(());
             }
         }
         self.i = open;
-        Err(self.error("unclosed string"))
+        Err(self.error(unclosed))
     }
 
     /// `r"…"`, `r#"…"#`, `br"…"` ahead?

@@ -362,20 +362,25 @@ mod tests {
         );
     }
 
-    #[test]
-    fn the_default_game_reports_both_nations_and_an_outcome() {
-        let args = PlayArgs {
+    /// A game on the default scenario with one `--agent`, as tables.
+    fn args(agent: &str, seed: u64, months: u32) -> PlayArgs {
+        PlayArgs {
             scenario: gigawatt_data::DEFAULT_SCENARIO.to_string(),
-            agents: vec![AgentArg::parse("chn=random").expect("valid")],
-            seed: 3,
-            months: Some(14),
+            agents: vec![AgentArg::parse(agent).expect("valid")],
+            seed,
+            months: Some(months),
             trace: None,
             plot: None,
             json: false,
             world: WorldChoice::Central,
             worlds: None,
             world_seed: 0,
-        };
+        }
+    }
+
+    #[test]
+    fn the_default_game_reports_both_nations_and_an_outcome() {
+        let args = args("chn=random", 3, 14);
         let mut m = start(&args).expect("starts");
         m.record_trace();
         let game = finish(m);
@@ -444,18 +449,7 @@ mod tests {
 
     #[test]
     fn an_unknown_nation_stops_the_game_before_it_starts() {
-        let args = PlayArgs {
-            scenario: gigawatt_data::DEFAULT_SCENARIO.to_string(),
-            agents: vec![AgentArg::parse("atlantis=random").expect("valid")],
-            seed: 0,
-            months: Some(1),
-            trace: None,
-            plot: None,
-            json: false,
-            world: WorldChoice::Central,
-            worlds: None,
-            world_seed: 0,
-        };
+        let args = args("atlantis=random", 0, 1);
         let err = start(&args).err().expect("unknown nation");
         assert!(format!("{err:#}").contains("`atlantis`"), "{err:#}");
     }
