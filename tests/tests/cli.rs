@@ -460,6 +460,27 @@ fn scenarios_lists_the_default_scenario_with_its_nations() {
 }
 
 #[test]
+fn an_exported_scenario_is_the_shipped_file_and_validates_as_a_copy() {
+    let run = gigawatt(&["scenarios", "--export", "us-china-2025"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let shipped = gigawatt_data::scenario("us-china-2025").unwrap().source;
+    assert_eq!(run.stdout, shipped);
+    let copy = temp_path("exported", "ron");
+    let _cleanup = TempFile(copy.clone());
+    std::fs::write(&copy, &run.stdout).unwrap();
+    let validated = gigawatt(&["validate".as_ref(), copy.as_os_str()]);
+    assert_eq!(validated.code, Some(0), "{validated:?}");
+    let unknown = gigawatt(&["scenarios", "--export", "atlantis"]);
+    assert_eq!(unknown.code, Some(2), "{unknown:?}");
+    assert!(
+        unknown.stderr.contains("no embedded scenario `atlantis`")
+            && unknown.stderr.contains("us-china-2025"),
+        "{}",
+        unknown.stderr
+    );
+}
+
+#[test]
 fn strategies_lists_the_built_ins() {
     let run = gigawatt(&["strategies"]);
     assert_eq!(run.code, Some(0), "{run:?}");

@@ -46,11 +46,20 @@ pub enum Command {
     /// Check scenario files; print each error as `FILE:LINE:COL: message` (files only, not
     /// embedded names).
     Validate(ValidateArgs),
-    /// List the embedded scenarios: name, description, nations.
-    Scenarios,
+    /// List the embedded scenarios: name, description, nations (`--export NAME` prints one's file,
+    /// to copy and edit).
+    Scenarios(ScenariosArgs),
     /// List the built-in strategies: name and doctrine, then each parameter with its default, range
     /// and meaning.
     Strategies,
+}
+
+#[derive(Clone, Debug, PartialEq, Args)]
+pub struct ScenariosArgs {
+    /// Print the embedded scenario NAME's file as it is (comments, sources and distributions
+    /// included), e.g. `gigawatt scenarios --export us-china-2025 > mine.ron`.
+    #[arg(long, value_name = "NAME")]
+    pub export: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Args)]
@@ -132,7 +141,10 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
         Command::Play(args) => crate::play::run(args, out),
         Command::Report(args) => crate::report::run(args, out),
         Command::Validate(args) => crate::validate::run(args, out, &mut std::io::stderr()),
-        Command::Scenarios => crate::listing::scenarios(out),
+        Command::Scenarios(args) => match &args.export {
+            Some(name) => crate::listing::export_scenario(name, out),
+            None => crate::listing::scenarios(out),
+        },
         Command::Strategies => crate::listing::strategies(out),
     }
 }
@@ -149,6 +161,30 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// `--help` shows the defaults the configuration really has.
+    #[test]
+    fn tournament_help_states_the_real_defaults() {
+        let mut cli = Cli::command();
+        let help = cli
+            .find_subcommand_mut("tournament")
+            .expect("tournament")
+            .render_long_help()
+            .to_string();
+        let defaults = gigawatt_arena::tournament::TournamentConfig::default();
+        for (flag, value) in [
+            ("--seeds", defaults.seeds.to_string()),
+            ("--seed", defaults.seed.to_string()),
+            ("--resamples", defaults.resamples.to_string()),
+        ] {
+            let at = help
+                .find(&format!("{flag} <"))
+                .unwrap_or_else(|| panic!("{flag} in {help}"));
+            let entry = &help[at..];
+            let entry = &entry[..entry[1..].find("\n  -").map_or(entry.len(), |e| e + 1)];
+            assert!(entry.contains(&format!("(default: {value})")), "{entry}");
+        }
     }
 
     #[test]

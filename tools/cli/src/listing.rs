@@ -56,6 +56,18 @@ pub fn scenarios(out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// The embedded scenario `name`'s file, as shipped: the start of a scenario of one's own.
+pub fn export_scenario(name: &str, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    let Some(embedded) = gigawatt_data::scenario(name) else {
+        anyhow::bail!(
+            "no embedded scenario `{name}`; embedded scenarios: {}",
+            gigawatt_arena::inputs::embedded_names()
+        );
+    };
+    out.write_all(embedded.source.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Each built-in strategy: a line with its name (marked `(slow)` when left out of default
 /// tournaments) and doctrine, then one indented line per parameter (name, default, range, meaning),
 /// or the form of its arguments for a strategy that takes free-form ones.

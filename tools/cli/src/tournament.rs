@@ -34,10 +34,10 @@ pub struct TournamentArgs {
     /// Strategy spec or spec file (repeatable; default: every built-in but the slow ones).
     #[arg(long = "strategy", value_name = "SPEC")]
     pub strategies: Vec<String>,
-    /// World seeds per pairing (rounds).
+    /// World seeds per pairing (rounds) (default: 10).
     #[arg(long, value_name = "N")]
     pub seeds: Option<u64>,
-    /// Tournament seed; every game's seed derives from it and the game's unit.
+    /// Tournament seed; every game's seed derives from it and the game's unit (default: 0).
     #[arg(long, value_name = "MASTER")]
     pub seed: Option<u64>,
     /// Months per game (default: the scenario's horizon).
@@ -65,7 +65,7 @@ pub struct TournamentArgs {
     /// that has no config.ron.
     #[arg(long)]
     pub resume: bool,
-    /// Bootstrap resamples for the confidence intervals.
+    /// Bootstrap resamples for the confidence intervals (default: 1000).
     #[arg(long, value_name = "N")]
     pub resamples: Option<usize>,
     /// No progress bar or progress lines.
