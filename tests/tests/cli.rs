@@ -158,6 +158,16 @@ fn trace_writes_the_header_and_a_row_per_month_per_nation() {
     assert!(header.starts_with(REQUIRED_TRACE_HEADER), "{header}");
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), months * 2, "months_played = {months}");
+    // It says what it wrote, on stderr (stdout is the JSON).
+    assert!(
+        run.stderr.contains(&format!(
+            "wrote {} ({} rows: one per nation and month)",
+            path.display(),
+            months * 2
+        )),
+        "{}",
+        run.stderr
+    );
     let columns = header.split(',').count();
     for (i, row) in rows.iter().enumerate() {
         let cells: Vec<&str> = row.split(',').collect();

@@ -41,12 +41,19 @@ pub fn run(args: &PlayArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     if let Some((path, file)) = trace_file {
         write_trace(file, &game.trace)
             .with_context(|| format!("cannot write trace file `{}`", path.display()))?;
+        // On stderr: stdout may be the JSON a script reads.
+        eprintln!(
+            "wrote {} ({} rows: one per nation and month)",
+            path.display(),
+            game.trace.len()
+        );
     }
     if let Some((path, mut file)) = plot_file {
         let svg =
             gigawatt_report::plot::game_svg(&game.trace, &game.outcome, game.scenario.start_year)?;
         file.write_all(svg.as_bytes())
             .with_context(|| format!("cannot write plot file `{}`", path.display()))?;
+        eprintln!("wrote {} (the game as one SVG figure)", path.display());
     }
     if args.json {
         let mut json = serde_json::to_value(&game.outcome)?;
