@@ -15,13 +15,18 @@ same JSON an agent in any language reads and writes). `gigawatt.env.parallel_env
 PettingZoo environment.
 """
 
+import os
+import tempfile
+
 from ._gigawatt import (
     PROTOCOL_VERSION,
+    CommandError,
     ConformanceError,
     Game,
     ScenarioError,
     StrategyError,
     check_strategy,
+    command,
     conformance,
     load_scenario,
     scenarios,
@@ -30,17 +35,23 @@ from ._gigawatt import (
 
 __all__ = [
     "PROTOCOL_VERSION",
+    "CommandError",
     "ConformanceError",
     "DEFAULT_SCENARIO",
     "Game",
     "ScenarioError",
     "StrategyError",
+    "Results",
     "check_strategy",
+    "command",
     "conformance",
+    "explore",
     "load_scenario",
     "play",
     "scenarios",
     "strategies",
+    "tournament",
+    "tune",
 ]
 
 DEFAULT_SCENARIO = "us-china-2025"
@@ -68,3 +79,85 @@ def play(scenario=DEFAULT_SCENARIO, agents=None, seed=0, months=None, trace=True
     game = Game(scenario, dict(agents or {}), seed=seed, months=months, trace=trace)
     outcome = game.run()
     return outcome, (_frame(game.trace()) if trace else None)
+
+
+class Results:
+    """A results folder written by a tournament, explore or tuning run: `dir`, the summary the
+    command printed (`text`), and its CSV files as tables (pandas DataFrames when pandas is
+    installed): `results.table("standings")`, or the attributes `standings`, `payoff`, `seats`."""
+
+    def __init__(self, dir, text):
+        self.dir = dir
+        self.text = text
+
+    def files(self):
+        return sorted(os.listdir(self.dir))
+
+    def table(self, name):
+        path = os.path.join(self.dir, name if name.endswith(".csv") else name + ".csv")
+        try:
+            import pandas
+        except ImportError:
+            import csv
+
+            with open(path, newline="") as f:
+                return list(csv.DictReader(f))
+        return pandas.read_csv(path)
+
+    def __getattr__(self, name):
+        if name.startswith("_") or not os.path.exists(os.path.join(self.dir, name + ".csv")):
+            raise AttributeError(name)
+        return self.table(name)
+
+    def __repr__(self):
+        return f"Results({self.dir!r}: {', '.join(self.files())})"
+
+
+def _flags(**options):
+    args = []
+    for name, value in options.items():
+        if value is None or value is False:
+            continue
+        flag = "--" + name.replace("_", "-")
+        if value is True:
+            args.append(flag)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                args += [flag, str(item)]
+        else:
+            args += [flag, str(value)]
+    return args
+
+
+def _run(subcommand, out, options):
+    out = out or tempfile.mkdtemp(prefix=f"gigawatt-{subcommand}-")
+    text = command([subcommand] + _flags(**options) + ["--out", str(out)])
+    return Results(str(out), text)
+
+
+def tournament(strategies=None, scenario=None, seeds=None, seed=None, months=None, worlds=None,
+               gauntlet=None, threads=None, resamples=None, out=None, resume=False):
+    """`gigawatt tournament` with the same options (docs/tournaments.md); returns its `Results`
+    (`standings`, `payoff`, … as tables). Without `out`, the files go to a new temporary folder.
+    Strategies are specs (built-ins, spec files, `exec:COMMAND`)."""
+    return _run("tournament", out, dict(
+        strategy=strategies, scenario=scenario, seeds=seeds, seed=seed, months=months,
+        worlds=worlds, gauntlet=gauntlet, threads=threads, resamples=resamples, resume=resume,
+        quiet=True))
+
+
+def explore(strategies=None, scenario=None, worlds=None, seed=None, months=None, threads=None,
+            interest=None, interest_share=None, satisfice=None, out=None, resume=False):
+    """`gigawatt explore` (docs/uncertainty.md): the strategies over sampled worlds, with
+    `worlds`, `sensitivity`, `robustness` and the tournament's tables in its `Results`."""
+    return _run("explore", out, dict(
+        strategy=strategies, scenario=scenario, worlds=worlds, seed=seed, months=months,
+        threads=threads, interest=interest, interest_share=interest_share, satisfice=satisfice,
+        resume=resume, quiet=True))
+
+
+def tune(config, out=None, threads=None, worlds=None, resume=False):
+    """`gigawatt tune --config FILE` (docs/strategies.md §10): `history`, `best.ron` and the
+    summary in its `Results`."""
+    return _run("tune", out, dict(config=config, threads=threads, worlds=worlds, resume=resume,
+                                  quiet=True))

@@ -361,6 +361,35 @@ fn conformance<'py>(
     }
 }
 
+pyo3::create_exception!(
+    _gigawatt,
+    CommandError,
+    PyException,
+    "A `gigawatt` command that failed; the message is what the command line prints after `error:`."
+);
+
+/// Run a `gigawatt` command line in this process (`args` without the program name), as the CLI
+/// would, and return what it printed on stdout. A failure raises `CommandError` with the CLI's
+/// message; usage errors too, instead of exiting.
+#[pyfunction]
+fn command(py: Python<'_>, args: Vec<String>) -> PyResult<String> {
+    use clap::Parser;
+    let cli =
+        gigawatt_cli::Cli::try_parse_from(std::iter::once("gigawatt".to_string()).chain(args))
+            .map_err(|e| CommandError::new_err(e.render().to_string()))?;
+    let mut out = Vec::new();
+    // Long runs let go of the interpreter: other Python threads go on.
+    let result = py.detach(|| gigawatt_cli::cli::run(&cli, &mut out));
+    let printed = String::from_utf8_lossy(&out).to_string();
+    match result {
+        Ok(code) if code == std::process::ExitCode::SUCCESS => Ok(printed),
+        Ok(code) => Err(CommandError::new_err(format!(
+            "the command ended with {code:?}:\n{printed}"
+        ))),
+        Err(e) => Err(CommandError::new_err(format!("{e:#}"))),
+    }
+}
+
 /// The embedded scenarios' names.
 #[pyfunction]
 fn scenarios() -> Vec<String> {
@@ -422,6 +451,8 @@ fn _gigawatt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("StrategyError", m.py().get_type::<StrategyError>())?;
     m.add("ConformanceError", m.py().get_type::<ConformanceError>())?;
     m.add_function(wrap_pyfunction!(conformance, m)?)?;
+    m.add_function(wrap_pyfunction!(command, m)?)?;
+    m.add("CommandError", m.py().get_type::<CommandError>())?;
     m.add("PROTOCOL_VERSION", gigawatt_agents::exec::PROTOCOL_VERSION)?;
     Ok(())
 }

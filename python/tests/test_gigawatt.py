@@ -109,3 +109,33 @@ class Spendthrift:
 def test_the_conformance_kit_names_what_a_bad_python_strategy_breaks():
     with pytest.raises(gigawatt.ConformanceError, match="treasury"):
         gigawatt.conformance(Spendthrift, seeds=1, months=12)
+
+
+def test_a_tournament_from_python_writes_the_command_s_files_and_returns_its_tables(tmp_path):
+    results = gigawatt.tournament(
+        strategies=["status-quo", "builder"], seeds=2, months=24, out=tmp_path / "t"
+    )
+    assert "games planned" in results.text
+    standings = results.standings
+    assert sorted(standings["strategy"]) == ["builder", "status-quo"]
+    assert "games.jsonl" in results.files()
+    # The same folder again is complete: nothing is played twice.
+    again = gigawatt.tournament(
+        strategies=["status-quo", "builder"], seeds=2, months=24, out=tmp_path / "t"
+    )
+    assert "0 played now" in again.text
+
+
+def test_explore_from_python_returns_the_worlds_and_what_decides_the_race(tmp_path):
+    results = gigawatt.explore(
+        strategies=["status-quo", "builder"], worlds=6, months=24, out=tmp_path / "e"
+    )
+    assert len(results.worlds) == 6
+    assert {"outcome", "parameter"} <= set(results.sensitivity.columns)
+
+
+def test_a_failing_command_raises_with_the_command_line_s_message():
+    with pytest.raises(gigawatt.CommandError, match="unknown strategy `bogus`"):
+        gigawatt.tournament(strategies=["bogus"], seeds=1)
+    with pytest.raises(gigawatt.CommandError, match="unexpected argument"):
+        gigawatt.command(["tournament", "--no-such-flag"])
