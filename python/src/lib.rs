@@ -442,6 +442,8 @@ fn check_strategy(spec: &str) -> PyResult<String> {
 
 #[pymodule]
 fn _gigawatt(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // Ctrl-C belongs to the interpreter: a run in this process must not take SIGINT from it.
+    gigawatt_arena::signals::allow_handlers(false);
     m.add_class::<Game>()?;
     m.add_function(wrap_pyfunction!(scenarios, m)?)?;
     m.add_function(wrap_pyfunction!(strategies, m)?)?;

@@ -139,3 +139,15 @@ def test_a_failing_command_raises_with_the_command_line_s_message():
         gigawatt.tournament(strategies=["bogus"], seeds=1)
     with pytest.raises(gigawatt.CommandError, match="unexpected argument"):
         gigawatt.command(["tournament", "--no-such-flag"])
+
+
+def test_ctrl_c_stays_python_s_after_a_run():
+    import os
+    import signal
+    import time
+
+    gigawatt.tournament(strategies=["status-quo"], seeds=1, months=3)
+    for _ in range(2):
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1.0)

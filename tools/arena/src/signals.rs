@@ -14,6 +14,16 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::error::{Context, Result};
 use signal_hook::consts::signal::{SIGINT, SIGTERM};
 
+/// Whether [`Stop::on_signals`] may install handlers: a host process with its own (the Python
+/// interpreter, whose Ctrl-C raises `KeyboardInterrupt`) turns this off, and runs never stop on a
+/// signal there.
+static HANDLERS_ALLOWED: AtomicBool = AtomicBool::new(true);
+
+/// Let [`Stop::on_signals`] install signal handlers (the default), or not.
+pub fn allow_handlers(allowed: bool) {
+    HANDLERS_ALLOWED.store(allowed, Ordering::SeqCst);
+}
+
 /// A stop request shared between the signal handlers and the workers that poll it.
 #[derive(Clone, Debug, Default)]
 pub struct Stop {
@@ -31,6 +41,9 @@ impl Stop {
     /// process; only the first signal is graceful, a second one takes the default action.
     pub fn on_signals() -> Result<Stop> {
         let stop = Stop::default();
+        if !HANDLERS_ALLOWED.load(Ordering::SeqCst) {
+            return Ok(stop);
+        }
         let stopping = Arc::new(AtomicBool::new(false));
         for signal in [SIGTERM, SIGINT] {
             // Registered first so that it sees the flag as it was before this signal set it.
