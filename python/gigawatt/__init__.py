@@ -57,16 +57,25 @@ __all__ = [
 DEFAULT_SCENARIO = "us-china-2025"
 
 
-def _frame(rows):
-    """Rows as a pandas DataFrame when pandas is installed, else the list of dicts."""
+def _frame(rows, frame="auto"):
+    """Rows as a table: ``"pandas"``, ``"polars"``, ``"rows"`` (the list of dicts), or ``"auto"``
+    (pandas when it is installed, else rows)."""
+    if frame == "rows":
+        return rows
+    if frame == "polars":
+        import polars
+
+        return polars.DataFrame(rows)
     try:
         import pandas
     except ImportError:
+        if frame == "pandas":
+            raise
         return rows
     return pandas.DataFrame(rows)
 
 
-def play(scenario=DEFAULT_SCENARIO, agents=None, seed=0, months=None, trace=True):
+def play(scenario=DEFAULT_SCENARIO, agents=None, seed=0, months=None, trace=True, frame="auto"):
     """Play one game; returns (outcome, trace).
 
     `agents` maps nation ids to a strategy spec (``"builder"``, ``"parametric(compute_share:
@@ -74,11 +83,12 @@ def play(scenario=DEFAULT_SCENARIO, agents=None, seed=0, months=None, trace=True
     nations not named play ``status-quo``. A strategy that raises, or returns orders that are not
     orders, faults: the fault is in ``outcome["faults"]`` and ``status-quo`` plays on. The outcome is
     the dict ``gigawatt play --json`` prints; the trace has one row per nation and month (a pandas
-    DataFrame when pandas is installed; ``None`` with ``trace=False``).
+    DataFrame when pandas is installed, or as ``frame`` says: ``"polars"``, ``"pandas"``,
+    ``"rows"``; ``None`` with ``trace=False``).
     """
     game = Game(scenario, dict(agents or {}), seed=seed, months=months, trace=trace)
     outcome = game.run()
-    return outcome, (_frame(game.trace()) if trace else None)
+    return outcome, (_frame(game.trace(), frame) if trace else None)
 
 
 class Results:

@@ -151,3 +151,11 @@ def test_ctrl_c_stays_python_s_after_a_run():
         with pytest.raises(KeyboardInterrupt):
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(1.0)
+
+
+def test_the_trace_comes_as_the_table_asked_for():
+    _, rows = gigawatt.play(months=2, frame="rows")
+    assert isinstance(rows, list) and rows[0]["nation"] == "usa"
+    polars = pytest.importorskip("polars")
+    _, frame = gigawatt.play(months=2, frame="polars")
+    assert isinstance(frame, polars.DataFrame) and frame.height == 4
