@@ -17,6 +17,7 @@
 //! [`tournament::run::Progress`] and [`tune::run::Progress`], and fail with [`Error`].
 
 pub mod analyze;
+pub mod data;
 pub mod error;
 pub mod explore;
 pub mod format;

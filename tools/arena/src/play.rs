@@ -1,7 +1,7 @@
 //! One game: set up with the registry's fallback, played to the end, its trace written as CSV.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::sync::Arc;
 
 use gigawatt_engine::{Match, Outcome, Scenario, Strategy, TraceRow};
@@ -69,12 +69,49 @@ pub fn finish(mut game: Match) -> Game {
     }
 }
 
-/// The trace as CSV: [`TraceRow::CSV_HEADER`], then one line per row.
+/// The trace as CSV: the header is [`TraceRow`]'s serde field names in their order (so it cannot
+/// drift from the row), then one line per row. Numbers keep the trace's text form: Rust's shortest
+/// round-trip `Display`, and FLOP counts (`*_flop`) in exponent form (`1.5e25`).
 pub fn write_trace(file: File, rows: &[TraceRow]) -> std::io::Result<()> {
-    let mut w = BufWriter::new(file);
-    writeln!(w, "{}", TraceRow::CSV_HEADER)?;
-    for row in rows {
-        writeln!(w, "{}", row.csv_line())?;
+    let mut w = crate::data::record_writer(BufWriter::new(file));
+    for (i, row) in rows.iter().enumerate() {
+        let value = serde_json::to_value(row).map_err(std::io::Error::other)?;
+        let Some(object) = value.as_object() else {
+            return Err(std::io::Error::other("a trace row is not a record"));
+        };
+        if i == 0 {
+            w.write_record(object.keys())?;
+        }
+        w.write_record(object.iter().map(|(k, v)| trace_cell(k, v)))?;
+    }
+    if rows.is_empty() {
+        w.write_record(trace_header())?;
     }
     w.flush()
+}
+
+/// The trace's header: [`TraceRow`]'s serde field names.
+pub fn trace_header() -> Vec<String> {
+    let value = serde_json::to_value(TraceRow::default()).expect("a trace row serialises");
+    value
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// One trace cell: text as is, integers as they are, other numbers in `Display` form (exponent
+/// form for FLOP), a number JSON cannot hold (not finite) empty.
+fn trace_cell(key: &str, value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => i.to_string(),
+            (_, Some(u), _) => u.to_string(),
+            (_, _, Some(x)) if key.ends_with("_flop") => format!("{x:e}"),
+            (_, _, Some(x)) => x.to_string(),
+            _ => n.to_string(),
+        },
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
 }
