@@ -79,6 +79,25 @@ pub mod number {
         finite(&x.unwrap_or(f64::NAN), s)
     }
 
+    /// Shortest round-trip form, in exponent notation (`2.9e-65`) for magnitudes below 1e-5 or
+    /// from 1e16 (where `Display` writes every zero); empty when not finite. The form of the files
+    /// added with this layer (the tidy tables, `analysis.csv`).
+    pub fn compact<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        let magnitude = x.abs();
+        if !x.is_finite() {
+            s.serialize_str("")
+        } else if magnitude != 0.0 && !(1e-5..1e16).contains(&magnitude) {
+            s.collect_str(&format_args!("{x:e}"))
+        } else {
+            s.collect_str(x)
+        }
+    }
+
+    /// [`compact`] of an optional number; `None` is empty.
+    pub fn compact_opt<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        compact(&x.unwrap_or(f64::NAN), s)
+    }
+
     /// Shortest round-trip form (`Display`), `NaN` and `inf` as Rust writes them.
     pub fn display<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(x)

@@ -868,6 +868,7 @@ mod tests {
                     capability: 0.0,
                     asi_month: None,
                     capability_by_year: Vec::new(),
+                    ..SeatRecord::default()
                 })
                 .collect(),
             winner: (leaders.len() == 1).then(|| leaders[0].into()),
@@ -875,6 +876,7 @@ mod tests {
             months_played: 120,
             asi_month,
             faults: Vec::new(),
+            ..GameRecord::default()
         }
     }
 
