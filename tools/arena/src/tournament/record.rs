@@ -213,3 +213,145 @@ impl Interner {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A line of `games.jsonl` as written before the seed halves, year labels, seat outcomes and
+    /// `first_asi_month`: old folders still resume, merge and report.
+    pub(super) const OLD_LINE: &str = r#"{"game_id":0,"unit":0,"scenario":"us-china-2025","seed":12035550249420947055,"world":0,"seats":[{"nation":"usa","strategy":"builder","score":0.97,"capability":32.2,"asi_month":null,"capability_by_year":[29.2,30.1]},{"nation":"chn","strategy":"builder","score":0.03,"capability":30.3,"asi_month":57,"capability_by_year":[28.1,28.7]}],"winner":"usa","decided_by":"horizon","months_played":60,"asi_month":57,"faults":[]}"#;
+
+    #[test]
+    fn old_records_still_read() {
+        let game: GameRecord = serde_json::from_str(OLD_LINE).unwrap();
+        assert_eq!(game.seed, 12035550249420947055);
+        assert_eq!(game.asi_month, Some(57));
+        assert_eq!((game.seed_high, game.seed_low), (None, None));
+        assert!(game.capability_years.is_empty());
+        assert_eq!(game.seats[1].asi_month, Some(57));
+        assert_eq!(game.seats[0].money_spent_usd, None);
+        // Written again, it has the new name for the game's first arrival only.
+        let text = serde_json::to_string(&game).unwrap();
+        assert!(text.contains("\"first_asi_month\":57"), "{text}");
+        assert_eq!(text.matches("\"asi_month\"").count(), 2, "{text}");
+    }
+
+    #[test]
+    fn seed_halves_make_the_seed() {
+        for seed in [0, 1, u64::from(u32::MAX), 1 << 63, u64::MAX, 12035550249420947055] {
+            assert_eq!(
+                (u64::from(seed_high(seed)) << 32) | u64::from(seed_low(seed)),
+                seed
+            );
+        }
+    }
+}
+
+/// `docs/games.schema.json` holds every key a record is written with, with its type: checked here
+/// on a record of a real game (so a key added to the record without the schema fails) and on an
+/// old-shaped line.
+#[cfg(test)]
+mod schema_tests {
+    use super::*;
+    use serde_json::Value;
+
+    const SCHEMA: &str = include_str!("../../../../docs/games.schema.json");
+
+    /// The subset of JSON Schema the document uses: type, enum, required, properties (every key
+    /// of the value must be declared), items, $ref, minimum, maximum.
+    fn check(schema: &Value, root: &Value, value: &Value, at: &str) -> Result<(), String> {
+        if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+            let name = r.trim_start_matches("#/$defs/");
+            return check(&root["$defs"][name], root, value, at);
+        }
+        if let Some(options) = schema.get("enum").and_then(Value::as_array)
+            && !options.contains(value)
+        {
+            return Err(format!("{at}: {value} is not one of {options:?}"));
+        }
+        if let Some(types) = schema.get("type") {
+            let types: Vec<&str> = match types {
+                Value::String(t) => vec![t.as_str()],
+                Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+                _ => vec![],
+            };
+            let fits = |t: &str| match t {
+                "null" => value.is_null(),
+                "integer" => value.is_u64() || value.is_i64(),
+                "number" => value.is_number(),
+                "string" => value.is_string(),
+                "array" => value.is_array(),
+                "object" => value.is_object(),
+                _ => false,
+            };
+            if !types.iter().any(|t| fits(t)) {
+                return Err(format!("{at}: {value} is not {types:?}"));
+            }
+        }
+        if let (Some(min), Some(x)) = (schema.get("minimum").and_then(Value::as_f64), value.as_f64())
+            && x < min
+        {
+            return Err(format!("{at}: {x} < {min}"));
+        }
+        if let (Some(max), Some(x)) = (schema.get("maximum").and_then(Value::as_u64), value.as_u64())
+            && x > max
+        {
+            return Err(format!("{at}: {x} > {max}"));
+        }
+        if let Some(object) = value.as_object() {
+            for key in schema
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                if !object.contains_key(key) {
+                    return Err(format!("{at}: no `{key}`"));
+                }
+            }
+            if let Some(properties) = schema.get("properties") {
+                for (key, v) in object {
+                    let Some(property) = properties.get(key) else {
+                        return Err(format!("{at}: `{key}` is not in the schema"));
+                    };
+                    check(property, root, v, &format!("{at}.{key}"))?;
+                }
+            }
+        }
+        if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
+            for (i, v) in array.iter().enumerate() {
+                check(items, root, v, &format!("{at}[{i}]"))?;
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn records_follow_docs_games_schema() {
+        let root: Value = serde_json::from_str(SCHEMA).expect("the schema is JSON");
+        let scenario = crate::inputs::load_scenario(gigawatt_data::DEFAULT_SCENARIO).unwrap();
+        let strategies = scenario
+            .nations
+            .iter()
+            .map(|_| gigawatt_agents::build("builder").expect("builds"))
+            .collect();
+        let mut game = gigawatt_engine::Match::with_months(scenario.clone(), strategies, u64::MAX, 30)
+            .expect("starts");
+        let outcome = game.run();
+        let mut record = GameRecord::from_outcome(3, 1, Some(2), scenario.start_year, &outcome);
+        record.faults.push(Fault {
+            month: 1,
+            nation: "usa".into(),
+            strategy: "builder".into(),
+            message: "test".into(),
+        });
+        let value = serde_json::to_value(&record).unwrap();
+        assert_eq!(value["capability_years"], serde_json::json!([2025, 2026]));
+        assert_eq!(value["seed"].as_u64(), Some(u64::MAX));
+        check(&root, &root, &value, "record").unwrap();
+        let old: Value = serde_json::from_str(tests::OLD_LINE).unwrap();
+        check(&root, &root, &old, "old record").unwrap();
+    }
+}
