@@ -297,7 +297,15 @@ mod tests {
         assert_eq!(r[1].fields, ["multi\nline", "x"]);
         assert_eq!(r[1].line, 3);
         assert_eq!(r[2].fields, ["y", "z"]);
-        assert!(records("\"open").unwrap_err().starts_with("line 1: quoted field is not closed"));
-        assert!(records("a\n\"b\"c").unwrap_err().starts_with("line 2: unexpected `c`"));
+        assert!(
+            records("\"open")
+                .unwrap_err()
+                .starts_with("line 1: quoted field is not closed")
+        );
+        assert!(
+            records("a\n\"b\"c")
+                .unwrap_err()
+                .starts_with("line 2: unexpected `c`")
+        );
     }
 }

@@ -50,6 +50,15 @@ pub fn run(args: &PlayArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     }
     if args.json {
         let mut json = serde_json::to_value(&game.outcome)?;
+        // Each nation also under `nation`, the name games.jsonl and seats.csv give it (`id`
+        // stays: it is what this output always had).
+        if let Some(nations) = json.get_mut("nations").and_then(|n| n.as_array_mut()) {
+            for nation in nations.iter_mut().filter_map(|n| n.as_object_mut()) {
+                if let Some(id) = nation.get("id").cloned() {
+                    nation.insert("nation".to_string(), id);
+                }
+            }
+        }
         if let (Some(world), Some(object)) = (&sampled, json.as_object_mut()) {
             object.insert("world".to_string(), world.json());
         }

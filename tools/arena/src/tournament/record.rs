@@ -239,7 +239,14 @@ mod tests {
 
     #[test]
     fn seed_halves_make_the_seed() {
-        for seed in [0, 1, u64::from(u32::MAX), 1 << 63, u64::MAX, 12035550249420947055] {
+        for seed in [
+            0,
+            1,
+            u64::from(u32::MAX),
+            1 << 63,
+            u64::MAX,
+            12035550249420947055,
+        ] {
             assert_eq!(
                 (u64::from(seed_high(seed)) << 32) | u64::from(seed_low(seed)),
                 seed
@@ -289,13 +296,17 @@ mod schema_tests {
                 return Err(format!("{at}: {value} is not {types:?}"));
             }
         }
-        if let (Some(min), Some(x)) = (schema.get("minimum").and_then(Value::as_f64), value.as_f64())
-            && x < min
+        if let (Some(min), Some(x)) = (
+            schema.get("minimum").and_then(Value::as_f64),
+            value.as_f64(),
+        ) && x < min
         {
             return Err(format!("{at}: {x} < {min}"));
         }
-        if let (Some(max), Some(x)) = (schema.get("maximum").and_then(Value::as_u64), value.as_u64())
-            && x > max
+        if let (Some(max), Some(x)) = (
+            schema.get("maximum").and_then(Value::as_u64),
+            value.as_u64(),
+        ) && x > max
         {
             return Err(format!("{at}: {x} > {max}"));
         }
@@ -337,8 +348,9 @@ mod schema_tests {
             .iter()
             .map(|_| gigawatt_agents::build("builder").expect("builds"))
             .collect();
-        let mut game = gigawatt_engine::Match::with_months(scenario.clone(), strategies, u64::MAX, 30)
-            .expect("starts");
+        let mut game =
+            gigawatt_engine::Match::with_months(scenario.clone(), strategies, u64::MAX, 30)
+                .expect("starts");
         let outcome = game.run();
         let mut record = GameRecord::from_outcome(3, 1, Some(2), scenario.start_year, &outcome);
         record.faults.push(Fault {

@@ -116,7 +116,7 @@ struct AnalysisRow<'a> {
 
 /// `analysis.csv`: [`AnalysisRow`]s in payoff order.
 fn analysis_csv(report: &analyze::Report) -> Result<String> {
-    let method = serde_json::to_value(&report.nash.method)?
+    let method = serde_json::to_value(report.nash.method)?
         .as_str()
         .unwrap_or_default()
         .to_string();

@@ -142,7 +142,11 @@ pub fn seat_rows(game: &GameRecord) -> Vec<SeatRow> {
                 ai_capex_usd: s.ai_capex_usd,
                 energy_capex_usd: s.energy_capex_usd,
                 rejected_orders: s.rejected_orders,
-                faults: game.faults.iter().filter(|f| *f.nation == *s.nation).count() as u32,
+                faults: game
+                    .faults
+                    .iter()
+                    .filter(|f| *f.nation == *s.nation)
+                    .count() as u32,
             }
         })
         .collect()
@@ -381,10 +385,7 @@ impl<W: Write + Send> SeatParquet<W> {
             .next_row_group()
             .context("cannot write seats.parquet")?;
         let mut column = 0;
-        while let Some(mut writer) = group
-            .next_column()
-            .context("cannot write seats.parquet")?
-        {
+        while let Some(mut writer) = group.next_column().context("cannot write seats.parquet")? {
             write_column(&mut writer, column, &rows).context("cannot write seats.parquet")?;
             writer.close().context("cannot write seats.parquet")?;
             column += 1;
@@ -530,7 +531,10 @@ mod tests {
             unit: game_id / 2,
             scenario: "us-china-2025".into(),
             seed,
-            seats: vec![seat("usa", "builder", 0.75), seat("chn", "parametric(a: 1, b: 2)", 0.25)],
+            seats: vec![
+                seat("usa", "builder", 0.75),
+                seat("chn", "parametric(a: 1, b: 2)", 0.25),
+            ],
             winner: Some("usa".into()),
             decided_by: "horizon".into(),
             months_played: 24,
@@ -580,7 +584,11 @@ mod tests {
         assert_eq!(lines.len(), 5);
         assert!(lines[1].starts_with("0,0,,us-china-2025,0,7,0,usa,builder,\"parametric(a: 1, b: 2)\",0.75,true,horizon,24,,,30.75,12.5,,,,,1000000000000,,,3,0"), "{}", lines[1]);
         assert!(lines[2].ends_with(",3,1"), "{}", lines[2]);
-        assert!(lines[3].starts_with(&format!("1,0,,us-china-2025,{},{},0,", big >> 32, big & 0xffff_ffff)));
+        assert!(lines[3].starts_with(&format!(
+            "1,0,,us-china-2025,{},{},0,",
+            big >> 32,
+            big & 0xffff_ffff
+        )));
 
         let capability = std::fs::read_to_string(dir.join(CAPABILITY_FILE)).unwrap();
         assert_eq!(
@@ -613,7 +621,8 @@ mod tests {
 
     #[test]
     fn no_games_give_headers_only() {
-        let dir = std::env::temp_dir().join(format!("gigawatt-tables-empty-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("gigawatt-tables-empty-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         write_tables(&dir).unwrap();
         let seats = std::fs::read_to_string(dir.join(SEATS_CSV_FILE)).unwrap();
