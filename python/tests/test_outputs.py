@@ -225,3 +225,17 @@ def test_play_trace_loads_in_all_three(folders):
     assert list(pandas.columns[:3]) == ["month", "year", "nation"]
     assert len(pandas) == 24 * pandas.nation.nunique()
     assert polars["training_flop"].dtype == pl.Float64
+
+
+def test_the_documented_seed_formulas_are_exact(folders):
+    """docs/data.md's recipes for the seed from its halves."""
+    folder = folders["tournament"]
+    games = sorted(games_of(folder), key=lambda g: g["game_id"])
+    seeds = [g["seed"] for g in games for _ in g["seats"]]
+    df = pd.read_csv(folder / "seats.csv")
+    pandas = df.seed_high.astype("uint64") * 2**32 + df.seed_low.astype("uint64")
+    assert pandas.dtype == "uint64" and [int(x) for x in pandas] == seeds
+    polars = pl.read_csv(folder / "seats.csv").select(
+        seed=pl.col("seed_high").cast(pl.UInt64) * 2**32 + pl.col("seed_low").cast(pl.UInt64)
+    )
+    assert polars["seed"].dtype == pl.UInt64 and polars["seed"].to_list() == seeds

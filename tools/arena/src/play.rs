@@ -115,3 +115,49 @@ fn trace_cell(key: &str, value: &serde_json::Value) -> String {
         other => other.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The trace's columns are a stable interface (README): the header derived from `TraceRow`
+    /// must stay this, in this order.
+    #[test]
+    fn the_trace_header_is_the_documented_one() {
+        assert_eq!(
+            trace_header().join(","),
+            "month,year,nation,generation_capacity_gw,capacity_under_construction_gw,\
+             interconnection_queue_gw,datacenter_it_gw,datacenter_powered_fraction,h100e,\
+             training_flop,effective_training_flop,capability,ai_capex_usd,emissions_mtco2,\
+             firm_supply_gw,baseline_demand_gw,largest_run_flop,algorithmic_efficiency,\
+             treasury_usd,capacity_built_gw,idle_h100e,powered_h100e"
+        );
+    }
+
+    #[test]
+    fn trace_cells_keep_the_trace_number_forms() {
+        let row = TraceRow {
+            month: 3,
+            year: 2025,
+            nation: "a,b".to_string(),
+            generation_capacity_gw: 1.0,
+            training_flop: 3.3e27,
+            treasury_usd: 1e20,
+            capability: f64::NAN,
+            ..TraceRow::default()
+        };
+        let path = std::env::temp_dir().join(format!("gigawatt-trace-{}.csv", std::process::id()));
+        write_trace(File::create(&path).unwrap(), &[row]).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let line = text.lines().nth(1).unwrap();
+        // A nation id with a comma is quoted; FLOP in exponent form; other numbers in Display
+        // form; a number that is not finite is empty.
+        assert!(
+            line.starts_with(
+                "3,2025,\"a,b\",1,0,0,0,0,0,3.3e27,0e0,,0,0,0,0,0e0,0,100000000000000000000,"
+            ),
+            "{line}"
+        );
+    }
+}

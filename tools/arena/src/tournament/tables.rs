@@ -4,7 +4,7 @@
 //!
 //! They are made from `games.jsonl` as it stands, read a line at a time in game order (an index of
 //! line offsets, not the games, is held), so they cost little memory however many games there are,
-//! and a folder of any age gets them (`report`, `merge`, `--resume`). Seeds are exact in every
+//! and a folder of any age gets them when its run is resumed or merged. Seeds are exact in every
 //! reader: two 32-bit halves everywhere (`seed_high`, `seed_low`), and a `uint64` `seed` in the
 //! Parquet file (which pandas, polars and pyarrow all read as an unsigned 64-bit integer). CSV has
 //! no such column: pyarrow's CSV reader turns integers above 2^63 into doubles.
