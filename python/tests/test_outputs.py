@@ -24,6 +24,25 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(os.environ.get("GIGAWATT_BIN", ROOT / "target" / "release" / "gigawatt"))
 SCHEMA = json.loads((ROOT / "docs" / "games.schema.json").read_text())
 STRATEGIES = ["builder", "driller", "parametric(compute_share: 0.6, dereg_month: 12)"]
+# A tuning run of a dozen evaluations: its finalists' specs hold commas, so they are quoted.
+TUNE_CONFIG = """(
+    strategy: "parametric",
+    space: [
+        (name: "compute_share", low: 0.3, high: 1.0),
+        (name: "export_control_month", low: 0, high: 36),
+    ],
+    pool: ["status-quo", "builder"],
+    held_out: ["balanced"],
+    scenarios: ["us-china-2025"],
+    seats: ["chn"],
+    seeds: 1,
+    optimiser: cmaes(evaluations: 12, population: 6, sigma: 0.3),
+    finalists: 2,
+    finalist_seeds: 2,
+    held_out_seeds: 2,
+    months: Some(24),
+    seed: 3,
+)"""
 
 
 def run(*args):
@@ -43,7 +62,10 @@ def folders(tmp_path_factory):
     trace = base / "trace.csv"
     run("play", "--agent", "usa=builder", "--seed", "18446744073709551557", "--months", "24",
         "--trace", str(trace))
-    return {"tournament": tournament, "explore": explore, "trace": trace}
+    tune = base / "tune"
+    (base / "tune.ron").write_text(TUNE_CONFIG)
+    run("tune", "--config", str(base / "tune.ron"), "--out", str(tune), "--quiet")
+    return {"tournament": tournament, "explore": explore, "trace": trace, "tune": tune}
 
 
 def games_of(folder):
@@ -239,3 +261,17 @@ def test_the_documented_seed_formulas_are_exact(folders):
         seed=pl.col("seed_high").cast(pl.UInt64) * 2**32 + pl.col("seed_low").cast(pl.UInt64)
     )
     assert polars["seed"].dtype == pl.UInt64 and polars["seed"].to_list() == seeds
+
+
+def test_tuning_files_load_in_all_three(folders):
+    folder = folders["tune"]
+    for name, rows in [("history.csv", 12), ("finalists.csv", 2), ("held_out.csv", 2)]:
+        path = folder / name
+        frames = load_csv(path)
+        check_same_shape(path, frames)
+        assert len(frames[0]) == rows, name
+    finalists = pd.read_csv(folder / "finalists.csv")
+    assert all(spec.startswith("parametric(") and "," in spec for spec in finalists.spec)
+    history = pl.read_csv(folder / "history.csv")
+    assert history.columns[:4] == ["evaluation", "generation", "compute_share", "export_control_month"]
+    assert history["score"].dtype == pl.Float64
