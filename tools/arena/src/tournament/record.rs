@@ -215,12 +215,12 @@ impl Interner {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A line of `games.jsonl` as written before the seed halves, year labels, seat outcomes and
     /// `first_asi_month`: old folders still resume, merge and report.
-    pub(super) const OLD_LINE: &str = r#"{"game_id":0,"unit":0,"scenario":"us-china-2025","seed":12035550249420947055,"world":0,"seats":[{"nation":"usa","strategy":"builder","score":0.97,"capability":32.2,"asi_month":null,"capability_by_year":[29.2,30.1]},{"nation":"chn","strategy":"builder","score":0.03,"capability":30.3,"asi_month":57,"capability_by_year":[28.1,28.7]}],"winner":"usa","decided_by":"horizon","months_played":60,"asi_month":57,"faults":[]}"#;
+    pub(crate) const OLD_LINE: &str = r#"{"game_id":0,"unit":0,"scenario":"us-china-2025","seed":12035550249420947055,"world":0,"seats":[{"nation":"usa","strategy":"builder","score":0.97,"capability":32.2,"asi_month":null,"capability_by_year":[29.2,30.1]},{"nation":"chn","strategy":"builder","score":0.03,"capability":30.3,"asi_month":57,"capability_by_year":[28.1,28.7]}],"winner":"usa","decided_by":"horizon","months_played":60,"asi_month":57,"faults":[]}"#;
 
     #[test]
     fn old_records_still_read() {

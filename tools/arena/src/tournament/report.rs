@@ -74,7 +74,16 @@ pub fn write_reports(
         }
         Err(_) => None,
     };
-    files.extend(super::tables::write_tables(out)?);
+    // Scenarios that no longer load (a file moved since) only leave old records' years empty.
+    let start_years: Vec<(String, i32)> = super::load_scenarios(config)
+        .map(|scenarios| {
+            scenarios
+                .iter()
+                .map(|s| (s.name.clone(), s.start_year))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.extend(super::tables::write_tables(out, &start_years)?);
     Ok(Reports {
         standings: table,
         analysis,

@@ -152,8 +152,9 @@ pub fn seat_rows(game: &GameRecord) -> Vec<SeatRow> {
         .collect()
 }
 
-/// The rows of one game's capability trajectories.
-pub fn capability_rows(game: &GameRecord) -> Vec<CapabilityRow> {
+/// The rows of one game's capability trajectories. A record without `capability_years` (written
+/// before they were recorded) takes its years from `start_year` of its scenario, if known.
+pub fn capability_rows(game: &GameRecord, start_year: Option<i32>) -> Vec<CapabilityRow> {
     let mut rows = Vec::new();
     for (i, s) in game.seats.iter().enumerate() {
         for (y, &capability) in s.capability_by_year.iter().enumerate() {
@@ -164,7 +165,11 @@ pub fn capability_rows(game: &GameRecord) -> Vec<CapabilityRow> {
                 nation: s.nation.clone(),
                 strategy: s.strategy.clone(),
                 year_index: y as u32,
-                year: game.capability_years.get(y).copied(),
+                year: game
+                    .capability_years
+                    .get(y)
+                    .copied()
+                    .or_else(|| start_year.map(|first| first + y as i32)),
                 capability,
             });
         }
@@ -174,8 +179,9 @@ pub fn capability_rows(game: &GameRecord) -> Vec<CapabilityRow> {
 
 /// Write `seats.csv`, `seats.parquet` and `capability_by_year.csv` into `dir` from its
 /// `games.jsonl` (in game order); returns the files written. Each is written whole to a temporary
-/// file renamed over it.
-pub fn write_tables(dir: &Path) -> Result<Vec<PathBuf>> {
+/// file renamed over it. `start_years` (scenario name, first year) dates the trajectories of games
+/// recorded without their years.
+pub fn write_tables(dir: &Path, start_years: &[(String, i32)]) -> Result<Vec<PathBuf>> {
     let games = dir.join(GAMES_FILE);
     let seats_csv = dir.join(SEATS_CSV_FILE);
     let seats_parquet = dir.join(SEATS_PARQUET_FILE);
@@ -204,7 +210,11 @@ pub fn write_tables(dir: &Path) -> Result<Vec<PathBuf>> {
             parquet_out.push(row)?;
             any_seat = true;
         }
-        for row in capability_rows(&game) {
+        let start_year = start_years
+            .iter()
+            .find(|(name, _)| *name == game.scenario)
+            .map(|&(_, year)| year);
+        for row in capability_rows(&game, start_year) {
             capability_out
                 .serialize(&row)
                 .with_context(|| format!("cannot write {}", capability.display()))?;
@@ -576,7 +586,7 @@ mod tests {
         }
         lines.push_str("{\"game_id\": 9, torn");
         std::fs::write(dir.join(GAMES_FILE), lines).unwrap();
-        let files = write_tables(&dir).unwrap();
+        let files = write_tables(&dir, &[]).unwrap();
         assert_eq!(files.len(), 3);
 
         let seats = std::fs::read_to_string(dir.join(SEATS_CSV_FILE)).unwrap();
@@ -624,9 +634,34 @@ mod tests {
         let dir =
             std::env::temp_dir().join(format!("gigawatt-tables-empty-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        write_tables(&dir).unwrap();
+        write_tables(&dir, &[]).unwrap();
         let seats = std::fs::read_to_string(dir.join(SEATS_CSV_FILE)).unwrap();
         assert!(seats.starts_with("game_id,unit,world,") && seats.lines().count() == 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn old_records_get_their_seed_halves_and_years_and_empty_outcomes() {
+        let dir = std::env::temp_dir().join(format!("gigawatt-tables-old-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let line = crate::tournament::record::tests::OLD_LINE;
+        std::fs::write(dir.join(GAMES_FILE), format!("{line}\n")).unwrap();
+        write_tables(&dir, &[("us-china-2025".to_string(), 2025)]).unwrap();
+        let seats = std::fs::read_to_string(dir.join(SEATS_CSV_FILE)).unwrap();
+        let seed: u64 = 12035550249420947055;
+        assert_eq!(
+            seats.lines().nth(2).unwrap(),
+            format!(
+                "0,0,0,us-china-2025,{},{},1,chn,builder,builder,0.03,false,horizon,60,57,57,30.3,,,,,,,,,,0",
+                seed >> 32,
+                seed & 0xffff_ffff
+            )
+        );
+        let capability = std::fs::read_to_string(dir.join(CAPABILITY_FILE)).unwrap();
+        assert_eq!(
+            capability.lines().nth(2).unwrap(),
+            "0,0,0,usa,builder,1,2026,30.1"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
