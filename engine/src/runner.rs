@@ -54,8 +54,9 @@ pub enum MatchError {
     Horizon { months: u32, max: u32 },
 }
 
-/// One row of the monthly trace, per nation. Column names are a public interface.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One row of the monthly trace, per nation. Field names, in this order, are the columns of
+/// `play --trace` (a public interface): the CSV header is derived from them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TraceRow {
     pub month: u32,
     pub year: i32,
@@ -83,42 +84,10 @@ pub struct TraceRow {
     pub algorithmic_efficiency: f64,
     pub treasury_usd: f64,
     pub capacity_built_gw: f64,
-    /// H100e hosted in datacenters and served with power this month.
-    pub powered_h100e: f64,
     /// H100e owned that do no work: no datacenter space, or no power for it.
     pub idle_h100e: f64,
-}
-
-impl TraceRow {
-    pub const CSV_HEADER: &'static str = "month,year,nation,generation_capacity_gw,capacity_under_construction_gw,interconnection_queue_gw,datacenter_it_gw,datacenter_powered_fraction,h100e,training_flop,effective_training_flop,capability,ai_capex_usd,emissions_mtco2,firm_supply_gw,baseline_demand_gw,largest_run_flop,algorithmic_efficiency,treasury_usd,capacity_built_gw,idle_h100e,powered_h100e";
-
-    pub fn csv_line(&self) -> String {
-        format!(
-            "{},{},{},{},{},{},{},{},{},{:e},{:e},{},{},{},{},{},{:e},{},{},{},{},{}",
-            self.month,
-            self.year,
-            self.nation,
-            self.generation_capacity_gw,
-            self.capacity_under_construction_gw,
-            self.interconnection_queue_gw,
-            self.datacenter_it_gw,
-            self.datacenter_powered_fraction,
-            self.h100e,
-            self.training_flop,
-            self.effective_training_flop,
-            self.capability,
-            self.ai_capex_usd,
-            self.emissions_mtco2,
-            self.firm_supply_gw,
-            self.baseline_demand_gw,
-            self.largest_run_flop,
-            self.algorithmic_efficiency,
-            self.treasury_usd,
-            self.capacity_built_gw,
-            self.idle_h100e,
-            self.powered_h100e,
-        )
-    }
+    /// H100e hosted in datacenters and served with power this month.
+    pub powered_h100e: f64,
 }
 
 type NationQuery = (

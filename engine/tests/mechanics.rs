@@ -533,15 +533,21 @@ fn games_longer_than_the_model_supports_are_refused() {
     assert!(Match::with_months(s, idle(), 1, MAX_HORIZON_MONTHS).is_ok());
 }
 
-/// Every number of a trace row, from its CSV line (the nation id is the only text).
+/// Every number of a trace row, from its serde form (the nation id is the only text; a number that
+/// serialises as null is not finite and comes back as NaN).
 fn trace_numbers(row: &gigawatt_engine::TraceRow) -> Vec<f64> {
-    row.csv_line()
-        .split(',')
-        .enumerate()
-        .filter(|&(i, _)| i != 2)
-        .map(|(i, v)| {
-            v.parse::<f64>()
-                .unwrap_or_else(|_| panic!("column {i} of {:?}", row.csv_line()))
+    let value = serde_json::to_value(row).expect("a trace row serialises");
+    let object = value.as_object().expect("a trace row is a record");
+    object
+        .iter()
+        .filter(|(k, _)| *k != "nation")
+        .map(|(k, v)| {
+            if v.is_null() {
+                f64::NAN
+            } else {
+                v.as_f64()
+                    .unwrap_or_else(|| panic!("column {k} of {row:?} is not a number"))
+            }
         })
         .collect()
 }

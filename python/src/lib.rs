@@ -274,12 +274,12 @@ impl Game {
     /// Play to the end and return the outcome.
     fn run<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let outcome = self.game.run();
-        to_py(py, &outcome)
+        to_py(py, &gigawatt_arena::play::outcome_json(&outcome))
     }
 
     /// The outcome as things stand (the final one once the game is over), as `play --json` prints it.
     fn outcome<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.game.outcome())
+        to_py(py, &gigawatt_arena::play::outcome_json(&self.game.outcome()))
     }
 
     /// The monthly trace rows recorded so far (with `trace=True`), one dict per nation and month.

@@ -118,6 +118,10 @@ fn play_json_reports_the_outcome_with_the_required_keys() {
     assert_eq!(ids, ["usa", "chn"]);
     for n in nations {
         assert_eq!(n["strategy"], "status-quo", "{n}");
+        assert_eq!(
+            n["nation"], n["id"],
+            "the name games.jsonl gives it too: {n}"
+        );
         assert!(n["asi_month"].is_null() || n["asi_month"].is_u64(), "{n}");
         assert!(n["capability"].is_f64(), "{n}");
         let score = n["score"].as_f64().expect("score");

@@ -65,6 +65,10 @@ fn the_default_tournament_runs_every_built_in_and_writes_its_files() {
         "payoff.csv",
         "arrival.csv",
         "analysis.json",
+        "analysis.csv",
+        "seats.csv",
+        "seats.parquet",
+        "capability_by_year.csv",
     ] {
         assert!(out.join(file).exists(), "{file} written");
         assert!(stdout.contains(file), "the run says where {file} is");
@@ -111,12 +115,16 @@ fn results_are_identical_for_any_thread_count_and_shard_split() {
     run_small(&dir, &one, &["--seeds", "3", "--threads", "1"]);
     run_small(&dir, &two, &["--seeds", "3", "--threads", "2"]);
     assert_eq!(games(&one), games(&two));
-    let read = |d: &Path, f: &str| std::fs::read_to_string(d.join(f)).unwrap();
+    let read = |d: &Path, f: &str| std::fs::read(d.join(f)).unwrap();
     for file in [
         "standings.csv",
         "payoff.csv",
         "arrival.csv",
         "analysis.json",
+        "analysis.csv",
+        "seats.csv",
+        "seats.parquet",
+        "capability_by_year.csv",
     ] {
         assert_eq!(read(&one, file), read(&two, file), "{file}");
     }
@@ -143,6 +151,10 @@ fn results_are_identical_for_any_thread_count_and_shard_split() {
         "payoff.csv",
         "arrival.csv",
         "analysis.json",
+        "analysis.csv",
+        "seats.csv",
+        "seats.parquet",
+        "capability_by_year.csv",
     ] {
         assert_eq!(read(&merged, file), read(&one, file), "{file}");
     }
@@ -362,8 +374,12 @@ fn sigterm_writes_the_games_in_flight_exits_143_and_the_rerun_matches_an_unbroke
         "payoff.csv",
         "arrival.csv",
         "analysis.json",
+        "analysis.csv",
+        "seats.csv",
+        "seats.parquet",
+        "capability_by_year.csv",
     ] {
-        let read = |d: &Path| std::fs::read_to_string(d.join(file)).unwrap();
+        let read = |d: &Path| std::fs::read(d.join(file)).unwrap();
         assert_eq!(read(&stopped), read(&unbroken), "{file}");
     }
 }

@@ -193,7 +193,7 @@ pub fn parse_payoff_csv(text: &str) -> Result<Payoff, AnalyzeError> {
 
 /// [`parse_payoff_csv`], its errors as `line N: message`.
 fn payoff_from_csv(text: &str) -> Result<Payoff, String> {
-    let records = csv_records(text)?;
+    let records = crate::data::records(text)?;
     let Some((header, rows)) = records.split_first() else {
         return Err("line 1: empty file; expected a header `strategy,<name>,...`".to_string());
     };
@@ -266,39 +266,21 @@ fn payoff_from_csv(text: &str) -> Result<Payoff, String> {
     Payoff::new(names, matrix).map_err(|e| format!("line {}: {e}", header.line))
 }
 
-/// Write a payoff matrix as CSV (LF line ends, header `strategy,...`), quoting names that need it;
-/// numbers are written in the shortest form that reads back exactly, so
+/// Write a payoff matrix as CSV (LF line ends, header `strategy,...`), quoting names that need it
+/// (a comma, a quote or a line break); names are read back trimmed of surrounding spaces, as specs
+/// are written anyway. Numbers are written in the shortest form that reads back exactly, so
 /// `parse_payoff_csv(&write_payoff_csv(p)) == Ok(p)`.
 pub fn write_payoff_csv(payoff: &Payoff) -> String {
-    let mut out = String::from("strategy");
-    for name in &payoff.strategies {
-        out.push(',');
-        out.push_str(&csv_field(name));
-    }
-    out.push('\n');
+    let mut w = crate::data::record_writer(Vec::new());
+    let header = std::iter::once("strategy").chain(payoff.strategies.iter().map(String::as_str));
+    // Writing into memory cannot fail.
+    w.write_record(header).expect("CSV in memory");
     for (name, row) in payoff.strategies.iter().zip(&payoff.matrix) {
-        out.push_str(&csv_field(name));
-        for &x in row {
-            out.push(',');
-            out.push_str(&csv_number(x));
-        }
-        out.push('\n');
+        let cells = row.iter().map(|&x| csv_number(x));
+        w.write_record(std::iter::once(name.clone()).chain(cells))
+            .expect("CSV in memory");
     }
-    out
-}
-
-/// A name as a CSV field: quoted when it holds a comma, a quote or a line break, or starts or ends
-/// with a space (which the reader would trim otherwise).
-fn csv_field(name: &str) -> String {
-    let needs_quotes = name.is_empty()
-        || name.contains([',', '"', '\n', '\r'])
-        || name.starts_with(char::is_whitespace)
-        || name.ends_with(char::is_whitespace);
-    if needs_quotes {
-        format!("\"{}\"", name.replace('"', "\"\""))
-    } else {
-        name.to_string()
-    }
+    crate::data::into_text(w).expect("CSV in memory")
 }
 
 /// Shortest round-trip form; exponent notation for very small or large magnitudes.
@@ -309,106 +291,6 @@ fn csv_number(x: f64) -> String {
     } else {
         format!("{x}")
     }
-}
-
-/// One CSV record: its fields (unquoted, trimmed unless quoted) and the line it starts on.
-#[derive(Debug)]
-struct Record {
-    line: usize,
-    fields: Vec<String>,
-}
-
-/// Split CSV text into records (RFC 4180, lenient about spaces and line ends). Blank lines are
-/// skipped.
-fn csv_records(text: &str) -> Result<Vec<Record>, String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut chars = text.chars().peekable();
-    let mut line = 1;
-    let mut records = Vec::new();
-    while chars.peek().is_some() {
-        let start = line;
-        let mut fields = Vec::new();
-        let mut blank = true;
-        loop {
-            let mut field = String::new();
-            while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
-                chars.next();
-            }
-            if chars.peek() == Some(&'"') {
-                blank = false;
-                let opened = line;
-                chars.next();
-                loop {
-                    match chars.next() {
-                        None => {
-                            return Err(format!(
-                                "line {opened}: quoted field is not closed before the end of the \
-                                 file"
-                            ));
-                        }
-                        Some('"') if chars.peek() == Some(&'"') => {
-                            chars.next();
-                            field.push('"');
-                        }
-                        Some('"') => break,
-                        Some(c) => {
-                            if c == '\n' || (c == '\r' && chars.peek() != Some(&'\n')) {
-                                line += 1;
-                            }
-                            field.push(c);
-                        }
-                    }
-                }
-                while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
-                    chars.next();
-                }
-                if let Some(c) = chars.peek()
-                    && !matches!(c, ',' | '\n' | '\r')
-                {
-                    return Err(format!(
-                        "line {line}: unexpected `{c}` after a closing quote (a quote inside a \
-                         quoted field is written `\"\"`)"
-                    ));
-                }
-            } else {
-                while let Some(&c) = chars.peek() {
-                    if matches!(c, ',' | '\n' | '\r') {
-                        break;
-                    }
-                    field.push(c);
-                    chars.next();
-                }
-                let trimmed = field.trim_end();
-                if !trimmed.is_empty() {
-                    blank = false;
-                }
-                field.truncate(trimmed.len());
-            }
-            fields.push(field);
-            match chars.next() {
-                Some(',') => blank = false,
-                Some('\r') => {
-                    if chars.peek() == Some(&'\n') {
-                        chars.next();
-                    }
-                    line += 1;
-                    break;
-                }
-                Some('\n') => {
-                    line += 1;
-                    break;
-                }
-                _ => break,
-            }
-        }
-        if !blank {
-            records.push(Record {
-                line: start,
-                fields,
-            });
-        }
-    }
-    Ok(records)
 }
 
 /// The number of the last line of `text` (for errors about something missing at the end).
@@ -1621,7 +1503,7 @@ mod tests {
         let names = [
             "parametric(compute_share: 0.6, dereg_month: 12)",
             "say \"hi\"",
-            " padded ",
+            "padded inside",
             "plain",
         ];
         let g = random_game(4, 5);
@@ -1633,7 +1515,7 @@ mod tests {
         let p = Payoff::new(names.iter().map(|s| s.to_string()).collect(), matrix).unwrap();
         let text = write_payoff_csv(&p);
         assert!(text.starts_with(
-            "strategy,\"parametric(compute_share: 0.6, dereg_month: 12)\",\"say \"\"hi\"\"\",\" padded \",plain\n"
+            "strategy,\"parametric(compute_share: 0.6, dereg_month: 12)\",\"say \"\"hi\"\"\",padded inside,plain\n"
         ));
         assert_eq!(parse_payoff_csv(&text).unwrap(), p);
         let again = parse_payoff_csv(QUOTED).unwrap();

@@ -11,12 +11,15 @@
 //! - [`play`]: one game, its trace and its outcome; [`inputs`]: resolving scenarios and seating
 //!   strategies;
 //! - [`signals`]: a stop request a run polls between games; [`table`] and
-//!   [`format`](mod@format): the text of the result files and summaries.
+//!   [`format`](mod@format): the text of the result files and summaries;
+//! - [`data`]: the one data layer every CSV is written and read through (docs/data.md lists the
+//!   files); the tidy tables of `games.jsonl` are [`tournament::tables`].
 //!
 //! Nothing here prints: runs return what they did, report progress through
 //! [`tournament::run::Progress`] and [`tune::run::Progress`], and fail with [`Error`].
 
 pub mod analyze;
+pub mod data;
 pub mod error;
 pub mod explore;
 pub mod format;

@@ -58,7 +58,6 @@
 //! commas, quotes or line breaks), end lines with `\n`, write numbers with Rust's shortest
 //! round-trip formatting and leave non-finite or missing numbers empty.
 
-use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -70,6 +69,7 @@ use skillratings::elo::{EloConfig, EloRating, elo};
 use skillratings::glicko2::{Glicko2Config, Glicko2Rating, glicko2_rating_period};
 use skillratings::trueskill::{TrueSkillConfig, TrueSkillRating, trueskill_rating_period};
 
+use crate::data;
 use crate::format::fixed;
 use crate::table::{Align, Table};
 use crate::tournament::record::{GameRecord, SeatRecord};
@@ -326,21 +326,47 @@ pub fn payoff_matrix(records: &[GameRecord], strategies: &[String]) -> Vec<Vec<O
 /// The payoff matrix as CSV: header `strategy,<name1>,<name2>,...`, then one row per strategy
 /// starting with its name; an empty cell where the pair never met.
 pub fn payoff_csv(strategies: &[String], matrix: &[Vec<Option<f64>>]) -> String {
-    let mut out = String::from("strategy");
-    for name in strategies {
-        out.push(',');
-        out.push_str(&csv_field(name));
-    }
-    out.push('\n');
+    let mut w = data::record_writer(Vec::new());
+    let header = std::iter::once("strategy").chain(strategies.iter().map(String::as_str));
+    // Writing into memory cannot fail.
+    w.write_record(header).expect("CSV in memory");
     for (name, row) in strategies.iter().zip(matrix) {
-        out.push_str(&csv_field(name));
-        for cell in row {
-            out.push(',');
-            out.push_str(&csv_number(cell.unwrap_or(f64::NAN)));
-        }
-        out.push('\n');
+        let cells = row.iter().map(|c| number_text(c.unwrap_or(f64::NAN)));
+        w.write_record(std::iter::once(name.clone()).chain(cells))
+            .expect("CSV in memory");
     }
-    out
+    data::into_text(w).expect("CSV in memory")
+}
+
+/// One row of `standings.csv`: the field names are its header (a public interface).
+#[derive(Serialize, Default)]
+struct StandingRow<'a> {
+    strategy: &'a str,
+    games: usize,
+    wins: usize,
+    draws: usize,
+    losses: usize,
+    #[serde(serialize_with = "data::number::finite")]
+    mean_score: f64,
+    #[serde(serialize_with = "data::number::finite")]
+    ci_low: f64,
+    #[serde(serialize_with = "data::number::finite")]
+    ci_high: f64,
+    rank: usize,
+    /// Joined by `;`.
+    tied_with: String,
+    #[serde(serialize_with = "data::number::finite")]
+    elo: f64,
+    #[serde(serialize_with = "data::number::finite")]
+    glicko2: f64,
+    #[serde(serialize_with = "data::number::finite")]
+    glicko2_deviation: f64,
+    #[serde(serialize_with = "data::number::finite")]
+    trueskill_mu: f64,
+    #[serde(serialize_with = "data::number::finite")]
+    trueskill_sigma: f64,
+    #[serde(serialize_with = "data::number::finite")]
+    bradley_terry: f64,
 }
 
 /// The header of [`standings_csv`].
@@ -349,30 +375,28 @@ pub const STANDINGS_CSV_HEADER: &str = "strategy,games,wins,draws,losses,mean_sc
 /// The standings as CSV ([`STANDINGS_CSV_HEADER`], then one row per standing in the given order);
 /// `tied_with` is joined by `;`.
 pub fn standings_csv(standings: &[Standing]) -> String {
-    let mut out = format!("{STANDINGS_CSV_HEADER}\n");
-    for s in standings {
-        let fields: Vec<String> = vec![
-            csv_field(&s.strategy).into_owned(),
-            s.games.to_string(),
-            s.wins.to_string(),
-            s.draws.to_string(),
-            s.losses.to_string(),
-            csv_number(s.mean_score),
-            csv_number(s.ci_low),
-            csv_number(s.ci_high),
-            s.rank.to_string(),
-            csv_field(&s.tied_with.join(";")).into_owned(),
-            csv_number(s.elo),
-            csv_number(s.glicko2),
-            csv_number(s.glicko2_deviation),
-            csv_number(s.trueskill_mu),
-            csv_number(s.trueskill_sigma),
-            csv_number(s.bradley_terry),
-        ];
-        out.push_str(&fields.join(","));
-        out.push('\n');
-    }
-    out
+    let rows: Vec<StandingRow<'_>> = standings
+        .iter()
+        .map(|s| StandingRow {
+            strategy: &s.strategy,
+            games: s.games,
+            wins: s.wins,
+            draws: s.draws,
+            losses: s.losses,
+            mean_score: s.mean_score,
+            ci_low: s.ci_low,
+            ci_high: s.ci_high,
+            rank: s.rank,
+            tied_with: s.tied_with.join(";"),
+            elo: s.elo,
+            glicko2: s.glicko2,
+            glicko2_deviation: s.glicko2_deviation,
+            trueskill_mu: s.trueskill_mu,
+            trueskill_sigma: s.trueskill_sigma,
+            bradley_terry: s.bradley_terry,
+        })
+        .collect();
+    data::to_csv(&rows).expect("CSV in memory")
 }
 
 /// The standings as an aligned text table for the terminal. `tied` lists the ranks of the
@@ -458,23 +482,37 @@ pub fn asi_arrival(records: &[GameRecord]) -> Vec<Arrival> {
         .collect()
 }
 
+/// One row of `arrival.csv`.
+#[derive(Serialize, Default)]
+struct ArrivalRow {
+    /// The pairing's specs joined by ` vs `.
+    pairing: String,
+    games: usize,
+    #[serde(serialize_with = "data::number::finite")]
+    share_with_asi: f64,
+    #[serde(serialize_with = "data::number::finite_opt")]
+    p10_month: Option<f64>,
+    #[serde(serialize_with = "data::number::finite_opt")]
+    p50_month: Option<f64>,
+    #[serde(serialize_with = "data::number::finite_opt")]
+    p90_month: Option<f64>,
+}
+
 /// The arrival table as CSV: header `pairing,games,share_with_asi,p10_month,p50_month,p90_month`,
 /// the pairing joined by ` vs `, empty months when no game crossed.
 pub fn arrival_csv(arrivals: &[Arrival]) -> String {
-    let mut out = String::from("pairing,games,share_with_asi,p10_month,p50_month,p90_month\n");
-    for a in arrivals {
-        let month = |m: Option<f64>| csv_number(m.unwrap_or(f64::NAN));
-        out.push_str(&format!(
-            "{},{},{},{},{},{}\n",
-            csv_field(&a.pairing.join(" vs ")),
-            a.games,
-            csv_number(a.share_with_asi),
-            month(a.p10),
-            month(a.p50),
-            month(a.p90),
-        ));
-    }
-    out
+    let rows: Vec<ArrivalRow> = arrivals
+        .iter()
+        .map(|a| ArrivalRow {
+            pairing: a.pairing.join(" vs "),
+            games: a.games,
+            share_with_asi: a.share_with_asi,
+            p10_month: a.p10,
+            p50_month: a.p50,
+            p90_month: a.p90,
+        })
+        .collect();
+    data::to_csv(&rows).expect("CSV in memory")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -784,17 +822,8 @@ fn bt_fit(wins: &[Vec<f64>]) -> Vec<f64> {
     p
 }
 
-/// A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a line break.
-pub fn csv_field(text: &str) -> Cow<'_, str> {
-    if text.contains([',', '"', '\n', '\r']) {
-        Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
-    } else {
-        Cow::Borrowed(text)
-    }
-}
-
 /// A number for CSV: shortest round-trip formatting, empty when not finite.
-pub fn csv_number(x: f64) -> String {
+pub fn number_text(x: f64) -> String {
     if x.is_finite() {
         format!("{x}")
     } else {
@@ -839,6 +868,7 @@ mod tests {
                     capability: 0.0,
                     asi_month: None,
                     capability_by_year: Vec::new(),
+                    ..SeatRecord::default()
                 })
                 .collect(),
             winner: (leaders.len() == 1).then(|| leaders[0].into()),
@@ -846,6 +876,7 @@ mod tests {
             months_played: 120,
             asi_month,
             faults: Vec::new(),
+            ..GameRecord::default()
         }
     }
 

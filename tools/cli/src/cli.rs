@@ -23,7 +23,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a tournament of strategies on all cores: every built-in on the default scenario unless
-    /// told otherwise; writes games.jsonl, standings.csv, payoff.csv, arrival.csv, analysis.json.
+    /// told otherwise; writes games.jsonl, standings.csv, payoff.csv, arrival.csv, analysis.json,
+    /// and the tables seats.csv, seats.parquet, capability_by_year.csv, analysis.csv.
     Tournament(crate::tournament::TournamentArgs),
     /// Play the strategies in N worlds sampled from the scenario's distributions, then find what
     /// decides the race: sensitivity.csv, discovery.json (PRIM), robustness.csv (regret), besides a

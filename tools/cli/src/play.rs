@@ -56,7 +56,7 @@ pub fn run(args: &PlayArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
         eprintln!("wrote {} (the game as one SVG figure)", path.display());
     }
     if args.json {
-        let mut json = serde_json::to_value(&game.outcome)?;
+        let mut json = gigawatt_arena::play::outcome_json(&game.outcome);
         if let (Some(world), Some(object)) = (&sampled, json.as_object_mut()) {
             object.insert("world".to_string(), world.json());
         }

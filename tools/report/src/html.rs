@@ -265,69 +265,14 @@ fn strategy_order(config: Option<&TournamentConfig>, games: &[GameRecord]) -> Ve
 // CSV
 // ------------------------------------------------------------------------------------------------
 
-/// The records of an RFC 4180 CSV text (quoted fields, doubled quotes, LF or CRLF), blank lines
-/// skipped.
+/// The records of a CSV text (the result files' one dialect, read by
+/// [`gigawatt_arena::data::records`]: quoted fields, doubled quotes, LF, CRLF or CR line ends), blank
+/// lines skipped.
 fn csv_records(text: &str) -> Result<Vec<Vec<String>>, String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut records = Vec::new();
-    let mut record: Vec<String> = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut was_quoted = false;
-    let mut chars = text.chars().peekable();
-    let mut line = 1;
-    let end_record = |record: &mut Vec<String>, field: &mut String, records: &mut Vec<_>| {
-        record.push(std::mem::take(field));
-        let r = std::mem::take(record);
-        if !(r.len() == 1 && r[0].is_empty()) {
-            records.push(r);
-        }
-    };
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                '\n' => {
-                    line += 1;
-                    field.push(c);
-                }
-                c => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' if field.trim().is_empty() && !was_quoted => {
-                field.clear();
-                quoted = true;
-                was_quoted = true;
-            }
-            ',' => {
-                record.push(std::mem::take(&mut field));
-                was_quoted = false;
-            }
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => {
-                end_record(&mut record, &mut field, &mut records);
-                was_quoted = false;
-                line += 1;
-            }
-            c if was_quoted && !c.is_whitespace() => {
-                return Err(format!("line {line}: text after a closing quote"));
-            }
-            c => field.push(c),
-        }
-    }
-    if quoted {
-        return Err(format!("line {line}: unterminated quoted field"));
-    }
-    if !field.is_empty() || !record.is_empty() {
-        end_record(&mut record, &mut field, &mut records);
-    }
-    Ok(records)
+    Ok(gigawatt_arena::data::records(text)?
+        .into_iter()
+        .map(|r| r.fields)
+        .collect())
 }
 
 /// A CSV number; empty is NaN.

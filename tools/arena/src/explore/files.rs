@@ -22,7 +22,7 @@ use crate::error::{Context, Result, bail, invalid};
 use serde::Serialize;
 
 use super::{prim, robustness, sensitivity};
-use crate::standings::{csv_field, csv_number};
+use crate::data;
 use crate::tournament::record::GameRecord;
 use crate::tournament::store::{GAMES_FILE, read_games};
 use crate::tournament::worlds::Worlds;
@@ -174,7 +174,7 @@ pub fn write_explore_reports(
     let mut summary = String::new();
 
     // Sensitivity.
-    let mut csv = String::from("outcome,parameter,index,ci_low,ci_high,method\n");
+    let mut rows: Vec<SensitivityRow> = Vec::new();
     let sens_options = sensitivity::SensitivityOptions {
         resamples: options.sensitivity_resamples,
         seed: config.seed,
@@ -198,31 +198,28 @@ pub fn write_explore_reports(
         let mut ranked: Vec<(f64, &str)> = Vec::new();
         for p in &report.parameters {
             for index in [p.delta, p.s1] {
-                let _ = writeln!(
-                    csv,
-                    "{},{},{},{},{},{}",
-                    csv_field(name),
-                    csv_field(&paths[p.parameter]),
-                    csv_number(index.value),
-                    csv_number(index.ci_low),
-                    csv_number(index.ci_high),
-                    index.method.name()
-                );
+                rows.push(SensitivityRow {
+                    outcome: name.clone(),
+                    parameter: paths[p.parameter].clone(),
+                    index: index.value,
+                    ci_low: index.ci_low,
+                    ci_high: index.ci_high,
+                    method: index.method.name(),
+                });
             }
             ranked.push((p.delta.value, paths[p.parameter].as_str()));
         }
         // What an input unrelated to the outcome scores here: indices near it are noise.
         let floor = &report.noise_floor;
         for index in [floor.delta, floor.s1] {
-            let _ = writeln!(
-                csv,
-                "{},{NOISE_FLOOR},{},{},{},{}",
-                csv_field(name),
-                csv_number(index.value),
-                csv_number(index.ci_low),
-                csv_number(index.ci_high),
-                index.method.name()
-            );
+            rows.push(SensitivityRow {
+                outcome: name.clone(),
+                parameter: NOISE_FLOOR.to_string(),
+                index: index.value,
+                ci_low: index.ci_low,
+                ci_high: index.ci_high,
+                method: index.method.name(),
+            });
         }
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
         let top: Vec<String> = ranked
@@ -240,6 +237,7 @@ pub fn write_explore_reports(
         }
     }
     let path = dir.join(SENSITIVITY_FILE);
+    let csv = data::to_csv(&rows)?;
     std::fs::write(&path, csv).with_context(|| format!("cannot write {}", path.display()))?;
     files.push(path);
 
@@ -364,27 +362,62 @@ fn robustness_csv(games: &[GameRecord], satisfice: f64) -> Result<String> {
         satisficing_threshold: satisfice,
         missing: robustness::MissingPolicy::Reject,
     };
-    let mut csv = String::from(
-        "strategy,seat,worlds,mean,p10,p50,p90,max_regret,mean_regret,satisficing_share,threshold\n",
-    );
+    let mut rows: Vec<RobustnessRow> = Vec::new();
     for (seat, records) in &by_seat {
         let report = robustness::summarize(records, &options)?;
         for r in &report.strategies {
-            let _ = writeln!(
-                csv,
-                "{},{seat},{},{},{},{},{},{},{},{},{}",
-                csv_field(&r.strategy),
-                r.worlds,
-                csv_number(r.mean),
-                csv_number(r.p10),
-                csv_number(r.p50),
-                csv_number(r.p90),
-                csv_number(r.max_regret),
-                csv_number(r.mean_regret),
-                csv_number(r.satisficing_share),
-                csv_number(satisfice)
-            );
+            rows.push(RobustnessRow {
+                strategy: r.strategy.to_string(),
+                seat: seat.to_string(),
+                worlds: r.worlds,
+                mean: r.mean,
+                p10: r.p10,
+                p50: r.p50,
+                p90: r.p90,
+                max_regret: r.max_regret,
+                mean_regret: r.mean_regret,
+                satisficing_share: r.satisficing_share,
+                threshold: satisfice,
+            });
         }
     }
-    Ok(csv)
+    data::to_csv(&rows)
+}
+
+/// One row of `sensitivity.csv`: an index of one outcome on one parameter (or the noise floor).
+#[derive(Serialize, Default)]
+struct SensitivityRow {
+    outcome: String,
+    parameter: String,
+    #[serde(serialize_with = "data::number::finite")]
+    index: f64,
+    #[serde(serialize_with = "data::number::finite")]
+    ci_low: f64,
+    #[serde(serialize_with = "data::number::finite")]
+    ci_high: f64,
+    method: &'static str,
+}
+
+/// One row of `robustness.csv`: a strategy on one seat across the worlds.
+#[derive(Serialize, Default)]
+struct RobustnessRow {
+    strategy: String,
+    seat: String,
+    worlds: usize,
+    #[serde(serialize_with = "data::number::finite")]
+    mean: f64,
+    #[serde(serialize_with = "data::number::finite")]
+    p10: f64,
+    #[serde(serialize_with = "data::number::finite")]
+    p50: f64,
+    #[serde(serialize_with = "data::number::finite")]
+    p90: f64,
+    #[serde(serialize_with = "data::number::finite")]
+    max_regret: f64,
+    #[serde(serialize_with = "data::number::finite")]
+    mean_regret: f64,
+    #[serde(serialize_with = "data::number::finite")]
+    satisficing_share: f64,
+    #[serde(serialize_with = "data::number::finite")]
+    threshold: f64,
 }

@@ -7,6 +7,7 @@ pub mod record;
 pub mod report;
 pub mod run;
 pub mod store;
+pub mod tables;
 pub mod worlds;
 
 use std::path::{Path, PathBuf};

@@ -1,6 +1,7 @@
 //! The analysis files a tournament leaves beside its games: `standings.csv`, `payoff.csv`,
-//! `arrival.csv` and `analysis.json` (the meta-game of the payoff matrix), plus the text printed at
-//! the end of a run.
+//! `arrival.csv`, `analysis.json` (the meta-game of the payoff matrix) and `analysis.csv` (the same
+//! as a table), the tidy tables of `games.jsonl` ([`super::tables`]), plus the text printed at the
+//! end of a run.
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,8 @@ pub const STANDINGS_FILE: &str = "standings.csv";
 pub const PAYOFF_FILE: &str = "payoff.csv";
 pub const ARRIVAL_FILE: &str = "arrival.csv";
 pub const ANALYSIS_FILE: &str = "analysis.json";
+/// `analysis.json` as a table: one row per strategy.
+pub const ANALYSIS_TABLE_FILE: &str = "analysis.csv";
 /// The web page `gigawatt-report` writes into a results folder.
 pub const REPORT_FILE: &str = "report.html";
 
@@ -27,7 +30,8 @@ pub struct Reports {
     pub faults: usize,
 }
 
-/// Analyse `games` (in any order) and write the report files into `out`.
+/// Analyse `games` (in any order) and write the report files into `out`, with the tidy tables of
+/// `out/games.jsonl` ([`super::tables::write_tables`]).
 pub fn write_reports(
     out: &Path,
     config: &TournamentConfig,
@@ -65,10 +69,21 @@ pub fn write_reports(
                 analyze::DEFAULT_SELECTION,
             );
             write(ANALYSIS_FILE, serde_json::to_string_pretty(&report)? + "\n")?;
+            write(ANALYSIS_TABLE_FILE, analysis_csv(&report)?)?;
             Some(report)
         }
         Err(_) => None,
     };
+    // Scenarios that no longer load (a file moved since) only leave old records' years empty.
+    let start_years: Vec<(String, i32)> = super::load_scenarios(config)
+        .map(|scenarios| {
+            scenarios
+                .iter()
+                .map(|s| (s.name.clone(), s.start_year))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.extend(super::tables::write_tables(out, &start_years)?);
     Ok(Reports {
         standings: table,
         analysis,
@@ -76,6 +91,66 @@ pub fn write_reports(
         games: records.len(),
         faults,
     })
+}
+
+/// One row of `analysis.csv`: a strategy in the meta-game, with the analysis' parameters and
+/// whole-game results repeated on every row (a flat table).
+#[derive(serde::Serialize, Default)]
+struct AnalysisRow<'a> {
+    strategy: &'a str,
+    /// Its probability in the Nash equilibrium found.
+    #[serde(serialize_with = "crate::data::number::compact")]
+    nash_probability: f64,
+    /// In the equilibrium's support.
+    nash_support: bool,
+    /// Its share of the evolutionary dynamics' stationary distribution.
+    #[serde(serialize_with = "crate::data::number::compact")]
+    stationary: f64,
+    /// Its position by α-Rank mass (1 is first).
+    alpha_rank: usize,
+    #[serde(serialize_with = "crate::data::number::compact")]
+    alpha_rank_mass: f64,
+    /// The equilibrium's payoff and regret, and how it was found.
+    #[serde(serialize_with = "crate::data::number::compact")]
+    nash_payoff: f64,
+    #[serde(serialize_with = "crate::data::number::compact")]
+    nash_regret: f64,
+    nash_method: String,
+    population: usize,
+    #[serde(serialize_with = "crate::data::number::compact")]
+    selection: f64,
+    #[serde(serialize_with = "crate::data::number::compact")]
+    alpha: f64,
+}
+
+/// `analysis.csv`: [`AnalysisRow`]s in payoff order.
+fn analysis_csv(report: &analyze::Report) -> Result<String> {
+    let method = serde_json::to_value(report.nash.method)?
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let rows: Vec<AnalysisRow<'_>> = report
+        .strategies
+        .iter()
+        .map(|name| {
+            let rank = report.alpha_rank.iter().position(|r| r.strategy == *name);
+            AnalysisRow {
+                strategy: name,
+                nash_probability: report.nash.probabilities.get(name).unwrap_or(f64::NAN),
+                nash_support: report.nash.support.contains(name),
+                stationary: report.evolutionary.stationary.get(name).unwrap_or(f64::NAN),
+                alpha_rank: rank.map_or(0, |r| r + 1),
+                alpha_rank_mass: rank.map_or(f64::NAN, |r| report.alpha_rank[r].mass),
+                nash_payoff: report.nash.payoff,
+                nash_regret: report.nash.regret,
+                nash_method: method.clone(),
+                population: report.evolutionary.population,
+                selection: report.evolutionary.selection,
+                alpha: report.alpha,
+            }
+        })
+        .collect();
+    crate::data::to_csv(&rows)
 }
 
 /// The text printed at the end of a tournament.

@@ -124,6 +124,7 @@ pub fn play_game_in(
         game.game_id,
         game.unit,
         game.world,
+        m.scenario().start_year,
         &outcome,
     ))
 }

@@ -50,6 +50,7 @@ pub fn read_games_for_analysis(
         record.scenario = String::new();
         record.decided_by = String::new();
         record.faults = Vec::new();
+        record.drop_seat_outcomes();
         if !trajectories || record.game_id >= TRAJECTORY_GAMES {
             for seat in &mut record.seats {
                 seat.capability_by_year = Vec::new();

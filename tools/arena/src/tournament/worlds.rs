@@ -3,7 +3,6 @@
 //! per uncertain field named by its path in the scenario file; with several scenarios a `scenario`
 //! column follows `world` and each scenario has its rows).
 
-use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -104,33 +103,32 @@ impl Worlds {
                 }
             }
         }
-        let mut out = String::from("world");
+        let mut w = crate::data::record_writer(Vec::new());
+        let mut header = vec!["world"];
         if several {
-            out.push_str(",scenario");
+            header.push("scenario");
         }
-        for p in &paths {
-            out.push(',');
-            out.push_str(p);
-        }
-        out.push('\n');
+        header.extend(paths.iter().copied());
+        // Writing into memory cannot fail.
+        w.write_record(&header).expect("CSV in memory");
         for (s, (u, table)) in self.scenarios.iter().enumerate() {
             let mine = self.paths(s);
-            for (w, row) in table.iter().enumerate() {
-                let _ = write!(out, "{w}");
+            for (world, row) in table.iter().enumerate() {
+                let mut record = vec![world.to_string()];
                 if several {
-                    let _ = write!(out, ",{}", u.central.name);
+                    record.push(u.central.name.clone());
                 }
                 for p in &paths {
-                    out.push(',');
-                    if let Some(i) = mine.iter().position(|m| m == p) {
-                        // Round-trip form: the file reproduces the world exactly.
-                        let _ = write!(out, "{:?}", row[i]);
-                    }
+                    // Round-trip form: the file reproduces the world exactly.
+                    record.push(match mine.iter().position(|m| m == p) {
+                        Some(i) => format!("{:?}", row[i]),
+                        None => String::new(),
+                    });
                 }
-                out.push('\n');
+                w.write_record(&record).expect("CSV in memory");
             }
         }
-        out
+        crate::data::into_text(w).expect("CSV in memory")
     }
 
     /// Write `worlds.csv` into `dir` (whole: a temporary file renamed over it).

@@ -145,34 +145,30 @@ pub fn history_csv(
     worlds: Option<&TuneWorlds>,
     evaluations: &[Evaluation],
 ) -> String {
-    let mut text = String::from("evaluation,generation,");
-    for d in &resolved.dims {
-        text.push_str(&d.name);
-        text.push(',');
-    }
-    text.push_str("score,seeds");
+    let mut w = crate::data::record_writer(Vec::new());
+    let mut header = vec!["evaluation".to_string(), "generation".to_string()];
+    header.extend(resolved.dims.iter().map(|d| d.name.clone()));
+    header.extend(["score".to_string(), "seeds".to_string()]);
     if worlds.is_some() {
-        text.push_str(",worlds");
+        header.push("worlds".to_string());
     }
-    text.push('\n');
+    // Writing into memory cannot fail.
+    w.write_record(&header).expect("CSV in memory");
     for e in evaluations {
-        text.push_str(&format!("{},{},", e.evaluation, e.generation));
-        for v in &e.values {
-            text.push_str(&format!("{v},"));
-        }
-        text.push_str(&format!("{},{seeds}", e.score));
+        let mut record = vec![e.evaluation.to_string(), e.generation.to_string()];
+        record.extend(e.values.iter().map(f64::to_string));
+        record.extend([e.score.to_string(), seeds.to_string()]);
         if let Some(w) = worlds {
             let list: Vec<String> = w
                 .search_worlds(e.generation, seeds)
                 .iter()
                 .map(u32::to_string)
                 .collect();
-            text.push(',');
-            text.push_str(&list.join(" "));
+            record.push(list.join(" "));
         }
-        text.push('\n');
+        w.write_record(&record).expect("CSV in memory");
     }
-    text
+    crate::data::into_text(w).expect("CSV in memory")
 }
 
 fn optimiser_for(
@@ -519,56 +515,88 @@ pub fn run(
     Ok(report)
 }
 
-/// A CSV field: quoted when it holds a comma, a quote or a line break.
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
+/// One row of `finalists.csv`.
+#[derive(serde::Serialize, Default)]
+struct FinalistRow<'a> {
+    evaluation: u64,
+    spec: &'a str,
+    #[serde(serialize_with = "crate::data::number::display")]
+    search_score: f64,
+    #[serde(serialize_with = "crate::data::number::display")]
+    finalist_score: f64,
 }
 
 /// `finalists.csv`: `evaluation,spec,search_score,finalist_score`, in search-score order.
 pub fn finalists_csv(finalists: &[Finalist]) -> String {
-    let mut text = String::from("evaluation,spec,search_score,finalist_score\n");
-    for f in finalists {
-        text.push_str(&format!(
-            "{},{},{},{}\n",
-            f.evaluation,
-            csv_field(&f.spec),
-            f.search_score,
-            f.score
-        ));
-    }
-    text
+    let rows: Vec<FinalistRow<'_>> = finalists
+        .iter()
+        .map(|f| FinalistRow {
+            evaluation: f.evaluation,
+            spec: &f.spec,
+            search_score: f.search_score,
+            finalist_score: f.score,
+        })
+        .collect();
+    crate::data::to_csv(&rows).expect("CSV in memory")
+}
+
+/// One row of `held_out.csv`: means and 95% interval bounds as Rust writes them (`NaN` when
+/// undefined); `worlds` only with sampled worlds.
+#[derive(serde::Serialize, Default)]
+struct HeldOutRow {
+    opponents: &'static str,
+    seeds: usize,
+    games: usize,
+    #[serde(serialize_with = "crate::data::number::display")]
+    tuned: f64,
+    #[serde(serialize_with = "crate::data::number::display")]
+    tuned_low: f64,
+    #[serde(serialize_with = "crate::data::number::display")]
+    tuned_high: f64,
+    #[serde(serialize_with = "crate::data::number::display")]
+    default: f64,
+    #[serde(serialize_with = "crate::data::number::display")]
+    default_low: f64,
+    #[serde(serialize_with = "crate::data::number::display")]
+    default_high: f64,
+    #[serde(serialize_with = "crate::data::number::display")]
+    difference: f64,
+    #[serde(serialize_with = "crate::data::number::display")]
+    difference_low: f64,
+    #[serde(serialize_with = "crate::data::number::display")]
+    difference_high: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    worlds: Option<u32>,
 }
 
 /// `held_out.csv`: one row per opponent set (`pool`, `held_out`): the tuned and the default
 /// strategy's mean score on the held-out seeds, and their paired difference, each with its 95%
 /// interval; with sampled worlds a last column `worlds`, the held-out worlds played (one per seed).
 pub fn held_out_csv(report: &Report) -> String {
-    let mut text = String::from(
-        "opponents,seeds,games,tuned,tuned_low,tuned_high,default,default_low,default_high,difference,difference_low,difference_high",
-    );
-    if report.worlds.is_some() {
-        text.push_str(",worlds");
-    }
-    text.push('\n');
-    let mut rows = vec![("pool", &report.pool)];
+    let mut sets = vec![("pool", &report.pool)];
     if let Some(h) = &report.held_out {
-        rows.push(("held_out", h));
+        sets.push(("held_out", h));
     }
-    for (name, c) in rows {
-        text.push_str(&format!("{name},{},{}", c.tuned.n, c.games));
-        for e in [&c.tuned, &c.default, &c.difference] {
-            text.push_str(&format!(",{},{},{}", e.mean, e.low, e.high));
-        }
-        if let Some((_, held_out)) = report.worlds {
-            text.push_str(&format!(",{held_out}"));
-        }
-        text.push('\n');
-    }
-    text
+    let worlds = report.worlds.map(|(_, held_out)| held_out);
+    let rows: Vec<HeldOutRow> = sets
+        .into_iter()
+        .map(|(name, c)| HeldOutRow {
+            opponents: name,
+            seeds: c.tuned.n,
+            games: c.games,
+            tuned: c.tuned.mean,
+            tuned_low: c.tuned.low,
+            tuned_high: c.tuned.high,
+            default: c.default.mean,
+            default_low: c.default.low,
+            default_high: c.default.high,
+            difference: c.difference.mean,
+            difference_low: c.difference.low,
+            difference_high: c.difference.high,
+            worlds,
+        })
+        .collect();
+    crate::data::to_csv(&rows).expect("CSV in memory")
 }
 
 /// `best.ron`: the tuned spec, usable wherever a spec file is (`play --agent usa=DIR/best.ron`,

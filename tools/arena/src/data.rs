@@ -1,0 +1,311 @@
+//! One data layer: every CSV the tools write or read goes through the `csv` crate (RFC 4180, one
+//! quoting rule: a field is quoted when it holds a comma, a quote or a line break), rows are typed
+//! structs whose serde field names are the header, and numbers keep the text form the files always
+//! had (Rust's shortest round-trip `Display`, not the `csv` crate's own float format), so files
+//! written before this layer compare byte for byte.
+//!
+//! docs/data.md lists every file, its columns, their types and units.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::error::{Context, Result};
+
+/// A CSV writer with the files' one dialect: comma, LF line ends, quotes only where needed.
+pub fn writer<W: Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(out)
+}
+
+/// A CSV writer of records given field by field (tables whose columns are only known at run time:
+/// `payoff.csv`, `worlds.csv`, `history.csv`).
+pub fn record_writer<W: Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .quote_style(csv::QuoteStyle::Necessary)
+        .has_headers(false)
+        .from_writer(out)
+}
+
+/// The CSV text of typed rows, the header taken from the row type's serde field names (written
+/// even when there are no rows, from `T::default()`).
+pub fn to_csv<T: Serialize + Default>(rows: &[T]) -> Result<String> {
+    let mut w = writer(Vec::new());
+    if rows.is_empty() {
+        // The csv crate writes the header with the first row: write a default row and keep only
+        // the header line.
+        w.serialize(T::default()).context("cannot write CSV")?;
+        let bytes = into_bytes(w)?;
+        let text = String::from_utf8(bytes).context("CSV is not UTF-8")?;
+        let header = text.split_inclusive('\n').next().unwrap_or("").to_string();
+        return Ok(header);
+    }
+    for row in rows {
+        w.serialize(row).context("cannot write CSV")?;
+    }
+    String::from_utf8(into_bytes(w)?).context("CSV is not UTF-8")
+}
+
+/// The text of a [`record_writer`] that has been written to.
+pub fn into_text(w: csv::Writer<Vec<u8>>) -> Result<String> {
+    String::from_utf8(into_bytes(w)?).context("CSV is not UTF-8")
+}
+
+fn into_bytes(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>> {
+    w.into_inner()
+        .map_err(|e| e.into_error())
+        .context("cannot write CSV")
+}
+
+/// Number forms for `#[serde(serialize_with = "...")]`.
+pub mod number {
+    use serde::Serializer;
+
+    /// Shortest round-trip form (`Display`); empty when not finite (a missing value to every CSV
+    /// reader).
+    pub fn finite<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if x.is_finite() {
+            s.collect_str(x)
+        } else {
+            s.serialize_str("")
+        }
+    }
+
+    /// [`finite`] of an optional number; `None` is empty.
+    pub fn finite_opt<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        finite(&x.unwrap_or(f64::NAN), s)
+    }
+
+    /// Shortest round-trip form, in exponent notation (`2.9e-65`) for magnitudes below 1e-5 or
+    /// from 1e16 (where `Display` writes every zero); empty when not finite. The form of the files
+    /// added with this layer (the tidy tables, `analysis.csv`).
+    pub fn compact<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        let magnitude = x.abs();
+        if !x.is_finite() {
+            s.serialize_str("")
+        } else if magnitude != 0.0 && !(1e-5..1e16).contains(&magnitude) {
+            s.collect_str(&format_args!("{x:e}"))
+        } else {
+            s.collect_str(x)
+        }
+    }
+
+    /// [`compact`] of an optional number; `None` is empty.
+    pub fn compact_opt<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        compact(&x.unwrap_or(f64::NAN), s)
+    }
+
+    /// Shortest round-trip form (`Display`), `NaN` and `inf` as Rust writes them.
+    pub fn display<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(x)
+    }
+
+    /// The `Debug` form: like `Display` but always with a decimal point or an exponent.
+    pub fn debug<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{x:?}"))
+    }
+}
+
+/// A CSV reader with the files' dialect, lenient as the readers always were: spaces around fields
+/// are ignored, LF, CRLF or CR end lines, a UTF-8 byte-order mark is skipped, blank lines are
+/// skipped, and records may differ in length (the caller says which lengths it accepts).
+pub fn reader(text: &str) -> csv::Reader<&[u8]> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes())
+}
+
+/// One record of a CSV text: its fields and the line it starts on (1-based).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    pub line: usize,
+    pub fields: Vec<String>,
+}
+
+/// Every record of `text` ([`reader`]'s dialect), each with its line; errors as `line N: ...`.
+/// A quote opens a quoted field only as the field's first character (RFC 4180: `a, "b"` is the
+/// text ` "b"`, trimmed to `"b"`).
+pub fn records(text: &str) -> Result<Vec<Record>, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    check_quotes(text)?;
+    let mut lines = LineCounter::new(text);
+    let mut out = Vec::new();
+    let mut rdr = reader(text);
+    let mut record = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = lines.line_at(record.position().map_or(0, |p| p.byte() as usize));
+                let fields: Vec<String> = record.iter().map(str::to_string).collect();
+                if fields.len() == 1 && fields[0].is_empty() {
+                    continue;
+                }
+                out.push(Record { line, fields });
+            }
+            Err(e) => {
+                let line = lines.line_at(e.position().map_or(0, |p| p.byte() as usize));
+                return Err(format!("line {line}: {e}"));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Line numbers of byte offsets, asked for in increasing order. (The `csv` crate's own line count
+/// is that of the end of the previous record.) A record's offset may point at the line break that
+/// ended the previous one: its line is that of its first other character.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> LineCounter<'a> {
+        LineCounter {
+            text: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    fn line_at(&mut self, offset: usize) -> usize {
+        let mut start = offset.max(self.at);
+        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        while self.at < start {
+            let b = self.text[self.at];
+            if b == b'\n' || (b == b'\r' && self.text.get(self.at + 1) != Some(&b'\n')) {
+                self.line += 1;
+            }
+            self.at += 1;
+        }
+        self.line
+    }
+}
+
+/// What the `csv` crate alone would read leniently but is a mistake in a file written by hand: a
+/// quoted field never closed (the crate would take the rest of the file as that field) and text
+/// after a closing quote (`"a"x`, which it would read as `ax`). Errors as `line N: ...`.
+fn check_quotes(text: &str) -> Result<(), String> {
+    let mut line = 1;
+    let mut chars = text.chars().peekable();
+    let mut at_field_start = true;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if at_field_start => {
+                let opened = line;
+                loop {
+                    match chars.next() {
+                        None => {
+                            return Err(format!(
+                                "line {opened}: quoted field is not closed before the end of the \
+                                 file"
+                            ));
+                        }
+                        Some('"') if chars.peek() == Some(&'"') => {
+                            chars.next();
+                        }
+                        Some('"') => break,
+                        Some('\n') => line += 1,
+                        Some('\r') if chars.peek() != Some(&'\n') => line += 1,
+                        Some(_) => {}
+                    }
+                }
+                while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
+                    chars.next();
+                }
+                if let Some(c) = chars.peek()
+                    && !matches!(c, ',' | '\n' | '\r')
+                {
+                    return Err(format!(
+                        "line {line}: unexpected `{c}` after a closing quote (a quote inside a \
+                         quoted field is written `\"\"`)"
+                    ));
+                }
+                at_field_start = false;
+            }
+            ',' => at_field_start = true,
+            '\n' => {
+                line += 1;
+                at_field_start = true;
+            }
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    line += 1;
+                }
+                at_field_start = true;
+            }
+            _ => at_field_start = false,
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize, Default)]
+    struct Row {
+        name: String,
+        #[serde(serialize_with = "number::finite")]
+        x: f64,
+        n: u32,
+    }
+
+    #[test]
+    fn rows_quote_only_what_needs_it_and_keep_number_forms() {
+        let rows = [
+            Row {
+                name: "a, \"b\"".into(),
+                x: 1.0,
+                n: 2,
+            },
+            Row {
+                name: "plain".into(),
+                x: f64::NAN,
+                n: 3,
+            },
+            Row {
+                name: "big".into(),
+                x: 1e20,
+                n: 4,
+            },
+        ];
+        assert_eq!(
+            to_csv(&rows).unwrap(),
+            "name,x,n\n\"a, \"\"b\"\"\",1,2\nplain,,3\nbig,100000000000000000000,4\n"
+        );
+        assert_eq!(to_csv::<Row>(&[]).unwrap(), "name,x,n\n");
+    }
+
+    #[test]
+    fn records_read_quotes_line_ends_and_name_lines() {
+        let text = "\u{feff}a,\"b,c\"\r\n\r\n\"multi\nline\", x \ny,z\n";
+        let r = records(text).unwrap();
+        assert_eq!(r[0].fields, ["a", "b,c"]);
+        assert_eq!(r[0].line, 1);
+        assert_eq!(r[1].fields, ["multi\nline", "x"]);
+        assert_eq!(r[1].line, 3);
+        assert_eq!(r[2].fields, ["y", "z"]);
+        assert!(
+            records("\"open")
+                .unwrap_err()
+                .starts_with("line 1: quoted field is not closed")
+        );
+        assert!(
+            records("a\n\"b\"c")
+                .unwrap_err()
+                .starts_with("line 2: unexpected `c`")
+        );
+    }
+}
