@@ -14,7 +14,6 @@ use gigawatt_arena::tournament::merge::{merge, write_merged};
 use gigawatt_arena::tournament::plan::Format;
 use gigawatt_arena::tournament::report::{render, write_reports};
 use gigawatt_arena::tournament::run::{RunOptions, pretty, run_in};
-use gigawatt_arena::tournament::store::{GAMES_FILE, check_unique, read_games_for_analysis};
 use gigawatt_arena::tournament::{
     CONFIG_FILE, TournamentConfig, default_out, load_scenarios, sampled_worlds,
 };
@@ -269,8 +268,6 @@ pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode
         );
         return Ok(ExitCode::from(signals::exit_code(signal)));
     }
-    let (games, faults) = read_games_for_analysis(&dir.join(GAMES_FILE), false)?;
-    check_unique(&games, GAMES_FILE)?;
     let next = if let Some((k, n)) = config.shard {
         writeln!(
             out,
@@ -279,7 +276,7 @@ pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode
         )?;
         "combine the shards with `gigawatt merge`".to_string()
     } else {
-        let mut reports = write_reports(&dir, &config, games, faults)?;
+        let mut reports = write_reports(&dir, &config)?;
         reports
             .files
             .push(gigawatt_report::write_report(&dir, None)?);
@@ -302,16 +299,15 @@ pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode
 
 pub fn merge_cmd(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let (config, games) = merge(&args.dirs, load_scenarios)?;
-    write_merged(&args.out, &config, &games)?;
+    write_merged(&args.out, &config, &args.dirs)?;
     writeln!(
         out,
         "merged {} shards: {} games into {}",
         args.dirs.len(),
-        games.len(),
+        games,
         args.out.display()
     )?;
-    let faults = games.values().map(|g| g.faults.len()).sum();
-    let mut reports = write_reports(&args.out, &config, games.into_values().collect(), faults)?;
+    let mut reports = write_reports(&args.out, &config)?;
     reports
         .files
         .push(gigawatt_report::write_report(&args.out, None)?);
