@@ -632,7 +632,7 @@ pub fn arrival_csv(arrivals: &[Arrival]) -> String {
 
 /// The records in canonical order: by game id, then unit, seed, seats and winner, so that every
 /// floating-point sum and every rating update runs in the same order whatever the slice order.
-fn canonical(records: &[GameRecord]) -> Vec<&GameRecord> {
+pub(crate) fn canonical(records: &[GameRecord]) -> Vec<&GameRecord> {
     let mut games: Vec<&GameRecord> = records.iter().collect();
     games.sort_by(|a, b| {
         a.game_id
@@ -996,6 +996,28 @@ fn shown(x: f64, decimals: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn month_counts_give_the_quantiles_of_the_sorted_months() {
+        let months = [30u32, 7, 30, 12, 99, 7, 7, 41];
+        let mut counts = MonthCounts::default();
+        let mut sorted: Vec<f64> = Vec::new();
+        for (i, &m) in months.iter().enumerate() {
+            counts.add(m);
+            sorted.push(f64::from(m));
+            sorted.sort_by(f64::total_cmp);
+            for p in [0.0, 0.1, 0.25, 0.5, 0.9, 0.975, 1.0] {
+                assert_eq!(
+                    counts.quantile(p).to_bits(),
+                    quantile(&sorted, p).to_bits(),
+                    "{} months, p {p}",
+                    i + 1
+                );
+            }
+        }
+        assert_eq!(counts.len(), 8);
+        assert_eq!(counts.iter().collect::<Vec<_>>(), vec![(7, 3), (12, 1), (30, 2), (41, 1), (99, 1)]);
+    }
 
     /// A game with `(nation, strategy, score)` seats; the winner is the unique top score, if any.
     fn game(

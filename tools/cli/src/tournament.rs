@@ -12,7 +12,7 @@ use gigawatt_arena::inputs::spec_text;
 use gigawatt_arena::signals::{self, Stop};
 use gigawatt_arena::tournament::merge::{merge, write_merged};
 use gigawatt_arena::tournament::plan::Format;
-use gigawatt_arena::tournament::report::{render, write_reports};
+use gigawatt_arena::tournament::report::{render, write_run_reports};
 use gigawatt_arena::tournament::run::{RunOptions, pretty, run_in};
 use gigawatt_arena::tournament::{
     CONFIG_FILE, TournamentConfig, default_out, load_scenarios, sampled_worlds,
@@ -201,6 +201,16 @@ Play it with `gigawatt tournament --config FILE` (flags given as well override i
 Fields left out take their defaults; every field is explained in docs/tournaments.md.";
 
 pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    tournament_then(args, out, true)
+}
+
+/// [`tournament`], writing the report page at the end only with `page` (`explore` writes it once,
+/// after its analyses, rather than twice).
+pub fn tournament_then(
+    args: &TournamentArgs,
+    out: &mut dyn Write,
+    page: bool,
+) -> Result<ExitCode> {
     let config = config_from(args)?;
     let scenarios = load_scenarios(&config)?;
     if let Some(path) = &args.write_config {
@@ -276,13 +286,16 @@ pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode
         )?;
         "combine the shards with `gigawatt merge`".to_string()
     } else {
-        let mut reports = write_reports(&dir, &config)?;
-        reports
-            .files
-            .push(gigawatt_report::write_report(&dir, None)?);
+        let mut reports = write_run_reports(&dir, &config)?;
+        if page {
+            reports
+                .files
+                .push(gigawatt_report::write_report(&dir, None)?);
+        }
         write!(out, "\n{}", render(&reports))?;
         format!(
-            "the report is {}",
+            "the report {} {}",
+            if page { "is" } else { "will be" },
             dir.join(gigawatt_report::REPORT_FILE).display()
         )
     };
@@ -307,7 +320,7 @@ pub fn merge_cmd(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitCode> {
         games,
         args.out.display()
     )?;
-    let mut reports = write_reports(&args.out, &config)?;
+    let mut reports = write_run_reports(&args.out, &config)?;
     reports
         .files
         .push(gigawatt_report::write_report(&args.out, None)?);

@@ -2888,6 +2888,7 @@ mod tests {
     use super::*;
     use gigawatt_arena::tournament::report::write_reports;
     use gigawatt_arena::tournament::run::{NoProgress, RunOptions, run};
+    use gigawatt_arena::tournament::store::read_games_for_analysis;
 
     fn temp_dir(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!(

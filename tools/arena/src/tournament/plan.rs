@@ -374,4 +374,148 @@ mod tests {
         }
         assert_eq!(counted, games.len());
     }
+
+    /// The plan as it was built before it was streamed (the whole vector at once): the reference
+    /// the streamed plan must equal game for game.
+    fn eager_plan(
+        nations: &[usize],
+        strategies: &[String],
+        format: &Format,
+        seeds: u64,
+        tournament_seed: u64,
+        worlds: Option<u32>,
+    ) -> Vec<PlannedGame> {
+        let world_list: Vec<Option<u32>> = match worlds {
+            None => vec![None],
+            Some(n) => (0..n).map(Some).collect(),
+        };
+        // One shared copy of each spec: a plan of 100,000 games holds only pointers to them.
+        let strategies: Vec<Arc<str>> = strategies.iter().map(|s| Arc::from(s.as_str())).collect();
+        let mut games = Vec::new();
+        let mut unit = 0u64;
+        let mut push_unit = |games: &mut Vec<PlannedGame>,
+                             scenario: usize,
+                             world: Option<u32>,
+                             lineups: Vec<Vec<Arc<str>>>| {
+            let seed = unit_seed(tournament_seed, unit);
+            for seats in lineups {
+                games.push(PlannedGame {
+                    game_id: games.len() as u64,
+                    unit,
+                    scenario,
+                    seats,
+                    seed,
+                    world,
+                });
+            }
+            unit += 1;
+        };
+        for (scenario, &n) in nations.iter().enumerate() {
+            for (round, &world) in (0..seeds).flat_map(|r| world_list.iter().map(move |w| (r, w))) {
+                match format {
+                    Format::RoundRobin if n == 2 => {
+                        for i in 0..strategies.len() {
+                            for j in i..strategies.len() {
+                                let (a, b) = (strategies[i].clone(), strategies[j].clone());
+                                let lineups = if i == j {
+                                    vec![vec![a.clone(), b]]
+                                } else {
+                                    vec![vec![a.clone(), b.clone()], vec![b, a]]
+                                };
+                                push_unit(&mut games, scenario, world, lineups);
+                            }
+                        }
+                    }
+                    Format::RoundRobin => {
+                        // Lineups of n consecutive strategies (cyclically), each unit rotating its lineup
+                        // through every seat; over a round every strategy leads one lineup.
+                        for start in 0..strategies.len() {
+                            let lineup: Vec<Arc<str>> = (0..n)
+                                .map(|k| {
+                                    strategies[(start + k + round as usize) % strategies.len()].clone()
+                                })
+                                .collect();
+                            push_unit(&mut games, scenario, world, rotations(&lineup));
+                        }
+                    }
+                    Format::Gauntlet { focal } => {
+                        let focal: Arc<str> = Arc::from(focal.as_str());
+                        for (i, opponent) in strategies.iter().enumerate() {
+                            let mut lineup = vec![focal.clone()];
+                            lineup.extend((1..n).map(|k| {
+                                if k == 1 {
+                                    opponent.clone()
+                                } else {
+                                    strategies[(i + k) % strategies.len()].clone()
+                                }
+                            }));
+                            push_unit(&mut games, scenario, world, rotations(&lineup));
+                        }
+                    }
+                }
+            }
+        }
+        games
+    }
+
+    #[test]
+    fn the_streamed_plan_is_the_plan_as_it_was_built_whole() {
+        let strategies = names(&["a", "b", "c", "d", "e"]);
+        for (nations, format, seeds, worlds) in [
+            (vec![2], Format::RoundRobin, 4, None),
+            (vec![2], Format::RoundRobin, 3, Some(5)),
+            (vec![3, 2, 4], Format::RoundRobin, 7, Some(2)),
+            (vec![2, 3], Format::Gauntlet { focal: "f".into() }, 3, Some(3)),
+            (vec![6], Format::RoundRobin, 2, None),
+        ] {
+            let streamed: Vec<PlannedGame> =
+                Plan::new(&nations, &strategies, &format, seeds, 5, worlds).games().collect();
+            assert_eq!(
+                streamed,
+                eager_plan(&nations, &strategies, &format, seeds, 5, worlds),
+                "{nations:?} {format:?} {worlds:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_length_of_the_plan_is_the_number_of_its_games() {
+        let strategies = names(&["a", "b", "c", "d"]);
+        for (nations, format, seeds, worlds) in [
+            (vec![2], Format::RoundRobin, 3, None),
+            (vec![3], Format::RoundRobin, 7, None),
+            (vec![3, 2], Format::RoundRobin, 5, Some(3)),
+            (vec![4], Format::RoundRobin, 9, Some(2)),
+            (vec![2], Format::Gauntlet { focal: "f".into() }, 2, Some(4)),
+            (vec![3], Format::Gauntlet { focal: "a".into() }, 3, None),
+        ] {
+            let plan = Plan::new(&nations, &strategies, &format, seeds, 11, worlds);
+            let games: Vec<PlannedGame> = plan.games().collect();
+            assert_eq!(plan.len(), games.len() as u64, "{nations:?} {format:?}");
+            assert!(games.iter().enumerate().all(|(i, g)| g.game_id == i as u64));
+            // Units are consecutive, and every game of a unit shares its seed.
+            assert!(games.windows(2).all(|w| w[1].unit == w[0].unit
+                || (w[1].unit == w[0].unit + 1 && w[1].seed != w[0].seed)));
+        }
+    }
+
+    #[test]
+    fn a_plan_of_a_hundred_million_games_is_not_materialised() {
+        // `--seeds 1000000` with ten strategies: 100 million games. Planning is immediate and
+        // holds one round of units at a time; the games come one at a time, in id order.
+        let strategies: Vec<String> = (0..10).map(|i| format!("s{i}")).collect();
+        let plan = Plan::new(&[2], &strategies, &Format::RoundRobin, 1_000_000, 3, None);
+        assert_eq!(plan.len(), 100_000_000);
+        let first: Vec<PlannedGame> = plan.games().take(250).collect();
+        assert_eq!(first[249].game_id, 249);
+        assert_eq!(
+            first,
+            plan_worlds(&[2], &strategies, &Format::RoundRobin, 3, 3, None)[..250]
+        );
+        // Deep into the plan without collecting it.
+        let game = plan.games().nth(234_567).expect("in the plan");
+        assert_eq!(game.game_id, 234_567);
+        assert_eq!(game.seed, unit_seed(3, game.unit));
+        assert_eq!(std::mem::size_of_val(&plan), std::mem::size_of::<Plan>());
+    }
 }

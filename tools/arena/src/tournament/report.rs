@@ -82,8 +82,26 @@ impl GameTallies {
     }
 }
 
-/// Analyse the games of `out` (its `games.jsonl`, in any order) and write the report files there.
-pub fn write_reports(out: &Path, config: &TournamentConfig) -> Result<Reports> {
+/// Analyse `records` (in any order; `faults` is the number of strategy faults they held) and write
+/// the report files into `out`. A run's games need not be loaded for this: see
+/// [`write_run_reports`].
+pub fn write_reports(
+    out: &Path,
+    config: &TournamentConfig,
+    records: Vec<GameRecord>,
+    faults: usize,
+) -> Result<Reports> {
+    let mut tallies = GameTallies::new(&listed_strategies(config));
+    for game in standings::canonical(&records) {
+        tallies.add(game);
+    }
+    tallies.faults = faults;
+    write_reports_of(out, config, &tallies)
+}
+
+/// Analyse the games of `out` (its `games.jsonl`, in any order) and write the report files there,
+/// reading the games one at a time.
+pub fn write_run_reports(out: &Path, config: &TournamentConfig) -> Result<Reports> {
     let strategies = listed_strategies(config);
     let tallies = GameTallies::read(&out.join(GAMES_FILE), &strategies)?;
     write_reports_of(out, config, &tallies)

@@ -216,8 +216,9 @@ pub fn for_each_game(path: &Path, mut f: impl FnMut(GameRecord) -> Result<()>) -
 /// the games.
 ///
 /// Files whose ids ascend line after line (what a run writes, and what merge writes) are read
-/// once more, straight through. Otherwise an index of each game's place is built first: 16 bytes
-/// per game (16 MB for a million games), never the records.
+/// once more, straight through, or merged line by line when there are several (shards). Otherwise
+/// an index of each game's place is built first: 16 bytes per game (16 MB for a million games),
+/// never the records.
 pub fn for_each_game_by_id(
     paths: &[&Path],
     mut f: impl FnMut(GameRecord) -> Result<()>,
@@ -227,26 +228,60 @@ pub fn for_each_game_by_id(
             .with_context(|| format!("{}:{place}: not a game record", path.display()))?;
         f(record)
     };
-    // Pass 1: are the ids ascending through the files, in order?
-    let mut last: Option<u64> = None;
-    let mut ascending = true;
+    // Pass 1: are the ids ascending in each file, and through the files in turn?
+    let mut each_ascending = true;
+    let mut all_ascending = true;
+    let mut last_of_all: Option<u64> = None;
     for path in paths {
+        let mut last: Option<u64> = None;
         for_each_line(path, false, |number, line| {
             let id = parse_id(line)
                 .with_context(|| format!("{}:{number}: not a game record", path.display()))?;
             if last.is_some_and(|l| id <= l) {
-                ascending = false;
+                each_ascending = false;
+            }
+            if last_of_all.is_some_and(|l| id <= l) {
+                all_ascending = false;
             }
             last = Some(id);
+            last_of_all = Some(id);
             Ok(())
         })?;
-        if !ascending {
+        if !each_ascending {
             break;
         }
     }
-    if ascending {
+    if each_ascending && all_ascending {
         for path in paths {
             for_each_line(path, false, |number, line| parse(path, &number, line))?;
+        }
+        return Ok(());
+    }
+    if each_ascending {
+        // Shards, each in id order: merge them line by line, holding one line per file.
+        let mut files = paths
+            .iter()
+            .map(|path| SortedLines::open(path))
+            .collect::<Result<Vec<_>>>()?;
+        loop {
+            let mut next: Option<usize> = None;
+            for (i, file) in files.iter().enumerate() {
+                let Some((id, _)) = file.head else { continue };
+                match next {
+                    Some(j) if files[j].head.map(|h| h.0) == Some(id) => bail!(
+                        "game {id} appears twice: in {} and in {}",
+                        files[j].path.display(),
+                        file.path.display()
+                    ),
+                    Some(j) if files[j].head.is_some_and(|h| h.0 < id) => {}
+                    _ => next = Some(i),
+                }
+            }
+            let Some(i) = next else { break };
+            let file = &mut files[i];
+            let number = file.head.map(|h| h.1).unwrap_or_default();
+            parse(file.path, &number, file.line.trim_end())?;
+            file.advance()?;
         }
         return Ok(());
     }
@@ -310,6 +345,57 @@ pub fn for_each_game_by_id(
     Ok(())
 }
 
+/// The complete lines of a file whose ids ascend, one at a time: the current one and its
+/// (id, line number) in `head` (`None` at the end).
+struct SortedLines<'a> {
+    path: &'a Path,
+    reader: Option<BufReader<File>>,
+    line: String,
+    number: usize,
+    head: Option<(u64, usize)>,
+}
+
+impl<'a> SortedLines<'a> {
+    fn open(path: &'a Path) -> Result<SortedLines<'a>> {
+        let reader = match File::open(path) {
+            Ok(f) => Some(BufReader::new(f)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        let mut lines = SortedLines {
+            path,
+            reader,
+            line: String::new(),
+            number: 0,
+            head: None,
+        };
+        lines.advance()?;
+        Ok(lines)
+    }
+
+    fn advance(&mut self) -> Result<()> {
+        self.head = None;
+        let Some(reader) = &mut self.reader else {
+            return Ok(());
+        };
+        self.line.clear();
+        let n = reader
+            .read_line(&mut self.line)
+            .with_context(|| format!("cannot read {}", self.path.display()))?;
+        // The end, or a torn last line (dropped, as everywhere).
+        if n == 0 || !self.line.ends_with('\n') {
+            self.reader = None;
+            return Ok(());
+        }
+        self.number += 1;
+        let id = parse_id(self.line.trim_end()).with_context(|| {
+            format!("{}:{}: not a game record", self.path.display(), self.number)
+        })?;
+        self.head = Some((id, self.number));
+        Ok(())
+    }
+}
+
 /// Refuse a list holding the same game twice.
 pub fn check_unique(games: &[GameRecord], source: &str) -> Result<()> {
     let mut seen = BTreeSet::new();
@@ -369,4 +455,88 @@ pub fn write_all(path: &Path, games: &BTreeMap<u64, GameRecord>) -> Result<()> {
     }
     out.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(id: u64) -> String {
+        format!(
+            "{{\"game_id\":{id},\"unit\":{id},\"scenario\":\"s\",\"seed\":1,\"world\":null,\"seats\":[],\
+             \"winner\":null,\"decided_by\":\"horizon\",\"months_played\":1,\"asi_month\":null,\
+             \"faults\":[]}}\n"
+        )
+    }
+
+    fn file(dir: &Path, name: &str, ids: &[u64], torn: bool) -> PathBuf {
+        let mut text: String = ids.iter().map(|&id| line(id)).collect();
+        if torn {
+            text.push_str("{\"game_id\":99");
+        }
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn temp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("gigawatt-store-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn ids_by_id(paths: &[&Path]) -> Result<Vec<u64>> {
+        let mut ids = Vec::new();
+        for_each_game_by_id(paths, |g| {
+            ids.push(g.game_id);
+            Ok(())
+        })?;
+        Ok(ids)
+    }
+
+    use std::path::PathBuf;
+
+    #[test]
+    fn games_are_read_in_id_order_whatever_the_order_of_the_lines() {
+        let dir = temp("order");
+        let sorted = file(&dir, "sorted", &[0, 1, 2, 5], true);
+        assert_eq!(ids_by_id(&[&sorted]).unwrap(), vec![0, 1, 2, 5]);
+        let shuffled = file(&dir, "shuffled", &[4, 0, 3, 1], false);
+        assert_eq!(ids_by_id(&[&shuffled]).unwrap(), vec![0, 1, 3, 4]);
+        // Several files (shards), interleaved.
+        let shard = file(&dir, "shard", &[7, 2, 6], true);
+        assert_eq!(
+            ids_by_id(&[&shuffled, &shard]).unwrap(),
+            vec![0, 1, 2, 3, 4, 6, 7]
+        );
+        // Shards each in id order are merged as they are read.
+        let (a, b) = (
+            file(&dir, "a", &[0, 3, 4, 9], true),
+            file(&dir, "b", &[1, 2, 5], false),
+        );
+        assert_eq!(ids_by_id(&[&a, &b]).unwrap(), vec![0, 1, 2, 3, 4, 5, 9]);
+        let c = file(&dir, "c", &[6, 9], false);
+        let error = ids_by_id(&[&a, &b, &c]).unwrap_err().to_string();
+        assert!(error.contains("game 9 appears twice"), "{error}");
+        let error = ids_by_id(&[&shuffled, &sorted]).unwrap_err().to_string();
+        assert!(error.contains("game 0 appears twice"), "{error}");
+        let twice = file(&dir, "twice", &[3, 1, 3], false);
+        let error = ids_by_id(&[&twice]).unwrap_err().to_string();
+        assert!(error.contains("game 3 appears twice"), "{error}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_id_set_holds_one_bit_per_game() {
+        let mut set = IdSet::default();
+        for id in [5, 0, 64, 1 << 40, 63] {
+            assert!(set.insert(id));
+        }
+        assert!(!set.insert(64));
+        assert_eq!(set.len(), 5);
+        assert!(set.contains(63) && set.contains(1 << 40) && !set.contains(1));
+        assert_eq!(set.iter().collect::<Vec<_>>(), vec![0, 5, 63, 64, 1 << 40]);
+        assert!(set.bits.len() <= 2, "far ids do not grow the bitset");
+    }
 }
