@@ -290,15 +290,20 @@ pub fn run_in(
     let mine = |g: &PlannedGame| config.shard.is_none_or(|s| in_shard(g, s));
     // Which games are done: one bit per game id, not the records.
     let done = read_game_ids(&games_path, true)?;
-    let mut planned = 0usize;
+    // Games of this run, and a check that every game done is one of them (a walk through the plan:
+    // not needed for a fresh unsharded run, which plays the whole plan).
+    let mut planned = plan.len() as usize;
     let mut done_mine = 0usize;
     let mut stray = None;
-    for g in plan.games() {
-        if mine(&g) {
-            planned += 1;
-            done_mine += usize::from(done.contains(g.game_id));
-        } else if stray.is_none() && done.contains(g.game_id) {
-            stray = Some(g.game_id);
+    if config.shard.is_some() || !done.is_empty() {
+        planned = 0;
+        for g in plan.games() {
+            if mine(&g) {
+                planned += 1;
+                done_mine += usize::from(done.contains(g.game_id));
+            } else if stray.is_none() && done.contains(g.game_id) {
+                stray = Some(g.game_id);
+            }
         }
     }
     if done_mine != done.len() {
@@ -370,7 +375,8 @@ pub fn run_in(
         Ok(())
     };
     std::thread::scope(|scope| -> Result<()> {
-        let todo = todo();
+        // Once asked to stop, the plan is not walked further.
+        let todo = todo().take_while(|_| stop.requested().is_none());
         scope.spawn(move || {
             pool.install(|| {
                 todo.par_bridge().for_each_init(
