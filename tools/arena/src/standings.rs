@@ -348,7 +348,10 @@ impl StandingsTally {
                     glicko2_deviation: r.glicko2.deviation,
                     trueskill_mu: r.trueskill.rating,
                     trueskill_sigma: r.trueskill.uncertainty,
-                    bradley_terry: strengths.get(names[k].as_str()).copied().unwrap_or(f64::NAN),
+                    bradley_terry: strengths
+                        .get(names[k].as_str())
+                        .copied()
+                        .unwrap_or(f64::NAN),
                 }
             })
             .collect()
@@ -684,7 +687,9 @@ impl UnitTallies {
         let at = match self.entries.last() {
             Some(last) if (last.unit, last.k) < (unit, k) => Err(self.entries.len()),
             Some(last) if (last.unit, last.k) == (unit, k) => Ok(self.entries.len() - 1),
-            _ => self.entries.binary_search_by(|e| (e.unit, e.k).cmp(&(unit, k))),
+            _ => self
+                .entries
+                .binary_search_by(|e| (e.unit, e.k).cmp(&(unit, k))),
         };
         match at {
             Ok(i) => {
@@ -1016,7 +1021,10 @@ mod tests {
             }
         }
         assert_eq!(counts.len(), 8);
-        assert_eq!(counts.iter().collect::<Vec<_>>(), vec![(7, 3), (12, 1), (30, 2), (41, 1), (99, 1)]);
+        assert_eq!(
+            counts.iter().collect::<Vec<_>>(),
+            vec![(7, 3), (12, 1), (30, 2), (41, 1), (99, 1)]
+        );
     }
 
     /// A game with `(nation, strategy, score)` seats; the winner is the unique top score, if any.

@@ -206,11 +206,7 @@ pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode
 
 /// [`tournament`], writing the report page at the end only with `page` (`explore` writes it once,
 /// after its analyses, rather than twice).
-pub fn tournament_then(
-    args: &TournamentArgs,
-    out: &mut dyn Write,
-    page: bool,
-) -> Result<ExitCode> {
+pub fn tournament_then(args: &TournamentArgs, out: &mut dyn Write, page: bool) -> Result<ExitCode> {
     let config = config_from(args)?;
     let scenarios = load_scenarios(&config)?;
     if let Some(path) = &args.write_config {

@@ -221,7 +221,11 @@ impl RobustnessTally {
         let world = g.world.unwrap_or(0) as u64;
         if self.seal && self.current != Some(world) {
             self.close();
-            if self.sealed.values().any(|worlds| worlds.contains_key(&world)) {
+            if self
+                .sealed
+                .values()
+                .any(|worlds| worlds.contains_key(&world))
+            {
                 self.split = true;
             }
             self.current = Some(world);

@@ -432,7 +432,8 @@ mod tests {
                         for start in 0..strategies.len() {
                             let lineup: Vec<Arc<str>> = (0..n)
                                 .map(|k| {
-                                    strategies[(start + k + round as usize) % strategies.len()].clone()
+                                    strategies[(start + k + round as usize) % strategies.len()]
+                                        .clone()
                                 })
                                 .collect();
                             push_unit(&mut games, scenario, world, rotations(&lineup));
@@ -465,11 +466,18 @@ mod tests {
             (vec![2], Format::RoundRobin, 4, None),
             (vec![2], Format::RoundRobin, 3, Some(5)),
             (vec![3, 2, 4], Format::RoundRobin, 7, Some(2)),
-            (vec![2, 3], Format::Gauntlet { focal: "f".into() }, 3, Some(3)),
+            (
+                vec![2, 3],
+                Format::Gauntlet { focal: "f".into() },
+                3,
+                Some(3),
+            ),
             (vec![6], Format::RoundRobin, 2, None),
         ] {
             let streamed: Vec<PlannedGame> =
-                Plan::new(&nations, &strategies, &format, seeds, 5, worlds).games().collect();
+                Plan::new(&nations, &strategies, &format, seeds, 5, worlds)
+                    .games()
+                    .collect();
             assert_eq!(
                 streamed,
                 eager_plan(&nations, &strategies, &format, seeds, 5, worlds),

@@ -345,8 +345,7 @@ pub fn run_in(
     progress.start(planned as u64, done.len() as u64);
     let mut writer = GameWriter::append(&games_path)?;
     // Bounded: workers wait rather than pile up records if the writer falls behind.
-    let (sender, receiver) =
-        mpsc::sync_channel::<Result<GameRecord, GameError>>(IN_FLIGHT_RECORDS);
+    let (sender, receiver) = mpsc::sync_channel::<Result<GameRecord, GameError>>(IN_FLIGHT_RECORDS);
     // Games are written in plan order: those that finish before an earlier one wait here (a few,
     // as the workers take the games in plan order), so a run's file is sorted by game id and its
     // analyses can read it in one pass.

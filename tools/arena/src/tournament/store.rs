@@ -480,7 +480,8 @@ mod tests {
     }
 
     fn temp(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("gigawatt-store-{}-{name}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("gigawatt-store-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
