@@ -189,6 +189,9 @@ impl<'a> WorldTally<'a> {
     }
 }
 
+/// World → strategy → mean score there.
+type WorldMeans = BTreeMap<u64, BTreeMap<Arc<str>, robustness::CellMean>>;
+
 /// Per seat (nation), world and strategy: the mean score there, for `robustness.csv`, gathered one
 /// game at a time. The scores of the world being read are kept until the next world starts, then
 /// reduced to their mean (a sampled run plays each world's games as one block of ids), so memory
@@ -198,7 +201,8 @@ struct RobustnessTally {
     seal: bool,
     current: Option<u64>,
     open: BTreeMap<(Arc<str>, u64, Arc<str>), Vec<f64>>,
-    sealed: BTreeMap<Arc<str>, BTreeMap<u64, BTreeMap<Arc<str>, robustness::CellMean>>>,
+    /// Seat → world → strategy → mean.
+    sealed: BTreeMap<Arc<str>, WorldMeans>,
     /// The first non-finite score per seat: (world, strategy, score).
     non_finite: BTreeMap<Arc<str>, (u64, String, f64)>,
     /// A world came back after its cells were reduced: the means would be wrong.
