@@ -59,7 +59,8 @@
 //! round-trip formatting and leave non-finite or missing numbers empty.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -160,135 +161,201 @@ pub fn standings(
     bootstrap_seed: u64,
     resamples: usize,
 ) -> Vec<Standing> {
-    let games = canonical(records);
-    let mut names: Vec<&str> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for name in strategies {
-        if !index.contains_key(name.as_str()) {
-            index.insert(name, names.len());
-            names.push(name);
+    let mut tally = StandingsTally::new(strategies);
+    for game in canonical(records) {
+        tally.add(game);
+    }
+    tally.standings(bootstrap_seed, resamples)
+}
+
+/// What [`standings`] needs of the games, gathered one game at a time (in canonical order: by game
+/// id), so a run's games need not be held: per strategy counts, sums and ratings, per pair of
+/// strategies Bradley–Terry's wins, and per unit the listed strategies' score sums for the
+/// bootstrap (24 bytes per unit and strategy present: about 24 MB for a million two-seat games).
+pub struct StandingsTally {
+    names: Vec<String>,
+    index: HashMap<String, usize>,
+    wins: Vec<usize>,
+    draws: Vec<usize>,
+    losses: Vec<usize>,
+    sums: Vec<f64>,
+    units: UnitTallies,
+    ratings: HashMap<Arc<str>, Ratings>,
+    /// Every strategy of the games (listed or not) and its Bradley–Terry win points per opponent.
+    bt_wins: BTreeMap<Arc<str>, BTreeMap<Arc<str>, f64>>,
+}
+
+impl StandingsTally {
+    pub fn new(strategies: &[String]) -> StandingsTally {
+        let mut names: Vec<String> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for name in strategies {
+            if !index.contains_key(name.as_str()) {
+                index.insert(name.clone(), names.len());
+                names.push(name.clone());
+            }
+        }
+        let n = names.len();
+        StandingsTally {
+            names,
+            index,
+            wins: vec![0; n],
+            draws: vec![0; n],
+            losses: vec![0; n],
+            sums: vec![0.0; n],
+            units: UnitTallies::default(),
+            ratings: HashMap::new(),
+            bt_wins: BTreeMap::new(),
         }
     }
-    let n = names.len();
 
-    // Counts and mean scores.
-    let mut wins = vec![0usize; n];
-    let mut draws = vec![0usize; n];
-    let mut losses = vec![0usize; n];
-    let mut sums = vec![0.0f64; n];
-    for game in &games {
+    /// Add the next game (games must come in canonical order for the sums and ratings to be
+    /// [`standings`]'s).
+    pub fn add(&mut self, game: &GameRecord) {
         for seat in &game.seats {
-            let Some(&k) = index.get(&*seat.strategy) else {
+            let Some(&k) = self.index.get(&*seat.strategy) else {
                 continue;
             };
-            sums[k] += seat.score;
+            self.sums[k] += seat.score;
             match &game.winner {
-                None => draws[k] += 1,
-                Some(w) if *w == seat.nation => wins[k] += 1,
-                Some(_) => losses[k] += 1,
+                None => self.draws[k] += 1,
+                Some(w) if *w == seat.nation => self.wins[k] += 1,
+                Some(_) => self.losses[k] += 1,
+            }
+            self.units.add(game.unit, k as u32, seat.score);
+        }
+        rate(&mut self.ratings, game);
+        for seat in &game.seats {
+            self.bt_wins.entry(seat.strategy.clone()).or_default();
+        }
+        for (player, results) in comparisons(game) {
+            let row = self.bt_wins.get_mut(player).expect("added above");
+            for (opponent, result) in results {
+                // Each unordered pair of seats appears twice (once from each side): count each
+                // side's own win points only.
+                let cell = match row.get_mut(opponent) {
+                    Some(cell) => cell,
+                    None => row.entry(Arc::from(opponent)).or_default(),
+                };
+                *cell += match result {
+                    Outcomes::WIN => 1.0,
+                    Outcomes::DRAW => 0.5,
+                    Outcomes::LOSS => 0.0,
+                };
             }
         }
     }
-    let seats: Vec<usize> = (0..n).map(|k| wins[k] + draws[k] + losses[k]).collect();
-    let means: Vec<f64> = (0..n)
-        .map(|k| {
-            if seats[k] > 0 {
-                sums[k] / seats[k] as f64
-            } else {
-                f64::NAN
-            }
-        })
-        .collect();
 
-    // Bootstrap over units.
-    let units = unit_tallies(&games, &index);
-    let resampled = bootstrap(&units, n, bootstrap_seed, resamples);
-    let intervals: Vec<(f64, f64)> = (0..n)
-        .map(|k| {
-            let values: Vec<f64> = resampled
-                .iter()
-                .map(|r| r[k])
-                .filter(|x| !x.is_nan())
-                .collect();
-            interval(values)
-        })
-        .collect();
-    let mut shared = vec![vec![false; n]; n];
-    for unit in &units {
-        for &(a, _, _) in unit {
-            for &(b, _, _) in unit {
-                shared[a][b] = true;
-            }
-        }
-    }
-    let tied = |a: usize, b: usize| -> bool {
-        if seats[a] == 0 || seats[b] == 0 || resampled.is_empty() {
-            return false;
-        }
-        if shared[a][b] {
-            let diffs: Vec<f64> = resampled
-                .iter()
-                .map(|r| r[a] - r[b])
-                .filter(|d| !d.is_nan())
-                .collect();
-            if !diffs.is_empty() {
-                let (lo, hi) = interval(diffs);
-                return lo <= 0.0 && 0.0 <= hi;
-            }
-        }
-        let (a_lo, a_hi) = intervals[a];
-        let (b_lo, b_hi) = intervals[b];
-        a_lo <= b_hi && b_lo <= a_hi
-    };
-
-    // Ratings.
-    let ratings = rate(&games);
-    let strengths = bradley_terry(&games, BRADLEY_TERRY_PRIOR);
-
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| {
-        let (ma, mb) = (means[a], means[b]);
-        ma.is_nan()
-            .cmp(&mb.is_nan())
-            .then_with(|| {
-                if ma.is_nan() {
-                    Ordering::Equal
+    /// The standings of the games added.
+    pub fn standings(&self, bootstrap_seed: u64, resamples: usize) -> Vec<Standing> {
+        let names = &self.names;
+        let n = names.len();
+        let (wins, draws, losses, sums) = (&self.wins, &self.draws, &self.losses, &self.sums);
+        let seats: Vec<usize> = (0..n).map(|k| wins[k] + draws[k] + losses[k]).collect();
+        let means: Vec<f64> = (0..n)
+            .map(|k| {
+                if seats[k] > 0 {
+                    sums[k] / seats[k] as f64
                 } else {
-                    mb.total_cmp(&ma)
+                    f64::NAN
                 }
             })
-            .then_with(|| names[a].cmp(names[b]))
-    });
+            .collect();
 
-    order
-        .iter()
-        .enumerate()
-        .map(|(position, &k)| {
-            let r = ratings.get(names[k]).copied().unwrap_or_default();
-            Standing {
-                strategy: names[k].to_string(),
-                games: seats[k],
-                wins: wins[k],
-                draws: draws[k],
-                losses: losses[k],
-                mean_score: means[k],
-                ci_low: intervals[k].0,
-                ci_high: intervals[k].1,
-                rank: position + 1,
-                tied_with: order
+        // Bootstrap over units.
+        let units = &self.units;
+        let resampled = bootstrap(units, n, bootstrap_seed, resamples);
+        let intervals: Vec<(f64, f64)> = (0..n)
+            .map(|k| {
+                let values: Vec<f64> = resampled
                     .iter()
-                    .filter(|&&j| j != k && tied(k, j))
-                    .map(|&j| names[j].to_string())
-                    .collect(),
-                elo: r.elo.rating,
-                glicko2: r.glicko2.rating,
-                glicko2_deviation: r.glicko2.deviation,
-                trueskill_mu: r.trueskill.rating,
-                trueskill_sigma: r.trueskill.uncertainty,
-                bradley_terry: strengths.get(names[k]).copied().unwrap_or(f64::NAN),
+                    .map(|r| r[k])
+                    .filter(|x| !x.is_nan())
+                    .collect();
+                interval(values)
+            })
+            .collect();
+        let mut shared = vec![vec![false; n]; n];
+        for u in 0..units.len() {
+            let unit = units.unit(u);
+            for a in unit {
+                for b in unit {
+                    shared[a.k as usize][b.k as usize] = true;
+                }
             }
-        })
-        .collect()
+        }
+        let tied = |a: usize, b: usize| -> bool {
+            if seats[a] == 0 || seats[b] == 0 || resampled.is_empty() {
+                return false;
+            }
+            if shared[a][b] {
+                let diffs: Vec<f64> = resampled
+                    .iter()
+                    .map(|r| r[a] - r[b])
+                    .filter(|d| !d.is_nan())
+                    .collect();
+                if !diffs.is_empty() {
+                    let (lo, hi) = interval(diffs);
+                    return lo <= 0.0 && 0.0 <= hi;
+                }
+            }
+            let (a_lo, a_hi) = intervals[a];
+            let (b_lo, b_hi) = intervals[b];
+            a_lo <= b_hi && b_lo <= a_hi
+        };
+
+        // Ratings.
+        let ratings = &self.ratings;
+        let strengths = bradley_terry(&self.bt_wins, BRADLEY_TERRY_PRIOR);
+
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| {
+            let (ma, mb) = (means[a], means[b]);
+            ma.is_nan()
+                .cmp(&mb.is_nan())
+                .then_with(|| {
+                    if ma.is_nan() {
+                        Ordering::Equal
+                    } else {
+                        mb.total_cmp(&ma)
+                    }
+                })
+                .then_with(|| names[a].cmp(&names[b]))
+        });
+
+        order
+            .iter()
+            .enumerate()
+            .map(|(position, &k)| {
+                let r = ratings.get(names[k].as_str()).copied().unwrap_or_default();
+                Standing {
+                    strategy: names[k].to_string(),
+                    games: seats[k],
+                    wins: wins[k],
+                    draws: draws[k],
+                    losses: losses[k],
+                    mean_score: means[k],
+                    ci_low: intervals[k].0,
+                    ci_high: intervals[k].1,
+                    rank: position + 1,
+                    tied_with: order
+                        .iter()
+                        .filter(|&&j| j != k && tied(k, j))
+                        .map(|&j| names[j].to_string())
+                        .collect(),
+                    elo: r.elo.rating,
+                    glicko2: r.glicko2.rating,
+                    glicko2_deviation: r.glicko2.deviation,
+                    trueskill_mu: r.trueskill.rating,
+                    trueskill_sigma: r.trueskill.uncertainty,
+                    bradley_terry: strengths
+                        .get(names[k].as_str())
+                        .copied()
+                        .unwrap_or(f64::NAN),
+                }
+            })
+            .collect()
+    }
 }
 
 /// `matrix[r][c]`: the mean score of strategy `strategies[r]` against `strategies[c]`, over every
@@ -296,31 +363,51 @@ pub fn standings(
 /// counts). On the diagonal (a strategy against itself, two of its seats in one game) that is the
 /// mean of those seats' scores. `None` when the two never met.
 pub fn payoff_matrix(records: &[GameRecord], strategies: &[String]) -> Vec<Vec<Option<f64>>> {
-    let mut cells: BTreeMap<(&str, &str), (f64, usize)> = BTreeMap::new();
+    let mut tally = PayoffTally::default();
     for game in canonical(records) {
+        tally.add(game);
+    }
+    tally.matrix(strategies)
+}
+
+/// [`payoff_matrix`] gathered one game at a time (in canonical order): a sum and a count per
+/// ordered pair of strategies.
+#[derive(Default)]
+pub struct PayoffTally {
+    cells: BTreeMap<(Arc<str>, Arc<str>), (f64, usize)>,
+}
+
+impl PayoffTally {
+    pub fn add(&mut self, game: &GameRecord) {
         for (i, a) in game.seats.iter().enumerate() {
             for (j, b) in game.seats.iter().enumerate() {
                 if i != j {
-                    let cell = cells.entry((&*a.strategy, &*b.strategy)).or_default();
+                    let cell = self
+                        .cells
+                        .entry((a.strategy.clone(), b.strategy.clone()))
+                        .or_default();
                     cell.0 += a.score;
                     cell.1 += 1;
                 }
             }
         }
     }
-    strategies
-        .iter()
-        .map(|row| {
-            strategies
-                .iter()
-                .map(|col| {
-                    cells
-                        .get(&(row.as_str(), col.as_str()))
-                        .map(|&(sum, count)| sum / count as f64)
-                })
-                .collect()
-        })
-        .collect()
+
+    pub fn matrix(&self, strategies: &[String]) -> Vec<Vec<Option<f64>>> {
+        strategies
+            .iter()
+            .map(|row| {
+                strategies
+                    .iter()
+                    .map(|col| {
+                        self.cells
+                            .get(&(Arc::from(row.as_str()), Arc::from(col.as_str())))
+                            .map(|&(sum, count)| sum / count as f64)
+                    })
+                    .collect()
+            })
+            .collect()
+    }
 }
 
 /// The payoff matrix as CSV: header `strategy,<name1>,<name2>,...`, then one row per strategy
@@ -455,31 +542,97 @@ pub fn render_table(standings: &[Standing]) -> String {
 /// One row per pairing (the sorted strategy specs of a game's seats), sorted by pairing: how often
 /// anyone reached superintelligence ([`GameRecord::asi_month`]) and when.
 pub fn asi_arrival(records: &[GameRecord]) -> Vec<Arrival> {
-    let mut groups: BTreeMap<Vec<String>, (usize, Vec<f64>)> = BTreeMap::new();
+    let mut tally = ArrivalTally::default();
     for game in records {
+        tally.add(game);
+    }
+    tally.arrivals()
+}
+
+/// How many times each month occurs: the sorted list of months a quantile needs, in the memory of
+/// the distinct months.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MonthCounts {
+    counts: BTreeMap<u32, usize>,
+    len: usize,
+}
+
+impl MonthCounts {
+    pub fn add(&mut self, month: u32) {
+        *self.counts.entry(month).or_default() += 1;
+        self.len += 1;
+    }
+
+    /// Months counted (with repeats).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The `i`-th smallest month (0-based, repeats counted), as a number.
+    pub fn nth(&self, i: usize) -> f64 {
+        let mut seen = 0;
+        for (&month, &count) in &self.counts {
+            seen += count;
+            if i < seen {
+                return f64::from(month);
+            }
+        }
+        f64::NAN
+    }
+
+    /// Quantile `p` with the same type-7 interpolation as on the sorted list.
+    pub fn quantile(&self, p: f64) -> f64 {
+        let h = (self.len - 1) as f64 * p;
+        let lo = h.floor() as usize;
+        let hi = (lo + 1).min(self.len - 1);
+        let (a, b) = (self.nth(lo), self.nth(hi));
+        a + (h - lo as f64) * (b - a)
+    }
+
+    /// `(month, count)` in ascending month.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, usize)> + '_ {
+        self.counts.iter().map(|(&m, &c)| (m, c))
+    }
+}
+
+/// [`asi_arrival`] gathered one game at a time (in any order): per pairing, its games and a count
+/// per arrival month.
+#[derive(Default)]
+pub struct ArrivalTally {
+    groups: BTreeMap<Vec<String>, (usize, MonthCounts)>,
+}
+
+impl ArrivalTally {
+    pub fn add(&mut self, game: &GameRecord) {
         let mut pairing: Vec<String> = game.seats.iter().map(|s| s.strategy.to_string()).collect();
         pairing.sort();
-        let group = groups.entry(pairing).or_default();
+        let group = self.groups.entry(pairing).or_default();
         group.0 += 1;
         if let Some(month) = game.asi_month {
-            group.1.push(f64::from(month));
+            group.1.add(month);
         }
     }
-    groups
-        .into_iter()
-        .map(|(pairing, (games, mut months))| {
-            months.sort_by(f64::total_cmp);
-            let q = |p: f64| (!months.is_empty()).then(|| quantile(&months, p));
-            Arrival {
-                pairing,
-                games,
-                share_with_asi: months.len() as f64 / games as f64,
-                p10: q(0.10),
-                p50: q(0.50),
-                p90: q(0.90),
-            }
-        })
-        .collect()
+
+    pub fn arrivals(&self) -> Vec<Arrival> {
+        self.groups
+            .iter()
+            .map(|(pairing, (games, months))| {
+                let q = |p: f64| (!months.is_empty()).then(|| months.quantile(p));
+                Arrival {
+                    pairing: pairing.clone(),
+                    games: *games,
+                    share_with_asi: months.len() as f64 / *games as f64,
+                    p10: q(0.10),
+                    p50: q(0.50),
+                    p90: q(0.90),
+                }
+            })
+            .collect()
+    }
 }
 
 /// One row of `arrival.csv`.
@@ -520,7 +673,7 @@ pub fn arrival_csv(arrivals: &[Arrival]) -> String {
 
 /// The records in canonical order: by game id, then unit, seed, seats and winner, so that every
 /// floating-point sum and every rating update runs in the same order whatever the slice order.
-fn canonical(records: &[GameRecord]) -> Vec<&GameRecord> {
+pub(crate) fn canonical(records: &[GameRecord]) -> Vec<&GameRecord> {
     let mut games: Vec<&GameRecord> = records.iter().collect();
     games.sort_by(|a, b| {
         a.game_id
@@ -547,51 +700,100 @@ fn compare_seats(a: &[SeatRecord], b: &[SeatRecord]) -> Ordering {
     a.len().cmp(&b.len())
 }
 
-/// Per unit (ascending id), per listed strategy present: (strategy index, sum of its seat scores,
-/// seats).
-fn unit_tallies(
-    games: &[&GameRecord],
-    index: &HashMap<&str, usize>,
-) -> Vec<Vec<(usize, f64, usize)>> {
-    let mut units: BTreeMap<u64, BTreeMap<usize, (f64, usize)>> = BTreeMap::new();
-    for game in games {
-        let unit = units.entry(game.unit).or_default();
-        for seat in &game.seats {
-            if let Some(&k) = index.get(&*seat.strategy) {
-                let tally = unit.entry(k).or_default();
-                tally.0 += seat.score;
-                tally.1 += 1;
+/// Per unit (ascending id), per listed strategy present (ascending index): the sum of its seat
+/// scores (added in the order the games come) and its seats.
+#[derive(Default)]
+struct UnitTallies {
+    /// Sorted by (unit, strategy).
+    entries: Vec<UnitTally>,
+    /// Where each unit's entries start in `entries`, once [`UnitTallies::len`] is first asked.
+    starts: std::cell::OnceCell<Vec<u32>>,
+}
+
+#[derive(Clone, Copy)]
+struct UnitTally {
+    unit: u64,
+    sum: f64,
+    k: u32,
+    count: u32,
+}
+
+impl UnitTallies {
+    fn add(&mut self, unit: u64, k: u32, score: f64) {
+        self.starts = std::cell::OnceCell::new();
+        // Games come unit after unit: the entry is nearly always the last one, or a new last one.
+        let at = match self.entries.last() {
+            Some(last) if (last.unit, last.k) < (unit, k) => Err(self.entries.len()),
+            Some(last) if (last.unit, last.k) == (unit, k) => Ok(self.entries.len() - 1),
+            _ => self
+                .entries
+                .binary_search_by(|e| (e.unit, e.k).cmp(&(unit, k))),
+        };
+        match at {
+            Ok(i) => {
+                self.entries[i].sum += score;
+                self.entries[i].count += 1;
             }
+            Err(i) => self.entries.insert(
+                i,
+                UnitTally {
+                    unit,
+                    sum: 0.0 + score,
+                    k,
+                    count: 1,
+                },
+            ),
         }
     }
-    units
-        .into_values()
-        .map(|unit| unit.into_iter().map(|(k, (sum, n))| (k, sum, n)).collect())
-        .collect()
+
+    fn starts(&self) -> &[u32] {
+        self.starts.get_or_init(|| {
+            let mut starts = Vec::new();
+            for (i, e) in self.entries.iter().enumerate() {
+                if i == 0 || self.entries[i - 1].unit != e.unit {
+                    starts.push(i as u32);
+                }
+            }
+            starts
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.starts().len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entries of the `u`-th unit.
+    fn unit(&self, u: usize) -> &[UnitTally] {
+        let starts = self.starts();
+        let end = starts
+            .get(u + 1)
+            .map_or(self.entries.len(), |&e| e as usize);
+        &self.entries[starts[u] as usize..end]
+    }
 }
 
 /// `resamples` rows of `n` resampled mean scores (NaN where the strategy has no seat).
-fn bootstrap(
-    units: &[Vec<(usize, f64, usize)>],
-    n: usize,
-    seed: u64,
-    resamples: usize,
-) -> Vec<Vec<f64>> {
+fn bootstrap(units: &UnitTallies, n: usize, seed: u64, resamples: usize) -> Vec<Vec<f64>> {
     if units.is_empty() {
         return Vec::new();
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut sums = vec![0.0f64; n];
     let mut counts = vec![0usize; n];
+    let count = units.len();
     (0..resamples)
         .map(|_| {
             sums.fill(0.0);
             counts.fill(0);
-            for _ in 0..units.len() {
-                let u = rng.random_range(0..units.len() as u64) as usize;
-                for &(k, sum, count) in &units[u] {
-                    sums[k] += sum;
-                    counts[k] += count;
+            for _ in 0..count {
+                let u = rng.random_range(0..count as u64) as usize;
+                for e in units.unit(u) {
+                    sums[e.k as usize] += e.sum;
+                    counts[e.k as usize] += e.count as usize;
                 }
             }
             (0..n)
@@ -660,81 +862,66 @@ struct Ratings {
     trueskill: TrueSkillRating,
 }
 
-/// Elo, Glicko-2 and TrueSkill of every strategy after all `games` (in the given order).
-fn rate<'a>(games: &[&'a GameRecord]) -> HashMap<&'a str, Ratings> {
+/// Update `table` (Elo, Glicko-2 and TrueSkill of every strategy) with the next game.
+fn rate(table: &mut HashMap<Arc<str>, Ratings>, game: &GameRecord) {
     let elo_config = EloConfig::new();
     let glicko2_config = Glicko2Config::new();
     let trueskill_config = TrueSkillConfig::new();
-    let mut table: HashMap<&str, Ratings> = HashMap::new();
-    for game in games {
-        for seat in &game.seats {
-            table.entry(&seat.strategy).or_default();
-        }
-        let updates: Vec<(&str, Ratings)> = comparisons(game)
-            .into_iter()
-            .map(|(player, results)| {
-                let me = table[player];
-                let opponents: Vec<(Ratings, Outcomes)> =
-                    results.iter().map(|&(o, out)| (table[o], out)).collect();
-                let elos: Vec<(EloRating, Outcomes)> =
-                    opponents.iter().map(|(r, o)| (r.elo, *o)).collect();
-                let glicko2: Vec<(Glicko2Rating, Outcomes)> =
-                    opponents.iter().map(|(r, o)| (r.glicko2, *o)).collect();
-                let trueskill: Vec<(TrueSkillRating, Outcomes)> =
-                    opponents.iter().map(|(r, o)| (r.trueskill, *o)).collect();
-                let new = Ratings {
-                    elo: EloRating {
-                        rating: me.elo.rating
-                            + elos
-                                .iter()
-                                .map(|(o, out)| {
-                                    elo(&me.elo, o, out, &elo_config).0.rating - me.elo.rating
-                                })
-                                .sum::<f64>(),
-                    },
-                    glicko2: glicko2_rating_period(&me.glicko2, &glicko2, &glicko2_config),
-                    trueskill: trueskill_rating_period(
-                        &me.trueskill,
-                        &trueskill,
-                        &trueskill_config,
-                    ),
-                };
-                (player, new)
-            })
-            .collect();
-        for (player, new) in updates {
-            table.insert(player, new);
+    for seat in &game.seats {
+        if !table.contains_key(&*seat.strategy) {
+            table.insert(seat.strategy.clone(), Ratings::default());
         }
     }
-    table
+    let updates: Vec<(&str, Ratings)> = comparisons(game)
+        .into_iter()
+        .map(|(player, results)| {
+            let me = table[player];
+            let opponents: Vec<(Ratings, Outcomes)> =
+                results.iter().map(|&(o, out)| (table[o], out)).collect();
+            let elos: Vec<(EloRating, Outcomes)> =
+                opponents.iter().map(|(r, o)| (r.elo, *o)).collect();
+            let glicko2: Vec<(Glicko2Rating, Outcomes)> =
+                opponents.iter().map(|(r, o)| (r.glicko2, *o)).collect();
+            let trueskill: Vec<(TrueSkillRating, Outcomes)> =
+                opponents.iter().map(|(r, o)| (r.trueskill, *o)).collect();
+            let new = Ratings {
+                elo: EloRating {
+                    rating: me.elo.rating
+                        + elos
+                            .iter()
+                            .map(|(o, out)| {
+                                elo(&me.elo, o, out, &elo_config).0.rating - me.elo.rating
+                            })
+                            .sum::<f64>(),
+                },
+                glicko2: glicko2_rating_period(&me.glicko2, &glicko2, &glicko2_config),
+                trueskill: trueskill_rating_period(&me.trueskill, &trueskill, &trueskill_config),
+            };
+            (player, new)
+        })
+        .collect();
+    for (player, new) in updates {
+        *table.get_mut(player).expect("inserted above") = new;
+    }
 }
 
-/// Bradley–Terry strengths of every strategy that met another, from all pairwise seat comparisons
-/// of `games` with `prior` pseudo-wins each way per pair that met.
-fn bradley_terry(games: &[&GameRecord], prior: f64) -> BTreeMap<String, f64> {
-    let names: BTreeSet<&str> = games
-        .iter()
-        .flat_map(|g| g.seats.iter().map(|s| &*s.strategy))
-        .collect();
-    let names: Vec<&str> = names.into_iter().collect();
+/// Bradley–Terry strengths of every strategy of `wins` (its win points against each opponent it
+/// met), with `prior` pseudo-wins each way per pair that met.
+fn bradley_terry(
+    table: &BTreeMap<Arc<str>, BTreeMap<Arc<str>, f64>>,
+    prior: f64,
+) -> BTreeMap<String, f64> {
+    let names: Vec<&str> = table.keys().map(|k| &**k).collect();
     let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, &n)| (n, i)).collect();
     let n = names.len();
     let mut wins = vec![vec![0.0f64; n]; n];
     let mut met = vec![vec![false; n]; n];
-    for game in games {
-        for (player, results) in comparisons(game) {
-            let i = index[player];
-            for (opponent, result) in results {
-                // Each unordered pair of seats appears twice (once from each side): count each
-                // side's own win points only.
-                let j = index[opponent];
-                met[i][j] = true;
-                wins[i][j] += match result {
-                    Outcomes::WIN => 1.0,
-                    Outcomes::DRAW => 0.5,
-                    Outcomes::LOSS => 0.0,
-                };
-            }
+    for (player, row) in table {
+        let i = index[&**player];
+        for (opponent, points) in row {
+            let j = index[&**opponent];
+            met[i][j] = true;
+            wins[i][j] += points;
         }
     }
     for i in 0..n {
@@ -843,6 +1030,31 @@ fn shown(x: f64, decimals: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn month_counts_give_the_quantiles_of_the_sorted_months() {
+        let months = [30u32, 7, 30, 12, 99, 7, 7, 41];
+        let mut counts = MonthCounts::default();
+        let mut sorted: Vec<f64> = Vec::new();
+        for (i, &m) in months.iter().enumerate() {
+            counts.add(m);
+            sorted.push(f64::from(m));
+            sorted.sort_by(f64::total_cmp);
+            for p in [0.0, 0.1, 0.25, 0.5, 0.9, 0.975, 1.0] {
+                assert_eq!(
+                    counts.quantile(p).to_bits(),
+                    quantile(&sorted, p).to_bits(),
+                    "{} months, p {p}",
+                    i + 1
+                );
+            }
+        }
+        assert_eq!(counts.len(), 8);
+        assert_eq!(
+            counts.iter().collect::<Vec<_>>(),
+            vec![(7, 3), (12, 1), (30, 2), (41, 1), (99, 1)]
+        );
+    }
 
     /// A game with `(nation, strategy, score)` seats; the winner is the unique top score, if any.
     fn game(

@@ -15,7 +15,7 @@ use gigawatt_arena::explore::files::{
 use gigawatt_arena::explore::sensitivity;
 use gigawatt_arena::tournament::default_out;
 
-use crate::tournament::{TournamentArgs, config_from, parse_shard, tournament};
+use crate::tournament::{TournamentArgs, config_from, parse_shard, tournament_then};
 
 #[derive(Clone, Debug, PartialEq, Args)]
 pub struct ExploreArgs {
@@ -118,7 +118,8 @@ pub fn explore(args: &ExploreArgs, out: &mut dyn Write) -> Result<ExitCode> {
             );
         }
     }
-    let code = tournament(&targs, out)?;
+    // The report page is written once, below, with the analyses' sections.
+    let code = tournament_then(&targs, out, false)?;
     if code != ExitCode::SUCCESS || args.write_config.is_some() || config.shard.is_some() {
         return Ok(code);
     }
@@ -133,7 +134,6 @@ pub fn explore(args: &ExploreArgs, out: &mut dyn Write) -> Result<ExitCode> {
         sensitivity_resamples: args.sensitivity_resamples,
     };
     let written = write_explore_reports(&dir, &config, &options)?;
-    // Again, now with the analyses' sections (the tournament wrote it before they existed).
     let report = gigawatt_report::write_report(&dir, None)?;
     writeln!(out, "\nacross {} worlds:", config.worlds.unwrap_or(0))?;
     out.write_all(written.summary.as_bytes())?;

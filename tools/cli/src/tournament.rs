@@ -12,9 +12,8 @@ use gigawatt_arena::inputs::spec_text;
 use gigawatt_arena::signals::{self, Stop};
 use gigawatt_arena::tournament::merge::{merge, write_merged};
 use gigawatt_arena::tournament::plan::Format;
-use gigawatt_arena::tournament::report::{render, write_reports};
+use gigawatt_arena::tournament::report::{render, write_run_reports};
 use gigawatt_arena::tournament::run::{RunOptions, pretty, run_in};
-use gigawatt_arena::tournament::store::{GAMES_FILE, check_unique, read_games_for_analysis};
 use gigawatt_arena::tournament::{
     CONFIG_FILE, TournamentConfig, default_out, load_scenarios, sampled_worlds,
 };
@@ -202,6 +201,12 @@ Play it with `gigawatt tournament --config FILE` (flags given as well override i
 Fields left out take their defaults; every field is explained in docs/tournaments.md.";
 
 pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    tournament_then(args, out, true)
+}
+
+/// [`tournament`], writing the report page at the end only with `page` (`explore` writes it once,
+/// after its analyses, rather than twice).
+pub fn tournament_then(args: &TournamentArgs, out: &mut dyn Write, page: bool) -> Result<ExitCode> {
     let config = config_from(args)?;
     let scenarios = load_scenarios(&config)?;
     if let Some(path) = &args.write_config {
@@ -269,8 +274,6 @@ pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode
         );
         return Ok(ExitCode::from(signals::exit_code(signal)));
     }
-    let (games, faults) = read_games_for_analysis(&dir.join(GAMES_FILE), false)?;
-    check_unique(&games, GAMES_FILE)?;
     let next = if let Some((k, n)) = config.shard {
         writeln!(
             out,
@@ -279,13 +282,16 @@ pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode
         )?;
         "combine the shards with `gigawatt merge`".to_string()
     } else {
-        let mut reports = write_reports(&dir, &config, games, faults)?;
-        reports
-            .files
-            .push(gigawatt_report::write_report(&dir, None)?);
+        let mut reports = write_run_reports(&dir, &config)?;
+        if page {
+            reports
+                .files
+                .push(gigawatt_report::write_report(&dir, None)?);
+        }
         write!(out, "\n{}", render(&reports))?;
         format!(
-            "the report is {}",
+            "the report {} {}",
+            if page { "is" } else { "will be" },
             dir.join(gigawatt_report::REPORT_FILE).display()
         )
     };
@@ -302,16 +308,15 @@ pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode
 
 pub fn merge_cmd(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let (config, games) = merge(&args.dirs, load_scenarios)?;
-    write_merged(&args.out, &config, &games)?;
+    write_merged(&args.out, &config, &args.dirs)?;
     writeln!(
         out,
         "merged {} shards: {} games into {}",
         args.dirs.len(),
-        games.len(),
+        games,
         args.out.display()
     )?;
-    let faults = games.values().map(|g| g.faults.len()).sum();
-    let mut reports = write_reports(&args.out, &config, games.into_values().collect(), faults)?;
+    let mut reports = write_run_reports(&args.out, &config)?;
     reports
         .files
         .push(gigawatt_report::write_report(&args.out, None)?);

@@ -51,10 +51,9 @@ use gigawatt_arena::explore::files::{
     DISCOVERY_FILE, NOISE_FLOOR, ROBUSTNESS_FILE, SENSITIVITY_FILE,
 };
 use gigawatt_arena::format::{count, fixed, month_label};
-use gigawatt_arena::standings::{self, Standing};
-use gigawatt_arena::tournament::record::GameRecord;
+use gigawatt_arena::standings::{self, MonthCounts, Standing};
 use gigawatt_arena::tournament::report::{ANALYSIS_FILE, STANDINGS_FILE};
-use gigawatt_arena::tournament::store::{GAMES_FILE, read_games_for_analysis};
+use gigawatt_arena::tournament::store::{GAMES_FILE, TRAJECTORY_GAMES, for_each_game_by_id};
 use gigawatt_arena::tournament::worlds::WORLDS_FILE;
 use gigawatt_arena::tournament::{CONFIG_FILE, DEFAULT_RESAMPLES, Format, TournamentConfig};
 
@@ -108,8 +107,16 @@ struct Data {
     /// The folder's name, for the title.
     name: String,
     config: Option<TournamentConfig>,
-    games: Vec<GameRecord>,
+    /// Games in the folder.
+    games: usize,
     faults: usize,
+    /// The payoff matrix of `strategies`.
+    payoff: Vec<Vec<Option<f64>>>,
+    /// The month of each game's first crossing, for those that crossed.
+    months: MonthCounts,
+    arrivals: Vec<standings::Arrival>,
+    /// Per strategy, the capability series of a sample of its seats (see [`trajectories`]).
+    series: BTreeMap<String, SeatSeries>,
     /// Strategies in the configuration's order (a gauntlet's focal first).
     strategies: Vec<String>,
     standings: Vec<Standing>,
@@ -144,24 +151,77 @@ impl Data {
         } else {
             None
         };
-        let (games, faults) = read_games_for_analysis(&games_path, true)?;
-        let strategies = strategy_order(config.as_ref(), &games);
+        // Pass 1, in game-id order: counts, payoff sums, arrival months, strategies in order of
+        // appearance, seats per strategy. Nothing grows with the games but the few tallies.
+        let mut appearance: Vec<String> = Vec::new();
+        let mut seats: BTreeMap<String, usize> = BTreeMap::new();
+        let mut payoff = standings::PayoffTally::default();
+        let mut arrival = standings::ArrivalTally::default();
+        let mut months = MonthCounts::default();
+        let (mut games, mut faults) = (0usize, 0usize);
+        for_each_game_by_id(&[&games_path], |g| {
+            games += 1;
+            faults += g.faults.len();
+            payoff.add(&g);
+            arrival.add(&g);
+            if let Some(m) = g.asi_month {
+                months.add(m);
+            }
+            for seat in &g.seats {
+                match seats.get_mut(&*seat.strategy) {
+                    Some(n) => *n += 1,
+                    None => {
+                        seats.insert(seat.strategy.to_string(), 1);
+                        appearance.push(seat.strategy.to_string());
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        let strategies = strategy_order(config.as_ref(), &appearance);
         let standings_path = dir.join(STANDINGS_FILE);
-        let (standings, standings_from_file) = if standings_path.is_file() {
+        let standings_file = if standings_path.is_file() {
             let text = std::fs::read_to_string(&standings_path)
                 .with_context(|| format!("cannot read {}", standings_path.display()))?;
             let table = parse_standings(&text)
                 .map_err(|e| invalid!("{}: {e}", standings_path.display()))?;
-            (table, true)
+            Some(table)
         } else {
-            let (seed, resamples) = config
-                .as_ref()
-                .map_or((0, DEFAULT_RESAMPLES), |c| (c.seed, c.resamples));
-            (
-                standings::standings(&games, &strategies, seed, resamples),
-                false,
-            )
+            None
         };
+        // Pass 2: the sampled seats' capability series, and the standings if no file has them.
+        let mut series: BTreeMap<String, SeatSeries> = seats
+            .iter()
+            .map(|(name, &n)| (name.clone(), SeatSeries::new(n)))
+            .collect();
+        let mut recomputed = standings_file
+            .is_none()
+            .then(|| standings::StandingsTally::new(&strategies));
+        for_each_game_by_id(&[&games_path], |g| {
+            if let Some(tally) = &mut recomputed {
+                tally.add(&g);
+            }
+            for seat in g.seats {
+                if let Some(s) = series.get_mut(&*seat.strategy) {
+                    s.offer(g.game_id, seat.capability_by_year);
+                }
+            }
+            Ok(())
+        })?;
+        let standings_from_file = standings_file.is_some();
+        let standings = match (standings_file, recomputed) {
+            (Some(table), _) => table,
+            (None, tally) => {
+                let (seed, resamples) = config
+                    .as_ref()
+                    .map_or((0, DEFAULT_RESAMPLES), |c| (c.seed, c.resamples));
+                tally
+                    .map(|t| t.standings(seed, resamples))
+                    .unwrap_or_default()
+            }
+        };
+        let payoff = payoff.matrix(&strategies);
+        let arrivals = arrival.arrivals();
         let analysis_path = dir.join(ANALYSIS_FILE);
         let analysis = if analysis_path.is_file() {
             let text = std::fs::read_to_string(&analysis_path)
@@ -201,6 +261,10 @@ impl Data {
             config,
             games,
             faults,
+            payoff,
+            months,
+            arrivals,
+            series,
             strategies,
             standings,
             standings_from_file,
@@ -236,8 +300,9 @@ impl Data {
 }
 
 /// The configuration's strategies (a gauntlet's focal first), then any other strategy of the games
-/// in order of appearance.
-fn strategy_order(config: Option<&TournamentConfig>, games: &[GameRecord]) -> Vec<String> {
+/// in order of appearance (`appearance`: the games' strategies in order of first appearance by
+/// game id).
+fn strategy_order(config: Option<&TournamentConfig>, appearance: &[String]) -> Vec<String> {
     let mut order: Vec<String> = Vec::new();
     if let Some(c) = config {
         if let Format::Gauntlet { focal } = &c.format {
@@ -249,13 +314,9 @@ fn strategy_order(config: Option<&TournamentConfig>, games: &[GameRecord]) -> Ve
             }
         }
     }
-    let mut ids: Vec<&GameRecord> = games.iter().collect();
-    ids.sort_by_key(|g| g.game_id);
-    for g in ids {
-        for seat in &g.seats {
-            if !order.iter().any(|o| **o == *seat.strategy) {
-                order.push(seat.strategy.to_string());
-            }
+    for s in appearance {
+        if !order.contains(s) {
+            order.push(s.clone());
         }
     }
     order
@@ -1116,7 +1177,7 @@ impl Page {
                     .map_or_else(|| "the scenario's horizon".to_string(), |m| m.to_string()),
             ));
         }
-        facts.push(("games", data.games.len().to_string()));
+        facts.push(("games", data.games.to_string()));
         facts.push(("strategy faults", data.faults.to_string()));
         self.push("<dl class=\"facts\">\n");
         for (k, v) in facts {
@@ -1230,13 +1291,13 @@ impl Page {
             "Mean score of the row strategy against the column strategy (columns numbered as the \
              rows): blue above 0.5, red below, grey where the two never met.",
         );
-        let matrix = standings::payoff_matrix(&data.games, &data.strategies);
+        let matrix = &data.payoff;
         self.push("<table class=\"heat\">\n<thead><tr><th class=\"name\">row against column</th>");
         for (j, s) in data.strategies.iter().enumerate() {
             let _ = write!(self.html, "<th title=\"{}\">{}</th>", escape(s), j + 1);
         }
         self.push("</tr></thead>\n<tbody>\n");
-        for (i, (s, row)) in data.strategies.iter().zip(&matrix).enumerate() {
+        for (i, (s, row)) in data.strategies.iter().zip(matrix).enumerate() {
             let _ = write!(
                 self.html,
                 "<tr><th class=\"name\">{} {}</th>",
@@ -1361,13 +1422,8 @@ impl Page {
             "When the first nation of each game crossed the superintelligence line: games per \
              quarter (bars) and the cumulative share of all games (line, right axis).",
         );
-        let mut months: Vec<f64> = data
-            .games
-            .iter()
-            .filter_map(|g| g.asi_month.map(f64::from))
-            .collect();
-        months.sort_by(f64::total_cmp);
-        let total = data.games.len();
+        let months = &data.months;
+        let total = data.games;
         if months.is_empty() {
             let _ = writeln!(
                 self.html,
@@ -1380,15 +1436,15 @@ impl Page {
                  earliest {}, median {}, 10th to 90th percentile {} to {}, latest {}.</p>",
                 months.len(),
                 fixed(100.0 * months.len() as f64 / total as f64, 1),
-                data.month(months[0]),
-                data.month(quantile(&months, 0.5)),
-                data.month(quantile(&months, 0.1)),
-                data.month(quantile(&months, 0.9)),
-                data.month(months[months.len() - 1]),
+                data.month(months.nth(0)),
+                data.month(months.quantile(0.5)),
+                data.month(months.quantile(0.1)),
+                data.month(months.quantile(0.9)),
+                data.month(months.nth(months.len() - 1)),
             );
-            self.push(&arrival_chart(data, &months)?);
+            self.push(&arrival_chart(data, months)?);
         }
-        let arrivals = standings::asi_arrival(&data.games);
+        let arrivals = &data.arrivals;
         if !arrivals.is_empty() {
             let _ = write!(
                 self.html,
@@ -1397,7 +1453,7 @@ impl Page {
                  <th>10%</th><th>median</th><th>90%</th></tr></thead>\n<tbody>\n",
                 arrivals.len()
             );
-            for a in &arrivals {
+            for a in arrivals {
                 let month = |m: Option<f64>| m.map_or_else(|| "—".to_string(), |m| data.month(m));
                 let _ = writeln!(
                     self.html,
@@ -2002,25 +2058,52 @@ fn trajectory_stats(series: &[&[f64]]) -> Vec<YearStats> {
         .collect()
 }
 
+/// A strategy's seats' capability series, sampled as its seats come (in game-id order): all of them
+/// up to [`TRAJECTORY_SAMPLE`] seats, else seat `k × seats / TRAJECTORY_SAMPLE` for every k. Only
+/// the games with an id below [`TRAJECTORY_GAMES`] give their series (the others count as seats
+/// with an empty series), so a large run keeps a bounded sample.
+struct SeatSeries {
+    /// The strategy's seats in the games.
+    seats: usize,
+    seen: usize,
+    next: usize,
+    kept: Vec<Vec<f64>>,
+}
+
+impl SeatSeries {
+    fn new(seats: usize) -> SeatSeries {
+        SeatSeries {
+            seats,
+            seen: 0,
+            next: 0,
+            kept: Vec::new(),
+        }
+    }
+
+    /// The next seat of the strategy, in game `game_id`.
+    fn offer(&mut self, game_id: u64, series: Vec<f64>) {
+        let i = self.seen;
+        self.seen += 1;
+        let wanted = if self.seats <= TRAJECTORY_SAMPLE {
+            true
+        } else if self.next < TRAJECTORY_SAMPLE && self.next * self.seats / TRAJECTORY_SAMPLE == i {
+            self.next += 1;
+            true
+        } else {
+            false
+        };
+        if wanted {
+            self.kept.push(if game_id < TRAJECTORY_GAMES {
+                series
+            } else {
+                Vec::new()
+            });
+        }
+    }
+}
+
 /// Each strategy's trajectory (in standings order) and the median over all seats.
 fn trajectories(data: &Data) -> (Vec<Trajectory>, Vec<YearStats>) {
-    let mut by_strategy: BTreeMap<&str, Vec<&[f64]>> = BTreeMap::new();
-    for g in &data.games {
-        for seat in &g.seats {
-            by_strategy
-                .entry(&*seat.strategy)
-                .or_default()
-                .push(&seat.capability_by_year);
-        }
-    }
-    fn sample<'a>(all: &[&'a [f64]]) -> Vec<&'a [f64]> {
-        if all.len() <= TRAJECTORY_SAMPLE {
-            return all.to_vec();
-        }
-        (0..TRAJECTORY_SAMPLE)
-            .map(|k| all[k * all.len() / TRAJECTORY_SAMPLE])
-            .collect()
-    }
     let mut everyone: Vec<&[f64]> = Vec::new();
     let mut out = Vec::new();
     // In standings order (falling back to the configuration's order).
@@ -2031,14 +2114,14 @@ fn trajectories(data: &Data) -> (Vec<Trajectory>, Vec<YearStats>) {
         }
     }
     for name in order {
-        let Some(all) = by_strategy.get(name) else {
+        let Some(all) = data.series.get(name) else {
             continue;
         };
-        let seats = sample(all);
+        let seats: Vec<&[f64]> = all.kept.iter().map(Vec::as_slice).collect();
         everyone.extend(&seats);
         out.push(Trajectory {
             strategy: name.to_string(),
-            seats: all.len(),
+            seats: all.seats,
             points: trajectory_stats(&seats),
         });
     }
@@ -2144,16 +2227,16 @@ fn trajectory_chart(data: &Data) -> Result<String> {
 }
 
 /// Histogram of the arrival month (quarters) with the cumulative share of games on a second axis.
-fn arrival_chart(data: &Data, months: &[f64]) -> Result<String> {
-    let total = data.games.len() as f64;
-    let first = months[0] as u32;
-    let last = months[months.len() - 1] as u32;
+fn arrival_chart(data: &Data, months: &MonthCounts) -> Result<String> {
+    let total = data.games as f64;
+    let first = months.nth(0) as u32;
+    let last = months.nth(months.len() - 1) as u32;
     let width_months = if last - first > 240 { 12 } else { 3 };
     let bin0 = first - first % width_months;
     let bins = (last - bin0) / width_months + 1;
     let mut counts = vec![0usize; bins as usize];
-    for m in months {
-        counts[((*m as u32 - bin0) / width_months) as usize] += 1;
+    for (m, count) in months.iter() {
+        counts[((m - bin0) / width_months) as usize] += count;
     }
     let x = (
         data.x(f64::from(bin0)),
@@ -2232,11 +2315,11 @@ fn arrival_chart(data: &Data, months: &[f64]) -> Result<String> {
         // The share of all games that crossed by the end of each month.
         let mut cumulative = vec![(data.x(f64::from(first)), 0.0)];
         let mut seen = 0usize;
+        let mut crossed = months.iter().peekable();
         for m in first..=last {
-            seen += months[seen..]
-                .iter()
-                .take_while(|v| **v as u32 == m)
-                .count();
+            if let Some((_, count)) = crossed.next_if(|&(month, _)| month == m) {
+                seen += count;
+            }
             cumulative.push((data.x(f64::from(m + 1)), seen as f64 / total));
         }
         chart
@@ -2750,6 +2833,7 @@ mod tests {
     use super::*;
     use gigawatt_arena::tournament::report::write_reports;
     use gigawatt_arena::tournament::run::{NoProgress, RunOptions, run};
+    use gigawatt_arena::tournament::store::read_games_for_analysis;
 
     fn temp_dir(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!(

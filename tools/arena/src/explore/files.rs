@@ -17,6 +17,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::error::{Context, Result, bail, invalid};
 use serde::Serialize;
@@ -24,7 +25,7 @@ use serde::Serialize;
 use super::{prim, robustness, sensitivity};
 use crate::data;
 use crate::tournament::record::GameRecord;
-use crate::tournament::store::{GAMES_FILE, read_games};
+use crate::tournament::store::{GAMES_FILE, for_each_game_by_id};
 use crate::tournament::worlds::Worlds;
 use crate::tournament::{TournamentConfig, sampled_worlds};
 
@@ -79,13 +80,39 @@ pub fn world_outcomes(
     nations: &[String],
     worlds: u32,
 ) -> Result<WorldOutcomes> {
-    let n = worlds as usize;
-    let k = nations.len();
-    let mut wins = vec![vec![0.0; n]; k];
-    let mut asi = vec![vec![0.0; n]; k];
-    let mut capability = vec![vec![0.0; n]; k];
-    let mut count = vec![0usize; n];
+    let mut tally = WorldTally::new(nations, worlds);
     for g in games {
+        tally.add(g)?;
+    }
+    tally.outcomes()
+}
+
+/// [`world_outcomes`] gathered one game at a time: sums per nation and world (memory grows with
+/// the worlds, not the games). The sums run in the order the games come.
+pub struct WorldTally<'a> {
+    nations: &'a [String],
+    wins: Vec<Vec<f64>>,
+    asi: Vec<Vec<f64>>,
+    capability: Vec<Vec<f64>>,
+    count: Vec<usize>,
+}
+
+impl<'a> WorldTally<'a> {
+    pub fn new(nations: &'a [String], worlds: u32) -> WorldTally<'a> {
+        let n = worlds as usize;
+        let k = nations.len();
+        WorldTally {
+            nations,
+            wins: vec![vec![0.0; n]; k],
+            asi: vec![vec![0.0; n]; k],
+            capability: vec![vec![0.0; n]; k],
+            count: vec![0usize; n],
+        }
+    }
+
+    pub fn add(&mut self, g: &GameRecord) -> Result<()> {
+        let n = self.count.len();
+        let k = self.nations.len();
         let w = g
             .world
             .ok_or_else(|| invalid!("game {} has no world: not a sampled run", g.game_id))?
@@ -96,58 +123,141 @@ pub fn world_outcomes(
                 g.game_id
             );
         }
-        count[w] += 1;
-        for (i, id) in nations.iter().enumerate() {
+        self.count[w] += 1;
+        for (i, id) in self.nations.iter().enumerate() {
             let seat = g
                 .seats
                 .iter()
                 .find(|s| &*s.nation == id)
                 .ok_or_else(|| invalid!("game {} has no seat for {id}", g.game_id))?;
-            wins[i][w] += match &g.winner {
+            self.wins[i][w] += match &g.winner {
                 Some(winner) if &**winner == id => 1.0,
                 Some(_) => 0.0,
                 None => 1.0 / k as f64,
             };
-            asi[i][w] += seat.asi_month.unwrap_or(g.months_played) as f64;
-            capability[i][w] += seat.capability;
+            self.asi[i][w] += seat.asi_month.unwrap_or(g.months_played) as f64;
+            self.capability[i][w] += seat.capability;
+        }
+        Ok(())
+    }
+
+    pub fn outcomes(self) -> Result<WorldOutcomes> {
+        let WorldTally {
+            nations,
+            mut wins,
+            mut asi,
+            mut capability,
+            count,
+        } = self;
+        let k = nations.len();
+        if let Some(w) = count.iter().position(|&c| c == 0) {
+            bail!("world {w} has no games: the run is incomplete");
+        }
+        let mean = |column: &mut Vec<f64>| {
+            for (x, &c) in column.iter_mut().zip(&count) {
+                *x /= c as f64;
+            }
+        };
+        let mut out = WorldOutcomes {
+            names: Vec::new(),
+            values: Vec::new(),
+        };
+        for (i, id) in nations.iter().enumerate() {
+            mean(&mut wins[i]);
+            out.names.push(format!("win_share:{id}"));
+            out.values.push(wins[i].clone());
+        }
+        if k == 2 {
+            mean(&mut capability[0]);
+            mean(&mut capability[1]);
+            out.names
+                .push(format!("capability_gap:{}-{}", nations[0], nations[1]));
+            out.values.push(
+                capability[0]
+                    .iter()
+                    .zip(&capability[1])
+                    .map(|(a, b)| a - b)
+                    .collect(),
+            );
+        }
+        for (i, id) in nations.iter().enumerate() {
+            mean(&mut asi[i]);
+            out.names.push(format!("asi_month:{id}"));
+            out.values.push(asi[i].clone());
+        }
+        Ok(out)
+    }
+}
+
+/// World → strategy → mean score there.
+type WorldMeans = BTreeMap<u64, BTreeMap<Arc<str>, robustness::CellMean>>;
+
+/// Per seat (nation), world and strategy: the mean score there, for `robustness.csv`, gathered one
+/// game at a time. The scores of the world being read are kept until the next world starts, then
+/// reduced to their mean (a sampled run plays each world's games as one block of ids), so memory
+/// grows with the worlds, not the games. With `seal` off (or after a world's games came in two
+/// blocks, see [`RobustnessTally::split`]), every score is kept until the end.
+struct RobustnessTally {
+    seal: bool,
+    current: Option<u64>,
+    open: BTreeMap<(Arc<str>, u64, Arc<str>), Vec<f64>>,
+    /// Seat → world → strategy → mean.
+    sealed: BTreeMap<Arc<str>, WorldMeans>,
+    /// The first non-finite score per seat: (world, strategy, score).
+    non_finite: BTreeMap<Arc<str>, (u64, String, f64)>,
+    /// A world came back after its cells were reduced: the means would be wrong.
+    split: bool,
+}
+
+impl RobustnessTally {
+    fn new(seal: bool) -> RobustnessTally {
+        RobustnessTally {
+            seal,
+            current: None,
+            open: BTreeMap::new(),
+            sealed: BTreeMap::new(),
+            non_finite: BTreeMap::new(),
+            split: false,
         }
     }
-    if let Some(w) = count.iter().position(|&c| c == 0) {
-        bail!("world {w} has no games: the run is incomplete");
-    }
-    let mean = |column: &mut Vec<f64>| {
-        for (x, &c) in column.iter_mut().zip(&count) {
-            *x /= c as f64;
+
+    fn add(&mut self, g: &GameRecord) {
+        let world = g.world.unwrap_or(0) as u64;
+        if self.seal && self.current != Some(world) {
+            self.close();
+            if self
+                .sealed
+                .values()
+                .any(|worlds| worlds.contains_key(&world))
+            {
+                self.split = true;
+            }
+            self.current = Some(world);
         }
-    };
-    let mut out = WorldOutcomes {
-        names: Vec::new(),
-        values: Vec::new(),
-    };
-    for (i, id) in nations.iter().enumerate() {
-        mean(&mut wins[i]);
-        out.names.push(format!("win_share:{id}"));
-        out.values.push(wins[i].clone());
+        for seat in &g.seats {
+            if !seat.score.is_finite() {
+                self.non_finite
+                    .entry(seat.nation.clone())
+                    .or_insert_with(|| (world, seat.strategy.to_string(), seat.score));
+            }
+            self.open
+                .entry((seat.nation.clone(), world, seat.strategy.clone()))
+                .or_default()
+                .push(seat.score);
+        }
     }
-    if k == 2 {
-        mean(&mut capability[0]);
-        mean(&mut capability[1]);
-        out.names
-            .push(format!("capability_gap:{}-{}", nations[0], nations[1]));
-        out.values.push(
-            capability[0]
-                .iter()
-                .zip(&capability[1])
-                .map(|(a, b)| a - b)
-                .collect(),
-        );
+
+    /// Reduce the open cells to their means.
+    fn close(&mut self) {
+        for ((seat, world, strategy), mut scores) in std::mem::take(&mut self.open) {
+            self.sealed
+                .entry(seat)
+                .or_default()
+                .entry(world)
+                .or_default()
+                .insert(strategy, robustness::CellMean::of(&mut scores));
+        }
     }
-    for (i, id) in nations.iter().enumerate() {
-        mean(&mut asi[i]);
-        out.names.push(format!("asi_month:{id}"));
-        out.values.push(asi[i].clone());
-    }
-    Ok(out)
 }
 
 /// Write sensitivity.csv, discovery.json/.txt and robustness.csv for the sampled run in `dir`.
@@ -163,8 +273,26 @@ pub fn write_explore_reports(
     }
     let scenario = crate::inputs::load_scenario(&config.scenarios[0])?;
     let nations: Vec<String> = scenario.nations.iter().map(|n| n.id.clone()).collect();
-    let games = read_games(&dir.join(GAMES_FILE), false)?;
-    let outcomes = world_outcomes(&games, &nations, worlds.count)?;
+    // One pass over the games in id order (a second, keeping every score, only if a world's games
+    // were not one block).
+    let games_path = dir.join(GAMES_FILE);
+    let (outcomes, robust) = {
+        let pass = |seal: bool| -> Result<(WorldOutcomes, RobustnessTally)> {
+            let mut outcomes = WorldTally::new(&nations, worlds.count);
+            let mut robust = RobustnessTally::new(seal);
+            for_each_game_by_id(&[&games_path], |g| {
+                outcomes.add(&g)?;
+                robust.add(&g);
+                Ok(())
+            })?;
+            robust.close();
+            Ok((outcomes.outcomes()?, robust))
+        };
+        match pass(true)? {
+            (_, robust) if robust.split => pass(false)?,
+            done => done,
+        }
+    };
     // One column per independent dimension: a factor's fields move together, so it is one
     // parameter for the analyses (named `factor:NAME`).
     let dimensions = worlds.dimensions(0);
@@ -280,7 +408,7 @@ pub fn write_explore_reports(
 
     // Robustness.
     let path = dir.join(ROBUSTNESS_FILE);
-    let table = robustness_csv(&games, options.satisfice)?;
+    let table = robustness_csv(&robust, options.satisfice)?;
     std::fs::write(&path, table).with_context(|| format!("cannot write {}", path.display()))?;
     files.push(path);
     Ok(Written { files, summary })
@@ -343,28 +471,26 @@ fn discover(
 
 /// robustness.csv: one row per strategy and seat (nation). A strategy is compared with the others
 /// that played the same nation in the same worlds.
-fn robustness_csv(games: &[GameRecord], satisfice: f64) -> Result<String> {
-    let mut by_seat: BTreeMap<&str, Vec<robustness::Record<'_>>> = BTreeMap::new();
-    for g in games {
-        let world = g.world.unwrap_or(0) as u64;
-        for seat in &g.seats {
-            by_seat
-                .entry(&seat.nation)
-                .or_default()
-                .push(robustness::Record {
-                    world,
-                    strategy: &seat.strategy,
-                    score: seat.score,
-                });
-        }
-    }
+fn robustness_csv(tally: &RobustnessTally, satisfice: f64) -> Result<String> {
     let options = robustness::RobustnessOptions {
         satisficing_threshold: satisfice,
         missing: robustness::MissingPolicy::Reject,
     };
     let mut rows: Vec<RobustnessRow> = Vec::new();
-    for (seat, records) in &by_seat {
-        let report = robustness::summarize(records, &options)?;
+    for (seat, worlds) in &tally.sealed {
+        if let Some((world, strategy, score)) = tally.non_finite.get(seat) {
+            return Err(robustness::RobustnessError::NonFiniteScore {
+                world: *world,
+                strategy: strategy.clone(),
+                score: *score,
+            }
+            .into());
+        }
+        let cells = worlds
+            .iter()
+            .map(|(&w, cell)| (w, cell.iter().map(|(s, m)| (&**s, *m)).collect()))
+            .collect();
+        let report = robustness::summarize_means(cells, &options)?;
         for r in &report.strategies {
             rows.push(RobustnessRow {
                 strategy: r.strategy.to_string(),

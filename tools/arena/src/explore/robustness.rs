@@ -146,7 +146,52 @@ pub fn summarize(
             .or_default()
             .push(r.score);
     }
-    let strategies: BTreeSet<&str> = records.iter().map(|r| r.strategy).collect();
+    let means = cells
+        .into_iter()
+        .map(|(world, cell)| {
+            let cell = cell
+                .into_iter()
+                .map(|(s, mut scores)| (s, CellMean::of(&mut scores)))
+                .collect();
+            (world, cell)
+        })
+        .collect();
+    summarize_means(means, options)
+}
+
+/// The mean score of one strategy in one world, over its games there.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CellMean {
+    pub mean: f64,
+    pub games: usize,
+}
+
+impl CellMean {
+    /// The mean of `scores`, summed in sorted order (so independent of their order); sorts them.
+    pub fn of(scores: &mut [f64]) -> CellMean {
+        // Summing in sorted order makes the mean independent of the records' order.
+        scores.sort_by(f64::total_cmp);
+        CellMean {
+            mean: scores.iter().sum::<f64>() / scores.len() as f64,
+            games: scores.len(),
+        }
+    }
+}
+
+/// [`summarize`] from the cells' means (`world → strategy → mean`), for callers that average each
+/// world's games as they go rather than hold every record. Scores must be finite.
+pub fn summarize_means(
+    mut cells: BTreeMap<u64, BTreeMap<&str, CellMean>>,
+    options: &RobustnessOptions,
+) -> Result<RobustnessReport, RobustnessError> {
+    let threshold = options.satisficing_threshold;
+    if !threshold.is_finite() {
+        return Err(RobustnessError::BadThreshold(threshold));
+    }
+    if cells.is_empty() {
+        return Err(RobustnessError::NoRecords);
+    }
+    let strategies: BTreeSet<&str> = cells.values().flat_map(|c| c.keys().copied()).collect();
     let all_worlds = cells.len();
 
     let mut dropped_worlds = Vec::new();
@@ -178,16 +223,9 @@ pub fn summarize(
 
     // Per strategy: (mean score, regret, games) in each of its worlds.
     let mut per_strategy: BTreeMap<&str, Vec<(f64, f64, usize)>> = BTreeMap::new();
-    for cell in cells.values_mut() {
-        let means: Vec<(&str, f64, usize)> = cell
-            .iter_mut()
-            .map(|(&s, scores)| {
-                // Summing in sorted order makes the mean independent of the records' order.
-                scores.sort_by(f64::total_cmp);
-                let mean = scores.iter().sum::<f64>() / scores.len() as f64;
-                (s, mean, scores.len())
-            })
-            .collect();
+    for cell in cells.values() {
+        let means: Vec<(&str, f64, usize)> =
+            cell.iter().map(|(&s, m)| (s, m.mean, m.games)).collect();
         let best = means.iter().map(|m| m.1).fold(f64::NEG_INFINITY, f64::max);
         for (s, mean, games) in means {
             per_strategy

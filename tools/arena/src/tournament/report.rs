@@ -9,6 +9,7 @@ use crate::error::{Context, Result};
 
 use super::TournamentConfig;
 use super::record::GameRecord;
+use super::store::{GAMES_FILE, for_each_game_by_id};
 use crate::analyze;
 use crate::standings::{self, Standing};
 
@@ -30,25 +31,96 @@ pub struct Reports {
     pub faults: usize,
 }
 
-/// Analyse `games` (in any order) and write the report files into `out`, with the tidy tables of
-/// `out/games.jsonl` ([`super::tables::write_tables`]).
-pub fn write_reports(
-    out: &Path,
-    config: &TournamentConfig,
-    records: Vec<GameRecord>,
-    faults: usize,
-) -> Result<Reports> {
-    // A gauntlet's focal strategy gets its row too, first.
+/// The strategies with a row in a tournament's tables: the configuration's, a gauntlet's focal
+/// strategy first.
+pub fn listed_strategies(config: &TournamentConfig) -> Vec<String> {
     let mut strategies = config.strategies.clone();
     if let super::Format::Gauntlet { focal } = &config.format
         && !strategies.contains(focal)
     {
         strategies.insert(0, focal.clone());
     }
-    let strategies = &strategies;
-    let table = standings::standings(&records, strategies, config.seed, config.resamples);
-    let matrix = standings::payoff_matrix(&records, strategies);
-    let arrivals = standings::asi_arrival(&records);
+    strategies
+}
+
+/// What the report files need of a run's games, gathered in one pass over them in game-id order
+/// (see [`for_each_game_by_id`]): memory does not grow with the games but for the bootstrap's
+/// per-unit sums.
+pub struct GameTallies {
+    pub standings: standings::StandingsTally,
+    pub payoff: standings::PayoffTally,
+    pub arrival: standings::ArrivalTally,
+    pub games: usize,
+    pub faults: usize,
+}
+
+impl GameTallies {
+    pub fn new(strategies: &[String]) -> GameTallies {
+        GameTallies {
+            standings: standings::StandingsTally::new(strategies),
+            payoff: standings::PayoffTally::default(),
+            arrival: standings::ArrivalTally::default(),
+            games: 0,
+            faults: 0,
+        }
+    }
+
+    /// Add the next game, in game-id order.
+    pub fn add(&mut self, game: &GameRecord) {
+        self.standings.add(game);
+        self.payoff.add(game);
+        self.arrival.add(game);
+        self.games += 1;
+        self.faults += game.faults.len();
+    }
+
+    /// The tallies of the games in `path` (read in game-id order; a game twice is refused).
+    pub fn read(path: &Path, strategies: &[String]) -> Result<GameTallies> {
+        let mut tallies = GameTallies::new(strategies);
+        for_each_game_by_id(&[path], |game| {
+            tallies.add(&game);
+            Ok(())
+        })?;
+        Ok(tallies)
+    }
+}
+
+/// Analyse `records` (in any order; `faults` is the number of strategy faults they held) and write
+/// the report files into `out`. A run's games need not be loaded for this: see
+/// [`write_run_reports`].
+pub fn write_reports(
+    out: &Path,
+    config: &TournamentConfig,
+    records: Vec<GameRecord>,
+    faults: usize,
+) -> Result<Reports> {
+    let mut tallies = GameTallies::new(&listed_strategies(config));
+    for game in standings::canonical(&records) {
+        tallies.add(game);
+    }
+    tallies.faults = faults;
+    write_reports_of(out, config, &tallies)
+}
+
+/// Analyse the games of `out` (its `games.jsonl`, in any order) and write the report files there,
+/// reading the games one at a time.
+pub fn write_run_reports(out: &Path, config: &TournamentConfig) -> Result<Reports> {
+    let strategies = listed_strategies(config);
+    let tallies = GameTallies::read(&out.join(GAMES_FILE), &strategies)?;
+    write_reports_of(out, config, &tallies)
+}
+
+/// [`write_reports`] from the games' tallies, with the tidy tables of `out/games.jsonl`
+/// ([`super::tables::write_tables`], which read it one record at a time too).
+pub fn write_reports_of(
+    out: &Path,
+    config: &TournamentConfig,
+    tallies: &GameTallies,
+) -> Result<Reports> {
+    let strategies = &listed_strategies(config);
+    let table = tallies.standings.standings(config.seed, config.resamples);
+    let matrix = tallies.payoff.matrix(strategies);
+    let arrivals = tallies.arrival.arrivals();
     let mut files = Vec::new();
     let mut write = |name: &str, text: String| -> Result<()> {
         let path = out.join(name);
@@ -88,8 +160,8 @@ pub fn write_reports(
         standings: table,
         analysis,
         files,
-        games: records.len(),
-        faults,
+        games: tallies.games,
+        faults: tallies.faults,
     })
 }
 

@@ -5,7 +5,7 @@
 //! requeued or resubmitted shard just carries on; a stop request (SIGTERM) lets the games in
 //! flight finish and be written, and plays no more.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -15,9 +15,9 @@ use crate::error::{Context, Result, bail, invalid};
 use gigawatt_engine::{Match, Scenario, Strategy};
 use rayon::prelude::*;
 
-use super::plan::{PlannedGame, in_shard, plan_worlds};
+use super::plan::{Plan, PlannedGame, in_shard};
 use super::record::GameRecord;
-use super::store::{GAMES_FILE, GameWriter, read_game_ids, read_games};
+use super::store::{GAMES_FILE, GameWriter, for_each_game, read_game_ids};
 use super::worlds::Worlds;
 use super::{CONFIG_FILE, TournamentConfig};
 use crate::signals::Stop;
@@ -273,7 +273,8 @@ pub fn run_in(
     }
 
     let nations: Vec<usize> = scenarios.iter().map(|s| s.nations.len()).collect();
-    let all = plan_worlds(
+    // The plan is generated game by game as the run goes, never held whole.
+    let plan = Plan::new(
         &nations,
         &config.strategies,
         &config.format,
@@ -287,23 +288,40 @@ pub fn run_in(
     if let Some(worlds) = worlds {
         worlds.write(out)?;
     }
-    let mine: Vec<PlannedGame> = all
-        .into_iter()
-        .filter(|g| config.shard.is_none_or(|s| in_shard(g, s)))
-        .collect();
+    let mine = |g: &PlannedGame| config.shard.is_none_or(|s| in_shard(g, s));
+    // Which games are done: one bit per game id, not the records.
     let done = read_game_ids(&games_path, true)?;
-    let planned_ids: HashSet<u64> = mine.iter().map(|g| g.game_id).collect();
-    if let Some(stray) = done.iter().find(|id| !planned_ids.contains(id)) {
+    // Games of this run, and a check that every game done is one of them (a walk through the plan:
+    // not needed for a fresh unsharded run, which plays the whole plan).
+    let mut planned = plan.len() as usize;
+    let mut done_mine = 0usize;
+    let mut stray = None;
+    if config.shard.is_some() || !done.is_empty() {
+        planned = 0;
+        for g in plan.games() {
+            if mine(&g) {
+                planned += 1;
+                done_mine += usize::from(done.contains(g.game_id));
+            } else if stray.is_none() && done.contains(g.game_id) {
+                stray = Some(g.game_id);
+            }
+        }
+    }
+    if done_mine != done.len() {
+        let stray = stray
+            .into_iter()
+            .chain(done.iter().filter(|&id| id >= plan.len()))
+            .min()
+            .unwrap_or_default();
         bail!(
             "{} holds game {stray}, which is not in this run's plan",
             games_path.display()
         );
     }
-    let todo: Vec<PlannedGame> = mine
-        .iter()
-        .filter(|g| !done.contains(&g.game_id))
-        .cloned()
-        .collect();
+    let todo = || {
+        plan.games()
+            .filter(|g| mine(g) && !done.contains(g.game_id))
+    };
 
     let started = Instant::now();
     let pool = {
@@ -317,24 +335,51 @@ pub fn run_in(
     };
     let mut tally = Tally::default();
     if options.interim_standings {
-        for game in read_games(&games_path, false)? {
+        for_each_game(&games_path, |game| {
             tally.add(&game);
-        }
+            Ok(())
+        })?;
     }
     if !done.is_empty() {
-        progress.resuming(out, done.len() as u64, mine.len() as u64);
+        progress.resuming(out, done.len() as u64, planned as u64);
     }
-    progress.start(mine.len() as u64, done.len() as u64);
+    progress.start(planned as u64, done.len() as u64);
     let mut writer = GameWriter::append(&games_path)?;
-    let (sender, receiver) = mpsc::channel::<Result<GameRecord, GameError>>();
+    // Bounded: workers wait rather than pile up records if the writer falls behind.
+    let (sender, receiver) = mpsc::sync_channel::<Result<GameRecord, GameError>>(IN_FLIGHT_RECORDS);
+    // Games are written in plan order: those that finish before an earlier one wait here (a few,
+    // as the workers take the games in plan order), so a run's file is sorted by game id and its
+    // analyses can read it in one pass.
+    let mut expected = todo().map(|g| g.game_id).peekable();
+    let mut pending: BTreeMap<u64, Result<GameRecord, GameError>> = BTreeMap::new();
     let mut played = 0usize;
     let mut errors: Vec<GameError> = Vec::new();
     let stop = &options.stop;
+    let interim = options.interim_standings;
+    let emit = |message: Result<GameRecord, GameError>,
+                writer: &mut GameWriter,
+                tally: &mut Tally,
+                errors: &mut Vec<GameError>,
+                played: &mut usize|
+     -> Result<()> {
+        match message {
+            Ok(record) => {
+                writer.write(&record)?;
+                if interim {
+                    tally.add(&record);
+                }
+                *played += 1;
+            }
+            Err(e) => errors.push(e),
+        }
+        Ok(())
+    };
     std::thread::scope(|scope| -> Result<()> {
-        let todo = &todo;
+        // Once asked to stop, the plan is not walked further.
+        let todo = todo().take_while(|_| stop.requested().is_none());
         scope.spawn(move || {
             pool.install(|| {
-                todo.par_iter().for_each_init(
+                todo.par_bridge().for_each_init(
                     || (sender.clone(), MatchCache::default()),
                     |(sender, cache), game| {
                         // Once asked to stop, the games already started finish and are written;
@@ -343,7 +388,7 @@ pub fn run_in(
                             return;
                         }
                         let _ = sender.send(play_game_in(
-                            game,
+                            &game,
                             scenarios,
                             worlds,
                             config.months,
@@ -368,20 +413,19 @@ pub fn run_in(
                     Err(_) => break,
                 },
             };
-            match message {
-                Some(Ok(record)) => {
-                    writer.write(&record)?;
-                    if options.interim_standings {
-                        tally.add(&record);
-                    }
-                    played += 1;
-                    progress.games_done(1);
-                }
-                Some(Err(e)) => {
-                    errors.push(e);
-                    progress.games_done(1);
-                }
-                None => {}
+            if let Some(message) = message {
+                let id = match &message {
+                    Ok(record) => record.game_id,
+                    Err(e) => e.game_id,
+                };
+                pending.insert(id, message);
+                progress.games_done(1);
+            }
+            while let Some(next) = expected.peek()
+                && let Some(message) = pending.remove(next)
+            {
+                expected.next();
+                emit(message, &mut writer, &mut tally, &mut errors, &mut played)?;
             }
             progress.tick(&mut || {
                 if options.interim_standings {
@@ -390,6 +434,10 @@ pub fn run_in(
                     None
                 }
             });
+        }
+        // A stopped run: what finished after a game that never started is written too, in order.
+        for message in std::mem::take(&mut pending).into_values() {
+            emit(message, &mut writer, &mut tally, &mut errors, &mut played)?;
         }
         Ok(())
     })?;
@@ -402,9 +450,9 @@ pub fn run_in(
             first.message
         );
     }
-    let complete = done.len() + played == mine.len();
+    let complete = done.len() + played == planned;
     Ok(RunSummary {
-        planned: mine.len(),
+        planned,
         already_done: done.len(),
         played,
         seconds: started.elapsed().as_secs_f64(),
@@ -412,6 +460,9 @@ pub fn run_in(
         stopped: if complete { None } else { stop.requested() },
     })
 }
+
+/// Records the writer may hold before the workers wait for it.
+const IN_FLIGHT_RECORDS: usize = 1024;
 
 pub fn pretty(config: &TournamentConfig) -> String {
     ron::ser::to_string_pretty(config, ron::ser::PrettyConfig::default())

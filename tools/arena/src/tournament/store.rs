@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use crate::error::{Context, Result, bail};
@@ -69,6 +69,19 @@ fn for_each_line(
     repair: bool,
     mut f: impl FnMut(usize, &str) -> Result<()>,
 ) -> Result<()> {
+    lines(path, repair, |number, _, line| f(number, line))
+}
+
+/// [`for_each_line`] with each line's byte offset: `f(line number, offset, line)`.
+fn for_each_line_at(path: &Path, f: impl FnMut(usize, u64, &str) -> Result<()>) -> Result<()> {
+    lines(path, false, f)
+}
+
+fn lines(
+    path: &Path,
+    repair: bool,
+    mut f: impl FnMut(usize, u64, &str) -> Result<()>,
+) -> Result<()> {
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -98,33 +111,290 @@ fn for_each_line(
             }
             break;
         }
-        f(number, line.trim_end())?;
+        f(number, good_bytes, line.trim_end())?;
         good_bytes += n as u64;
     }
     Ok(())
 }
 
 /// The ids of the games in `path`, repairing a torn last line like [`read_games`], without keeping
-/// the records (resuming a large tournament needs only the ids).
-pub fn read_game_ids(path: &Path, repair: bool) -> Result<BTreeSet<u64>> {
-    #[derive(serde::Deserialize)]
-    struct Id {
-        game_id: u64,
-    }
-    let mut ids = BTreeSet::new();
+/// the records (resuming a large tournament needs only the ids): one bit per game id.
+pub fn read_game_ids(path: &Path, repair: bool) -> Result<IdSet> {
+    let mut ids = IdSet::default();
     for_each_line(path, repair, |number, line| {
-        let id: Id = serde_json::from_str(line)
+        let id = parse_id(line)
             .with_context(|| format!("{}:{number}: not a game record", path.display()))?;
-        if !ids.insert(id.game_id) {
-            bail!(
-                "{}:{number}: game {} appears twice",
-                path.display(),
-                id.game_id
-            );
+        if !ids.insert(id) {
+            bail!("{}:{number}: game {id} appears twice", path.display());
         }
         Ok(())
     })?;
     Ok(ids)
+}
+
+fn parse_id(line: &str) -> serde_json::Result<u64> {
+    #[derive(serde::Deserialize)]
+    struct Id {
+        game_id: u64,
+    }
+    serde_json::from_str::<Id>(line).map(|id| id.game_id)
+}
+
+/// A set of game ids: a bitset over the ids of a plan (125 kB for a million games), and a sorted
+/// set for ids far beyond any plan (only a foreign file would hold them).
+#[derive(Clone, Debug, Default)]
+pub struct IdSet {
+    bits: Vec<u64>,
+    far: BTreeSet<u64>,
+    len: usize,
+}
+
+/// Ids from here on go to [`IdSet`]'s sorted set rather than its bitset (16 MB of bits).
+const BITSET_IDS: u64 = 1 << 27;
+
+impl IdSet {
+    /// Add `id`; false if it was there already.
+    pub fn insert(&mut self, id: u64) -> bool {
+        let new = if id < BITSET_IDS {
+            let (word, bit) = ((id / 64) as usize, id % 64);
+            if word >= self.bits.len() {
+                self.bits.resize(word + 1, 0);
+            }
+            let new = self.bits[word] & (1 << bit) == 0;
+            self.bits[word] |= 1 << bit;
+            new
+        } else {
+            self.far.insert(id)
+        };
+        self.len += usize::from(new);
+        new
+    }
+
+    pub fn contains(&self, id: u64) -> bool {
+        if id < BITSET_IDS {
+            self.bits
+                .get((id / 64) as usize)
+                .is_some_and(|w| w & (1 << (id % 64)) != 0)
+        } else {
+            self.far.contains(&id)
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The ids in ascending order.
+    pub fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        self.bits
+            .iter()
+            .enumerate()
+            .flat_map(|(w, &word)| {
+                (0..64u64)
+                    .filter(move |b| word & (1 << b) != 0)
+                    .map(move |b| w as u64 * 64 + b)
+            })
+            .chain(self.far.iter().copied())
+    }
+}
+
+/// Call `f` with every complete game of `path`, in the file's order, one record at a time.
+pub fn for_each_game(path: &Path, mut f: impl FnMut(GameRecord) -> Result<()>) -> Result<()> {
+    for_each_line(path, false, |number, line| {
+        let record: GameRecord = serde_json::from_str(line)
+            .with_context(|| format!("{}:{number}: not a game record", path.display()))?;
+        f(record)
+    })
+}
+
+/// Call `f` with every complete game of the files `paths`, in ascending game id, one record at a
+/// time, refusing a game that appears twice. This is how the analyses read a run: whatever order
+/// the lines are in, sums and rating updates run in game-id order, and memory does not grow with
+/// the games.
+///
+/// Files whose ids ascend line after line (what a run writes, and what merge writes) are read
+/// once more, straight through, or merged line by line when there are several (shards). Otherwise
+/// an index of each game's place is built first: 16 bytes per game (16 MB for a million games),
+/// never the records.
+pub fn for_each_game_by_id(
+    paths: &[&Path],
+    mut f: impl FnMut(GameRecord) -> Result<()>,
+) -> Result<()> {
+    let mut parse = |path: &Path, place: &dyn std::fmt::Display, line: &str| -> Result<()> {
+        let record: GameRecord = serde_json::from_str(line)
+            .with_context(|| format!("{}:{place}: not a game record", path.display()))?;
+        f(record)
+    };
+    // Pass 1: are the ids ascending in each file, and through the files in turn?
+    let mut each_ascending = true;
+    let mut all_ascending = true;
+    let mut last_of_all: Option<u64> = None;
+    for path in paths {
+        let mut last: Option<u64> = None;
+        for_each_line(path, false, |number, line| {
+            let id = parse_id(line)
+                .with_context(|| format!("{}:{number}: not a game record", path.display()))?;
+            if last.is_some_and(|l| id <= l) {
+                each_ascending = false;
+            }
+            if last_of_all.is_some_and(|l| id <= l) {
+                all_ascending = false;
+            }
+            last = Some(id);
+            last_of_all = Some(id);
+            Ok(())
+        })?;
+        if !each_ascending {
+            break;
+        }
+    }
+    if each_ascending && all_ascending {
+        for path in paths {
+            for_each_line(path, false, |number, line| parse(path, &number, line))?;
+        }
+        return Ok(());
+    }
+    if each_ascending {
+        // Shards, each in id order: merge them line by line, holding one line per file.
+        let mut files = paths
+            .iter()
+            .map(|path| SortedLines::open(path))
+            .collect::<Result<Vec<_>>>()?;
+        loop {
+            let mut next: Option<usize> = None;
+            for (i, file) in files.iter().enumerate() {
+                let Some((id, _)) = file.head else { continue };
+                match next {
+                    Some(j) if files[j].head.map(|h| h.0) == Some(id) => bail!(
+                        "game {id} appears twice: in {} and in {}",
+                        files[j].path.display(),
+                        file.path.display()
+                    ),
+                    Some(j) if files[j].head.is_some_and(|h| h.0 < id) => {}
+                    _ => next = Some(i),
+                }
+            }
+            let Some(i) = next else { break };
+            let file = &mut files[i];
+            let number = file.head.map(|h| h.1).unwrap_or_default();
+            parse(file.path, &number, file.line.trim_end())?;
+            file.advance()?;
+        }
+        return Ok(());
+    }
+    // Out of order: index (id, file, byte offset), then read each game at its place.
+    const FILE_SHIFT: u32 = 48;
+    let mut index: Vec<(u64, u64)> = Vec::new();
+    for (file, path) in paths.iter().enumerate() {
+        for_each_line_at(path, |number, at, line| {
+            let id = parse_id(line)
+                .with_context(|| format!("{}:{number}: not a game record", path.display()))?;
+            if at >= 1 << FILE_SHIFT {
+                bail!("{}: too large to index", path.display());
+            }
+            index.push((id, ((file as u64) << FILE_SHIFT) | at));
+            Ok(())
+        })?;
+    }
+    index.sort_unstable();
+    let place = |packed: u64| {
+        (
+            (packed >> FILE_SHIFT) as usize,
+            packed & ((1 << FILE_SHIFT) - 1),
+        )
+    };
+    if let Some(pair) = index.windows(2).find(|w| w[0].0 == w[1].0) {
+        let (a, b) = (paths[place(pair[0].1).0], paths[place(pair[1].1).0]);
+        if a == b {
+            bail!("{}: game {} appears twice", a.display(), pair[0].0);
+        }
+        bail!(
+            "game {} appears twice: in {} and in {}",
+            pair[0].0,
+            a.display(),
+            b.display()
+        );
+    }
+    let mut readers: Vec<Option<(BufReader<File>, u64)>> = paths.iter().map(|_| None).collect();
+    let mut line = String::new();
+    for (_, packed) in index {
+        let (file, at) = place(packed);
+        let path = paths[file];
+        if readers[file].is_none() {
+            let reader = File::open(path)
+                .map(BufReader::new)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            readers[file] = Some((reader, 0));
+        }
+        let (reader, position) = readers[file].as_mut().expect("just opened");
+        if *position != at {
+            reader
+                .seek(SeekFrom::Start(at))
+                .with_context(|| format!("cannot read {}", path.display()))?;
+        }
+        line.clear();
+        let n = reader
+            .read_line(&mut line)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        *position = at + n as u64;
+        parse(path, &format!("byte {at}"), line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// The complete lines of a file whose ids ascend, one at a time: the current one and its
+/// (id, line number) in `head` (`None` at the end).
+struct SortedLines<'a> {
+    path: &'a Path,
+    reader: Option<BufReader<File>>,
+    line: String,
+    number: usize,
+    head: Option<(u64, usize)>,
+}
+
+impl<'a> SortedLines<'a> {
+    fn open(path: &'a Path) -> Result<SortedLines<'a>> {
+        let reader = match File::open(path) {
+            Ok(f) => Some(BufReader::new(f)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        let mut lines = SortedLines {
+            path,
+            reader,
+            line: String::new(),
+            number: 0,
+            head: None,
+        };
+        lines.advance()?;
+        Ok(lines)
+    }
+
+    fn advance(&mut self) -> Result<()> {
+        self.head = None;
+        let Some(reader) = &mut self.reader else {
+            return Ok(());
+        };
+        self.line.clear();
+        let n = reader
+            .read_line(&mut self.line)
+            .with_context(|| format!("cannot read {}", self.path.display()))?;
+        // The end, or a torn last line (dropped, as everywhere).
+        if n == 0 || !self.line.ends_with('\n') {
+            self.reader = None;
+            return Ok(());
+        }
+        self.number += 1;
+        let id = parse_id(self.line.trim_end()).with_context(|| {
+            format!("{}:{}: not a game record", self.path.display(), self.number)
+        })?;
+        self.head = Some((id, self.number));
+        Ok(())
+    }
 }
 
 /// Refuse a list holding the same game twice.
@@ -186,4 +456,89 @@ pub fn write_all(path: &Path, games: &BTreeMap<u64, GameRecord>) -> Result<()> {
     }
     out.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(id: u64) -> String {
+        format!(
+            "{{\"game_id\":{id},\"unit\":{id},\"scenario\":\"s\",\"seed\":1,\"world\":null,\"seats\":[],\
+             \"winner\":null,\"decided_by\":\"horizon\",\"months_played\":1,\"asi_month\":null,\
+             \"faults\":[]}}\n"
+        )
+    }
+
+    fn file(dir: &Path, name: &str, ids: &[u64], torn: bool) -> PathBuf {
+        let mut text: String = ids.iter().map(|&id| line(id)).collect();
+        if torn {
+            text.push_str("{\"game_id\":99");
+        }
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn temp(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("gigawatt-store-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn ids_by_id(paths: &[&Path]) -> Result<Vec<u64>> {
+        let mut ids = Vec::new();
+        for_each_game_by_id(paths, |g| {
+            ids.push(g.game_id);
+            Ok(())
+        })?;
+        Ok(ids)
+    }
+
+    use std::path::PathBuf;
+
+    #[test]
+    fn games_are_read_in_id_order_whatever_the_order_of_the_lines() {
+        let dir = temp("order");
+        let sorted = file(&dir, "sorted", &[0, 1, 2, 5], true);
+        assert_eq!(ids_by_id(&[&sorted]).unwrap(), vec![0, 1, 2, 5]);
+        let shuffled = file(&dir, "shuffled", &[4, 0, 3, 1], false);
+        assert_eq!(ids_by_id(&[&shuffled]).unwrap(), vec![0, 1, 3, 4]);
+        // Several files (shards), interleaved.
+        let shard = file(&dir, "shard", &[7, 2, 6], true);
+        assert_eq!(
+            ids_by_id(&[&shuffled, &shard]).unwrap(),
+            vec![0, 1, 2, 3, 4, 6, 7]
+        );
+        // Shards each in id order are merged as they are read.
+        let (a, b) = (
+            file(&dir, "a", &[0, 3, 4, 9], true),
+            file(&dir, "b", &[1, 2, 5], false),
+        );
+        assert_eq!(ids_by_id(&[&a, &b]).unwrap(), vec![0, 1, 2, 3, 4, 5, 9]);
+        let c = file(&dir, "c", &[6, 9], false);
+        let error = ids_by_id(&[&a, &b, &c]).unwrap_err().to_string();
+        assert!(error.contains("game 9 appears twice"), "{error}");
+        let error = ids_by_id(&[&shuffled, &sorted]).unwrap_err().to_string();
+        assert!(error.contains("game 0 appears twice"), "{error}");
+        let twice = file(&dir, "twice", &[3, 1, 3], false);
+        let error = ids_by_id(&[&twice]).unwrap_err().to_string();
+        assert!(error.contains("game 3 appears twice"), "{error}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_id_set_holds_one_bit_per_game() {
+        let mut set = IdSet::default();
+        for id in [5, 0, 64, 1 << 40, 63] {
+            assert!(set.insert(id));
+        }
+        assert!(!set.insert(64));
+        assert_eq!(set.len(), 5);
+        assert!(set.contains(63) && set.contains(1 << 40) && !set.contains(1));
+        assert_eq!(set.iter().collect::<Vec<_>>(), vec![0, 5, 63, 64, 1 << 40]);
+        assert!(set.bits.len() <= 2, "far ids do not grow the bitset");
+    }
 }
