@@ -13,6 +13,20 @@ use serde::Serialize;
 use crate::error::{Context, Result};
 
 /// A CSV writer with the files' one dialect: comma, LF line ends, quotes only where needed.
+/// Write `text` to `path` whole: a temporary file beside it (`NAME.tmp`) renamed over it, so a kill
+/// (or a requeue) leaves the old file or the new one, never half of one that the next run would
+/// refuse.
+pub fn write_atomic(path: &std::path::Path, text: &str) -> Result<()> {
+    let name = path
+        .file_name()
+        .map_or_else(Default::default, |n| n.to_os_string());
+    let mut tmp_name = name;
+    tmp_name.push(".tmp");
+    let tmp = path.with_file_name(tmp_name);
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
 pub fn writer<W: Write>(out: W) -> csv::Writer<W> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))

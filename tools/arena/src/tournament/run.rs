@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
+use crate::data::write_atomic;
 use crate::error::{Context, Result, bail, invalid};
 use gigawatt_engine::{Match, Scenario, Strategy};
 use rayon::prelude::*;
@@ -208,14 +209,6 @@ impl Tally {
             list.join(", ")
         ))
     }
-}
-
-/// Write `text` to `path` whole: a temporary file renamed over it, so that a kill (or a requeue)
-/// never leaves half a configuration that the next attempt would refuse.
-fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let tmp = path.with_extension("ron.tmp");
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Run (or resume) the tournament into `out`. Results are identical whatever the thread count.

@@ -10,7 +10,7 @@
 //! no such column: pyarrow's CSV reader turns integers above 2^63 into doubles.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -20,9 +20,9 @@ use parquet::file::writer::{SerializedColumnWriter, SerializedFileWriter};
 use serde::Serialize;
 
 use super::record::{GameRecord, seed_high, seed_low};
-use super::store::GAMES_FILE;
+use super::store::{GAMES_FILE, for_each_game_by_id};
 use crate::data::{self, number};
-use crate::error::{Context, Result, invalid};
+use crate::error::{Context, Result};
 
 pub const SEATS_CSV_FILE: &str = "seats.csv";
 pub const SEATS_PARQUET_FILE: &str = "seats.parquet";
@@ -202,7 +202,7 @@ pub fn write_tables(dir: &Path, start_years: &[(String, i32)]) -> Result<Vec<Pat
     let mut parquet_out = SeatParquet::create(create(&tmp(&seats_parquet))?)?;
     let mut any_seat = false;
     let mut any_year = false;
-    for_each_game_in_order(&games, |game| {
+    for_each_game_by_id(&[games.as_path()], |game| {
         for row in seat_rows(&game) {
             seats_out
                 .serialize(&row)
@@ -252,63 +252,6 @@ pub fn write_tables(dir: &Path, start_years: &[(String, i32)]) -> Result<Vec<Pat
         files.push(path);
     }
     Ok(files)
-}
-
-/// Call `f` with every complete game of `path` in game-id order, holding one at a time: a first
-/// pass notes each line's id and offset, a second reads the lines in id order. A missing file has
-/// no games; a last line without its newline (a run killed mid-write) is not a game yet.
-pub fn for_each_game_in_order(
-    path: &Path,
-    mut f: impl FnMut(GameRecord) -> Result<()>,
-) -> Result<()> {
-    #[derive(serde::Deserialize)]
-    struct Id {
-        game_id: u64,
-    }
-    let file = match File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
-    };
-    let mut reader = BufReader::new(file);
-    let mut index: Vec<(u64, u64, usize)> = Vec::new();
-    let mut line = String::new();
-    let mut offset: u64 = 0;
-    let mut number = 0;
-    loop {
-        line.clear();
-        let n = reader
-            .read_line(&mut line)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        if n == 0 || !line.ends_with('\n') {
-            break;
-        }
-        number += 1;
-        let id: Id = serde_json::from_str(line.trim_end())
-            .with_context(|| format!("{}:{number}: not a game record", path.display()))?;
-        index.push((id.game_id, offset, n));
-        offset += n as u64;
-    }
-    index.sort_unstable();
-    if let Some(w) = index.windows(2).find(|w| w[0].0 == w[1].0) {
-        return Err(invalid!(
-            "game {} appears twice in {}",
-            w[0].0,
-            path.display()
-        ));
-    }
-    let mut file = reader.into_inner();
-    let mut bytes = Vec::new();
-    for (_, offset, n) in index {
-        bytes.resize(n, 0);
-        file.seek(SeekFrom::Start(offset))
-            .and_then(|_| file.read_exact(&mut bytes))
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let game: GameRecord = serde_json::from_slice(&bytes)
-            .with_context(|| format!("{}: not a game record at byte {offset}", path.display()))?;
-        f(game)?;
-    }
-    Ok(())
 }
 
 /// `seats.parquet`, written a row group at a time.

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::error::{Context, Result, bail, invalid};
+use crate::error::{Result, bail, invalid};
 use gigawatt_engine::{Scenario, UncertainScenario};
 
 pub const WORLDS_FILE: &str = "worlds.csv";
@@ -133,10 +133,6 @@ impl Worlds {
 
     /// Write `worlds.csv` into `dir` (whole: a temporary file renamed over it).
     pub fn write(&self, dir: &Path) -> Result<()> {
-        let path = dir.join(WORLDS_FILE);
-        let tmp = dir.join(format!("{WORLDS_FILE}.tmp"));
-        std::fs::write(&tmp, self.csv())
-            .with_context(|| format!("cannot write {}", tmp.display()))?;
-        std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))
+        crate::data::write_atomic(&dir.join(WORLDS_FILE), &self.csv())
     }
 }

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::data::write_atomic;
 use crate::error::{Context, Result, bail, invalid};
 use gigawatt_agents::spec::format_number;
 use serde::{Deserialize, Serialize};
@@ -127,14 +128,6 @@ pub struct Report {
     pub seconds: f64,
     pub summary: String,
     pub dir: PathBuf,
-}
-
-/// Write `text` to `path` whole: a temporary file renamed over it, so a kill leaves the old file
-/// or the new one, never half of one.
-fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// `history.csv`: `evaluation,generation,<param1>,...,score,seeds`, and with sampled worlds a last
