@@ -19,6 +19,7 @@ import os
 import tempfile
 
 from ._gigawatt import (
+    PLANT_KINDS,
     PROTOCOL_VERSION,
     CommandError,
     ConformanceError,
@@ -34,6 +35,7 @@ from ._gigawatt import (
 )
 
 __all__ = [
+    "PLANT_KINDS",
     "PROTOCOL_VERSION",
     "CommandError",
     "ConformanceError",

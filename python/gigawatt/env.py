@@ -24,7 +24,7 @@ import numpy as np
 from gymnasium import spaces
 from pettingzoo import ParallelEnv
 
-from . import DEFAULT_SCENARIO, Game
+from . import DEFAULT_SCENARIO, PLANT_KINDS, Game
 
 FEATURES = (
     "month_fraction",
@@ -114,8 +114,7 @@ def orders_for(action, obs, scenario):
             return [{"BuildDatacenter": {"lab": labs[0]["index"], "it_mw": it_mw, "supply": "Grid"}}]
     if name == "gas":
         per_mw = nation["plants"]["gas_turbine"]["capex_usd_per_kw"] * 1000.0
-        # starts_left_mw is per kind, in the order of the scenario's plant kinds.
-        left = own["starts_left_mw"][1]
+        left = own["starts_left_mw"][PLANT_KINDS.index("gas_turbine")]
         mw = min(money * GAS_SHARE / per_mw, left)
         if mw >= 1.0:
             return [{"BuildPlant": {"kind": "gas_turbine", "capacity_mw": mw, "dedicated_to": None}}]

@@ -160,7 +160,6 @@ impl Game {
     #[new]
     #[pyo3(signature = (scenario, seats, seed = 0, months = None, trace = false))]
     fn new(
-        py: Python<'_>,
         scenario: &str,
         seats: &Bound<'_, PyDict>,
         seed: u64,
@@ -210,7 +209,6 @@ impl Game {
             }
         }
         let months = months.unwrap_or(scenario.horizon_months);
-        let _ = py;
         let mut game = Match::with_months(scenario, strategies, seed, months)
             .map_err(|e| PyValueError::new_err(e.to_string()))?
             .with_fallback(gigawatt_agents::fallback());
@@ -279,7 +277,10 @@ impl Game {
 
     /// The outcome as things stand (the final one once the game is over), as `play --json` prints it.
     fn outcome<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &gigawatt_arena::play::outcome_json(&self.game.outcome()))
+        to_py(
+            py,
+            &gigawatt_arena::play::outcome_json(&self.game.outcome()),
+        )
     }
 
     /// The monthly trace rows recorded so far (with `trace=True`), one dict per nation and month.
@@ -456,5 +457,11 @@ fn _gigawatt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(command, m)?)?;
     m.add("CommandError", m.py().get_type::<CommandError>())?;
     m.add("PROTOCOL_VERSION", gigawatt_agents::exec::PROTOCOL_VERSION)?;
+    // The order of per-kind arrays such as `own.starts_left_mw` and `own.fleet_mw`.
+    let kinds: Vec<&str> = gigawatt_engine::PlantKind::ALL
+        .iter()
+        .map(|k| k.name())
+        .collect();
+    m.add("PLANT_KINDS", kinds)?;
     Ok(())
 }
