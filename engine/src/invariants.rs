@@ -173,10 +173,23 @@ pub fn check(world: &World, start: &[f64]) -> Vec<String> {
             ));
         }
     }
-    for (kind, list) in [
-        ("plant", &roster.plants),
-        ("datacenter", &roster.datacenters),
+    for (kind, list, slot) in [
+        (
+            "plant",
+            &roster.plants,
+            Roster::plant_slot as fn(&Roster, Entity) -> Option<usize>,
+        ),
+        ("datacenter", &roster.datacenters, Roster::datacenter_slot),
     ] {
+        if let Some((at, (id, _))) = list
+            .iter()
+            .enumerate()
+            .find(|&(at, &(_, e))| slot(roster, e) != Some(at))
+        {
+            broken.push(format!(
+                "the roster's slot of {kind} {id} is not its position {at}"
+            ));
+        }
         if !list.windows(2).all(|w| w[0].0 < w[1].0) {
             broken.push(format!(
                 "the roster's {kind}s are not in increasing id order"

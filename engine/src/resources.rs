@@ -132,23 +132,37 @@ pub struct Roster {
     pub plants: Vec<(u32, Entity)>,
     /// Live datacenters, sorted by id.
     pub datacenters: Vec<(u32, Entity)>,
+    /// Position in `plants` of each live plant, by entity index ([`NO_SLOT`] for any other entity):
+    /// a system can walk a table densely and still put what it finds in roster order.
+    plant_slots: Vec<u32>,
+    /// Position in `datacenters` of each live datacenter, by entity index.
+    datacenter_slots: Vec<u32>,
 }
+
+/// Marks an entity index that holds no project of the roster's list.
+const NO_SLOT: u32 = u32::MAX;
 
 impl Roster {
     pub fn add_plant(&mut self, id: u32, entity: Entity) {
-        insert_sorted(&mut self.plants, id, entity);
+        let at = insert_sorted(&mut self.plants, id, entity);
+        renumber(&self.plants[at..], at, &mut self.plant_slots);
     }
     pub fn add_datacenter(&mut self, id: u32, entity: Entity) {
-        insert_sorted(&mut self.datacenters, id, entity);
+        let at = insert_sorted(&mut self.datacenters, id, entity);
+        renumber(&self.datacenters[at..], at, &mut self.datacenter_slots);
     }
     pub fn remove_plant(&mut self, id: u32) {
         if let Ok(at) = self.plants.binary_search_by_key(&id, |p| p.0) {
-            self.plants.remove(at);
+            let (_, entity) = self.plants.remove(at);
+            self.plant_slots[entity.index_u32() as usize] = NO_SLOT;
+            renumber(&self.plants[at..], at, &mut self.plant_slots);
         }
     }
     pub fn remove_datacenter(&mut self, id: u32) {
         if let Ok(at) = self.datacenters.binary_search_by_key(&id, |d| d.0) {
-            self.datacenters.remove(at);
+            let (_, entity) = self.datacenters.remove(at);
+            self.datacenter_slots[entity.index_u32() as usize] = NO_SLOT;
+            renumber(&self.datacenters[at..], at, &mut self.datacenter_slots);
         }
     }
     /// Plant entities in id order.
@@ -159,15 +173,47 @@ impl Roster {
     pub fn datacenter_entities(&self) -> impl Iterator<Item = Entity> + '_ {
         self.datacenters.iter().map(|d| d.1)
     }
+    /// The position of `entity` in [`Roster::plants`], if it is a live plant there. A plant whose
+    /// despawn is still deferred has left the roster already and has none.
+    pub fn plant_slot(&self, entity: Entity) -> Option<usize> {
+        slot(&self.plant_slots, entity)
+    }
+    /// The position of `entity` in [`Roster::datacenters`], if it is a live datacenter there.
+    pub fn datacenter_slot(&self, entity: Entity) -> Option<usize> {
+        slot(&self.datacenter_slots, entity)
+    }
 }
 
-fn insert_sorted(list: &mut Vec<(u32, Entity)>, id: u32, entity: Entity) {
+fn slot(slots: &[u32], entity: Entity) -> Option<usize> {
+    match slots.get(entity.index_u32() as usize) {
+        Some(&at) if at != NO_SLOT => Some(at as usize),
+        _ => None,
+    }
+}
+
+/// Records the positions of `moved`, which now start at `from`.
+fn renumber(moved: &[(u32, Entity)], from: usize, slots: &mut Vec<u32>) {
+    for (offset, &(_, entity)) in moved.iter().enumerate() {
+        let index = entity.index_u32() as usize;
+        if slots.len() <= index {
+            slots.resize(index + 1, NO_SLOT);
+        }
+        slots[index] = u32::try_from(from + offset).expect("fewer than 2^32 projects");
+    }
+}
+
+/// Inserts in id order and returns the position.
+fn insert_sorted(list: &mut Vec<(u32, Entity)>, id: u32, entity: Entity) -> usize {
     match list.last() {
         Some(&(last, _)) if last > id => {
             let at = list.partition_point(|e| e.0 < id);
             list.insert(at, (id, entity));
+            at
         }
-        _ => list.push((id, entity)),
+        _ => {
+            list.push((id, entity));
+            list.len() - 1
+        }
     }
 }
 
@@ -255,4 +301,52 @@ pub struct Victory {
     pub asi_winner: Option<u16>,
     /// Month the game was decided by superintelligence.
     pub decided_month: Option<u32>,
+}
+
+#[cfg(test)]
+mod roster_tests {
+    use bevy_ecs::entity::Entity;
+    use proptest::prelude::*;
+
+    use super::Roster;
+
+    fn entity(index: u32) -> Entity {
+        Entity::from_raw_u32(index).expect("index below u32::MAX")
+    }
+
+    proptest! {
+        /// Whatever the sequence of spawns (ids in any order, entity indices reused after a
+        /// removal) and removals, every live project's slot is its position in id order, and a
+        /// removed one has none.
+        #[test]
+        fn slots_follow_positions(ops in proptest::collection::vec((any::<bool>(), 0u32..40), 0..200)) {
+            let mut roster = Roster::default();
+            let mut free: Vec<u32> = (0..60).rev().collect();
+            let mut removed = Vec::new();
+            for (add, id) in ops {
+                let listed = roster.plants.iter().any(|p| p.0 == id);
+                if add && !listed {
+                    let index = free.pop().expect("more indices than ids");
+                    roster.add_plant(id, entity(index));
+                    roster.add_datacenter(id, entity(index));
+                } else if !add && listed {
+                    let (_, e) = roster.plants.iter().copied().find(|p| p.0 == id).unwrap();
+                    roster.remove_plant(id);
+                    roster.remove_datacenter(id);
+                    free.insert(0, e.index_u32());
+                    removed.push(e);
+                }
+                prop_assert!(roster.plants.windows(2).all(|w| w[0].0 < w[1].0));
+                for (at, &(_, e)) in roster.plants.iter().enumerate() {
+                    prop_assert_eq!(roster.plant_slot(e), Some(at));
+                    prop_assert_eq!(roster.datacenter_slot(e), Some(at));
+                }
+                for &e in &removed {
+                    if !roster.plants.iter().any(|p| p.1 == e) {
+                        prop_assert_eq!(roster.plant_slot(e), None);
+                    }
+                }
+            }
+        }
+    }
 }

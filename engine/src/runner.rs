@@ -152,8 +152,8 @@ pub struct Match {
     trace: Option<Vec<TraceRow>>,
     nations_q: QueryState<NationQuery>,
     labs_q: QueryState<LabQuery>,
-    plants_q: QueryState<&'static PowerPlant>,
-    dcs_q: QueryState<&'static Datacenter>,
+    plants_q: QueryState<(Entity, &'static PowerPlant)>,
+    dcs_q: QueryState<(Entity, &'static Datacenter)>,
     /// Each nation's holdings when this match was built (or reset, or restored), net of the income
     /// and spending recorded then: the start of the money identity checked every turn in debug
     /// builds (`crate::invariants`). Taken before the first turn.
@@ -161,6 +161,9 @@ pub struct Match {
     /// Last month's observations, kept so that this month's reuse their lists' allocations
     /// (building observations was a fifth of a game's time, most of it growing fresh vectors).
     spare_observations: Vec<Observation>,
+    /// Plant and datacenter views by roster slot, kept between months for their allocations.
+    plant_views: Vec<Option<(u16, PlantView)>>,
+    datacenter_views: Vec<Option<(u16, DatacenterView)>>,
 }
 
 impl Match {
@@ -234,8 +237,8 @@ impl Match {
         let seat_names = strategies.iter().map(|s| s.name()).collect();
         let nations_q = world.query::<NationQuery>();
         let labs_q = world.query::<LabQuery>();
-        let plants_q = world.query::<&PowerPlant>();
-        let dcs_q = world.query::<&Datacenter>();
+        let plants_q = world.query::<(Entity, &PowerPlant)>();
+        let dcs_q = world.query::<(Entity, &Datacenter)>();
         Ok(Match {
             world: ManuallyDrop::new(world),
             schedule: ManuallyDrop::new(schedule),
@@ -257,6 +260,8 @@ impl Match {
             plants_q,
             dcs_q,
             spare_observations: Vec::new(),
+            plant_views: Vec::new(),
+            datacenter_views: Vec::new(),
             start_money: None,
         })
     }
@@ -590,36 +595,55 @@ impl Match {
             });
         }
 
-        for p in self
-            .plants_q
-            .iter_many(world, roster.plant_entities())
-            .map(in_roster)
-        {
-            plants[p.nation as usize].push(PlantView {
-                id: p.id,
-                kind: p.kind,
-                capacity_mw: p.capacity_mw,
-                stage: p.stage,
-                months_left: p.permitting_months_left + p.construction_months_left,
-                dedicated_to: p.dedicated_to,
-                interconnected: p.interconnected,
-            });
+        // The tables are walked densely (looking each roster entity up cost more than the rest of
+        // the work), each view put in its project's roster slot, then dealt to its nation's list in
+        // roster order: lists come out in id order whatever the storage order.
+        let plant_views = &mut self.plant_views;
+        plant_views.clear();
+        plant_views.resize(roster.plants.len(), None);
+        for (entity, p) in self.plants_q.iter(world) {
+            let Some(slot) = roster.plant_slot(entity) else {
+                continue;
+            };
+            plant_views[slot] = Some((
+                p.nation,
+                PlantView {
+                    id: p.id,
+                    kind: p.kind,
+                    capacity_mw: p.capacity_mw,
+                    stage: p.stage,
+                    months_left: p.permitting_months_left + p.construction_months_left,
+                    dedicated_to: p.dedicated_to,
+                    interconnected: p.interconnected,
+                },
+            ));
         }
-        for d in self
-            .dcs_q
-            .iter_many(world, roster.datacenter_entities())
-            .map(in_roster)
-        {
-            datacenters[d.nation as usize].push(DatacenterView {
-                id: d.id,
-                lab: d.lab as usize,
-                it_mw: d.it_mw,
-                stage: d.stage,
-                months_left: d.months_left,
-                dedicated: d.dedicated,
-                dedicated_plant_mw: 0.0,
-                powered_fraction: d.powered_fraction,
-            });
+        for (nation, view) in plant_views.drain(..).flatten() {
+            plants[nation as usize].push(view);
+        }
+        let datacenter_views = &mut self.datacenter_views;
+        datacenter_views.clear();
+        datacenter_views.resize(roster.datacenters.len(), None);
+        for (entity, d) in self.dcs_q.iter(world) {
+            let Some(slot) = roster.datacenter_slot(entity) else {
+                continue;
+            };
+            datacenter_views[slot] = Some((
+                d.nation,
+                DatacenterView {
+                    id: d.id,
+                    lab: d.lab as usize,
+                    it_mw: d.it_mw,
+                    stage: d.stage,
+                    months_left: d.months_left,
+                    dedicated: d.dedicated,
+                    dedicated_plant_mw: 0.0,
+                    powered_fraction: d.powered_fraction,
+                },
+            ));
+        }
+        for (nation, view) in datacenter_views.drain(..).flatten() {
+            datacenters[nation as usize].push(view);
         }
         // Lists are already in index and id order (the roster's).
         for i in 0..n {
@@ -748,7 +772,7 @@ impl Match {
         let world = &self.world;
         let roster = world.resource::<Roster>();
         let mut under_construction = vec![0.0; n];
-        for p in self
+        for (_, p) in self
             .plants_q
             .iter_many(world, roster.plant_entities())
             .map(in_roster)

@@ -7,26 +7,51 @@ use bevy_ecs::prelude::*;
 
 use crate::components::*;
 use crate::resources::{Clock, Params, Roster};
+use crate::scenario::PlantKind;
 use crate::systems::budget::charge;
 
-/// Projects in id order (the roster's), so payments are summed into treasuries in a fixed order.
+/// One project's payment this month, booked to its nation after the walk.
+#[derive(Clone, Copy, Debug)]
+pub struct Payment {
+    nation: u16,
+    pay_usd: f64,
+    /// The plant's kind (its mineral surcharge); `None` for a datacenter.
+    plant_kind: Option<PlantKind>,
+    /// A dedicated plant that came online this month: (capacity, month ordered).
+    online: Option<(f64, u32)>,
+}
+
+/// This month's payments by roster slot: plants, then datacenters (kept for their allocations).
+type Payments = (Vec<Option<Payment>>, Vec<Option<Payment>>);
+
+/// Each project's own state changes whatever the order, so the tables are walked densely (looking
+/// each entity up in id order cost several times the work). What depends on order is the sum into
+/// each treasury: each payment goes to its project's slot in the roster, and the slots are booked in
+/// roster order (plants, then datacenters, by id), so the books are the same whatever the storage
+/// order.
 pub fn construction(
     params: Res<Params>,
-    roster: Res<Roster>,
     clock: Res<Clock>,
+    roster: Res<Roster>,
+    mut payments: Local<Payments>,
     mut nations: Query<(&Nation, &mut Treasury, &mut Fleet, &ChipMarket)>,
-    mut plants: Query<&mut PowerPlant>,
-    mut datacenters: Query<&mut Datacenter>,
+    mut plants: Query<(Entity, &mut PowerPlant)>,
+    mut datacenters: Query<(Entity, &mut Datacenter)>,
 ) {
-    // Each nation's books fetched once, by index (a lookup per project cost more than its work).
-    let mut books: Vec<_> = nations.iter_mut().collect();
-    books.sort_unstable_by_key(|b| b.0.index);
-    let mut in_order = plants.iter_many_mut(roster.plant_entities());
-    while let Some(plant) = in_order.fetch_next() {
-        let mut plant = plant.expect("roster");
+    let (plant_payments, dc_payments) = &mut *payments;
+    plant_payments.clear();
+    plant_payments.resize(roster.plants.len(), None);
+    dc_payments.clear();
+    dc_payments.resize(roster.datacenters.len(), None);
+    for (entity, mut plant) in &mut plants {
         if plant.stage != PlantStage::Construction {
             continue;
         }
+        let Some(slot) = roster.plant_slot(entity) else {
+            continue;
+        };
+        // No system reads change ticks: writing through `Mut` would only spend time marking them.
+        let plant = plant.bypass_change_detection();
         let pay = if plant.construction_months_left <= 1 {
             plant.capex_remaining_usd
         } else {
@@ -34,36 +59,32 @@ pub fn construction(
         };
         plant.capex_remaining_usd -= pay;
         plant.construction_months_left = plant.construction_months_left.saturating_sub(1);
-        let (_, treasury, fleet, market) = &mut books[plant.nation as usize];
-        treasury.spent_usd += pay;
-        treasury.energy_capex_usd += pay;
-        if market.mineral_exposure > 0.0 {
-            let surcharge = pay
-                * params
-                    .scenario
-                    .plant_kinds
-                    .get(plant.kind)
-                    .mineral_control_capex_increase
-                * market.mineral_exposure;
-            treasury.energy_capex_usd += charge(treasury, surcharge);
-        }
+        let mut online = None;
         if plant.construction_months_left == 0 {
             if plant.interconnected {
                 plant.stage = PlantStage::Online;
                 if plant.dedicated_to.is_some() {
-                    fleet.record_online(plant.capacity_mw, plant.ordered_month, clock.month);
+                    online = Some((plant.capacity_mw, plant.ordered_month));
                 }
             } else {
                 plant.stage = PlantStage::AwaitingInterconnection;
             }
         }
+        plant_payments[slot] = Some(Payment {
+            nation: plant.nation,
+            pay_usd: pay,
+            plant_kind: Some(plant.kind),
+            online,
+        });
     }
-    let mut in_order = datacenters.iter_many_mut(roster.datacenter_entities());
-    while let Some(dc) = in_order.fetch_next() {
-        let mut dc = dc.expect("roster");
+    for (entity, mut dc) in &mut datacenters {
         if dc.stage != DatacenterStage::Construction {
             continue;
         }
+        let Some(slot) = roster.datacenter_slot(entity) else {
+            continue;
+        };
+        let dc = dc.bypass_change_detection();
         let pay = if dc.months_left <= 1 {
             dc.capex_remaining_usd
         } else {
@@ -78,10 +99,41 @@ pub fn construction(
                 DatacenterStage::Online
             };
         }
-        let treasury = &mut books[dc.nation as usize].1;
-        treasury.spent_usd += pay;
-        treasury.ai_capex_usd += pay;
-        treasury.ai_capex_month_usd += pay;
+        dc_payments[slot] = Some(Payment {
+            nation: dc.nation,
+            pay_usd: pay,
+            plant_kind: None,
+            online: None,
+        });
+    }
+    // Each nation's books fetched once, by index (a lookup per project cost more than its work).
+    let mut books: Vec<_> = nations.iter_mut().collect();
+    books.sort_unstable_by_key(|b| b.0.index);
+    for p in plant_payments.iter().flatten() {
+        let (_, treasury, fleet, market) = &mut books[p.nation as usize];
+        treasury.spent_usd += p.pay_usd;
+        treasury.energy_capex_usd += p.pay_usd;
+        if market.mineral_exposure > 0.0
+            && let Some(kind) = p.plant_kind
+        {
+            let surcharge = p.pay_usd
+                * params
+                    .scenario
+                    .plant_kinds
+                    .get(kind)
+                    .mineral_control_capex_increase
+                * market.mineral_exposure;
+            treasury.energy_capex_usd += charge(treasury, surcharge);
+        }
+        if let Some((capacity_mw, ordered_month)) = p.online {
+            fleet.record_online(capacity_mw, ordered_month, clock.month);
+        }
+    }
+    for p in dc_payments.iter().flatten() {
+        let treasury = &mut books[p.nation as usize].1;
+        treasury.spent_usd += p.pay_usd;
+        treasury.ai_capex_usd += p.pay_usd;
+        treasury.ai_capex_month_usd += p.pay_usd;
     }
 }
 
