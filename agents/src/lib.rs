@@ -4,6 +4,7 @@
 pub mod conformance;
 pub mod doctrine;
 pub mod exec;
+pub mod local;
 pub mod lookahead;
 pub mod params;
 pub mod power;

@@ -275,6 +275,9 @@ pub fn info(name: &str) -> Option<&'static StrategyInfo> {
 
 /// Build a strategy from its spec.
 pub fn build(text: &str) -> Result<Box<dyn Strategy>, AgentError> {
+    if let Some(local) = crate::local::build(text) {
+        return local;
+    }
     if text.trim_start().starts_with(crate::exec::EXEC_PREFIX) {
         return crate::exec::build_prefixed(text);
     }

@@ -141,9 +141,53 @@ def _flags(**options):
     return args
 
 
-def _run(subcommand, out, options):
+def _local_name(item):
+    """The spec a Python strategy plays under in runs: ``python:`` and its ``name`` attribute, or
+    else the name of its class (or function)."""
+    name = getattr(item, "name", None)
+    if not isinstance(name, str) or not name:
+        if isinstance(item, type) or not hasattr(item, "decide"):
+            name = getattr(item, "__name__", type(item).__name__)
+        else:
+            name = type(item).__name__
+    return name if name.startswith("python:") else "python:" + name
+
+
+def _factory(item):
+    """A zero-argument callable making one strategy object per seat: a class or function is called;
+    an object with ``decide`` is copied (``copy.deepcopy``), so that seats never share state."""
+    if hasattr(item, "decide") and not isinstance(item, type):
+        import copy
+
+        return lambda: copy.deepcopy(item)
+    if callable(item):
+        return item
+    raise StrategyError(f"{item!r} is neither a strategy spec, a class, nor an object with decide()")
+
+
+def _split(strategies, local=None):
+    """Specs for the command line, and the Python strategies among `strategies` and `local`
+    (a list of classes/objects, or a dict of name -> class/object) as (name, factory) pairs."""
+    specs, pairs = [], []
+    named = list(local.items()) if isinstance(local, dict) else [
+        (None, item) for item in (local or [])]
+    for item in strategies or []:
+        if isinstance(item, str):
+            specs.append(item)
+        else:
+            named.append((None, item))
+            specs.append(_local_name(item))
+    for name, item in named:
+        name = _local_name(item) if name is None else name
+        if any(name == n for n, _ in pairs):
+            continue
+        pairs.append((name, _factory(item)))
+    return (specs or None), pairs
+
+
+def _run(subcommand, out, options, local=()):
     out = out or tempfile.mkdtemp(prefix=f"gigawatt-{subcommand}-")
-    text = command([subcommand] + _flags(**options) + ["--out", str(out)])
+    text = command([subcommand] + _flags(**options) + ["--out", str(out)], list(local))
     return Results(str(out), text)
 
 
@@ -151,25 +195,34 @@ def tournament(strategies=None, scenario=None, seeds=None, seed=None, months=Non
                gauntlet=None, threads=None, resamples=None, out=None, resume=False):
     """`gigawatt tournament` with the same options (docs/tournaments.md); returns its `Results`
     (`standings`, `payoff`, … as tables). Without `out`, the files go to a new temporary folder.
-    Strategies are specs (built-ins, spec files, `exec:COMMAND`)."""
+    Strategies are specs (built-ins, spec files, `exec:COMMAND`) or Python strategies: a class (or
+    function) making an object with ``decide(observation)``, or such an object (copied per seat),
+    playing as ``python:<name>``. Games with a Python strategy run on this thread, the others in
+    parallel meanwhile."""
+    specs, local = _split(strategies)
     return _run("tournament", out, dict(
-        strategy=strategies, scenario=scenario, seeds=seeds, seed=seed, months=months,
+        strategy=specs, scenario=scenario, seeds=seeds, seed=seed, months=months,
         worlds=worlds, gauntlet=gauntlet, threads=threads, resamples=resamples, resume=resume,
-        quiet=True))
+        quiet=True), local)
 
 
 def explore(strategies=None, scenario=None, worlds=None, seed=None, months=None, threads=None,
             interest=None, interest_share=None, satisfice=None, out=None, resume=False):
     """`gigawatt explore` (docs/uncertainty.md): the strategies over sampled worlds, with
-    `worlds`, `sensitivity`, `robustness` and the tournament's tables in its `Results`."""
+    `worlds`, `sensitivity`, `robustness` and the tournament's tables in its `Results`. Strategies
+    may be Python strategies, as in `tournament`."""
+    specs, local = _split(strategies)
     return _run("explore", out, dict(
-        strategy=strategies, scenario=scenario, worlds=worlds, seed=seed, months=months,
+        strategy=specs, scenario=scenario, worlds=worlds, seed=seed, months=months,
         threads=threads, interest=interest, interest_share=interest_share, satisfice=satisfice,
-        resume=resume, quiet=True))
+        resume=resume, quiet=True), local)
 
 
-def tune(config, out=None, threads=None, worlds=None, resume=False):
+def tune(config, out=None, threads=None, worlds=None, resume=False, local=None):
     """`gigawatt tune --config FILE` (docs/strategies.md §10): `history`, `best.ron` and the
-    summary in its `Results`."""
+    summary in its `Results`. `local` makes Python strategies available to the configuration's
+    opponents: a dict of spec name (``"python:mine"``) to class/object, or a list of them (named
+    ``python:<name>``)."""
+    _, pairs = _split([], local)
     return _run("tune", out, dict(config=config, threads=threads, worlds=worlds, resume=resume,
-                                  quiet=True))
+                                  quiet=True), pairs)

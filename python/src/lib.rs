@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use gigawatt_engine::orders::{Order, Orders};
 use gigawatt_engine::{Match, Observation, Scenario, Strategy};
-use pyo3::exceptions::{PyException, PyValueError};
+use pyo3::exceptions::{PyException, PyKeyboardInterrupt, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use rand_chacha::ChaCha8Rng;
@@ -67,6 +67,14 @@ impl Strategy for PyStrategy {
     }
 
     fn decide(&mut self, observation: &Observation, _rng: &mut ChaCha8Rng) -> Orders {
+        // Once interrupted, the rest of the call plays without Python (and ends soon).
+        if INTERRUPT
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+        {
+            return Orders::default();
+        }
         let decided = Python::attach(|py| -> PyResult<Orders> {
             let data = to_py(py, &observation.data())?;
             let answer = self.object.call_method1(py, "decide", (data,))?;
@@ -74,6 +82,13 @@ impl Strategy for PyStrategy {
         });
         match decided {
             Ok(orders) => orders,
+            // Ctrl-C reached the strategy (the interpreter raises it in the next Python code it
+            // runs): not the seat's fault. The run is asked to stop (a tournament drops the game in
+            // flight) and the interrupt is raised when control returns to Python.
+            Err(e) if Python::attach(|py| e.is_instance_of::<PyKeyboardInterrupt>(py)) => {
+                interrupted(e);
+                Orders::default()
+            }
             // The match catches the panic and records it as the seat's fault.
             Err(e) => panic!("the Python strategy `{}` failed: {e}", self.name),
         }
@@ -113,6 +128,52 @@ impl Strategy for PyStrategy {
                 .call_method1("load_state", (state,))
                 .map(|_| ())
                 .map_err(|e| e.to_string())
+        })
+    }
+}
+
+/// SIGINT's number, for the stop a `KeyboardInterrupt` asks for (exit code 130 in the CLI's terms).
+const SIGINT: i32 = 2;
+
+static INTERRUPT: Mutex<Option<PyErr>> = Mutex::new(None);
+
+/// Keep `KeyboardInterrupt` for when control returns to Python, and stop the run in progress.
+fn interrupted(e: PyErr) {
+    gigawatt_arena::signals::request_from_host(SIGINT);
+    INTERRUPT
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get_or_insert(e);
+}
+
+/// The `KeyboardInterrupt` a strategy met during the call that just returned, if any (and the run
+/// may start again).
+fn take_interrupt() -> Option<PyErr> {
+    let pending = INTERRUPT.lock().unwrap_or_else(|p| p.into_inner()).take();
+    if pending.is_some() {
+        gigawatt_arena::signals::clear_host_request();
+    }
+    pending
+}
+
+/// A Python class (or any callable) that makes one strategy object per seat, registered as a local
+/// strategy for a tournament, explore or tuning run: its games are played on the calling thread.
+struct PyFactory {
+    name: String,
+    make: Py<PyAny>,
+}
+
+impl gigawatt_agents::local::LocalFactory for PyFactory {
+    fn build(&self) -> Result<Box<dyn Strategy>, String> {
+        Python::attach(|py| {
+            let object = self.make.call0(py).map_err(|e| e.to_string())?;
+            if !object.bind(py).hasattr("decide").unwrap_or(false) {
+                return Err("the factory made an object without decide(observation)".to_string());
+            }
+            Ok(Box::new(PyStrategy {
+                name: self.name.clone(),
+                object,
+            }) as Box<dyn Strategy>)
         })
     }
 }
@@ -272,6 +333,9 @@ impl Game {
     /// Play to the end and return the outcome.
     fn run<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let outcome = self.game.run();
+        if let Some(interrupt) = take_interrupt() {
+            return Err(interrupt);
+        }
         to_py(py, &gigawatt_arena::play::outcome_json(&outcome))
     }
 
@@ -372,15 +436,36 @@ pyo3::create_exception!(
 /// Run a `gigawatt` command line in this process (`args` without the program name), as the CLI
 /// would, and return what it printed on stdout. A failure raises `CommandError` with the CLI's
 /// message; usage errors too, instead of exiting.
+///
+/// `local` lists `(name, factory)` pairs: strategies written in Python, playable under `name`
+/// (`python:…`) in this command's specs; `factory()` makes one object per seat. Their games are
+/// played on this thread, the others in parallel meanwhile.
 #[pyfunction]
-fn command(py: Python<'_>, args: Vec<String>) -> PyResult<String> {
+#[pyo3(signature = (args, local = Vec::new()))]
+fn command(py: Python<'_>, args: Vec<String>, local: Vec<(String, Py<PyAny>)>) -> PyResult<String> {
     use clap::Parser;
     let cli =
         gigawatt_cli::Cli::try_parse_from(std::iter::once("gigawatt".to_string()).chain(args))
             .map_err(|e| CommandError::new_err(e.render().to_string()))?;
+    let mut registrations = Vec::new();
+    for (name, make) in local {
+        let factory = Arc::new(PyFactory {
+            name: name.clone(),
+            make,
+        });
+        registrations.push(
+            gigawatt_agents::local::register(&name, factory)
+                .map_err(|e| StrategyError::new_err(e.to_string()))?,
+        );
+    }
     let mut out = Vec::new();
-    // Long runs let go of the interpreter: other Python threads go on.
+    // Long runs let go of the interpreter: other Python threads go on (and a Python strategy takes
+    // it back for each decision).
     let result = py.detach(|| gigawatt_cli::cli::run(&cli, &mut out));
+    drop(registrations);
+    if let Some(interrupt) = take_interrupt() {
+        return Err(interrupt);
+    }
     let printed = String::from_utf8_lossy(&out).to_string();
     match result {
         Ok(code) if code == std::process::ExitCode::SUCCESS => Ok(printed),

@@ -159,3 +159,114 @@ def test_the_trace_comes_as_the_table_asked_for():
     polars = pytest.importorskip("polars")
     _, frame = gigawatt.play(months=2, frame="polars")
     assert isinstance(frame, polars.DataFrame) and frame.height == 4
+
+
+class Idle:
+    """Gives no orders: the same logic as the Rust spec `scripted(plan: [])`."""
+
+    name = "idle"
+
+    def decide(self, observation):
+        return []
+
+
+def _games(folder):
+    with open(folder / "games.jsonl") as f:
+        return [json.loads(line) for line in f]
+
+
+def test_a_python_strategy_plays_in_a_tournament_like_the_same_logic_in_rust(tmp_path):
+    python = gigawatt.tournament(
+        strategies=[Idle, "builder"], seeds=2, months=24, threads=2, out=tmp_path / "py"
+    )
+    rust = gigawatt.tournament(
+        strategies=["scripted(plan: [])", "builder"], seeds=2, months=24, threads=2,
+        out=tmp_path / "rust",
+    )
+    assert sorted(python.standings["strategy"]) == ["builder", "python:idle"]
+    games, same = _games(tmp_path / "py"), _games(tmp_path / "rust")
+    assert len(games) == len(same) > 0
+    for a, b in zip(games, same):
+        assert a["game_id"] == b["game_id"]
+        assert [s["strategy"].replace("python:idle", "scripted(plan:[])") for s in a["seats"]] == [
+            s["strategy"] for s in b["seats"]
+        ]
+        assert [s["score"] for s in a["seats"]] == [s["score"] for s in b["seats"]]
+    # An object (copied for every seat) plays like its class.
+    again = gigawatt.tournament(
+        strategies=[Idle(), "builder"], seeds=2, months=24, out=tmp_path / "object"
+    )
+    assert [g["seats"] for g in _games(tmp_path / "object")] == [g["seats"] for g in games]
+    assert "python:idle" in again.text
+
+
+def test_python_strategies_play_on_the_calling_thread():
+    import threading
+
+    seen = set()
+
+    class Where(Idle):
+        name = "where"
+
+        def decide(self, observation):
+            seen.add(threading.get_ident())
+            return []
+
+    gigawatt.tournament(strategies=[Where, "builder", "scaler"], seeds=2, months=6, threads=2)
+    assert seen == {threading.get_ident()}
+
+
+def test_a_python_opponent_in_tuning(tmp_path):
+    config = tmp_path / "tune.ron"
+    config.write_text(
+        """(
+    strategy: "parametric",
+    space: [(name: "compute_share", low: 0.2, high: 1.0)],
+    pool: ["python:idle", "builder"],
+    scenarios: ["us-china-2025"],
+    seats: [],
+    seeds: 1,
+    optimiser: random(evaluations: 4, batch: 2),
+    finalists: 1,
+    finalist_seeds: 1,
+    held_out_seeds: 2,
+    months: Some(12),
+    seed: 3,
+)"""
+    )
+    results = gigawatt.tune(str(config), out=tmp_path / "t", threads=2, local=[Idle])
+    assert "history.csv" in results.files()
+    with pytest.raises(gigawatt.CommandError, match="python:idle"):
+        gigawatt.tune(str(config), out=tmp_path / "u", threads=2)
+
+
+def test_ctrl_c_in_a_python_strategy_stops_the_tournament_and_keeps_what_was_played(tmp_path):
+    import os
+    import signal
+
+    calls = []
+
+    class Interrupts(Idle):
+        name = "interrupts"
+
+        def decide(self, observation):
+            calls.append(1)
+            if len(calls) == 40:
+                os.kill(os.getpid(), signal.SIGINT)
+            return []
+
+    out = tmp_path / "stopped"
+    with pytest.raises(KeyboardInterrupt):
+        gigawatt.tournament(strategies=[Interrupts, "builder"], seeds=4, months=12, out=out)
+    kept = _games(out)
+    # Python is itself again: the next run plays to the end (no more interrupts: calls > 40).
+    whole = tmp_path / "whole"
+    gigawatt.tournament(strategies=[Interrupts, "builder"], seeds=4, months=12, out=whole)
+    assert 0 < len(kept) < len(_games(whole)), "the run stopped early and kept what it wrote"
+    # The stopped folder resumes to exactly the unbroken run's games.
+    gigawatt.tournament(strategies=[Interrupts, "builder"], seeds=4, months=12, out=out)
+
+    def lines(folder):
+        return sorted(json.dumps(g, sort_keys=True) for g in _games(folder))
+
+    assert lines(out) == lines(whole)

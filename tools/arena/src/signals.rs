@@ -19,6 +19,20 @@ use signal_hook::consts::signal::{SIGINT, SIGTERM};
 /// signal there.
 static HANDLERS_ALLOWED: AtomicBool = AtomicBool::new(true);
 
+/// A stop asked for by the host process (the Python interpreter, whose `KeyboardInterrupt` a Python
+/// strategy sees first): every [`Stop`] in the process reports it until [`clear_host_request`].
+static HOST_REQUEST: AtomicUsize = AtomicUsize::new(0);
+
+/// Ask every run in this process to stop as if `signal` had arrived.
+pub fn request_from_host(signal: i32) {
+    HOST_REQUEST.store(signal as usize, Ordering::SeqCst);
+}
+
+/// Forget the host's request (before the host starts another run).
+pub fn clear_host_request() {
+    HOST_REQUEST.store(0, Ordering::SeqCst);
+}
+
 /// Let [`Stop::on_signals`] install signal handlers (the default), or not.
 pub fn allow_handlers(allowed: bool) {
     HANDLERS_ALLOWED.store(allowed, Ordering::SeqCst);
@@ -69,7 +83,10 @@ impl Stop {
     /// The signal that asked to stop, if any has.
     pub fn requested(&self) -> Option<i32> {
         match self.signal.load(Ordering::Relaxed) {
-            0 => None,
+            0 => match HOST_REQUEST.load(Ordering::Relaxed) {
+                0 => None,
+                s => Some(s as i32),
+            },
             s => Some(s as i32),
         }
     }

@@ -315,6 +315,8 @@ pub fn run_in(
         plan.games()
             .filter(|g| mine(g) && !done.contains(g.game_id))
     };
+    // Games with a local seat (a Python object) are played on this thread; the others in parallel.
+    let local = LocalGames::of(&config.strategies);
 
     let started = Instant::now();
     let pool = {
@@ -367,14 +369,28 @@ pub fn run_in(
         }
         Ok(())
     };
+    let frontier = Frontier::new(local.is_empty());
+    let mut local_todo = todo()
+        .filter(|g| local.plays_in(g))
+        .take_while(|_| stop.requested().is_none())
+        .peekable();
+    let mut local_cache = MatchCache::default();
     std::thread::scope(|scope| -> Result<()> {
+        // However this thread leaves the scope, no worker is left waiting for its local games.
+        let _release = ReleaseOnDrop(&frontier);
         // Once asked to stop, the plan is not walked further.
-        let todo = todo().take_while(|_| stop.requested().is_none());
+        let todo = todo()
+            .filter(|g| !local.plays_in(g))
+            .take_while(|_| stop.requested().is_none());
+        let frontier = &frontier;
         scope.spawn(move || {
             pool.install(|| {
                 todo.par_bridge().for_each_init(
                     || (sender.clone(), MatchCache::default()),
                     |(sender, cache), game| {
+                        // Not too far ahead of the local games, whose records the writer needs
+                        // first (memory stays bounded).
+                        frontier.wait_for(game.game_id, stop);
                         // Once asked to stop, the games already started finish and are written;
                         // no new one starts (the rest are skipped in microseconds).
                         if stop.requested().is_some() {
@@ -392,21 +408,53 @@ pub fn run_in(
             });
             drop(sender);
         });
+        let mut workers_done = false;
         loop {
-            // Wait for a game, but no longer than the next progress line is due: a batch log
-            // gets its lines on time even while games are slow.
-            let message = match progress.until_due() {
-                Some(wait) => match receiver.recv_timeout(wait) {
-                    Ok(m) => Some(m),
-                    Err(RecvTimeoutError::Timeout) => None,
-                    Err(RecvTimeoutError::Disconnected) => break,
-                },
-                None => match receiver.recv() {
-                    Ok(m) => Some(m),
-                    Err(_) => break,
-                },
-            };
-            if let Some(message) = message {
+            let mut arrived = Vec::new();
+            if let Some(game) = local_todo.next() {
+                // A local game, between looks at what the workers finished.
+                loop {
+                    match receiver.try_recv() {
+                        Ok(m) => arrived.push(m),
+                        Err(mpsc::TryRecvError::Empty) => break,
+                        Err(mpsc::TryRecvError::Disconnected) => {
+                            workers_done = true;
+                            break;
+                        }
+                    }
+                }
+                let result =
+                    play_game_in(&game, scenarios, worlds, config.months, &mut local_cache);
+                // A stop requested during a local game may have come from inside it (Python's
+                // KeyboardInterrupt reaches the strategy first): the game is not kept, and is
+                // played again on resume.
+                if stop.requested().is_none() {
+                    arrived.push(result);
+                }
+                match local_todo.peek() {
+                    Some(next) => frontier.advance(next.game_id),
+                    None => frontier.release(),
+                }
+            } else if workers_done {
+                break;
+            } else {
+                frontier.release();
+                // Wait for a game, but no longer than the next progress line is due: a batch log
+                // gets its lines on time even while games are slow.
+                let message = match progress.until_due() {
+                    Some(wait) => match receiver.recv_timeout(wait) {
+                        Ok(m) => Some(m),
+                        Err(RecvTimeoutError::Timeout) => None,
+                        Err(RecvTimeoutError::Disconnected) => break,
+                    },
+                    None => match receiver.recv() {
+                        Ok(m) => Some(m),
+                        Err(_) => break,
+                    },
+                };
+                arrived.extend(message);
+            }
+            for message in arrived {
                 let id = match &message {
                     Ok(record) => record.game_id,
                     Err(e) => e.game_id,
@@ -456,6 +504,90 @@ pub fn run_in(
 
 /// Records the writer may hold before the workers wait for it.
 const IN_FLIGHT_RECORDS: usize = 1024;
+
+/// How far (in game ids) the workers may run ahead of the next local game: the records they
+/// finish wait in memory until the local games before them are written.
+const LOCAL_WINDOW_GAMES: u64 = 4096;
+
+/// The run's local strategies (see `gigawatt_agents::local`): games with one of them in a seat are
+/// played on the thread that runs the tournament.
+#[derive(Default)]
+struct LocalGames {
+    specs: Vec<Arc<str>>,
+}
+
+impl LocalGames {
+    fn of(strategies: &[String]) -> LocalGames {
+        LocalGames {
+            specs: strategies
+                .iter()
+                .filter(|s| gigawatt_agents::local::is_local(s))
+                .map(|s| Arc::from(s.as_str()))
+                .collect(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.specs.is_empty()
+    }
+
+    fn plays_in(&self, game: &PlannedGame) -> bool {
+        !self.specs.is_empty() && game.seats.iter().any(|s| self.specs.contains(s))
+    }
+}
+
+/// The id of the next local game to be played, which the workers may not outrun by more than
+/// [`LOCAL_WINDOW_GAMES`]; `u64::MAX` once none is left (or none was planned).
+struct Frontier {
+    next_local: std::sync::Mutex<u64>,
+    moved: std::sync::Condvar,
+}
+
+impl Frontier {
+    fn new(no_local_games: bool) -> Frontier {
+        Frontier {
+            next_local: std::sync::Mutex::new(if no_local_games { u64::MAX } else { 0 }),
+            moved: std::sync::Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, u64> {
+        self.next_local
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Wait until game `game_id` is within the window, or a stop is requested.
+    fn wait_for(&self, game_id: u64, stop: &Stop) {
+        let mut next = self.lock();
+        while game_id > next.saturating_add(LOCAL_WINDOW_GAMES) && stop.requested().is_none() {
+            // A timeout, so that a stop requested while waiting is seen.
+            next = self
+                .moved
+                .wait_timeout(next, Duration::from_millis(100))
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    fn advance(&self, next_local: u64) {
+        *self.lock() = next_local;
+        self.moved.notify_all();
+    }
+
+    fn release(&self) {
+        self.advance(u64::MAX);
+    }
+}
+
+/// Releases the workers when the loop that plays the local games ends, however it ends.
+struct ReleaseOnDrop<'a>(&'a Frontier);
+
+impl Drop for ReleaseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.release();
+    }
+}
 
 pub fn pretty(config: &TournamentConfig) -> String {
     ron::ser::to_string_pretty(config, ron::ser::PrettyConfig::default())

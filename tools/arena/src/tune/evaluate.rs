@@ -107,53 +107,92 @@ impl Evaluator<'_> {
         // Games are played seed-major (all the candidates' games on one seed, and so in one world,
         // are neighbours: a worker rebuilds its match only when the world changes); each game's
         // score is a pure function of the game, so the order of play changes nothing.
-        let scores: Vec<f64> = self.pool.install(|| {
-            (0..total)
-                .into_par_iter()
-                .map_init(MatchCache::default, |cache, index| {
-                    let k = index / per_block;
-                    let candidate = &candidates[index % per_block / per_seed];
-                    let slot = &slots[index % per_seed];
-                    let nations = self.scenarios[slot.scenario].nations.len();
-                    let world = worlds.map(|(_, w)| w[k]);
-                    let game = PlannedGame {
-                        game_id: index as u64,
-                        unit: (index / per_seed) as u64,
-                        scenario: slot.scenario,
-                        seats: (0..nations)
-                            .map(|n| {
-                                if n == slot.seat {
-                                    candidate.clone()
-                                } else {
-                                    slot.opponent.clone()
-                                }
-                            })
-                            .collect(),
-                        seed: seeds[k],
-                        world,
-                    };
-                    // A cache lives within this call, so it never mixes two sets of worlds.
-                    let record = play_game_in(
-                        &game,
-                        self.scenarios,
-                        worlds.map(|(w, _)| w),
-                        self.months,
-                        cache,
-                    )
-                    .map_err(|e| {
-                        let place = world.map_or(String::new(), |w| format!(" in world {w}"));
-                        invalid!(
-                            "{} against {}{place}: {}",
-                            candidate,
-                            slot.opponent,
-                            e.message
-                        )
-                    })?;
-                    self.progress.games_done(1);
-                    Ok(record.seats[slot.seat].score)
-                })
-                .collect::<Result<Vec<f64>>>()
-        })?;
+        let play = |cache: &mut MatchCache, index: usize| -> Result<f64> {
+            let k = index / per_block;
+            let candidate = &candidates[index % per_block / per_seed];
+            let slot = &slots[index % per_seed];
+            let nations = self.scenarios[slot.scenario].nations.len();
+            let world = worlds.map(|(_, w)| w[k]);
+            let game = PlannedGame {
+                game_id: index as u64,
+                unit: (index / per_seed) as u64,
+                scenario: slot.scenario,
+                seats: (0..nations)
+                    .map(|n| {
+                        if n == slot.seat {
+                            candidate.clone()
+                        } else {
+                            slot.opponent.clone()
+                        }
+                    })
+                    .collect(),
+                seed: seeds[k],
+                world,
+            };
+            // A cache lives within this call, so it never mixes two sets of worlds.
+            let record = play_game_in(
+                &game,
+                self.scenarios,
+                worlds.map(|(w, _)| w),
+                self.months,
+                cache,
+            )
+            .map_err(|e| {
+                let place = world.map_or(String::new(), |w| format!(" in world {w}"));
+                invalid!(
+                    "{} against {}{place}: {}",
+                    candidate,
+                    slot.opponent,
+                    e.message
+                )
+            })?;
+            self.progress.games_done(1);
+            Ok(record.seats[slot.seat].score)
+        };
+        // Local strategies (Python objects) play on this thread, the rest in parallel meanwhile.
+        let local: Vec<&Arc<str>> = candidates
+            .iter()
+            .chain(slots.iter().map(|s| &s.opponent))
+            .filter(|s| gigawatt_agents::local::is_local(s))
+            .collect();
+        let is_local = |index: usize| {
+            !local.is_empty()
+                && (local.contains(&&candidates[index % per_block / per_seed])
+                    || local.contains(&&slots[index % per_seed].opponent))
+        };
+        let parallel = || {
+            self.pool.install(|| {
+                (0..total)
+                    .into_par_iter()
+                    .filter(|&index| !is_local(index))
+                    .map_init(MatchCache::default, |cache, index| {
+                        play(cache, index).map(|score| (index, score))
+                    })
+                    .collect::<Result<Vec<(usize, f64)>>>()
+            })
+        };
+        let scored: Vec<(usize, f64)> = if local.is_empty() {
+            parallel()?
+        } else {
+            std::thread::scope(|scope| -> Result<Vec<(usize, f64)>> {
+                let others = scope.spawn(parallel);
+                let mut cache = MatchCache::default();
+                let here = (0..total)
+                    .filter(|&index| is_local(index))
+                    .map(|index| play(&mut cache, index).map(|score| (index, score)))
+                    .collect::<Result<Vec<(usize, f64)>>>();
+                let others = others
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                let mut all = here?;
+                all.extend(others?);
+                Ok(all)
+            })?
+        };
+        let mut scores = vec![0.0; total];
+        for (index, score) in scored {
+            scores[index] = score;
+        }
         // Fixed-order reduction: for each candidate and seed, its games in slot order.
         Ok((0..candidates.len())
             .map(|c| {
