@@ -86,11 +86,40 @@ def play(scenario=DEFAULT_SCENARIO, agents=None, seed=0, months=None, trace=True
     orders, faults: the fault is in ``outcome["faults"]`` and ``status-quo`` plays on. The outcome is
     the dict ``gigawatt play --json`` prints; the trace has one row per nation and month (a pandas
     DataFrame when pandas is installed, or as ``frame`` says: ``"polars"``, ``"pandas"``,
-    ``"rows"``; ``None`` with ``trace=False``).
+    ``"rows"``, ``"arrow"`` for a pyarrow Table; ``None`` with ``trace=False``). The columns
+    cross as Arrow, without a Python object per value, when pyarrow (for pandas) or polars is
+    installed.
     """
     game = Game(scenario, dict(agents or {}), seed=seed, months=months, trace=trace)
     outcome = game.run()
-    return outcome, (_frame(game.trace(), frame) if trace else None)
+    return outcome, (_trace_frame(game, frame) if trace else None)
+
+
+def _trace_frame(game, frame):
+    """The game's trace as asked. It crosses from Rust as Arrow columns (`game.trace_arrow()`, the
+    Arrow PyCapsule protocol): polars and pyarrow take them without a copy, pandas through pyarrow
+    (numeric columns without one where pandas allows); without pyarrow, pandas gets the rows."""
+    if frame == "rows":
+        return game.trace()
+    table = game.trace_arrow()
+    if frame == "arrow":
+        import pyarrow
+
+        return pyarrow.table(table)
+    if frame == "polars":
+        import polars
+
+        return polars.DataFrame(table)
+    try:
+        import pyarrow
+    except ImportError:
+        return _frame(game.trace(), frame)
+    try:
+        return pyarrow.table(table).to_pandas()
+    except ImportError:
+        if frame == "pandas":
+            raise
+        return game.trace()
 
 
 class Results:

@@ -7,11 +7,14 @@
 
 use std::sync::{Arc, Mutex};
 
+use arrow::array::{RecordBatch, RecordBatchIterator};
+use arrow::datatypes::FieldRef;
+use arrow::ffi_stream::FFI_ArrowArrayStream;
 use gigawatt_engine::orders::{Order, Orders};
 use gigawatt_engine::{Match, Observation, Scenario, Strategy};
 use pyo3::exceptions::{PyException, PyKeyboardInterrupt, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyCapsule, PyDict, PyList};
 use rand_chacha::ChaCha8Rng;
 
 pyo3::create_exception!(
@@ -348,6 +351,11 @@ impl Game {
     }
 
     /// The monthly trace rows recorded so far (with `trace=True`), one dict per nation and month.
+    /// The trace as an Arrow table (see [`ArrowTable`]): one row per nation and month.
+    fn trace_arrow(&self) -> PyResult<ArrowTable> {
+        arrow_table(self.game.trace())
+    }
+
     fn trace<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let rows = self.game.trace();
         let list = PyList::empty(py);
@@ -356,6 +364,58 @@ impl Game {
         }
         Ok(list)
     }
+}
+
+/// A table for Python through the Arrow C stream interface (`__arrow_c_stream__`, the Arrow
+/// PyCapsule protocol): `pyarrow.table(t)`, `polars.DataFrame(t)` take its columns as they are,
+/// without a Python object per value.
+#[pyclass(frozen)]
+struct ArrowTable {
+    batch: RecordBatch,
+}
+
+#[pymethods]
+impl ArrowTable {
+    /// The table as a stream of one record batch, in a capsule named `arrow_array_stream`. The
+    /// requested schema is not honoured: the consumer casts if it wants other types.
+    #[pyo3(signature = (requested_schema = None))]
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
+        let _ = requested_schema;
+        let reader = RecordBatchIterator::new(vec![Ok(self.batch.clone())], self.batch.schema());
+        let stream = FFI_ArrowArrayStream::new(Box::new(reader));
+        PyCapsule::new_with_value(py, stream, c"arrow_array_stream")
+    }
+
+    fn __len__(&self) -> usize {
+        self.batch.num_rows()
+    }
+
+    /// The column names, in order.
+    fn columns(&self) -> Vec<String> {
+        self.batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
+    }
+}
+
+/// `rows` (serde records: structs of numbers, strings and options) as an Arrow table; the schema
+/// is traced from the type, so an empty table still has its columns.
+fn arrow_table<T: serde::Serialize + for<'de> serde::Deserialize<'de>>(
+    rows: &[T],
+) -> PyResult<ArrowTable> {
+    use serde_arrow::schema::{SchemaLike, TracingOptions};
+    let error =
+        |e: serde_arrow::Error| PyValueError::new_err(format!("cannot make an Arrow table: {e}"));
+    let fields = Vec::<FieldRef>::from_type::<T>(TracingOptions::default()).map_err(error)?;
+    let batch = serde_arrow::to_record_batch(&fields, &rows).map_err(error)?;
+    Ok(ArrowTable { batch })
 }
 
 impl Game {
@@ -531,6 +591,7 @@ fn _gigawatt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // Ctrl-C belongs to the interpreter: a run in this process must not take SIGINT from it.
     gigawatt_arena::signals::allow_handlers(false);
     m.add_class::<Game>()?;
+    m.add_class::<ArrowTable>()?;
     m.add_function(wrap_pyfunction!(scenarios, m)?)?;
     m.add_function(wrap_pyfunction!(strategies, m)?)?;
     m.add_function(wrap_pyfunction!(load_scenario, m)?)?;

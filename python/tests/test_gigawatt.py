@@ -270,3 +270,19 @@ def test_ctrl_c_in_a_python_strategy_stops_the_tournament_and_keeps_what_was_pla
         return sorted(json.dumps(g, sort_keys=True) for g in _games(folder))
 
     assert lines(out) == lines(whole)
+
+
+def test_the_trace_crosses_as_arrow_with_the_rows_values():
+    pyarrow = pytest.importorskip("pyarrow")
+    game = gigawatt.Game("us-china-2025", {"chn": "builder"}, seed=3, months=6, trace=True)
+    game.run()
+    rows = game.trace()
+    table = pyarrow.table(game.trace_arrow())  # the Arrow PyCapsule protocol
+    assert table.num_rows == len(rows) == 12
+    assert table.column_names == list(rows[0].keys())
+    assert table.to_pylist() == rows
+    assert pyarrow.types.is_floating(table.schema.field("generation_capacity_gw").type)
+    _, arrow = gigawatt.play(agents={"chn": "builder"}, seed=3, months=6, frame="arrow")
+    assert arrow.equals(table)
+    polars = pytest.importorskip("polars")
+    assert polars.DataFrame(game.trace_arrow()).to_dicts() == rows
