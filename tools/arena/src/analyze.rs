@@ -1570,7 +1570,9 @@ mod tests {
     fn payoffs_beyond_the_documented_range_are_refused() {
         let error = parse_payoff_csv("strategy,a,b\na,0.5,1e308\nb,-1e308,0.5\n").unwrap_err();
         assert!(
-            error.to_string().contains("line 2: row `a`, column `b`: `1e308` is outside"),
+            error
+                .to_string()
+                .contains("line 2: row `a`, column `b`: `1e308` is outside"),
             "{error}"
         );
         let edge = parse_payoff_csv("strategy,a,b\na,0.5,1e12\nb,-1e12,0.5\n").unwrap();

@@ -8,8 +8,9 @@ use std::path::Path;
 use crate::error::{Context, Result, bail};
 
 use super::identity::{self, fnv1a64};
-use super::plan::{Plan, in_shard};
-use super::store::{GAMES_FILE, read_game_ids};
+use super::plan::{Plan, PlannedGame, in_shard};
+use super::record::GameRecord;
+use super::store::{GAMES_FILE, for_each_game_by_id, read_game_ids};
 use super::{CONFIG_FILE, TournamentConfig, load_scenarios};
 
 /// A results folder that passed [`check_folder`].
@@ -30,6 +31,12 @@ pub struct CheckedFolder {
 /// only the games' ids (a bit per game).
 pub fn check_folder(dir: &Path) -> Result<CheckedFolder> {
     let config_path = dir.join(CONFIG_FILE);
+    if !config_path.exists() && !dir.join(GAMES_FILE).exists() {
+        bail!(
+            "{} holds neither {GAMES_FILE} nor {CONFIG_FILE}: not a results folder",
+            dir.display()
+        );
+    }
     if !config_path.exists() {
         bail!(
             "{} has no {CONFIG_FILE}: not a results folder (or a merge cut short), so its games \
@@ -100,11 +107,102 @@ pub fn check_folder(dir: &Path) -> Result<CheckedFolder> {
             dir.display()
         );
     }
+    // Each game must be the one its id names: a game of a tournament with another seed, other
+    // strategies or another scenario has the same ids.
+    let names: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
+    let mut expected = RecordCheck::new(&plan, config.shard, &names, &games_path);
+    for_each_game_by_id(&[games_path.as_path()], |game| expected.check(&game))?;
     Ok(CheckedFolder {
         config,
         games: planned,
         legacy,
     })
+}
+
+/// Checks, game by game in ascending id, that each record is the game its id names in a plan
+/// (seed, unit, world, scenario, the strategy of every seat).
+pub struct RecordCheck<'a, I: Iterator<Item = PlannedGame>> {
+    planned: I,
+    names: &'a [String],
+    file: &'a Path,
+}
+
+impl<'a> RecordCheck<'a, Box<dyn Iterator<Item = PlannedGame> + 'a>> {
+    /// The games of `plan` (`shard`'s only, if given) for records of `file` (for messages), whose
+    /// scenarios are named `names`.
+    pub fn new(
+        plan: &'a Plan,
+        shard: Option<(u64, u64)>,
+        names: &'a [String],
+        file: &'a Path,
+    ) -> Self {
+        RecordCheck {
+            planned: Box::new(
+                plan.games()
+                    .filter(move |g| shard.is_none_or(|s| in_shard(g, s))),
+            ),
+            names,
+            file,
+        }
+    }
+}
+
+impl<I: Iterator<Item = PlannedGame>> RecordCheck<'_, I> {
+    /// Check the next record (ids ascending, each a game of the plan: checked before).
+    pub fn check(&mut self, game: &GameRecord) -> Result<()> {
+        let planned = loop {
+            match self.planned.next() {
+                Some(p) if p.game_id < game.game_id => continue,
+                Some(p) if p.game_id == game.game_id => break p,
+                _ => bail!(
+                    "{}: game {} is not in this folder's plan ({CONFIG_FILE})",
+                    self.file.display(),
+                    game.game_id
+                ),
+            }
+        };
+        let strategies: Vec<&str> = game.seats.iter().map(|s| &*s.strategy).collect();
+        let planned_strategies: Vec<&str> = planned.seats.iter().map(|s| &**s).collect();
+        let scenario = self.names.get(planned.scenario).map_or("", String::as_str);
+        let mismatch = if game.seed != planned.seed {
+            Some(format!(
+                "seed {} there, {} in the plan",
+                game.seed, planned.seed
+            ))
+        } else if game.unit != planned.unit {
+            Some(format!(
+                "unit {} there, {} in the plan",
+                game.unit, planned.unit
+            ))
+        } else if game.world != planned.world {
+            Some(format!(
+                "world {:?} there, {:?} in the plan",
+                game.world, planned.world
+            ))
+        } else if strategies != planned_strategies {
+            Some(format!(
+                "seats {} there, {} in the plan",
+                strategies.join(" vs "),
+                planned_strategies.join(" vs ")
+            ))
+        } else if game.scenario != scenario {
+            Some(format!(
+                "scenario {} there, {scenario} in the plan",
+                game.scenario
+            ))
+        } else {
+            None
+        };
+        if let Some(mismatch) = mismatch {
+            bail!(
+                "{}: game {} is not the game this folder's plan ({CONFIG_FILE}) gives that id: \
+                 {mismatch}; it comes from another tournament",
+                self.file.display(),
+                game.game_id
+            );
+        }
+        Ok(())
+    }
 }
 
 /// Game ids shown in an error about missing games.

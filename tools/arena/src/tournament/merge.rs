@@ -9,6 +9,7 @@ use crate::data::{AtomicFile, write_atomic};
 use crate::error::{Context, Result, bail};
 use gigawatt_engine::Scenario;
 
+use super::check::RecordCheck;
 use super::identity;
 use super::plan::Plan;
 use super::run::pretty;
@@ -134,7 +135,22 @@ pub fn write_merged(out: &Path, config: &TournamentConfig, dirs: &[PathBuf]) -> 
     let sources: Vec<&Path> = sources.iter().map(PathBuf::as_path).collect();
     let path = out.join(GAMES_FILE);
     let mut writer = AtomicFile::create(&path)?;
+    // Each game must be the one its id names in the plan (a shard edited by hand, or another
+    // tournament's games under its config.ron, would pass the id checks).
+    let scenarios = super::load_scenarios(config)?;
+    let nations: Vec<usize> = scenarios.iter().map(|s| s.nations.len()).collect();
+    let names: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
+    let plan = Plan::new(
+        &nations,
+        &config.strategies,
+        &config.format,
+        config.seeds,
+        config.seed,
+        config.worlds,
+    );
+    let mut check = RecordCheck::new(&plan, None, &names, &path);
     for_each_game_by_id(&sources, |game| {
+        check.check(&game)?;
         serde_json::to_writer(&mut writer, &game)
             .with_context(|| format!("cannot write {}", path.display()))?;
         writer

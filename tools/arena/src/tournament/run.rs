@@ -17,9 +17,10 @@ use crate::error::{Context, Result, bail, invalid};
 use gigawatt_engine::{Match, Scenario, Strategy};
 use rayon::prelude::*;
 
+use super::check::RecordCheck;
 use super::plan::{Plan, PlannedGame, in_shard};
 use super::record::GameRecord;
-use super::store::{GAMES_FILE, GameWriter, for_each_game, read_game_ids};
+use super::store::{GAMES_FILE, GameWriter, for_each_game, for_each_game_by_id, read_game_ids};
 use super::worlds::Worlds;
 use super::{CONFIG_FILE, TournamentConfig};
 use crate::signals::Stop;
@@ -243,6 +244,7 @@ pub fn run_in(
         Some(_) => config.clone(),
         None => config.with_content()?,
     };
+    let adopting = !config_path.exists() && games_path.exists();
     if config_path.exists() {
         let existing = TournamentConfig::read_stored(out)
             .map_err(|e| invalid!("{e}; choose another --out"))?;
@@ -267,8 +269,6 @@ pub fn run_in(
              configuration; pass --resume to add to them anyway, or choose another --out",
             out.display()
         );
-    } else {
-        write_atomic(&config_path, &pretty(config))?;
     }
 
     let nations: Vec<usize> = scenarios.iter().map(|s| s.nations.len()).collect();
@@ -316,6 +316,17 @@ pub fn run_in(
             "{} holds game {stray}, which is not in this run's plan",
             games_path.display()
         );
+    }
+    if adopting && !done.is_empty() {
+        // Games with no config.ron beside them (--resume): each must be the game its id names in
+        // this plan, or they are another tournament's (another seed, other strategies).
+        let names: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
+        let mut check = RecordCheck::new(&plan, config.shard, &names, &games_path);
+        for_each_game_by_id(&[games_path.as_path()], |game| check.check(&game))?;
+    }
+    // Written once the games there are known to be this run's, before any is added.
+    if !config_path.exists() {
+        write_atomic(&config_path, &pretty(config))?;
     }
     let todo = || {
         plan.games()
