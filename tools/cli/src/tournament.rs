@@ -13,7 +13,9 @@ use gigawatt_arena::lock::FolderLock;
 use gigawatt_arena::signals::{self, Stop};
 use gigawatt_arena::standings;
 use gigawatt_arena::tournament::check::check_folder;
-use gigawatt_arena::tournament::merge::{check_out, merge, write_merged};
+use gigawatt_arena::tournament::merge::{
+    check_out, mark_merging, merge, unmark_merging, write_merged,
+};
 use gigawatt_arena::tournament::plan::Format;
 use gigawatt_arena::tournament::report::{
     GameTallies, PAYOFF_FILE, listed_strategies, render, write_run_reports,
@@ -353,7 +355,10 @@ pub fn merge_cmd(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitCode> {
     // Never over another run, nor over one of the shards being read.
     check_out(&args.out, &args.dirs)?;
     let _lock = FolderLock::acquire(&args.out)?;
+    // Again, now that no one else can write there.
+    check_out(&args.out, &args.dirs)?;
     let (config, games) = merge(&args.dirs, load_scenarios)?;
+    mark_merging(&args.out)?;
     write_merged(&args.out, &config, &args.dirs)?;
     writeln!(
         out,
@@ -380,6 +385,7 @@ pub fn merge_cmd(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitCode> {
         // Again, now with the analyses' sections.
         gigawatt_report::write_report(&args.out, None)?;
     }
+    unmark_merging(&args.out)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -224,7 +224,14 @@ fn merge_writes_only_to_a_new_or_empty_folder() {
     assert_eq!(std::fs::read(dir.join("a/games.jsonl")).unwrap(), shard);
     assert_eq!(std::fs::read(dir.join("other/games.jsonl")).unwrap(), other);
     std::fs::create_dir_all(dir.join("empty")).unwrap();
+    // A merge cut short left its mark and some files: merging again writes over them.
+    std::fs::write(dir.join("empty/.gigawatt.merging"), "").unwrap();
+    std::fs::write(dir.join("empty/games.jsonl"), "{\"game_id\":0").unwrap();
     assert_ok(&gigawatt_in(&dir, &["merge", "a", "b", "--out", "empty"]));
+    assert!(
+        !dir.join("empty/.gigawatt.merging").exists(),
+        "the mark is removed at the end"
+    );
     assert_eq!(
         std::fs::read(dir.join("empty/games.jsonl")).unwrap(),
         other,
@@ -424,6 +431,44 @@ fn a_stopped_run_says_how_to_resume_and_a_finished_one_says_it_is_complete() {
     assert!(
         again.contains("done is complete: all 8 games were played before"),
         "{again}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 14, item 5 (explore's analyses): they depend on explore's flags, not in config.ron, so
+/// `report` cannot recompute them; once the games change it refuses them instead of showing them.
+#[test]
+fn report_refuses_explore_analyses_of_other_games() {
+    let dir = temp("explore");
+    let explore = [
+        "explore",
+        "--worlds",
+        "3",
+        "--months",
+        "6",
+        "--strategy",
+        "builder",
+        "--strategy",
+        "scaler",
+        "--threads",
+        "1",
+        "--quiet",
+        "--out",
+        "run",
+    ];
+    assert_ok(&gigawatt_in(&dir, &explore));
+    assert!(dir.join("run/explore.stamp").exists());
+    assert_ok(&gigawatt_in(&dir, &["report", "run"]));
+    // The same games, each record rewritten (a field's spelling): no longer the games analysed.
+    let games = std::fs::read_to_string(dir.join("run/games.jsonl")).unwrap();
+    std::fs::write(
+        dir.join("run/games.jsonl"),
+        games.replace("\"faults\":[]", "\"faults\": []"),
+    )
+    .unwrap();
+    assert_refused(
+        &gigawatt_in(&dir, &["report", "run"]),
+        "were computed from other games than games.jsonl holds now",
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

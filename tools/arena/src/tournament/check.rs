@@ -31,6 +31,13 @@ pub struct CheckedFolder {
 /// only the games' ids (a bit per game).
 pub fn check_folder(dir: &Path) -> Result<CheckedFolder> {
     let config_path = dir.join(CONFIG_FILE);
+    if dir.join(super::merge::MERGING_FILE).exists() {
+        bail!(
+            "{} is a merge cut short ({} is there): run the same `gigawatt merge` again",
+            dir.display(),
+            super::merge::MERGING_FILE
+        );
+    }
     if !config_path.exists() && !dir.join(GAMES_FILE).exists() {
         bail!(
             "{} holds neither {GAMES_FILE} nor {CONFIG_FILE}: not a results folder",

@@ -93,8 +93,27 @@ pub fn merge(
     Ok((config, games))
 }
 
-/// Refuse to merge into `out` unless it is a new or empty folder (a lock file aside) and none of
-/// the inputs: merging must never overwrite another run, nor the shards it reads.
+/// Written into a merge's `--out` first and removed last: a folder holding it is a merge cut short,
+/// which a merge may write over (and nothing else may be taken for complete results).
+pub const MERGING_FILE: &str = ".gigawatt.merging";
+
+/// Mark `out` as being merged into (see [`MERGING_FILE`]).
+pub fn mark_merging(out: &Path) -> Result<()> {
+    write_atomic(
+        &out.join(MERGING_FILE),
+        "a gigawatt merge is writing this folder; if none is, it was cut short: merge again\n",
+    )
+}
+
+/// The merge into `out` is complete: remove its mark.
+pub fn unmark_merging(out: &Path) -> Result<()> {
+    let path = out.join(MERGING_FILE);
+    std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))
+}
+
+/// Refuse to merge into `out` unless it is a new or empty folder (a lock file aside), or one that an
+/// interrupted merge left, and none of the inputs: merging must never overwrite another run, nor
+/// the shards it reads.
 pub fn check_out(out: &Path, dirs: &[PathBuf]) -> Result<()> {
     if out.exists() {
         let canonical_out =
@@ -110,16 +129,23 @@ pub fn check_out(out: &Path, dirs: &[PathBuf]) -> Result<()> {
         if !out.is_dir() {
             bail!("merge --out {} exists and is not a folder", out.display());
         }
-        let held = std::fs::read_dir(out)
+        let entries: Vec<std::ffi::OsString> = std::fs::read_dir(out)
             .with_context(|| format!("cannot read {}", out.display()))?
             .filter_map(|entry| entry.ok())
-            .find(|entry| !crate::lock::is_lock_file(&entry.file_name()));
-        if let Some(entry) = held {
+            .map(|entry| entry.file_name())
+            .filter(|name| !crate::lock::is_lock_file(name))
+            .collect();
+        // A merge cut short (killed, its node lost) left its marker: its files are its own, and
+        // a merge again overwrites them (a Kubernetes Job's retry, a resubmitted batch job).
+        if entries.iter().any(|name| name == MERGING_FILE) {
+            return Ok(());
+        }
+        if let Some(entry) = entries.first() {
             bail!(
                 "merge writes only to a new or empty folder, and {} holds {}; choose another --out \
                  (or delete that folder first)",
                 out.display(),
-                entry.file_name().to_string_lossy()
+                entry.to_string_lossy()
             );
         }
     }

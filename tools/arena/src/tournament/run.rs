@@ -525,3 +525,21 @@ pub fn pretty(config: &TournamentConfig) -> String {
     ron::ser::to_string_pretty(config, ron::ser::PrettyConfig::default())
         .unwrap_or_else(|e| format!("{config:?} ({e})"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_larger_than_the_free_space_is_refused_before_it_starts() {
+        let dir = std::env::temp_dir();
+        if crate::data::free_bytes(&dir).is_none() {
+            return; // The platform does not say.
+        }
+        check_free_space(&dir, 1).expect("one game fits");
+        let error = check_free_space(&dir, u64::MAX / DISK_BYTES_PER_GAME)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("not enough free space in"), "{error}");
+    }
+}
