@@ -472,3 +472,25 @@ fn report_refuses_explore_analyses_of_other_games() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A kill in the middle of a line of games.jsonl leaves a torn last line: the run resumes from the
+/// last whole one and ends with the file an unbroken run writes.
+#[test]
+fn a_torn_last_line_is_repaired_on_resume() {
+    let dir = temp("torn");
+    assert_ok(&tiny(&dir, &["--out", "run"]));
+    let whole = std::fs::read_to_string(dir.join("run/games.jsonl")).unwrap();
+    let last_start = whole[..whole.len() - 1].rfind('\n').unwrap() + 1;
+    let torn = &whole[..last_start + (whole.len() - last_start) / 2];
+    std::fs::write(dir.join("run/games.jsonl"), torn).unwrap();
+    let again = assert_ok(&tiny(&dir, &["--out", "run"]));
+    assert!(
+        again.contains("8 games planned, 7 already played, 1 played now"),
+        "{again}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("run/games.jsonl")).unwrap(),
+        whole
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
