@@ -342,7 +342,8 @@ fn sigterm_writes_the_games_in_flight_exits_143_and_the_rerun_matches_an_unbroke
         stderr.contains(&format!(
             "stopped by SIGTERM: {kept} of {total} games are in {}",
             stopped.display()
-        )) && stderr.contains("run the same command again to resume (exit code 143)"),
+        )) && stderr.contains(" --resume (exit code 143)")
+            && stderr.contains("resume with: "),
         "{stderr}"
     );
     assert!(

@@ -392,3 +392,31 @@ fn the_shipped_example_is_a_valid_configuration() {
     let config = gigawatt_arena::tune::config::parse(&text).expect("parses");
     gigawatt_arena::tune::config::resolve(&config).expect("valid");
 }
+
+/// Issue 14, item 6: editing a checkpoint's `generations` skipped generations silently.
+#[test]
+fn an_edited_checkpoint_is_refused_on_resume() {
+    let dir = temp_dir("edited-checkpoint");
+    // Two generations of six.
+    let config = config(&dir, "two.ron", 12);
+    let out = dir.join("run");
+    ok(&tune(&dir, &config, &out, &["--threads", "2"]));
+    let checkpoint = read(&out, "checkpoint.ron");
+    assert!(checkpoint.contains("generations: 2,"), "{checkpoint}");
+    for edited in ["generations: 1,", "generations: 0,"] {
+        std::fs::write(
+            out.join("checkpoint.ron"),
+            checkpoint.replacen("generations: 2,", edited, 1),
+        )
+        .unwrap();
+        let refused = tune(&dir, &config, &out, &["--resume"]);
+        assert_eq!(refused.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(
+            stderr.contains("checkpoint.ron: it says")
+                && stderr.contains("but its evaluations are of 2"),
+            "{stderr}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -167,11 +167,21 @@ impl Payoff {
     }
 }
 
+/// Largest payoff magnitude analysed. The dynamics exponentiate payoff differences times the
+/// selection intensity and the population, and the Nash solver pivots on them: beyond this, sums
+/// and products overflow to infinity and the results come out undefined. Scores are in [0, 1]; any
+/// other payoff scale can be divided down to this.
+pub const MAX_PAYOFF_MAGNITUDE: f64 = 1e12;
+/// Largest payoff file read, bytes (a 1,000-strategy matrix of round-trip doubles is ~25 MB).
+pub const MAX_PAYOFF_FILE_BYTES: u64 = 64 << 20;
+
 /// Read and parse a payoff CSV file; errors read `PATH: line N: message`.
 pub fn read_payoff_csv(path: &Path) -> Result<Payoff, AnalyzeError> {
-    let text = std::fs::read_to_string(path).map_err(|error| AnalyzeError::Read {
-        path: path.to_path_buf(),
-        error,
+    let text = crate::inputs::read_text_bounded(path, MAX_PAYOFF_FILE_BYTES).map_err(|error| {
+        AnalyzeError::Read {
+            path: path.to_path_buf(),
+            error,
+        }
     })?;
     parse_payoff_csv(&text).map_err(|error| AnalyzeError::File {
         path: path.to_path_buf(),
@@ -258,6 +268,13 @@ fn payoff_from_csv(text: &str) -> Result<Payoff, String> {
                 .map_err(|_| format!("{}: `{cell}` is not a number", at()))?;
             if !value.is_finite() {
                 return Err(format!("{}: `{cell}` is not a finite number", at()));
+            }
+            if value.abs() > MAX_PAYOFF_MAGNITUDE {
+                return Err(format!(
+                    "{}: `{cell}` is outside the payoffs this analysis handles (magnitude at most \
+                     {MAX_PAYOFF_MAGNITUDE:e}); rescale the matrix",
+                    at()
+                ));
             }
             values.push(value);
         }
@@ -466,6 +483,32 @@ pub fn analyze(payoff: &Payoff, population: usize, selection: f64) -> Report {
             .into_iter()
             .map(|(strategy, mass)| RankedStrategy { strategy, mass })
             .collect(),
+    }
+}
+
+/// Refuse a report holding an undefined number (JSON `null`): payoffs within
+/// [`MAX_PAYOFF_MAGNITUDE`] should never give one, and a result that is not a number must not be
+/// written as if it were one.
+pub fn check_finite(report: &Report) -> Result<(), AnalyzeError> {
+    fn walk(value: &serde_json::Value, path: &str) -> Option<String> {
+        match value {
+            serde_json::Value::Null => Some(path.to_string()),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| walk(v, &format!("{path}[{i}]"))),
+            serde_json::Value::Object(map) => map
+                .iter()
+                .find_map(|(k, v)| walk(v, &format!("{path}.{k}"))),
+            _ => None,
+        }
+    }
+    let value = serde_json::to_value(report).map_err(|e| AnalyzeError::Matrix(e.to_string()))?;
+    match walk(&value, "report") {
+        Some(path) => Err(AnalyzeError::Matrix(format!(
+            "the analysis gave an undefined number at {path}; the payoffs are too far apart for it"
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -1509,7 +1552,8 @@ mod tests {
         let g = random_game(4, 5);
         let mut matrix = g.matrix().to_vec();
         matrix[0][1] = 1e-300;
-        matrix[1][2] = -2.5e17;
+        // Large, within MAX_PAYOFF_MAGNITUDE.
+        matrix[1][2] = -2.5e11;
         matrix[2][3] = 0.1 + 0.2;
         matrix[3][0] = -0.0;
         let p = Payoff::new(names.iter().map(|s| s.to_string()).collect(), matrix).unwrap();
@@ -1520,6 +1564,20 @@ mod tests {
         assert_eq!(parse_payoff_csv(&text).unwrap(), p);
         let again = parse_payoff_csv(QUOTED).unwrap();
         assert_eq!(write_payoff_csv(&again), QUOTED.replace("\r\n", "\n"));
+    }
+
+    #[test]
+    fn payoffs_beyond_the_documented_range_are_refused() {
+        let error = parse_payoff_csv("strategy,a,b\na,0.5,1e308\nb,-1e308,0.5\n").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("line 2: row `a`, column `b`: `1e308` is outside"),
+            "{error}"
+        );
+        let edge = parse_payoff_csv("strategy,a,b\na,0.5,1e12\nb,-1e12,0.5\n").unwrap();
+        let report = analyze(&edge, DEFAULT_POPULATION, DEFAULT_SELECTION);
+        check_finite(&report).expect("the edge of the range gives numbers");
     }
 
     #[test]

@@ -12,21 +12,94 @@ use serde::Serialize;
 
 use crate::error::{Context, Result};
 
-/// A CSV writer with the files' one dialect: comma, LF line ends, quotes only where needed.
 /// Write `text` to `path` whole: a temporary file beside it (`NAME.tmp`) renamed over it, so a kill
-/// (or a requeue) leaves the old file or the new one, never half of one that the next run would
-/// refuse.
+/// (or a requeue, or a full disk) leaves the old file or the new one, never half of one that the
+/// next run would refuse or a reader would take for the whole.
 pub fn write_atomic(path: &std::path::Path, text: &str) -> Result<()> {
-    let name = path
-        .file_name()
-        .map_or_else(Default::default, |n| n.to_os_string());
-    let mut tmp_name = name;
-    tmp_name.push(".tmp");
-    let tmp = path.with_file_name(tmp_name);
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", file.tmp.display()))?;
+    file.commit()
 }
 
+/// A file written in a stream and put in place whole: written to `NAME.tmp` beside `path`, flushed
+/// to disk and renamed over `path` by [`AtomicFile::commit`]. Dropped without a commit (an error on
+/// the way), the temporary file is removed and `path` is untouched.
+pub struct AtomicFile {
+    out: Option<std::io::BufWriter<std::fs::File>>,
+    tmp: std::path::PathBuf,
+    path: std::path::PathBuf,
+}
+
+impl AtomicFile {
+    pub fn create(path: &std::path::Path) -> Result<AtomicFile> {
+        let mut tmp_name = path
+            .file_name()
+            .map_or_else(Default::default, |n| n.to_os_string());
+        tmp_name.push(".tmp");
+        let tmp = path.with_file_name(tmp_name);
+        let file = std::fs::File::create(&tmp)
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+        Ok(AtomicFile {
+            out: Some(std::io::BufWriter::new(file)),
+            tmp,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The file it will become.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// Flush, sync and rename into place.
+    pub fn commit(mut self) -> Result<()> {
+        let out = self.out.take().expect("committed once");
+        let file = out
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(|| format!("cannot write {}", self.tmp.display()))?;
+        file.sync_all()
+            .with_context(|| format!("cannot write {}", self.tmp.display()))?;
+        std::fs::rename(&self.tmp, &self.path)
+            .with_context(|| format!("cannot write {}", self.path.display()))
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.as_mut().expect("not committed").write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.as_mut().expect("not committed").flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.out.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Bytes free for this user on the filesystem holding `dir`, where the platform tells (`None`
+/// elsewhere, or if it cannot be asked).
+pub fn free_bytes(dir: &std::path::Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        let stat = rustix::fs::statvfs(dir).ok()?;
+        Some(stat.f_bavail.saturating_mul(stat.f_frsize))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
+}
+
+/// A CSV writer with the files' one dialect: comma, LF line ends, quotes only where needed.
 pub fn writer<W: Write>(out: W) -> csv::Writer<W> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))

@@ -10,6 +10,7 @@
 //! - [`tune`]: tuning a strategy's parameters (CMA-ES or random search), finalists, held-out report;
 //! - [`play`]: one game, its trace and its outcome; [`inputs`]: resolving scenarios and seating
 //!   strategies;
+//! - [`lock`]: one writer per results folder (`.gigawatt.lock`);
 //! - [`signals`]: a stop request a run polls between games; [`table`] and
 //!   [`format`](mod@format): the text of the result files and summaries;
 //! - [`data`]: the one data layer every CSV is written and read through (docs/data.md lists the
@@ -24,6 +25,7 @@ pub mod error;
 pub mod explore;
 pub mod format;
 pub mod inputs;
+pub mod lock;
 pub mod play;
 pub mod signals;
 pub mod standings;

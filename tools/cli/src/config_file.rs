@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 /// Write `ron` (a configuration as RON) to `path`, or to `out` when `path` is `-`, after `header`
 /// (each line becomes a `//` comment, which RON skips). Says on `out` what it wrote and how to
@@ -31,7 +31,7 @@ pub fn write(
         out.write_all(text.as_bytes())?;
         return Ok(());
     }
-    std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?;
+    gigawatt_arena::data::write_atomic(path, &text)?;
     writeln!(
         out,
         "wrote {}; run it with `gigawatt {command} --config {}`",

@@ -13,6 +13,7 @@ use gigawatt_arena::explore::files::{
     write_explore_reports,
 };
 use gigawatt_arena::explore::sensitivity;
+use gigawatt_arena::lock::FolderLock;
 use gigawatt_arena::tournament::default_out;
 
 use crate::tournament::{TournamentArgs, config_from, parse_shard, tournament_then};
@@ -118,6 +119,12 @@ pub fn explore(args: &ExploreArgs, out: &mut dyn Write) -> Result<ExitCode> {
             );
         }
     }
+    // Held through the analyses below; the tournament's own lock is this one (same process).
+    let _lock = match (&args.write_config, &args.out) {
+        (Some(_), _) => None,
+        (None, Some(dir)) => Some(FolderLock::acquire(dir)?),
+        (None, None) => Some(FolderLock::acquire(&default_out(&config)?)?),
+    };
     // The report page is written once, below, with the analyses' sections.
     let code = tournament_then(&targs, out, false)?;
     if code != ExitCode::SUCCESS || args.write_config.is_some() || config.shard.is_some() {
@@ -125,7 +132,7 @@ pub fn explore(args: &ExploreArgs, out: &mut dyn Write) -> Result<ExitCode> {
     }
     let dir = match &args.out {
         Some(dir) => dir.clone(),
-        None => default_out(&config),
+        None => default_out(&config)?,
     };
     let options = ExploreOptions {
         interest: args.interest.clone(),

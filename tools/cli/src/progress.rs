@@ -222,6 +222,20 @@ impl tournament::run::Progress for Progress {
         }
     }
 
+    /// Say that the run is stopping, so the bar does not look frozen while the games in flight
+    /// finish (always, even when hidden: it is why the run will end early).
+    fn stopping(&mut self, signal: i32) {
+        let text = format!(
+            "{}: finishing the games in flight, starting no new one (again to kill at once)",
+            gigawatt_arena::signals::name(signal)
+        );
+        match self.mode {
+            Mode::Bar { .. } => self.bar.println(text),
+            Mode::Lines { .. } => self.line(&text),
+            Mode::Hidden => eprintln!("{text}"),
+        }
+    }
+
     /// Clear the bar.
     fn finish(&mut self) {
         self.bar.finish_and_clear();

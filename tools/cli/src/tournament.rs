@@ -9,11 +9,19 @@ use clap::Args;
 
 use gigawatt_arena::analyze;
 use gigawatt_arena::inputs::spec_text;
+use gigawatt_arena::lock::FolderLock;
 use gigawatt_arena::signals::{self, Stop};
-use gigawatt_arena::tournament::merge::{merge, write_merged};
+use gigawatt_arena::standings;
+use gigawatt_arena::tournament::check::check_folder;
+use gigawatt_arena::tournament::merge::{
+    check_out, mark_merging, merge, unmark_merging, write_merged,
+};
 use gigawatt_arena::tournament::plan::Format;
-use gigawatt_arena::tournament::report::{render, write_run_reports};
+use gigawatt_arena::tournament::report::{
+    GameTallies, PAYOFF_FILE, listed_strategies, render, write_run_reports,
+};
 use gigawatt_arena::tournament::run::{RunOptions, pretty, run_in};
+use gigawatt_arena::tournament::store::GAMES_FILE;
 use gigawatt_arena::tournament::{
     CONFIG_FILE, TournamentConfig, default_out, load_scenarios, sampled_worlds,
 };
@@ -213,10 +221,14 @@ pub fn tournament_then(args: &TournamentArgs, out: &mut dyn Write, page: bool) -
         config_file::write(path, CONFIG_HEADER, &pretty(&config), "tournament", out)?;
         return Ok(ExitCode::SUCCESS);
     }
+    // The run's identity is its content: the scenarios' text now, and this program's model.
+    let config = config.with_content()?;
     let dir = match &args.out {
         Some(dir) => dir.clone(),
-        None => default_out(&config),
+        None => default_out(&config)?,
     };
+    // One writer per folder, until this command is done (reports included).
+    let _lock = FolderLock::acquire(&dir)?;
     let options = RunOptions {
         threads: args.threads.map(|n| n as usize),
         // The default folder is named by the configuration's fingerprint: whatever is there is this
@@ -249,6 +261,15 @@ pub fn tournament_then(args: &TournamentArgs, out: &mut dyn Write, page: bool) -
         summary.seconds,
         gigawatt_arena::format::count(rate)
     )?;
+    if summary.played == 0 && summary.already_done == summary.planned {
+        writeln!(
+            out,
+            "{} is complete: all {} games were played before; nothing to play (the analyses are \
+             written again)",
+            dir.display(),
+            summary.planned
+        )?;
+    }
     if let Some(worlds) = &worlds {
         // The standings below are over sampled worlds, not the scenario's point values.
         writeln!(
@@ -264,12 +285,12 @@ pub fn tournament_then(args: &TournamentArgs, out: &mut dyn Write, page: bool) -
         out.flush()?;
         // Always said, even with --quiet: the one line a batch log needs after a preemption.
         eprintln!(
-            "stopped by {}: {} of {} games are in {}; run the same command again to resume \
-             (exit code {})",
+            "stopped by {}: {} of {} games are in {}; resume with: {} (exit code {})",
             signals::name(signal),
             summary.done(),
             summary.planned,
             dir.display(),
+            resume_command(),
             signals::exit_code(signal)
         );
         return Ok(ExitCode::from(signals::exit_code(signal)));
@@ -306,8 +327,38 @@ pub fn tournament_then(args: &TournamentArgs, out: &mut dyn Write, page: bool) -
     Ok(ExitCode::SUCCESS)
 }
 
+/// The command line this process was started with, with `--resume` added if it lacks it, quoted
+/// for a POSIX shell: what to run to carry on after a stop.
+pub fn resume_command() -> String {
+    let mut args: Vec<String> = std::env::args().collect();
+    if !args.iter().any(|a| a == "--resume") {
+        args.push("--resume".to_string());
+    }
+    args.iter()
+        .map(|a| shell_quote(a))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `text` as one word of a POSIX shell: as it is when it holds only safe characters, otherwise in
+/// single quotes (a single quote inside as `'\''`).
+fn shell_quote(text: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c);
+    if !text.is_empty() && text.chars().all(safe) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
 pub fn merge_cmd(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    // Never over another run, nor over one of the shards being read.
+    check_out(&args.out, &args.dirs)?;
+    let _lock = FolderLock::acquire(&args.out)?;
+    // Again, now that no one else can write there.
+    check_out(&args.out, &args.dirs)?;
     let (config, games) = merge(&args.dirs, load_scenarios)?;
+    mark_merging(&args.out)?;
     write_merged(&args.out, &config, &args.dirs)?;
     writeln!(
         out,
@@ -334,13 +385,50 @@ pub fn merge_cmd(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitCode> {
         // Again, now with the analyses' sections.
         gigawatt_report::write_report(&args.out, None)?;
     }
+    unmark_merging(&args.out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A results folder's `payoff.csv` is analysed only if the folder passes its checks (every game of
+/// its plan once, nothing else) and the file is what its games give now, not a stale or edited one.
+/// Any other payoff file is the user's own matrix and is analysed as it is.
+fn check_payoff_folder(payoff: &std::path::Path) -> Result<()> {
+    let dir = payoff.parent().unwrap_or(std::path::Path::new("."));
+    let dir = if dir.as_os_str().is_empty() {
+        std::path::Path::new(".")
+    } else {
+        dir
+    };
+    if payoff.file_name() != Some(std::ffi::OsStr::new(PAYOFF_FILE))
+        || !dir.join(CONFIG_FILE).exists()
+        || !dir.join(GAMES_FILE).exists()
+    {
+        return Ok(());
+    }
+    let checked = check_folder(dir)?;
+    let strategies = listed_strategies(&checked.config);
+    let tallies = GameTallies::read(&dir.join(GAMES_FILE), &strategies)?;
+    let expected = standings::payoff_csv(&strategies, &tallies.payoff.matrix(&strategies));
+    let actual = std::fs::read_to_string(payoff)
+        .with_context(|| format!("cannot read {}", payoff.display()))?;
+    if actual != expected {
+        bail!(
+            "{} is stale or edited: it is not the payoff matrix of the games in {} ({GAMES_FILE}); \
+             run `gigawatt report {}` to write it again",
+            payoff.display(),
+            dir.display(),
+            dir.display()
+        );
+    }
+    Ok(())
 }
 
 pub fn analyze_cmd(args: &AnalyzeArgs, out: &mut dyn Write) -> Result<ExitCode> {
     analyze::check_parameters(args.population, args.selection)?;
+    check_payoff_folder(&args.payoff)?;
     let payoff = analyze::read_payoff_csv(&args.payoff)?;
     let report = analyze::analyze(&payoff, args.population, args.selection);
+    analyze::check_finite(&report)?;
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &report)?;
         writeln!(out)?;
@@ -360,5 +448,17 @@ mod tests {
             parse_shard("0/3").is_err() && parse_shard("4/3").is_err() && parse_shard("x").is_err()
         );
         assert_eq!(parse_shard("2/8"), Ok((2, 8)));
+    }
+
+    #[test]
+    fn words_are_quoted_for_a_shell_only_when_needed() {
+        assert_eq!(shell_quote("--out"), "--out");
+        assert_eq!(shell_quote("results/a-1"), "results/a-1");
+        assert_eq!(
+            shell_quote("parametric(compute_share: 0.6)"),
+            "'parametric(compute_share: 0.6)'"
+        );
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote(""), "''");
     }
 }

@@ -59,6 +59,8 @@ pub fn tune(args: &TuneArgs, out: &mut dyn Write) -> Result<ExitCode> {
         Some(dir) => (dir.clone(), args.resume),
         None => (default_out(&args.config, &config), true),
     };
+    // One writer per folder: a second tuning run on it would interleave checkpoints.
+    let _lock = gigawatt_arena::lock::FolderLock::acquire(&dir)?;
     let options = RunOptions {
         threads: args.threads.map(|n| n as usize),
         resume,

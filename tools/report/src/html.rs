@@ -71,7 +71,8 @@ pub const TRAJECTORY_SAMPLE: usize = 20_000;
 pub fn write_report(dir: &Path, tuning: Option<&Path>) -> Result<PathBuf> {
     let html = render_report(dir, tuning)?;
     let path = dir.join(REPORT_FILE);
-    std::fs::write(&path, html).with_context(|| format!("cannot write {}", path.display()))?;
+    // Whole or not at all: a kill while writing leaves the previous page, not half of one.
+    gigawatt_arena::data::write_atomic(&path, &html)?;
     Ok(path)
 }
 
@@ -2858,6 +2859,7 @@ mod tests {
             resamples: 200,
             shard: None,
             worlds: None,
+            content: None,
         };
         let scenarios = gigawatt_arena::tournament::load_scenarios(&config).unwrap();
         let options = RunOptions {

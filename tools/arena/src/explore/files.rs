@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::error::{Context, Result, bail, invalid};
+use crate::error::{Result, bail, invalid};
 use serde::Serialize;
 
 use super::{prim, robustness, sensitivity};
@@ -29,6 +29,15 @@ use crate::tournament::store::{GAMES_FILE, for_each_game_by_id};
 use crate::tournament::worlds::Worlds;
 use crate::tournament::{TournamentConfig, sampled_worlds};
 
+/// The games explore's analyses were computed from ([`crate::tournament::check::games_stamp`]).
+pub const EXPLORE_STAMP_FILE: &str = "explore.stamp";
+/// explore's analyses, which a report shows only while [`EXPLORE_STAMP_FILE`] matches the games.
+pub const EXPLORE_FILES: [&str; 4] = [
+    SENSITIVITY_FILE,
+    DISCOVERY_FILE,
+    DISCOVERY_TEXT_FILE,
+    ROBUSTNESS_FILE,
+];
 pub const SENSITIVITY_FILE: &str = "sensitivity.csv";
 /// The `parameter` of the rows giving what a random input unrelated to the outcome scores.
 pub const NOISE_FLOOR: &str = "noise_floor";
@@ -366,7 +375,7 @@ pub fn write_explore_reports(
     }
     let path = dir.join(SENSITIVITY_FILE);
     let csv = data::to_csv(&rows)?;
-    std::fs::write(&path, csv).with_context(|| format!("cannot write {}", path.display()))?;
+    data::write_atomic(&path, &csv)?;
     files.push(path);
 
     // Scenario discovery.
@@ -392,12 +401,10 @@ pub fn write_explore_reports(
     };
     let discovery = discover(&columns, &paths, &of_interest, &definition);
     let path = dir.join(DISCOVERY_FILE);
-    std::fs::write(&path, serde_json::to_string_pretty(&discovery.json)?)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    data::write_atomic(&path, &serde_json::to_string_pretty(&discovery.json)?)?;
     files.push(path);
     let path = dir.join(DISCOVERY_TEXT_FILE);
-    std::fs::write(&path, &discovery.text)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    data::write_atomic(&path, &discovery.text)?;
     files.push(path);
     let _ = writeln!(
         summary,
@@ -409,8 +416,11 @@ pub fn write_explore_reports(
     // Robustness.
     let path = dir.join(ROBUSTNESS_FILE);
     let table = robustness_csv(&robust, options.satisfice)?;
-    std::fs::write(&path, table).with_context(|| format!("cannot write {}", path.display()))?;
+    data::write_atomic(&path, &table)?;
     files.push(path);
+    // Which games these analyses are of: `gigawatt report` refuses them once the games change.
+    let path = dir.join(EXPLORE_STAMP_FILE);
+    data::write_atomic(&path, &crate::tournament::check::games_stamp(dir)?)?;
     Ok(Written { files, summary })
 }
 

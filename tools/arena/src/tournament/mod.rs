@@ -1,6 +1,8 @@
 //! Tournaments: many games of strategies, run on all cores, written as they finish, resumable,
 //! shardable, and analysed (standings, payoff matrix, superintelligence arrival, meta-game).
 
+pub mod check;
+pub mod identity;
 pub mod merge;
 pub mod plan;
 pub mod record;
@@ -52,6 +54,12 @@ pub struct TournamentConfig {
     /// hypercube from (`seed`, `worlds`) (see `gigawatt_engine::uncertainty`).
     #[serde(default)]
     pub worlds: Option<u32>,
+    /// What the games were played from, by content (scenario text after inheritance, model
+    /// version): written into a results folder's `config.ron` by the run, never by
+    /// `--write-config`, and ignored when a file is read with `--config` (the run computes it
+    /// anew from the files). `None` in folders written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<identity::Content>,
 }
 
 /// What `gigawatt tournament` plays with no flags: every default strategy on the default scenario.
@@ -70,11 +78,20 @@ impl Default for TournamentConfig {
             resamples: DEFAULT_RESAMPLES,
             shard: None,
             worlds: None,
+            content: None,
         }
     }
 }
 
 impl TournamentConfig {
+    /// This configuration with its [`identity::Content`] computed from the files now.
+    pub fn with_content(&self) -> Result<TournamentConfig> {
+        Ok(TournamentConfig {
+            content: Some(identity::Content::of(self)?),
+            ..self.clone()
+        })
+    }
+
     /// The same tournament, whatever shard: what must match to merge.
     pub fn identity(&self) -> TournamentConfig {
         TournamentConfig {
@@ -100,6 +117,7 @@ impl TournamentConfig {
             resamples,
             shard,
             worlds,
+            content,
         } = self;
         let mut out = Vec::new();
         let mut field = |name: &str, a: String, b: String| {
@@ -116,6 +134,23 @@ impl TournamentConfig {
         field("resamples", show(resamples), show(&other.resamples));
         field("shard", show(shard), show(&other.shard));
         field("worlds", show(worlds), show(&other.worlds));
+        match (content, &other.content) {
+            (Some(a), Some(b)) => out.extend(a.differences(b)),
+            (None, None) => {}
+            (a, _) => out.push(format!(
+                "content identity: {} vs {}",
+                if a.is_some() {
+                    "recorded"
+                } else {
+                    "none (an older gigawatt)"
+                },
+                if a.is_some() {
+                    "none (an older gigawatt)"
+                } else {
+                    "recorded"
+                },
+            )),
+        }
         out
     }
 }
@@ -125,14 +160,38 @@ pub const DEFAULT_SEEDS: u64 = 10;
 /// Default bootstrap resamples.
 pub const DEFAULT_RESAMPLES: usize = 1000;
 pub const CONFIG_FILE: &str = "config.ron";
+/// Largest `config.ron` read, bytes: its scenarios' text (~30 KB each) and a list of strategies.
+pub const MAX_CONFIG_FILE_BYTES: u64 = crate::inputs::MAX_SCENARIO_FILE_BYTES;
 
 impl TournamentConfig {
     /// Read a configuration file (RON, as `config.ron`); errors name the file and the place.
     pub fn read(path: &Path) -> Result<TournamentConfig> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
+        // A results folder's config.ron may be given: its content identity is what that folder
+        // was played from, not what this run will play, which the run computes anew.
         ron::from_str::<TournamentConfig>(&text)
+            .map(|config| TournamentConfig {
+                content: None,
+                ..config
+            })
             .map_err(|e| invalid!("{}:{}: {}", path.display(), e.span.start, e.code))
+    }
+
+    /// Read a results folder's `config.ron`, keeping its content identity (a file given with
+    /// `--config` drops it: see [`TournamentConfig::content`]).
+    pub fn read_stored(dir: &Path) -> Result<TournamentConfig> {
+        let path = dir.join(CONFIG_FILE);
+        let text = crate::inputs::read_text_bounded(&path, MAX_CONFIG_FILE_BYTES)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        ron::from_str::<TournamentConfig>(&text).map_err(|e| {
+            invalid!(
+                "{}:{}: not a tournament configuration: {}",
+                path.display(),
+                e.span.start,
+                e.code
+            )
+        })
     }
 }
 
@@ -159,13 +218,16 @@ pub fn load_scenarios(config: &TournamentConfig) -> Result<Vec<Arc<Scenario>>> {
 }
 
 /// `results/<first scenario>-<fingerprint>`: the same configuration always lands in the same place,
-/// so running it again resumes (or just reports) rather than starting over.
-pub fn default_out(config: &TournamentConfig) -> PathBuf {
+/// so running it again resumes (or just reports) rather than starting over. The fingerprint hashes
+/// the content identity too (scenario text, model version): an edited scenario file or another
+/// model lands in another folder.
+pub fn default_out(config: &TournamentConfig) -> Result<PathBuf> {
+    let config = match config.content {
+        Some(_) => config.clone(),
+        None => config.with_content()?,
+    };
     let text = run::pretty(&config.identity());
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        hash = (hash ^ b as u64).wrapping_mul(0x0100_0000_01b3);
-    }
+    let hash = identity::fnv1a64(text.as_bytes());
     let name = Path::new(&config.scenarios[0])
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
@@ -174,5 +236,5 @@ pub fn default_out(config: &TournamentConfig) -> PathBuf {
         .shard
         .map(|(k, n)| format!("-shard{k}of{n}"))
         .unwrap_or_default();
-    PathBuf::from("results").join(format!("{name}-{:08x}{shard}", hash as u32))
+    Ok(PathBuf::from("results").join(format!("{name}-{:08x}{shard}", hash as u32)))
 }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Context, Result};
+use crate::error::Result;
 
 use super::TournamentConfig;
 use super::record::GameRecord;
@@ -124,7 +124,8 @@ pub fn write_reports_of(
     let mut files = Vec::new();
     let mut write = |name: &str, text: String| -> Result<()> {
         let path = out.join(name);
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        // Whole or not at all: a kill must not leave a truncated table that reads as complete.
+        crate::data::write_atomic(&path, &text)?;
         files.push(path);
         Ok(())
     };

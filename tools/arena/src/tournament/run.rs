@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -16,9 +17,10 @@ use crate::error::{Context, Result, bail, invalid};
 use gigawatt_engine::{Match, Scenario, Strategy};
 use rayon::prelude::*;
 
+use super::check::RecordCheck;
 use super::plan::{Plan, PlannedGame, in_shard};
 use super::record::GameRecord;
-use super::store::{GAMES_FILE, GameWriter, for_each_game, read_game_ids};
+use super::store::{GAMES_FILE, GameWriter, for_each_game, for_each_game_by_id, read_game_ids};
 use super::worlds::Worlds;
 use super::{CONFIG_FILE, TournamentConfig};
 use crate::signals::Stop;
@@ -162,6 +164,9 @@ pub trait Progress {
     /// mean score of every strategy so far, as one line (`None` before any game, or unless
     /// [`RunOptions::interim_standings`]); it costs a sort, so call it only when showing it.
     fn tick(&mut self, _interim: &mut dyn FnMut() -> Option<String>) {}
+    /// A stop was requested by `signal`: the games in flight finish and are written, no new one
+    /// starts (said once, so a display can say it is stopping rather than look frozen).
+    fn stopping(&mut self, _signal: i32) {}
     /// The run is over (complete, stopped or failed on a game).
     fn finish(&mut self) {}
 }
@@ -234,17 +239,20 @@ pub fn run_in(
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let config_path = out.join(CONFIG_FILE);
     let games_path = out.join(GAMES_FILE);
+    // The run's identity is its content: the scenarios' text as the files say now, and the model.
+    let config = &match config.content {
+        Some(_) => config.clone(),
+        None => config.with_content()?,
+    };
+    let adopting = !config_path.exists() && games_path.exists();
     if config_path.exists() {
-        let text = std::fs::read_to_string(&config_path)
-            .with_context(|| format!("cannot read {}", config_path.display()))?;
-        let existing: TournamentConfig = ron::from_str(&text).with_context(|| {
-            format!(
-                "{}: not a tournament configuration; choose another --out",
-                config_path.display()
-            )
-        })?;
-        // The whole configuration, shard included, must match: anything else would mix two
-        // tournaments' games in one file.
+        let existing = TournamentConfig::read_stored(out)
+            .map_err(|e| invalid!("{e}; choose another --out"))?;
+        if existing.content.is_none() {
+            bail!("{}", super::identity::legacy_message(out, "resume"));
+        }
+        // The whole configuration, shard and content included, must match: anything else would
+        // mix two tournaments' games in one file.
         let differences = existing.differences(config);
         if !differences.is_empty() {
             bail!(
@@ -261,8 +269,6 @@ pub fn run_in(
              configuration; pass --resume to add to them anyway, or choose another --out",
             out.display()
         );
-    } else {
-        write_atomic(&config_path, &pretty(config))?;
     }
 
     let nations: Vec<usize> = scenarios.iter().map(|s| s.nations.len()).collect();
@@ -311,10 +317,22 @@ pub fn run_in(
             games_path.display()
         );
     }
+    if adopting && !done.is_empty() {
+        // Games with no config.ron beside them (--resume): each must be the game its id names in
+        // this plan, or they are another tournament's (another seed, other strategies).
+        let names: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
+        let mut check = RecordCheck::new(&plan, config.shard, &names, &games_path);
+        for_each_game_by_id(&[games_path.as_path()], |game| check.check(&game))?;
+    }
+    // Written once the games there are known to be this run's, before any is added.
+    if !config_path.exists() {
+        write_atomic(&config_path, &pretty(config))?;
+    }
     let todo = || {
         plan.games()
             .filter(|g| mine(g) && !done.contains(g.game_id))
     };
+    check_free_space(out, (planned - done_mine) as u64)?;
     // Games with a local seat (a Python object) are played on this thread; the others in parallel.
     let local = LocalGames::of(&config.strategies);
 
@@ -350,7 +368,12 @@ pub fn run_in(
     let mut played = 0usize;
     let mut errors: Vec<GameError> = Vec::new();
     let stop = &options.stop;
+    // Set when the writer fails (a full disk): no new game starts, as on a stop request.
+    let abort = AtomicBool::new(false);
+    let abort = &abort;
+    let halted = move || stop.requested().is_some() || abort.load(Ordering::Relaxed);
     let interim = options.interim_standings;
+    let mut stopping_said = false;
     let emit = |message: Result<GameRecord, GameError>,
                 writer: &mut GameWriter,
                 tally: &mut Tally,
@@ -372,16 +395,19 @@ pub fn run_in(
     let frontier = Frontier::new(local.is_empty());
     let mut local_todo = todo()
         .filter(|g| local.plays_in(g))
-        .take_while(|_| stop.requested().is_none())
+        .take_while(|_| !halted())
         .peekable();
     let mut local_cache = MatchCache::default();
-    std::thread::scope(|scope| -> Result<()> {
+    let result = std::thread::scope(|scope| -> Result<()> {
         // However this thread leaves the scope, no worker is left waiting for its local games.
         let _release = ReleaseOnDrop(&frontier);
+        // Owned here, so that an error below drops it before the scope waits for the workers:
+        // their sends then fail at once instead of waiting for a reader that is gone.
+        let receiver = receiver;
         // Once asked to stop, the plan is not walked further.
         let todo = todo()
             .filter(|g| !local.plays_in(g))
-            .take_while(|_| stop.requested().is_none());
+            .take_while(|_| !halted());
         let frontier = &frontier;
         scope.spawn(move || {
             pool.install(|| {
@@ -393,7 +419,7 @@ pub fn run_in(
                         frontier.wait_for(game.game_id, stop);
                         // Once asked to stop, the games already started finish and are written;
                         // no new one starts (the rest are skipped in microseconds).
-                        if stop.requested().is_some() {
+                        if halted() {
                             return;
                         }
                         let _ = sender.send(play_game_in(
@@ -466,7 +492,16 @@ pub fn run_in(
                 && let Some(message) = pending.remove(next)
             {
                 expected.next();
-                emit(message, &mut writer, &mut tally, &mut errors, &mut played)?;
+                if let Err(e) = emit(message, &mut writer, &mut tally, &mut errors, &mut played) {
+                    abort.store(true, Ordering::Relaxed);
+                    return Err(e);
+                }
+            }
+            if let Some(signal) = stop.requested()
+                && !stopping_said
+            {
+                stopping_said = true;
+                progress.stopping(signal);
             }
             progress.tick(&mut || {
                 if options.interim_standings {
@@ -481,8 +516,10 @@ pub fn run_in(
             emit(message, &mut writer, &mut tally, &mut errors, &mut played)?;
         }
         Ok(())
-    })?;
+    });
+    // The bar is cleared whatever happened, so an error or a stop is not printed over it.
     progress.finish();
+    result?;
     if let Some(first) = errors.first() {
         bail!(
             "{} games could not be played; first, game {}: {}",
@@ -501,6 +538,33 @@ pub fn run_in(
         stopped: if complete { None } else { stop.requested() },
     })
 }
+
+/// What a game costs on disk, bytes, at most: its line of `games.jsonl` (~1.5 KB for a two-nation
+/// game of ten years) and its rows in the tidy tables written after the run (~1.5 KB more), with
+/// room to spare. Measured on the default tournament; used only to refuse a run that cannot fit.
+pub const DISK_BYTES_PER_GAME: u64 = 4096;
+
+/// Refuse to start `games` games in `out` when its filesystem has clearly not the room for them
+/// (where the platform says how much it has): better said now than after hours of play.
+fn check_free_space(out: &Path, games: u64) -> Result<()> {
+    let needed = games.saturating_mul(DISK_BYTES_PER_GAME);
+    if let Some(free) = crate::data::free_bytes(out)
+        && free < needed
+    {
+        bail!(
+            "not enough free space in {}: {} games need about {} MB ({} bytes each with the \
+             tables), and its filesystem has {} MB free; free some space or choose another --out",
+            out.display(),
+            games,
+            needed / BYTES_PER_MB,
+            DISK_BYTES_PER_GAME,
+            free / BYTES_PER_MB
+        );
+    }
+    Ok(())
+}
+
+const BYTES_PER_MB: u64 = 1 << 20;
 
 /// Records the writer may hold before the workers wait for it.
 const IN_FLIGHT_RECORDS: usize = 1024;
@@ -592,4 +656,22 @@ impl Drop for ReleaseOnDrop<'_> {
 pub fn pretty(config: &TournamentConfig) -> String {
     ron::ser::to_string_pretty(config, ron::ser::PrettyConfig::default())
         .unwrap_or_else(|e| format!("{config:?} ({e})"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_larger_than_the_free_space_is_refused_before_it_starts() {
+        let dir = std::env::temp_dir();
+        if crate::data::free_bytes(&dir).is_none() {
+            return; // The platform does not say.
+        }
+        check_free_space(&dir, 1).expect("one game fits");
+        let error = check_free_space(&dir, u64::MAX / DISK_BYTES_PER_GAME)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("not enough free space in"), "{error}");
+    }
 }

@@ -423,6 +423,7 @@ pub fn by_id(games: Vec<GameRecord>, source: &str) -> Result<BTreeMap<u64, GameR
 /// Appends games, one flushed line each.
 pub struct GameWriter {
     out: BufWriter<File>,
+    path: std::path::PathBuf,
 }
 
 impl GameWriter {
@@ -434,28 +435,31 @@ impl GameWriter {
             .with_context(|| format!("cannot write {}", path.display()))?;
         Ok(GameWriter {
             out: BufWriter::new(file),
+            path: path.to_path_buf(),
         })
     }
 
     pub fn write(&mut self, game: &GameRecord) -> Result<()> {
-        serde_json::to_writer(&mut self.out, game)?;
-        self.out.write_all(b"\n")?;
-        // Flushed per game: a kill loses at most the game being written.
-        self.out.flush()?;
-        Ok(())
+        let mut line = serde_json::to_vec(game)?;
+        line.push(b'\n');
+        // Flushed per game: a kill loses at most the game being written (a torn line, dropped on
+        // resume). The error names the file: a full disk is found at the first game it refuses.
+        self.out
+            .write_all(&line)
+            .and_then(|()| self.out.flush())
+            .with_context(|| format!("cannot write {}", self.path.display()))
     }
 }
 
-/// Write all games sorted by id to a new file (merge output).
+/// Write all games sorted by id to a new file, put in place whole.
 pub fn write_all(path: &Path, games: &BTreeMap<u64, GameRecord>) -> Result<()> {
-    let file = File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
-    let mut out = BufWriter::new(file);
+    let mut out = crate::data::AtomicFile::create(path)?;
     for g in games.values() {
-        serde_json::to_writer(&mut out, g)?;
-        out.write_all(b"\n")?;
+        serde_json::to_writer(&mut out, g)
+            .and_then(|()| out.write_all(b"\n").map_err(serde_json::Error::io))
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    out.flush()?;
-    Ok(())
+    out.commit()
 }
 
 #[cfg(test)]

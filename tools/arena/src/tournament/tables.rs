@@ -228,9 +228,11 @@ pub fn write_tables(dir: &Path, start_years: &[(String, i32)]) -> Result<Vec<Pat
             .map_err(|e| e.into_error())
             .with_context(|| format!("cannot write {}", path.display()))?;
         // No rows: the header alone (the csv crate writes it with the first row).
-        inner.write_all(header.as_bytes())?;
-        inner.flush()?;
-        Ok(())
+        inner
+            .write_all(header.as_bytes())
+            .and_then(|()| inner.flush())
+            .and_then(|()| inner.get_ref().sync_all())
+            .with_context(|| format!("cannot write {}", path.display()))
     };
     let seats_header = if any_seat {
         String::new()

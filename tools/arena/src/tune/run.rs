@@ -24,6 +24,10 @@ pub const SUMMARY_FILE: &str = "summary.txt";
 pub const FINALISTS_FILE: &str = "finalists.csv";
 pub const HELD_OUT_FILE: &str = "held_out.csv";
 
+/// Largest checkpoint read, bytes: a million evaluations (the most a configuration may ask for)
+/// of a few hundred bytes each.
+const MAX_CHECKPOINT_FILE_BYTES: u64 = 1 << 30;
+
 /// Version of the checkpoint format.
 pub const CHECKPOINT_VERSION: u32 = 1;
 
@@ -63,6 +67,41 @@ pub struct Checkpoint {
     /// distributions have changed since.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worlds_fingerprint: Option<u64>,
+}
+
+/// Refuse a checkpoint that does not hold together (edited or damaged): its evaluations must be
+/// numbered 0, 1, 2, ... in order, their generations must not go back, and its `generations` must
+/// be the number of generations they are of, no more than the search plans (`planned`). Resuming
+/// one that does not would skip generations, or play some twice, without a word.
+fn check_checkpoint(c: &Checkpoint, planned: u64) -> Result<(), String> {
+    let mut previous = 0;
+    for (i, e) in c.evaluations.iter().enumerate() {
+        if e.evaluation != i as u64 {
+            return Err(format!(
+                "evaluation {} is listed at place {i}: the checkpoint was edited or is damaged; \
+                 delete it (and start the search again) or restore it",
+                e.evaluation
+            ));
+        }
+        if e.generation < previous {
+            return Err(format!(
+                "evaluation {i} is of generation {} after one of generation {previous}: the \
+                 checkpoint was edited or is damaged; delete it or restore it",
+                e.generation
+            ));
+        }
+        previous = e.generation;
+    }
+    let of = c.evaluations.last().map_or(0, |e| e.generation + 1);
+    if c.generations != of || c.generations > planned {
+        return Err(format!(
+            "it says {} generations are done, but its evaluations are of {of} (and the search plans \
+             {planned}): the checkpoint was edited or is damaged; delete it (and start the search \
+             again) or restore it",
+            c.generations
+        ));
+    }
+    Ok(())
 }
 
 /// Options of one run that do not change its results.
@@ -232,7 +271,7 @@ pub fn run(
     write_atomic(&config_path, &config::pretty(config))?;
 
     let checkpoint: Option<Checkpoint> = if options.resume && checkpoint_path.exists() {
-        let text = std::fs::read_to_string(&checkpoint_path)
+        let text = crate::inputs::read_text_bounded(&checkpoint_path, MAX_CHECKPOINT_FILE_BYTES)
             .with_context(|| format!("cannot read {}", checkpoint_path.display()))?;
         let c: Checkpoint = ron::from_str(&text)
             .map_err(|e| invalid!("{}:{}: {}", checkpoint_path.display(), e.span.start, e.code))?;
@@ -243,6 +282,8 @@ pub fn run(
                 c.version
             );
         }
+        check_checkpoint(&c, config.optimiser.generations())
+            .map_err(|e| invalid!("{}: {e}", checkpoint_path.display()))?;
         let show =
             |w: Option<u32>| w.map_or("none (central values)".to_string(), |n| n.to_string());
         if c.worlds != config.worlds {
