@@ -166,6 +166,7 @@ fn the_tournament_writes_and_lists_report_html() {
         headings,
         [
             "Standings",
+            "By seat: who wins where",
             "Payoff matrix",
             "Meta-game: evolutionary stationary distribution",
             "Capability trajectories by strategy",
@@ -297,7 +298,7 @@ fn report_of_an_explore_folder_adds_what_decides_the_race() {
         .map(text_of)
         .collect();
     assert_eq!(
-        headings[4..],
+        headings[5..],
         [
             "Superintelligence arrival",
             "What decides the race",

@@ -37,6 +37,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use gigawatt_arena::error::{Context, Result};
 use plotters::prelude::*;
@@ -52,6 +53,10 @@ use gigawatt_arena::explore::files::{
 };
 use gigawatt_arena::format::{count, fixed, month_label};
 use gigawatt_arena::standings::{self, MonthCounts, Standing};
+use gigawatt_arena::tournament::drilldown::{
+    DrilldownTally, GAME_LIST_FILE, GameListRow, MATCHUPS_FILE, ReplayContext, SEAT_STANDINGS_FILE,
+    ScoreTally, game_row,
+};
 use gigawatt_arena::tournament::report::{ANALYSIS_FILE, STANDINGS_FILE};
 use gigawatt_arena::tournament::store::{GAMES_FILE, TRAJECTORY_GAMES, for_each_game_by_id};
 use gigawatt_arena::tournament::worlds::WORLDS_FILE;
@@ -59,6 +64,10 @@ use gigawatt_arena::tournament::{CONFIG_FILE, DEFAULT_RESAMPLES, Format, Tournam
 
 /// The report's file name in the tournament folder.
 pub use gigawatt_arena::tournament::report::REPORT_FILE;
+/// Games listed in the page (all of them are in `games.csv`).
+pub const LISTED_GAMES: usize = 100;
+/// Faults listed in the page (all of them are in `games.jsonl`).
+pub const LISTED_FAULTS: usize = 50;
 /// The tuning history read from `--tuning TUNEDIR`.
 pub const HISTORY_FILE: &str = "history.csv";
 
@@ -85,6 +94,7 @@ pub fn render_report(dir: &Path, tuning: Option<&Path>) -> Result<String> {
     let mut page = Page::default();
     page.head(&data, history.is_some());
     page.standings(&data);
+    page.seats(&data);
     page.payoff(&data);
     page.meta_game(&data)?;
     page.trajectories(&data)?;
@@ -110,6 +120,12 @@ struct Data {
     /// Games in the folder.
     games: usize,
     faults: usize,
+    /// The first [`LISTED_FAULTS`] faults, in game order: (game id, fault).
+    fault_list: Vec<(u64, gigawatt_engine::Fault)>,
+    /// Per nation, per nation and strategy, per lineup.
+    drilldown: DrilldownTally,
+    /// The first [`LISTED_GAMES`] games' rows of `games.csv`.
+    game_list: Vec<GameListRow>,
     /// The payoff matrix of `strategies`.
     payoff: Vec<Vec<Option<f64>>>,
     /// The month of each game's first crossing, for those that crossed.
@@ -159,9 +175,22 @@ impl Data {
         let mut arrival = standings::ArrivalTally::default();
         let mut months = MonthCounts::default();
         let (mut games, mut faults) = (0usize, 0usize);
+        let mut drilldown = DrilldownTally::default();
+        let replay = config.as_ref().map(ReplayContext::of).unwrap_or_default();
+        let mut game_list = Vec::new();
+        let mut fault_list = Vec::new();
         for_each_game_by_id(&[&games_path], |g| {
             games += 1;
             faults += g.faults.len();
+            for f in &g.faults {
+                if fault_list.len() < LISTED_FAULTS {
+                    fault_list.push((g.game_id, f.clone()));
+                }
+            }
+            drilldown.add(&g);
+            if game_list.len() < LISTED_GAMES {
+                game_list.push(game_row(&g, &replay));
+            }
             payoff.add(&g);
             arrival.add(&g);
             if let Some(m) = g.asi_month {
@@ -246,6 +275,9 @@ impl Data {
             gigawatt_arena::tournament::report::PAYOFF_FILE,
             gigawatt_arena::tournament::report::ARRIVAL_FILE,
             ANALYSIS_FILE,
+            SEAT_STANDINGS_FILE,
+            MATCHUPS_FILE,
+            GAME_LIST_FILE,
         ]
         .iter()
         .filter(|f| dir.join(f).is_file())
@@ -261,6 +293,9 @@ impl Data {
             config,
             games,
             faults,
+            fault_list,
+            drilldown,
+            game_list,
             payoff,
             months,
             arrivals,
@@ -1127,6 +1162,9 @@ td.name, th.name { text-align: left; }
 table.heat td { border: 1px solid #fff; min-width: 3.2em; text-align: center; }
 table.heat td.empty { background: #f0f0f0; color: #999; }
 svg { max-width: 100%; height: auto; display: block; }
+div.scroll { overflow-x: auto; max-width: 100%; }
+td.wrap { white-space: normal; min-width: 16em; }
+h3 { font-size: 1.05em; margin: 1.2em 0 0.3em; }
 td svg { display: inline-block; vertical-align: middle; }
 dl.facts { display: grid; grid-template-columns: max-content auto; gap: 0.1em 1em; margin: 0.6em 0;
   font-size: 0.92em; }
@@ -1187,6 +1225,7 @@ impl Page {
         let explore = &data.explore;
         for (id, label, shown) in [
             ("standings", "Standings", true),
+            ("seats", "By seat", true),
             ("payoff", "Payoff matrix", true),
             ("meta-game", "Meta-game", true),
             ("trajectories", "Capability trajectories", true),
@@ -1235,8 +1274,9 @@ impl Page {
             "Standings",
             &format!(
                 "Mean score per seat with its 95% bootstrap interval (resampling units, the \
-                 seat-rotated games on one world seed); the bar shows the interval on [0, 1] with \
-                 the mean as a dot and 0.5 marked. Tied: the ranks not statistically \
+                 seat-rotated games on one world seed); the bar shows the interval with the mean as a \
+                 dot, on the scale drawn in the column's header (chosen to cover the intervals, \
+                 0.5 darker when in range). Tied: the ranks not statistically \
                  distinguishable. Source: {source}."
             ),
         );
@@ -1249,11 +1289,20 @@ impl Page {
             .iter()
             .map(|s| (s.strategy.as_str(), s.rank))
             .collect();
-        self.push(
-            "<table class=\"standings\">\n<thead><tr><th>rank</th><th class=\"name\">strategy</th>\
-             <th>games</th><th>W</th><th>D</th><th>L</th><th>score</th><th>95% CI</th>\
-             <th class=\"name\">interval</th><th class=\"name\">tied</th><th>Elo</th>\
-             <th>Glicko-2</th><th>TrueSkill</th><th>BT</th></tr></thead>\n<tbody>\n",
+        let ends: Vec<f64> = data
+            .standings
+            .iter()
+            .flat_map(|s| [s.ci_low, s.ci_high, s.mean_score])
+            .collect();
+        let scale = IntervalScale::covering(&ends);
+        let _ = write!(
+            self.html,
+            "<div class=\"scroll\"><table class=\"standings\">\n<thead><tr><th>rank</th>\
+             <th class=\"name\">strategy</th><th>games</th><th>W</th><th>D</th><th>L</th>\
+             <th>score</th><th>95% CI</th><th class=\"name\">interval {}</th>\
+             <th class=\"name\">tied</th><th>Elo</th><th>Glicko-2</th><th>TrueSkill</th>\
+             <th>BT</th></tr></thead>\n<tbody>\n",
+            scale.axis()
         );
         for s in &data.standings {
             let ci = s.ci_text();
@@ -1271,7 +1320,12 @@ impl Page {
                 s.losses,
                 cell(s.mean_score, 3),
                 ci,
-                interval_bar(s, data.color_of(&s.strategy)),
+                scale.bar(
+                    s.mean_score,
+                    s.ci_low,
+                    s.ci_high,
+                    data.color_of(&s.strategy)
+                ),
                 tied,
                 cell(s.elo, 0),
                 cell(s.glicko2, 0),
@@ -1281,7 +1335,195 @@ impl Page {
                 cell(s.bradley_terry, 2),
             );
         }
-        self.push("</tbody>\n</table>\n</section>\n");
+        self.push("</tbody>\n</table></div>\n</section>\n");
+    }
+
+    fn seats(&mut self, data: &Data) {
+        self.section(
+            "seats",
+            "By seat: who wins where",
+            "The same games kept apart by seat. First each nation over all its games, whatever \
+             the strategy (a seat that wins whoever plays it is the scenario, not the strategy); \
+             then each strategy in each seat, each lineup (who sat where) and the games \
+             themselves with the command that plays each again. Mean score with a 95% normal \
+             interval (a strategy plays one game per seed in a seat, so its games there are \
+             independent; clamped to [0, 1]). Sources: seat_standings.csv, matchups.csv and \
+             games.csv, recomputed from games.jsonl.",
+        );
+        let drill = &data.drilldown;
+        if drill.nations.is_empty() {
+            self.push("<p>No game has been played.</p>\n</section>\n");
+            return;
+        }
+        // One scale for every interval of the section, so rows compare at a glance.
+        let mut ends: Vec<f64> = Vec::new();
+        for t in drill.nation_totals.values().chain(drill.seats.values()) {
+            let (lo, hi) = t.interval();
+            ends.extend([lo, hi, t.mean()]);
+        }
+        let scale = IntervalScale::covering(&ends);
+        let row = |t: &ScoreTally, fill: RGBColor| -> String {
+            let (lo, hi) = t.interval();
+            format!(
+                "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+                 <td class=\"name\">{}</td>",
+                t.games,
+                t.wins,
+                t.draws,
+                t.losses,
+                cell(t.mean(), 3),
+                ci_text(lo, hi),
+                scale.bar(t.mean(), lo, hi, fill)
+            )
+        };
+        let header = |first: &str| -> String {
+            format!(
+                "<div class=\"scroll\"><table class=\"seat\">\n<thead><tr>{first}<th>games</th>\
+                 <th>W</th><th>D</th><th>L</th><th>score</th><th>95% CI</th>\
+                 <th class=\"name\">interval {}</th></tr></thead>\n<tbody>\n",
+                scale.axis()
+            )
+        };
+        self.push("<h3>Each nation, all strategies</h3>\n");
+        self.push(&header("<th class=\"name\">nation</th>"));
+        for (i, nation) in drill.nations.iter().enumerate() {
+            let t = &drill.nation_totals[nation];
+            let _ = writeln!(
+                self.html,
+                "<tr><td class=\"name\">{}</td>{}</tr>",
+                escape(nation),
+                row(t, color(i))
+            );
+        }
+        self.push("</tbody>\n</table></div>\n<h3>Each strategy in each seat</h3>\n");
+        self.push(&header(
+            "<th class=\"name\">nation</th><th>rank</th><th class=\"name\">strategy</th>",
+        ));
+        for r in drill.seat_standings() {
+            let key = (
+                Arc::<str>::from(r.nation.as_str()),
+                Arc::<str>::from(r.strategy.as_str()),
+            );
+            let t = &drill.seats[&key];
+            let _ = writeln!(
+                self.html,
+                "<tr><td class=\"name\">{}</td><td>{}</td><td class=\"name\" title=\"{}\">{}</td>{}</tr>",
+                escape(&r.nation),
+                r.rank_in_seat,
+                escape(&r.strategy),
+                escape(&shorten(&r.strategy, SPEC_WIDTH)),
+                row(t, data.color_of(&r.strategy))
+            );
+        }
+        self.push("</tbody>\n</table></div>\n");
+        let lineups: Vec<_> = drill.lineups().collect();
+        let _ = write!(
+            self.html,
+            "<details>\n<summary>Each lineup: {} (wins, draws and losses per seat)</summary>\n\
+             <div class=\"scroll\"><table class=\"matchups\">\n<thead><tr><th>lineup</th>\
+             <th>games</th><th class=\"name\">seat</th><th class=\"name\">strategy</th><th>W</th>\
+             <th>D</th><th>L</th><th>score</th><th>95% CI</th></tr></thead>\n<tbody>\n",
+            plural(lineups.len(), "lineup", "lineups")
+        );
+        for (k, (lineup, tallies)) in lineups.iter().enumerate() {
+            for (i, ((nation, strategy), t)) in lineup.iter().zip(*tallies).enumerate() {
+                let (lo, hi) = t.interval();
+                let first = if i == 0 {
+                    format!(
+                        "<td rowspan=\"{}\">{}</td><td rowspan=\"{}\">{}</td>",
+                        lineup.len(),
+                        k + 1,
+                        lineup.len(),
+                        t.games
+                    )
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(
+                    self.html,
+                    "<tr>{first}<td class=\"name\">{}</td><td class=\"name\" title=\"{}\">{}</td>\
+                     <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    escape(nation),
+                    escape(strategy),
+                    escape(&shorten(strategy, SPEC_WIDTH)),
+                    t.wins,
+                    t.draws,
+                    t.losses,
+                    cell(t.mean(), 3),
+                    ci_text(lo, hi)
+                );
+            }
+        }
+        self.push("</tbody>\n</table></div>\n</details>\n");
+        let shown = data.game_list.len();
+        let which = if shown < data.games {
+            format!(
+                "the first {shown} of {} games; every game is in games.csv",
+                count(data.games as f64)
+            )
+        } else {
+            format!("all {} (also in games.csv)", plural(shown, "game", "games"))
+        };
+        let _ = write!(
+            self.html,
+            "<details>\n<summary>Games: {which}, each with the command that replays it</summary>\n\
+             <div class=\"scroll\"><table class=\"games\">\n<thead><tr><th>game</th>\
+             <th class=\"name\">lineup</th><th class=\"name\">winner</th><th>scores</th>\
+             <th>superintelligence</th><th class=\"name\">replay</th></tr></thead>\n<tbody>\n"
+        );
+        for g in &data.game_list {
+            let _ = writeln!(
+                self.html,
+                "<tr><td>{}</td><td class=\"name\">{}</td><td class=\"name\">{}</td><td>{}</td>\
+                 <td>{}</td><td class=\"name\"><code>{}</code></td></tr>",
+                g.game_id,
+                escape(&g.lineup),
+                escape(g.winner.as_deref().unwrap_or("none")),
+                escape(
+                    &g.scores
+                        .split(';')
+                        .map(|v| v
+                            .parse::<f64>()
+                            .map_or_else(|_| v.to_string(), |v| fixed(v, 2)))
+                        .collect::<Vec<_>>()
+                        .join(" / ")
+                ),
+                escape(g.first_asi_date.as_deref().unwrap_or("—")),
+                escape(&g.replay)
+            );
+        }
+        self.push("</tbody>\n</table></div>\n</details>\n");
+        if !data.fault_list.is_empty() {
+            let _ = write!(
+                self.html,
+                "<details>\n<summary>Strategy faults: {}{}</summary>\n<div class=\"scroll\">\
+                 <table class=\"faults\">\n<thead><tr><th>game</th><th>date</th>\
+                 <th class=\"name\">nation</th><th class=\"name\">strategy</th>\
+                 <th class=\"name\">what happened</th></tr></thead>\n<tbody>\n",
+                data.faults,
+                if data.fault_list.len() < data.faults {
+                    format!(
+                        " (the first {} listed; all are in games.jsonl)",
+                        data.fault_list.len()
+                    )
+                } else {
+                    String::new()
+                }
+            );
+            for (game, f) in &data.fault_list {
+                let _ = writeln!(
+                    self.html,
+                    "<tr><td>{game}</td><td>{}</td><td class=\"name\">{}</td>\
+                     <td class=\"name\">{}</td><td class=\"name wrap\">{}</td></tr>",
+                    escape(&data.month(f64::from(f.month))),
+                    escape(&f.nation),
+                    escape(&shorten(&f.strategy, SPEC_WIDTH)),
+                    escape(&f.message)
+                );
+            }
+            self.push("</tbody>\n</table></div>\n</details>\n");
+        }
+        self.push("</section>\n");
     }
 
     fn payoff(&mut self, data: &Data) {
@@ -1905,41 +2147,144 @@ fn trim(v: f64) -> String {
     }
 }
 
-/// A strategy's interval on [0, 1] as a small inline figure: the interval, the mean, and 0.5.
-fn interval_bar(s: &Standing, fill: RGBColor) -> String {
-    let (w, h, pad) = (160.0, 14.0, 6.0);
-    let x = |v: f64| pad + v.clamp(0.0, 1.0) * (w - 2.0 * pad);
-    let mut svg = format!(
-        "<svg class=\"interval\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\
-         <line x1=\"{a}\" y1=\"{mid}\" x2=\"{b}\" y2=\"{mid}\" stroke=\"#dddddd\" stroke-width=\"1\"/>\
-         <line x1=\"{c}\" y1=\"1\" x2=\"{c}\" y2=\"{d}\" stroke=\"#999999\" stroke-width=\"1\"/>",
-        a = x(0.0),
-        b = x(1.0),
-        c = x(0.5),
-        mid = h / 2.0,
-        d = h - 1.0
-    );
-    if s.ci_low.is_finite() && s.ci_high.is_finite() {
-        let _ = write!(
-            svg,
-            "<line x1=\"{}\" y1=\"{m}\" x2=\"{}\" y2=\"{m}\" stroke=\"{c}\" stroke-width=\"4\" \
-             stroke-linecap=\"round\"/>",
-            x(s.ci_low),
-            x(s.ci_high),
-            m = h / 2.0,
-            c = hex(fill)
-        );
+/// Strategy specs longer than this are shortened in tables (the whole spec is the cell's tooltip
+/// and is in the legend or the CSV files).
+const SPEC_WIDTH: usize = 32;
+
+/// `[0.412, 0.498]`, or `—` when undefined.
+fn ci_text(low: f64, high: f64) -> String {
+    if low.is_finite() && high.is_finite() {
+        format!("[{}, {}]", fixed(low, 3), fixed(high, 3))
+    } else {
+        "—".to_string()
     }
-    if s.mean_score.is_finite() {
-        let _ = write!(
-            svg,
-            "<circle cx=\"{}\" cy=\"{}\" r=\"3.5\" fill=\"#222222\"/>",
-            x(s.mean_score),
-            h / 2.0
-        );
+}
+
+/// The scale of a column of interval bars: a range of scores chosen to cover every interval of the
+/// column with round ticks, so a ±0.03 interval is as wide as the data allow instead of a dot on
+/// [0, 1]. The column's header draws the axis with its ticks.
+struct IntervalScale {
+    lo: f64,
+    hi: f64,
+    ticks: Vec<f64>,
+}
+
+/// Width and height of an interval bar, and the inset of the scale's ends, in px.
+const BAR_WIDTH: f64 = 160.0;
+const BAR_HEIGHT: f64 = 14.0;
+const BAR_PAD: f64 = 12.0;
+
+impl IntervalScale {
+    /// The scale covering the finite values `ends` (in [0, 1]); [0, 1] when there are none.
+    fn covering(ends: &[f64]) -> IntervalScale {
+        let finite: Vec<f64> = ends.iter().copied().filter(|v| v.is_finite()).collect();
+        let (lo, hi) = if finite.is_empty() {
+            (0.0, 1.0)
+        } else {
+            let lo = finite.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            (lo, hi)
+        };
+        let (ticks, (a, b)) = nice_ticks(lo.max(0.0), hi.min(1.0), 4);
+        let (a, b) = (a.max(0.0), b.min(1.0));
+        let ticks = ticks.into_iter().filter(|t| (a..=b).contains(t)).collect();
+        IntervalScale {
+            lo: a,
+            hi: b,
+            ticks,
+        }
     }
-    svg.push_str("</svg>");
-    svg
+
+    fn x(&self, v: f64) -> f64 {
+        let span = (self.hi - self.lo).max(1e-12);
+        BAR_PAD + ((v - self.lo) / span).clamp(0.0, 1.0) * (BAR_WIDTH - 2.0 * BAR_PAD)
+    }
+
+    /// The axis for the column header: ticks with their values (score, no unit: in [0, 1]).
+    fn axis(&self) -> String {
+        let h = 22.0;
+        let mut svg = format!(
+            "<svg class=\"interval-axis\" width=\"{BAR_WIDTH}\" height=\"{h}\" \
+             viewBox=\"0 0 {BAR_WIDTH} {h}\" role=\"img\"><title>score axis of the interval \
+             bars, {} to {}</title>\
+             <line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#999999\" stroke-width=\"1\"/>",
+            trim(self.lo),
+            trim(self.hi),
+            self.x(self.lo),
+            self.x(self.hi),
+            y = h - 1.0
+        );
+        for &t in &self.ticks {
+            let _ = write!(
+                svg,
+                "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"#999999\" stroke-width=\"1\"/>\
+                 <text x=\"{x}\" y=\"11\" font-size=\"10\" text-anchor=\"middle\" \
+                 fill=\"#555555\" font-family=\"sans-serif\">{}</text>",
+                h - 5.0,
+                h - 1.0,
+                trim_tick(t),
+                x = self.x(t)
+            );
+        }
+        svg.push_str("</svg>");
+        svg
+    }
+
+    /// A row's bar: the interval, the mean as a dot, grid lines at the ticks and 0.5 (when in
+    /// range) darker; the exact values as the tooltip.
+    fn bar(&self, mean: f64, low: f64, high: f64, fill: RGBColor) -> String {
+        let (w, h) = (BAR_WIDTH, BAR_HEIGHT);
+        let mut svg = format!(
+            "<svg class=\"interval\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" \
+             role=\"img\"><title>mean score {}, 95% interval {}</title>",
+            fixed(mean, 3),
+            ci_text(low, high)
+        );
+        for &t in &self.ticks {
+            let stroke = if (t - 0.5).abs() < 1e-9 {
+                "#999999"
+            } else {
+                "#e4e4e4"
+            };
+            let _ = write!(
+                svg,
+                "<line x1=\"{x}\" y1=\"0\" x2=\"{x}\" y2=\"{h}\" stroke=\"{stroke}\" stroke-width=\"1\"/>",
+                x = self.x(t)
+            );
+        }
+        if low.is_finite() && high.is_finite() {
+            let _ = write!(
+                svg,
+                "<line x1=\"{}\" y1=\"{m}\" x2=\"{}\" y2=\"{m}\" stroke=\"{c}\" stroke-width=\"4\" \
+                 stroke-linecap=\"round\"/>",
+                self.x(low),
+                self.x(high),
+                m = h / 2.0,
+                c = hex(fill)
+            );
+        }
+        if mean.is_finite() {
+            let _ = write!(
+                svg,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"2.5\" fill=\"#222222\"/>",
+                self.x(mean),
+                h / 2.0
+            );
+        }
+        svg.push_str("</svg>");
+        svg
+    }
+}
+
+/// A tick value without float noise: `0.45`, not `0.45000000000000007`.
+fn trim_tick(v: f64) -> String {
+    let text = format!("{v:.3}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".to_string()
+    } else {
+        text.to_string()
+    }
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -2931,6 +3276,7 @@ mod tests {
             sections,
             [
                 "standings",
+                "seats",
                 "payoff",
                 "meta-game",
                 "trajectories",
@@ -3258,6 +3604,7 @@ mod tests {
             section_ids(&doc),
             [
                 "standings",
+                "seats",
                 "payoff",
                 "meta-game",
                 "trajectories",
@@ -3458,7 +3805,7 @@ mod tests {
         std::fs::write(dir.join(ROBUSTNESS_FILE), &robust[..robust.len() - 20]).unwrap();
         let html = render_report(&dir, None).unwrap();
         let doc = parse(&html);
-        assert_eq!(section_ids(&doc).len(), 8, "every section is there");
+        assert_eq!(section_ids(&doc).len(), 9, "every section is there");
         fn note(doc: &roxmltree::Document<'_>, id: &str) -> String {
             let section = by_id(doc, id);
             let lines: Vec<String> = section
@@ -3518,7 +3865,7 @@ mod tests {
         .unwrap();
         let html = render_report(&dir, None).unwrap();
         let doc = parse(&html);
-        assert_eq!(section_ids(&doc)[5..], ["discovery"]);
+        assert_eq!(section_ids(&doc)[6..], ["discovery"]);
         let text = all_text(by_id(&doc, "discovery"));
         assert!(
             text.contains("0 of 30 worlds (0%) are of interest.")

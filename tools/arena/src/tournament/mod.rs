@@ -1,6 +1,7 @@
 //! Tournaments: many games of strategies, run on all cores, written as they finish, resumable,
 //! shardable, and analysed (standings, payoff matrix, superintelligence arrival, meta-game).
 
+pub mod drilldown;
 pub mod merge;
 pub mod plan;
 pub mod record;

@@ -50,6 +50,8 @@ pub struct GameTallies {
     pub standings: standings::StandingsTally,
     pub payoff: standings::PayoffTally,
     pub arrival: standings::ArrivalTally,
+    /// Per nation and per lineup (`seat_standings.csv`, `matchups.csv`).
+    pub drilldown: super::drilldown::DrilldownTally,
     pub games: usize,
     pub faults: usize,
 }
@@ -60,6 +62,7 @@ impl GameTallies {
             standings: standings::StandingsTally::new(strategies),
             payoff: standings::PayoffTally::default(),
             arrival: standings::ArrivalTally::default(),
+            drilldown: super::drilldown::DrilldownTally::default(),
             games: 0,
             faults: 0,
         }
@@ -70,6 +73,7 @@ impl GameTallies {
         self.standings.add(game);
         self.payoff.add(game);
         self.arrival.add(game);
+        self.drilldown.add(game);
         self.games += 1;
         self.faults += game.faults.len();
     }
@@ -156,6 +160,11 @@ pub fn write_reports_of(
         })
         .unwrap_or_default();
     files.extend(super::tables::write_tables(out, &start_years)?);
+    files.extend(super::drilldown::write_drilldown(
+        out,
+        &tallies.drilldown,
+        &super::drilldown::ReplayContext::of(config),
+    )?);
     Ok(Reports {
         standings: table,
         analysis,
