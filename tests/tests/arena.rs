@@ -33,7 +33,7 @@ const EXPECTED: &[(&str, u64)] = &[
     ("analysis.csv", 0x2677_428d_169b_d511),
     ("seats.csv", 0x8184_fbb5_c936_edac),
     ("capability_by_year.csv", 0xfa74_c5f7_25ae_fb00),
-    ("report.html", 0x72d3_c5cf_6463_7239),
+    ("report.html", 0x9837_520f_0bfa_f899),
 ];
 
 fn fnv1a(bytes: &[u8]) -> u64 {

@@ -395,7 +395,7 @@ fn play_plot_draws_the_game_as_one_svg_figure() {
     assert_eq!(
         ids,
         gigawatt_report::plot::GAME_PANEL_IDS,
-        "capacity, datacenters, chips, training, capability"
+        "capacity, queue, datacenters, chips, training, capability"
     );
     let nations = outcome["nations"].as_array().unwrap();
     for panel in &panels {
@@ -408,7 +408,7 @@ fn play_plot_draws_the_game_as_one_svg_figure() {
             let colour = gigawatt_report::plot::hex(gigawatt_report::plot::color(i));
             let lines = strokes.iter().filter(|s| **s == colour).count();
             let expected = match panel.attribute("id") {
-                Some("capacity" | "datacenters") => 2,
+                Some("datacenters") => 2,
                 _ => 1,
             };
             assert_eq!(lines, expected, "{:?} nation {i}", panel.attribute("id"));
@@ -431,7 +431,11 @@ fn play_plot_draws_the_game_as_one_svg_figure() {
             .descendants()
             .filter(|n| n.is_element() && n.text().is_some_and(|t| t.contains(&label)))
             .count();
-        assert_eq!(labels, 5, "`{label}` marks every panel");
+        assert_eq!(
+            labels,
+            gigawatt_report::plot::GAME_PANEL_IDS.len(),
+            "`{label}` marks every panel"
+        );
     }
 }
 

@@ -45,18 +45,20 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Deserialize;
 
 use crate::plot::{
-    Axes, Chart, FONT, Figure, INK, Ticked, chart, color, escape, frame, hex, mesh, month_x,
-    nice_ticks, plot_error, render_panel, titled_chart, trim_number, year_label, year_ticks,
+    Axes, Chart, FONT, Figure, INK, Ticked, X_TITLED_AREA, chart, color, draw_mesh, escape,
+    frame_with, hex, month_x, nice_ticks, plot_error, render_panel, titled_chart, trim_number,
+    year_label, year_ticks,
 };
 use gigawatt_arena::explore::files::{
     DISCOVERY_FILE, NOISE_FLOOR, ROBUSTNESS_FILE, SENSITIVITY_FILE,
 };
-use gigawatt_arena::format::{count, fixed, month_label};
+use gigawatt_arena::format::{abbreviate, count, fixed, month_label};
 use gigawatt_arena::standings::{self, MonthCounts, Standing};
 use gigawatt_arena::tournament::drilldown::{
     DrilldownTally, GAME_LIST_FILE, GameListRow, MATCHUPS_FILE, ReplayContext, SEAT_STANDINGS_FILE,
     ScoreTally, game_row,
 };
+use gigawatt_arena::tournament::record::GameRecord;
 use gigawatt_arena::tournament::report::{ANALYSIS_FILE, STANDINGS_FILE};
 use gigawatt_arena::tournament::store::{GAMES_FILE, TRAJECTORY_GAMES, for_each_game_by_id};
 use gigawatt_arena::tournament::worlds::WORLDS_FILE;
@@ -128,6 +130,8 @@ struct Data {
     game_list: Vec<GameListRow>,
     /// The payoff matrix of `strategies`.
     payoff: Vec<Vec<Option<f64>>>,
+    /// Per ordered pair of strategies (row, column): games and the spread of unit means.
+    pairs: BTreeMap<(String, String), PairCell>,
     /// The month of each game's first crossing, for those that crossed.
     months: MonthCounts,
     arrivals: Vec<standings::Arrival>,
@@ -141,6 +145,8 @@ struct Data {
     analysis: Option<serde_json::Value>,
     /// The first scenario's start year, when it can be loaded.
     start_year: Option<i32>,
+    /// Its superintelligence threshold (capability), likewise.
+    asi_threshold: Option<f64>,
     /// What `gigawatt explore` added to the folder, if anything.
     explore: Explore,
     /// Files of the folder the page was made from.
@@ -176,6 +182,7 @@ impl Data {
         let mut months = MonthCounts::default();
         let (mut games, mut faults) = (0usize, 0usize);
         let mut drilldown = DrilldownTally::default();
+        let mut pairs: BTreeMap<(String, String), PairCell> = BTreeMap::new();
         let replay = config.as_ref().map(ReplayContext::of).unwrap_or_default();
         let mut game_list = Vec::new();
         let mut fault_list = Vec::new();
@@ -188,6 +195,7 @@ impl Data {
                 }
             }
             drilldown.add(&g);
+            add_pairs(&mut pairs, &g);
             if game_list.len() < LISTED_GAMES {
                 game_list.push(game_row(&g, &replay));
             }
@@ -232,7 +240,7 @@ impl Data {
             }
             for seat in g.seats {
                 if let Some(s) = series.get_mut(&*seat.strategy) {
-                    s.offer(g.game_id, seat.capability_by_year);
+                    s.offer(g.game_id, seat.capability_by_year, seat.capability);
                 }
             }
             Ok(())
@@ -262,11 +270,14 @@ impl Data {
         } else {
             None
         };
-        let start_year = config
+        let first_scenario = config
             .as_ref()
             .and_then(|c| c.scenarios.first())
-            .and_then(|s| gigawatt_arena::inputs::load_scenario(s).ok())
-            .map(|s| s.start_year);
+            .and_then(|s| gigawatt_arena::inputs::load_scenario(s).ok());
+        let start_year = first_scenario.as_ref().map(|s| s.start_year);
+        let asi_threshold = first_scenario
+            .as_ref()
+            .map(|s| s.global.asi_threshold_capability);
         let explore = Explore::load(dir, config.as_ref());
         let mut files: Vec<String> = [
             CONFIG_FILE,
@@ -297,6 +308,13 @@ impl Data {
             drilldown,
             game_list,
             payoff,
+            pairs: pairs
+                .into_iter()
+                .map(|(k, mut c)| {
+                    c.flush();
+                    (k, c)
+                })
+                .collect(),
             months,
             arrivals,
             series,
@@ -305,6 +323,7 @@ impl Data {
             standings_from_file,
             analysis,
             start_year,
+            asi_threshold,
             explore,
             files,
         })
@@ -331,6 +350,58 @@ impl Data {
     /// Game month `month` on the time axis: calendar years, or years since the start.
     fn x(&self, month: f64) -> f64 {
         month_x(self.start_year.unwrap_or(0), month)
+    }
+}
+
+/// A payoff cell's games, and the running spread of its per-unit means: a unit's games (seat
+/// orders of one seed, consecutive in game-id order) are averaged first, as the standings'
+/// bootstrap resamples units, so the seat advantage does not widen the interval.
+#[derive(Default)]
+struct PairCell {
+    games: usize,
+    /// The last game counted (a strategy against itself meets itself twice in one game).
+    game: Option<u64>,
+    unit: Option<u64>,
+    sum: f64,
+    n: usize,
+    units: ScoreTally,
+}
+
+impl PairCell {
+    fn add(&mut self, game: u64, unit: u64, score: f64) {
+        if self.unit != Some(unit) {
+            self.flush();
+            self.unit = Some(unit);
+        }
+        self.sum += score;
+        self.n += 1;
+        if self.game != Some(game) {
+            self.game = Some(game);
+            self.games += 1;
+        }
+    }
+
+    /// Close the current unit.
+    fn flush(&mut self) {
+        if self.n > 0 {
+            self.units.add(self.sum / self.n as f64, None);
+        }
+        self.sum = 0.0;
+        self.n = 0;
+    }
+}
+
+/// Add a game to the payoff cells: every ordered pair of distinct seats, as the payoff matrix.
+fn add_pairs(pairs: &mut BTreeMap<(String, String), PairCell>, game: &GameRecord) {
+    for (i, a) in game.seats.iter().enumerate() {
+        for (j, b) in game.seats.iter().enumerate() {
+            if i != j {
+                pairs
+                    .entry((a.strategy.to_string(), b.strategy.to_string()))
+                    .or_default()
+                    .add(game.game_id, game.unit, a.score);
+            }
+        }
     }
 }
 
@@ -1530,25 +1601,62 @@ impl Page {
         self.section(
             "payoff",
             "Payoff matrix",
-            "Mean score of the row strategy against the column strategy (columns numbered as the \
-             rows): blue above 0.5, red below, grey where the two never met.",
+            "Mean score of the row strategy against the column strategy: blue above 0.5, red \
+             below, grey where the two never met. Under each mean, the half-width of its 95% \
+             normal interval over units (the seat-rotated games on one seed, averaged first); \
+             hover a cell for the interval and the number of games. Both seat orders are pooled \
+             here: the By seat section keeps them apart.",
         );
         let matrix = &data.payoff;
-        self.push("<table class=\"heat\">\n<thead><tr><th class=\"name\">row against column</th>");
-        for (j, s) in data.strategies.iter().enumerate() {
-            let _ = write!(self.html, "<th title=\"{}\">{}</th>", escape(s), j + 1);
+        let short = abbreviate(&data.strategies, 12);
+        self.push(
+            "<div class=\"scroll\"><table class=\"heat\">\n<thead><tr><th class=\"name\">row against column</th>",
+        );
+        for (s, label) in data.strategies.iter().zip(&short) {
+            let _ = write!(
+                self.html,
+                "<th title=\"{}\">{}</th>",
+                escape(s),
+                escape(label)
+            );
         }
         self.push("</tr></thead>\n<tbody>\n");
+        let mut counts = std::collections::BTreeSet::new();
         for (i, (s, row)) in data.strategies.iter().zip(matrix).enumerate() {
             let _ = write!(
                 self.html,
-                "<tr><th class=\"name\">{} {}</th>",
-                i + 1,
-                escape(s)
+                "<tr><th class=\"name\" title=\"{}\">{}</th>",
+                escape(s),
+                escape(&short[i])
             );
-            for v in row {
-                match v {
-                    Some(v) => {
+            for (j, v) in row.iter().enumerate() {
+                let col = &data.strategies[j];
+                let cell = data.pairs.get(&(s.clone(), col.clone()));
+                match (v, cell) {
+                    (Some(v), Some(c)) => {
+                        let (fill, ink) = heat(*v);
+                        let (lo, hi) = c.units.interval();
+                        counts.insert(c.games);
+                        let half = if lo.is_finite() && hi.is_finite() {
+                            format!("±{}", fixed((hi - lo) / 2.0, 2))
+                        } else {
+                            "±—".to_string()
+                        };
+                        let _ = write!(
+                            self.html,
+                            "<td style=\"background:{fill};color:{ink}\" title=\"{} against {}: \
+                             mean score {}, 95% interval {}, {} over {}\">{}<br/>\
+                             <small>{half}</small></td>",
+                            escape(s),
+                            escape(col),
+                            fixed(*v, 3),
+                            ci_text(lo, hi),
+                            plural(c.games, "game", "games"),
+                            plural(c.units.games as usize, "unit", "units"),
+                            fixed(*v, 2)
+                        );
+                    }
+                    (Some(v), None) => {
                         let (fill, ink) = heat(*v);
                         let _ = write!(
                             self.html,
@@ -1556,12 +1664,44 @@ impl Page {
                             fixed(*v, 2)
                         );
                     }
-                    None => self.push("<td class=\"empty\">—</td>"),
+                    (None, _) => self.push("<td class=\"empty\">—</td>"),
                 }
             }
             self.push("</tr>\n");
         }
-        self.push("</tbody>\n</table>\n</section>\n");
+        self.push("</tbody>\n</table></div>\n");
+        let games = match counts.len() {
+            0 => String::new(),
+            1 => format!(
+                "Every cell holds {}. ",
+                plural(*counts.first().unwrap_or(&0), "game", "games")
+            ),
+            _ => format!(
+                "Cells hold {} to {} games. ",
+                counts.first().unwrap_or(&0),
+                counts.last().unwrap_or(&0)
+            ),
+        };
+        let legend: Vec<String> = data
+            .strategies
+            .iter()
+            .zip(&short)
+            .filter(|(s, l)| s != l)
+            .map(|(s, l)| format!("{l} = {s}"))
+            .collect();
+        let legend = if legend.is_empty() {
+            String::new()
+        } else {
+            format!("Abbreviations: {}.", legend.join("; "))
+        };
+        if !games.is_empty() || !legend.is_empty() {
+            let _ = writeln!(
+                self.html,
+                "<p class=\"note\">{}</p>",
+                escape(&format!("{games}{legend}"))
+            );
+        }
+        self.push("</section>\n");
     }
 
     fn meta_game(&mut self, data: &Data) -> Result<()> {
@@ -1645,11 +1785,14 @@ impl Page {
             "trajectories",
             "Capability trajectories by strategy",
             &format!(
-                "Best-lab capability (log10 of 2022-equivalent FLOP) at the end of each year, over \
-                 every seat a strategy played: median (line) and inter-quartile band; the grey line \
-                 is the median over all strategies. A game stops when a nation reaches \
-                 superintelligence, so later years count only the games still running, and a year reached \
-                 by fewer than a tenth of the seats is left out. x axis: {years}."
+                "Best-lab capability (log10 of compute-optimal 2022-equivalent training FLOP) at \
+                 the end of each year, over every seat a strategy played: median (line) and \
+                 inter-quartile band; the grey line is the median over all strategies, the dashed \
+                 red line the superintelligence threshold. A game stops when a nation reaches \
+                 superintelligence: from then on its seats count with the capability they ended \
+                 with (carried forward), so a median never falls because the leaders finished, and \
+                 the dotted line (right axis) shows the share of the strategy's games still \
+                 running. x axis: {years}."
             ),
         );
         self.push(&trajectory_chart(data)?);
@@ -2297,7 +2440,7 @@ fn stationary_chart(data: &Data, bars: &[(String, f64)]) -> Result<String> {
     let longest = bars.iter().map(|b| b.0.chars().count()).max().unwrap_or(0);
     let label_width = (longest as u32 * 8 + 16).clamp(80, 460);
     let width = 1000;
-    let height = 60 + 28 * n as u32;
+    let height = 82 + 28 * n as u32;
     let max = bars.iter().map(|b| b.1).fold(0.0, f64::max).max(1e-9);
     let (x_ticks, x) = nice_ticks(0.0, max * 1.12, 5);
     let names: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
@@ -2323,7 +2466,12 @@ fn stationary_chart(data: &Data, bars: &[(String, f64)]) -> Result<String> {
             y_area: label_width,
             y2_area: 0,
         };
-        let mut chart = chart(area, "Stationary distribution", &axes)?;
+        let mut chart = titled_chart(
+            area,
+            "Stationary distribution",
+            &axes,
+            "share of time (stationary probability)",
+        )?;
         for (k, (name, mass)) in bars.iter().enumerate() {
             let y0 = (n - 1 - k) as f64;
             chart
@@ -2363,6 +2511,8 @@ struct YearStats {
     q1: f64,
     median: f64,
     q3: f64,
+    /// Share of the seats whose game was still running at the end of the year.
+    running: f64,
 }
 
 /// Per strategy: median and inter-quartile band of capability per year.
@@ -2372,24 +2522,42 @@ struct Trajectory {
     points: Vec<YearStats>,
 }
 
-/// Years reached by fewer than this share of a strategy's seats are left out of its trajectory
-/// (games stop at superintelligence: the few still running make a noisy tail).
-pub const TRAJECTORY_MIN_SHARE: f64 = 0.1;
+/// A seat's capability each December it played, and its capability when its game ended (carried
+/// forward to the later years).
+type SeatCurve = (Vec<f64>, f64);
 
-fn trajectory_stats(series: &[&[f64]]) -> Vec<YearStats> {
-    let years = series.iter().map(|s| s.len()).max().unwrap_or(0);
-    let enough = ((series.len() as f64 * TRAJECTORY_MIN_SHARE).ceil() as usize).max(1);
-    let mut values = Vec::with_capacity(series.len());
+/// Per year up to `years`, the quartiles of the seats' capability, a seat whose game had ended
+/// counting with its capability at the end (carried forward): a game that stops at
+/// superintelligence leaves the trajectory where it ended instead of dropping out of it, so the
+/// median cannot fall because the leaders finished. `running` says how many were still playing.
+/// Seats without a series (beyond the sampled games) do not count.
+fn trajectory_stats(series: &[&SeatCurve], years: usize) -> Vec<YearStats> {
+    let seats: Vec<&SeatCurve> = series
+        .iter()
+        .copied()
+        .filter(|(s, _)| !s.is_empty())
+        .collect();
+    if seats.is_empty() {
+        return Vec::new();
+    }
+    let mut values = Vec::with_capacity(seats.len());
     (0..years)
         .filter_map(|i| {
             values.clear();
-            values.extend(
-                series
-                    .iter()
-                    .filter_map(|s| s.get(i).copied())
-                    .filter(|v| v.is_finite()),
-            );
-            if values.len() < enough {
+            let mut running = 0usize;
+            for (s, end) in &seats {
+                let v = match s.get(i) {
+                    Some(v) => {
+                        running += 1;
+                        *v
+                    }
+                    None => *end,
+                };
+                if v.is_finite() {
+                    values.push(v);
+                }
+            }
+            if values.is_empty() {
                 return None;
             }
             values.sort_by(f64::total_cmp);
@@ -2398,6 +2566,7 @@ fn trajectory_stats(series: &[&[f64]]) -> Vec<YearStats> {
                 q1: quantile(&values, 0.25),
                 median: quantile(&values, 0.5),
                 q3: quantile(&values, 0.75),
+                running: running as f64 / seats.len() as f64,
             })
         })
         .collect()
@@ -2412,7 +2581,7 @@ struct SeatSeries {
     seats: usize,
     seen: usize,
     next: usize,
-    kept: Vec<Vec<f64>>,
+    kept: Vec<SeatCurve>,
 }
 
 impl SeatSeries {
@@ -2425,8 +2594,8 @@ impl SeatSeries {
         }
     }
 
-    /// The next seat of the strategy, in game `game_id`.
-    fn offer(&mut self, game_id: u64, series: Vec<f64>) {
+    /// The next seat of the strategy, in game `game_id`, with its capability at the game's end.
+    fn offer(&mut self, game_id: u64, series: Vec<f64>, end: f64) {
         let i = self.seen;
         self.seen += 1;
         let wanted = if self.seats <= TRAJECTORY_SAMPLE {
@@ -2439,9 +2608,9 @@ impl SeatSeries {
         };
         if wanted {
             self.kept.push(if game_id < TRAJECTORY_GAMES {
-                series
+                (series, end)
             } else {
-                Vec::new()
+                (Vec::new(), end)
             });
         }
     }
@@ -2449,7 +2618,7 @@ impl SeatSeries {
 
 /// Each strategy's trajectory (in standings order) and the median over all seats.
 fn trajectories(data: &Data) -> (Vec<Trajectory>, Vec<YearStats>) {
-    let mut everyone: Vec<&[f64]> = Vec::new();
+    let mut everyone: Vec<&SeatCurve> = Vec::new();
     let mut out = Vec::new();
     // In standings order (falling back to the configuration's order).
     let mut order: Vec<&str> = data.standings.iter().map(|s| s.strategy.as_str()).collect();
@@ -2458,23 +2627,33 @@ fn trajectories(data: &Data) -> (Vec<Trajectory>, Vec<YearStats>) {
             order.push(s);
         }
     }
+    // Every trajectory runs to the longest game's last December.
+    let years = data
+        .series
+        .values()
+        .flat_map(|s| s.kept.iter().map(|(v, _)| v.len()))
+        .max()
+        .unwrap_or(0);
     for name in order {
         let Some(all) = data.series.get(name) else {
             continue;
         };
-        let seats: Vec<&[f64]> = all.kept.iter().map(Vec::as_slice).collect();
+        let seats: Vec<&SeatCurve> = all.kept.iter().collect();
         everyone.extend(&seats);
         out.push(Trajectory {
             strategy: name.to_string(),
             seats: all.seats,
-            points: trajectory_stats(&seats),
+            points: trajectory_stats(&seats, years),
         });
     }
-    let overall = trajectory_stats(&everyone);
+    let overall = trajectory_stats(&everyone, years);
     (out, overall)
 }
 
-/// Small multiples: one panel per strategy, shared axes.
+/// The colour of the median over all strategies.
+const ALL_STRATEGIES: RGBColor = RGBColor(0x99, 0x99, 0x99);
+
+/// Small multiples: one panel per strategy, shared axes; a legend row above them.
 fn trajectory_chart(data: &Data) -> Result<String> {
     let (series, overall) = trajectories(data);
     if series.iter().all(|t| t.points.is_empty()) {
@@ -2488,10 +2667,12 @@ fn trajectory_chart(data: &Data) -> Result<String> {
         .max()
         .unwrap_or(0);
     let x = (f64::from(start), year_x(last) + 1.0 / 12.0);
+    let threshold = data.asi_threshold;
     let (lo, hi) = series
         .iter()
         .flat_map(|t| t.points.iter().flat_map(|p| [p.q1, p.q3]))
         .chain(overall.iter().map(|p| p.median))
+        .chain(threshold)
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
             (lo.min(v), hi.max(v))
         });
@@ -2504,16 +2685,58 @@ fn trajectory_chart(data: &Data) -> Result<String> {
         &relative
     };
     let y_label = |v: &f64| fixed(*v, 0);
-    let (columns, panel_w, panel_h) = (3u32, 400u32, 250u32);
+    let (columns, panel_w, panel_h, legend_h) = (3u32, 400u32, 260u32, 30u32);
     let rows = (series.len() as u32).div_ceil(columns);
     let mut figure = Figure::new(
         columns * panel_w,
-        rows * panel_h,
+        legend_h + rows * panel_h,
         "Capability trajectories by strategy",
+    );
+    // The legend: what each mark is, once for every panel.
+    let mut lx = 12.0;
+    let ly = 20.0;
+    let mut key = |figure: &mut Figure, mark: &str, text: &str, width: f64| {
+        figure.raw(&format!(
+            "<g transform=\"translate({lx},{})\">{mark}</g>",
+            ly - 5.0
+        ));
+        figure.text(lx + 26.0, ly, 13, "start", false, text);
+        lx += width;
+    };
+    key(
+        &mut figure,
+        "<line x1=\"0\" y1=\"0\" x2=\"20\" y2=\"0\" stroke=\"#222222\" stroke-width=\"2\"/>",
+        "median (band: quartiles)",
+        200.0,
+    );
+    key(
+        &mut figure,
+        &format!(
+            "<line x1=\"0\" y1=\"0\" x2=\"20\" y2=\"0\" stroke=\"{}\" stroke-width=\"1.5\"/>",
+            hex(ALL_STRATEGIES)
+        ),
+        "median, all strategies",
+        190.0,
+    );
+    if threshold.is_some() {
+        key(
+            &mut figure,
+            "<line x1=\"0\" y1=\"0\" x2=\"20\" y2=\"0\" stroke=\"#b2182b\" stroke-width=\"1.5\" \
+             stroke-dasharray=\"5 3\"/>",
+            "superintelligence",
+            160.0,
+        );
+    }
+    key(
+        &mut figure,
+        "<line x1=\"0\" y1=\"0\" x2=\"20\" y2=\"0\" stroke=\"#222222\" stroke-width=\"1\" \
+         stroke-dasharray=\"2 2\"/>",
+        "games still running (right axis)",
+        250.0,
     );
     for (k, t) in series.iter().enumerate() {
         let fill = data.color_of(&t.strategy);
-        let caption = format!("{} ({} seats)", t.strategy, t.seats);
+        let caption = format!("{} ({} seats)", shorten(&t.strategy, 34), t.seats);
         let markup = render_panel((panel_w, panel_h), |area| {
             let axes = Axes {
                 x,
@@ -2522,11 +2745,23 @@ fn trajectory_chart(data: &Data) -> Result<String> {
                 y,
                 y_ticks: y_ticks.clone(),
                 y_label: &y_label,
-                y_desc: "capability",
+                y_desc: "capability (log10 FLOP)",
                 y_area: 0,
-                y2_area: 0,
+                y2_area: 44,
             };
-            let mut chart = chart(area, &caption, &axes)?;
+            let chart = frame_with(area, &caption, &axes, X_TITLED_AREA)?;
+            let mut chart = chart.set_secondary_coord(
+                Ticked::new(x.0, x.1, x_ticks.clone()),
+                Ticked::new(0.0, 1.0, vec![0.0, 0.5, 1.0]),
+            );
+            draw_mesh(&mut chart, &axes, Some("year (December)"))?;
+            chart
+                .configure_secondary_axes()
+                .axis_style(INK.mix(0.6))
+                .label_style((FONT, 12).into_font().color(&INK))
+                .y_label_formatter(&|v| format!("{}%", (v * 100.0).round()))
+                .draw()
+                .map_err(plot_error)?;
             let band: Vec<(f64, f64)> = t
                 .points
                 .iter()
@@ -2538,10 +2773,20 @@ fn trajectory_chart(data: &Data) -> Result<String> {
                     .draw_series(std::iter::once(Polygon::new(band, fill.mix(0.25).filled())))
                     .map_err(plot_error)?;
             }
+            if let Some(v) = threshold {
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        [(x.0, v), (x.1, v)],
+                        5,
+                        3,
+                        RGBColor(0xb2, 0x18, 0x2b).stroke_width(1),
+                    ))
+                    .map_err(plot_error)?;
+            }
             chart
                 .draw_series(LineSeries::new(
                     overall.iter().map(|p| (year_x(p.year), p.median)),
-                    RGBColor(0xaa, 0xaa, 0xaa).stroke_width(1),
+                    ALL_STRATEGIES.stroke_width(1),
                 ))
                 .map_err(plot_error)?;
             chart
@@ -2557,6 +2802,14 @@ fn trajectory_chart(data: &Data) -> Result<String> {
                         .map(|p| Circle::new((year_x(p.year), p.median), 2.5, fill.filled())),
                 )
                 .map_err(plot_error)?;
+            chart
+                .draw_secondary_series(DashedLineSeries::new(
+                    t.points.iter().map(|p| (year_x(p.year), p.running)),
+                    2,
+                    2,
+                    INK.stroke_width(1),
+                ))
+                .map_err(plot_error)?;
             Ok(())
         })?;
         let k = k as u32;
@@ -2564,7 +2817,7 @@ fn trajectory_chart(data: &Data) -> Result<String> {
             &format!("trajectory-{}", k + 1),
             &t.strategy,
             (k % columns) * panel_w,
-            (k / columns) * panel_h,
+            legend_h + (k / columns) * panel_h,
             &markup,
         );
     }
@@ -2604,7 +2857,7 @@ fn arrival_chart(data: &Data, months: &MonthCounts) -> Result<String> {
             count(*v)
         }
     };
-    let (width, height) = (1000u32, 340u32);
+    let (width, height) = (1000u32, 362u32);
     let bar = RGBColor(0x4e, 0x79, 0xa7);
     let line = RGBColor(0xe1, 0x57, 0x59);
     let markup = render_panel((width, height), |area| {
@@ -2623,12 +2876,17 @@ fn arrival_chart(data: &Data, months: &MonthCounts) -> Result<String> {
             y_area: 0,
             y2_area: 72,
         };
-        let chart = frame(area, "First crossing of the superintelligence line", &axes)?;
+        let chart = frame_with(
+            area,
+            "First crossing of the superintelligence line",
+            &axes,
+            X_TITLED_AREA,
+        )?;
         let mut chart = chart.set_secondary_coord(
             Ticked::new(x.0, x.1, x_ticks.clone()),
             Ticked::new(0.0, 1.0, vec![0.0, 0.25, 0.5, 0.75, 1.0]),
         );
-        mesh(&mut chart, &axes)?;
+        draw_mesh(&mut chart, &axes, Some("year of the first crossing"))?;
         chart
             .configure_secondary_axes()
             .axis_style(INK.mix(0.6))
@@ -2702,7 +2960,7 @@ fn tuning_chart(history: &History, best: &[(f64, f64)]) -> Result<String> {
     let (x_ticks, x) = nice_ticks(e0.min(0.0), e1.max(e0 + 1.0), 8);
     let x_label = |v: &f64| trim(*v);
     let y_label = |v: &f64| trim((v * 1e6).round() / 1e6);
-    let (width, height) = (1000u32, 340u32);
+    let (width, height) = (1000u32, 362u32);
     let dot = RGBColor(0x4e, 0x79, 0xa7);
     let line = RGBColor(0xf2, 0x8e, 0x2b);
     let markup = render_panel((width, height), |area| {
@@ -3319,7 +3577,7 @@ mod tests {
                 .collect();
             let count = |c: &str| strokes.iter().filter(|s| s.eq_ignore_ascii_case(c)).count();
             assert_eq!(count(bands[0]), 1, "one median line in the band's colour");
-            assert_eq!(count("#AAAAAA"), 1, "the overall median");
+            assert_eq!(count("#999999"), 1, "the overall median");
         }
         let arrival = by_id(&doc, "arrival");
         assert!(
@@ -3327,6 +3585,23 @@ mod tests {
                 .descendants()
                 .any(|n| n.attribute("id") == Some("arrival-histogram"))
                 || html.contains("No game of"),
+        );
+    }
+
+    #[test]
+    fn trajectories_carry_a_finished_game_forward_and_count_the_games_still_running() {
+        // One seat's game ends after two Decembers at superintelligence (36.5); the other plays
+        // four. Without carrying forward, the year-3 median would be the laggard's alone.
+        let finished: SeatCurve = (vec![30.0, 31.0], 36.5);
+        let running: SeatCurve = (vec![29.0, 30.0, 31.0, 32.0], 32.5);
+        let stats = trajectory_stats(&[&finished, &running], 4);
+        assert_eq!(stats.len(), 4);
+        assert_eq!(stats[1].running, 1.0);
+        assert_eq!(stats[2].running, 0.5);
+        assert!((stats[3].median - (36.5 + 32.0) / 2.0).abs() < 1e-12);
+        assert!(
+            stats[3].median >= stats[1].median,
+            "the median does not fall"
         );
     }
 
@@ -3343,7 +3618,7 @@ mod tests {
         let html = render_report(&dir, None).unwrap();
         let doc = parse(&html);
         let heat = rows(by_id(&doc, "payoff"), "heat");
-        assert_eq!(heat[1][0], "1 builder", "the focal strategy first");
+        assert_eq!(heat[1][0], "builder", "the focal strategy first");
         assert!(heat.iter().flatten().any(|c| c == "—"), "{heat:?}");
         assert!(html.contains("No analysis.json in this folder"));
         assert!(!html.contains("id=\"stationary\""));
