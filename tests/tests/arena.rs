@@ -4,7 +4,9 @@
 //!
 //! `games.jsonl`'s hash changed once on purpose since: its records gained exact seed halves, year
 //! labels, the seats' outcome fields and `first_asi_month` (docs/data.md); the tidy tables and
-//! `analysis.csv` were added then. The other files are byte for byte what they were.
+//! `analysis.csv` were added then. `analysis.json` gained `equilibria` (every equilibrium support
+//! enumeration finds) and `report.html` its per-seat section and redrawn figures (issue 15). The
+//! other files are byte for byte what they were.
 //!
 //! The expected hashes are FNV-1a 64 of each file (of `games.jsonl` with its lines in game order,
 //! as threads finish games in any order). A change that is meant to alter results updates them, and
@@ -29,11 +31,11 @@ const EXPECTED: &[(&str, u64)] = &[
     ("standings.csv", 0x59eb_bd99_935c_7f23),
     ("payoff.csv", 0x70d0_9d4b_594a_534e),
     ("arrival.csv", 0x89ea_fa5b_f6fa_cbb3),
-    ("analysis.json", 0x0c37_0e66_f77a_22b3),
+    ("analysis.json", 0x0005_0037_84d1_1cdb),
     ("analysis.csv", 0x2677_428d_169b_d511),
     ("seats.csv", 0x8184_fbb5_c936_edac),
     ("capability_by_year.csv", 0xfa74_c5f7_25ae_fb00),
-    ("report.html", 0x9837_520f_0bfa_f899),
+    ("report.html", 0x0f27_681a_30f6_d7f7),
 ];
 
 fn fnv1a(bytes: &[u8]) -> u64 {

@@ -39,6 +39,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use gigawatt_arena::analyze;
 use gigawatt_arena::error::{Context, Result};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -1771,7 +1772,42 @@ impl Page {
                 cell(alpha.get(s).copied().unwrap_or(f64::NAN), 4)
             );
         }
-        self.push("</tbody>\n</table>\n</section>\n");
+        self.push("</tbody>\n</table>\n");
+        // Every equilibrium, and α-rank's response graph, from the payoff matrix itself (so older
+        // folders, whose analysis.json lists one equilibrium, get them too).
+        let complete: Option<Vec<Vec<f64>>> = data
+            .payoff
+            .iter()
+            .map(|row| row.iter().copied().collect::<Option<Vec<f64>>>())
+            .collect();
+        let payoff = complete.and_then(|m| analyze::Payoff::new(data.strategies.clone(), m).ok());
+        if let Some(payoff) = payoff {
+            let found = analyze::equilibria(&payoff);
+            let text = match found.len() {
+                0 => "Support enumeration finds no equilibrium (a degenerate game): the Nash \
+                      column is Lemke–Howson's."
+                    .to_string(),
+                1 => format!(
+                    "The symmetric equilibrium is unique among those support enumeration finds: {}.",
+                    analyze::equilibria_text(&found).trim_start_matches("1 equilibrium: ")
+                ),
+                _ => format!(
+                    "Not unique: {}. The Nash column shows the first; each is an equilibrium of \
+                     the meta-game, so which strategy \"wins\" depends on where play starts.",
+                    analyze::equilibria_text(&found)
+                ),
+            };
+            self.line(&text);
+            let population = analysis["evolutionary"]["population"]
+                .as_u64()
+                .map_or(analyze::DEFAULT_POPULATION, |p| p as usize);
+            let alpha_value = analysis["alpha"].as_f64().unwrap_or(analyze::DEFAULT_ALPHA);
+            if analyze::check_parameters(population, alpha_value).is_ok() {
+                let rho = analyze::alpha_rank_fixation(&payoff, alpha_value, population);
+                self.figure(response_graph(data, &rho, &alpha, population, alpha_value));
+            }
+        }
+        self.push("</section>\n");
         Ok(())
     }
 
@@ -2434,6 +2470,134 @@ fn trim_tick(v: f64) -> String {
 // Charts
 // ------------------------------------------------------------------------------------------------
 
+/// α-Rank's response graph, as OpenSpiel's visualiser draws it: a node per strategy on a circle
+/// (area by α-Rank mass), an arrow `i → j` for every improving deviation (a single `j` mutant
+/// takes over a population of `i` with probability `ρ` above the neutral `1/Z`), its width by `ρ`.
+fn response_graph(
+    data: &Data,
+    rho: &[Vec<f64>],
+    mass: &BTreeMap<String, f64>,
+    population: usize,
+    alpha: f64,
+) -> Result<String> {
+    let n = data.strategies.len();
+    if n < 2 || rho.len() != n {
+        bail!("the response graph needs two strategies or more");
+    }
+    let neutral = 1.0 / population as f64;
+    let short = abbreviate(&data.strategies, 16);
+    let (w, h) = (760.0f64, 560.0f64);
+    let (cx, cy) = (w / 2.0, h / 2.0 + 14.0);
+    let ring = 190.0;
+    let at = |i: usize| {
+        let angle = -std::f64::consts::FRAC_PI_2 + 2.0 * std::f64::consts::PI * i as f64 / n as f64;
+        (cx + ring * angle.cos(), cy + ring * angle.sin())
+    };
+    let radius = |s: &str| 7.0 + 26.0 * mass.get(s).copied().unwrap_or(0.0).max(0.0).sqrt();
+    let label = format!(
+        "α-Rank response graph (α = {}, Z = {population})",
+        trim(alpha)
+    );
+    let mut svg = format!(
+        "<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" \
+         aria-label=\"{label}\" id=\"response-graph\">\n<title>{label}</title>\n\
+         <rect width=\"{w}\" height=\"{h}\" fill=\"#FFFFFF\"/>\n\
+         <text x=\"{cx}\" y=\"24\" font-family=\"{FONT}\" font-size=\"17\" text-anchor=\"middle\" \
+         fill=\"#222222\">{label}</text>\n",
+        label = escape(&label),
+    );
+    // Edges first, under the nodes.
+    for (i, row) in rho.iter().enumerate() {
+        for (j, &p) in row.iter().enumerate() {
+            // NaN is no improvement either.
+            let improving = p > neutral * (1.0 + 1e-9);
+            if i == j || !improving {
+                continue;
+            }
+            let ((x0, y0), (x1, y1)) = (at(i), at(j));
+            let (dx, dy) = (x1 - x0, y1 - y0);
+            let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+            let (ux, uy) = (dx / len, dy / len);
+            // Both directions can improve (a near-tie): offset each to its own side.
+            let (ox, oy) = if rho[j][i] > neutral {
+                (-uy * 4.0, ux * 4.0)
+            } else {
+                (0.0, 0.0)
+            };
+            let r0 = radius(&data.strategies[i]);
+            let r1 = radius(&data.strategies[j]);
+            let (sx, sy) = (x0 + ux * r0 + ox, y0 + uy * r0 + oy);
+            let (tx, ty) = (x1 - ux * (r1 + 2.0) + ox, y1 - uy * (r1 + 2.0) + oy);
+            let width = 0.6 + 2.4 * p.min(1.0);
+            let opacity = 0.35 + 0.6 * p.min(1.0);
+            let head = 9.0 + width;
+            let (bx, by) = (tx - ux * head, ty - uy * head);
+            let (px, py) = (-uy * head * 0.45, ux * head * 0.45);
+            let _ = writeln!(
+                svg,
+                "<g class=\"edge\"><title>{} → {}: fixation probability {} ({}× neutral 1/{population})</title>\
+                 <line x1=\"{sx:.1}\" y1=\"{sy:.1}\" x2=\"{bx:.1}\" y2=\"{by:.1}\" stroke=\"#555555\" \
+                 stroke-width=\"{width:.2}\" stroke-opacity=\"{opacity:.2}\"/>\
+                 <polygon points=\"{tx:.1},{ty:.1} {:.1},{:.1} {:.1},{:.1}\" fill=\"#555555\" \
+                 fill-opacity=\"{opacity:.2}\"/></g>",
+                escape(&data.strategies[i]),
+                escape(&data.strategies[j]),
+                sig3(p),
+                sig3(p / neutral),
+                bx + px,
+                by + py,
+                bx - px,
+                by - py,
+            );
+        }
+    }
+    for (i, s) in data.strategies.iter().enumerate() {
+        let (x, y) = at(i);
+        let r = radius(s);
+        // Labels outside the ring, anchored away from the centre.
+        let (lx, ly) = (
+            x + (x - cx) / ring * (r + 8.0),
+            y + (y - cy) / ring * (r + 8.0) + 5.0,
+        );
+        let anchor = if (x - cx).abs() < 1.0 {
+            "middle"
+        } else if x > cx {
+            "start"
+        } else {
+            "end"
+        };
+        let _ = writeln!(
+            svg,
+            "<g class=\"node\"><title>{}: α-Rank mass {}</title><circle cx=\"{x:.1}\" cy=\"{y:.1}\" \
+             r=\"{r:.1}\" fill=\"{}\" stroke=\"#FFFFFF\" stroke-width=\"1.5\"/>\
+             <text x=\"{lx:.1}\" y=\"{ly:.1}\" font-family=\"{FONT}\" font-size=\"13\" \
+             text-anchor=\"{anchor}\" fill=\"#222222\">{}</text></g>",
+            escape(s),
+            sig3(mass.get(s).copied().unwrap_or(f64::NAN)),
+            hex(data.color_of(s)),
+            escape(&short[i])
+        );
+    }
+    svg.push_str("</svg>\n");
+    let legend: Vec<String> = data
+        .strategies
+        .iter()
+        .zip(&short)
+        .filter(|(s, l)| s != l)
+        .map(|(s, l)| format!("{l} = {s}"))
+        .collect();
+    let mut note = "Arrow i → j: a single j player in a population of i takes it over with a \
+                    probability above neutral (an improving deviation); darker and wider for a \
+                    higher probability; hover an arrow for its value. Node area: α-Rank mass. \
+                    A node no arrow leaves is a sink of the dynamics."
+        .to_string();
+    if !legend.is_empty() {
+        note.push_str(&format!(" Abbreviations: {}.", legend.join("; ")));
+    }
+    svg.push_str(&format!("<p class=\"note\">{}</p>\n", escape(&note)));
+    Ok(svg)
+}
+
 /// Horizontal bars of the stationary distribution, largest on top.
 fn stationary_chart(data: &Data, bars: &[(String, f64)]) -> Result<String> {
     let n = bars.len();
@@ -2684,7 +2848,7 @@ fn trajectory_chart(data: &Data) -> Result<String> {
     } else {
         &relative
     };
-    let y_label = |v: &f64| fixed(*v, 0);
+    let y_label = |v: &f64| trim_tick(*v);
     let (columns, panel_w, panel_h, legend_h) = (3u32, 400u32, 260u32, 30u32);
     let rows = (series.len() as u32).div_ceil(columns);
     let mut figure = Figure::new(
@@ -3578,6 +3742,22 @@ mod tests {
             let count = |c: &str| strokes.iter().filter(|s| s.eq_ignore_ascii_case(c)).count();
             assert_eq!(count(bands[0]), 1, "one median line in the band's colour");
             assert_eq!(count("#999999"), 1, "the overall median");
+        }
+        // The meta-game lists its equilibria and draws α-rank's response graph: a node per
+        // strategy, and arrows only where a deviation improves (each with its probability).
+        let meta = by_id(&doc, "meta-game");
+        assert!(all_text(meta).contains("equilibri"), "{}", all_text(meta));
+        let graph = by_id(&doc, "response-graph");
+        let nodes = graph
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("node"))
+            .count();
+        assert_eq!(nodes, 3, "a node per strategy");
+        for edge in graph
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("edge"))
+        {
+            assert!(all_text(edge).contains("fixation probability"));
         }
         let arrival = by_id(&doc, "arrival");
         assert!(
