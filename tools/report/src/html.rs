@@ -46,9 +46,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Deserialize;
 
 use crate::plot::{
-    Axes, Chart, FONT, Figure, INK, Ticked, X_TITLED_AREA, chart, color, draw_mesh, escape,
-    frame_with, hex, month_x, nice_ticks, plot_error, render_panel, titled_chart, trim_number,
-    year_label, year_ticks,
+    Axes, Chart, FONT, Figure, INK, Ticked, X_TITLED_AREA, color, draw_mesh, escape, frame_with,
+    hex, month_x, nice_ticks, plot_error, render_panel, titled_chart, trim_number, year_label,
+    year_ticks,
 };
 use gigawatt_arena::explore::files::{
     DISCOVERY_FILE, NOISE_FLOOR, ROBUSTNESS_FILE, SENSITIVITY_FILE,
@@ -555,13 +555,40 @@ fn parse_standings(text: &str) -> Result<Vec<Standing>, String> {
 /// A tuning run's history: one `(evaluation, generation, score)` per evaluation, in file order.
 struct History {
     rows: Vec<(f64, Option<f64>, f64)>,
+    /// The tuned parameters' columns (every numeric column but the bookkeeping ones), and each
+    /// row's values of them (NaN where a cell is empty or not a number), in `rows` order.
+    parameters: Vec<String>,
+    values: Vec<Vec<f64>>,
+    /// What else the tuning folder holds, when it holds it.
+    finalists: Option<Vec<Vec<String>>>,
+    held_out: Option<Vec<Vec<String>>>,
+    best: Option<String>,
 }
 
 impl History {
     fn load(path: &Path) -> Result<History> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read tuning history {}", path.display()))?;
-        History::parse(&text).map_err(|e| invalid!("{}: {e}", path.display()))
+        let mut history = History::parse(&text).map_err(|e| invalid!("{}: {e}", path.display()))?;
+        // The other files of `gigawatt tune`, if present: a history alone still draws.
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let table = |name: &str| {
+            std::fs::read_to_string(dir.join(name))
+                .ok()
+                .and_then(|t| csv_records(&t).ok())
+                .filter(|r| r.len() > 1)
+        };
+        history.finalists = table(gigawatt_arena::tune::run::FINALISTS_FILE);
+        history.held_out = table(gigawatt_arena::tune::run::HELD_OUT_FILE);
+        history.best = std::fs::read_to_string(dir.join(gigawatt_arena::tune::run::BEST_FILE))
+            .ok()
+            .and_then(|t| {
+                t.lines()
+                    .map(str::trim)
+                    .rfind(|l| !l.is_empty() && !l.starts_with("//"))
+                    .map(str::to_string)
+            });
+        Ok(history)
     }
 
     fn parse(text: &str) -> Result<History, String> {
@@ -573,6 +600,29 @@ impl History {
         let evaluation = find("evaluation").ok_or("no `evaluation` column")?;
         let score = find("score").ok_or("no `score` column")?;
         let generation = find("generation");
+        // Parameter columns: the rest, but the bookkeeping of `gigawatt tune` and text columns.
+        let bookkeeping = [
+            "evaluation",
+            "generation",
+            "score",
+            "seeds",
+            "worlds",
+            "seconds",
+        ];
+        let numeric = |k: usize| {
+            rows.iter().any(|r| {
+                r.get(k)
+                    .and_then(|c| c.trim().parse::<f64>().ok())
+                    .is_some()
+            }) && rows.iter().all(|r| {
+                r.get(k)
+                    .is_none_or(|c| c.trim().is_empty() || c.trim().parse::<f64>().is_ok())
+            })
+        };
+        let parameter_columns: Vec<usize> = (0..header.len())
+            .filter(|&k| !bookkeeping.contains(&header[k].trim()) && numeric(k))
+            .collect();
+        let mut values = Vec::new();
         let mut out = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             let at = |e: String| format!("line {}: {e}", i + 2);
@@ -585,9 +635,25 @@ impl History {
             };
             if e.is_finite() && s.is_finite() {
                 out.push((e, g, s));
+                values.push(
+                    parameter_columns
+                        .iter()
+                        .map(|&k| cell(k).trim().parse::<f64>().unwrap_or(f64::NAN))
+                        .collect(),
+                );
             }
         }
-        Ok(History { rows: out })
+        Ok(History {
+            rows: out,
+            parameters: parameter_columns
+                .iter()
+                .map(|&k| header[k].trim().to_string())
+                .collect(),
+            values,
+            finalists: None,
+            held_out: None,
+            best: None,
+        })
     }
 
     /// The best score so far after each evaluation (higher is better).
@@ -1317,7 +1383,7 @@ impl Page {
                 "Robust strategies",
                 explore.robustness.is_some(),
             ),
-            ("tuning", "Tuning convergence", tuning),
+            ("tuning", "Tuning", tuning),
         ] {
             if shown {
                 let _ = write!(self.html, "<a href=\"#{id}\">{label}</a>");
@@ -2263,10 +2329,26 @@ impl Page {
     fn tuning(&mut self, history: &History) -> Result<()> {
         self.section(
             "tuning",
-            "Tuning convergence",
-            "Score of every evaluation of the tuning run (dots) and the best score so far (line), \
-             higher is better. Source: history.csv of the tuning folder.",
+            "Tuning",
+            "A tuning run of gigawatt tune, read from its folder: first what it is worth on \
+             seeds it never saw (held_out.csv), then the finalists re-checked on fresh seeds \
+             (finalists.csv), the search's convergence and a slice per parameter (history.csv). \
+             The search score of the best evaluation is biased upwards (it is the maximum of many \
+             noisy estimates, the winner's curse): quote the held-out result.",
         );
+        if let Some(best) = &history.best {
+            let _ = writeln!(
+                self.html,
+                "<p class=\"summary\">Best parameters: <code>{}</code></p>",
+                escape(best)
+            );
+        }
+        if let Some(rows) = &history.held_out {
+            self.held_out_table(rows);
+        }
+        if let Some(rows) = &history.finalists {
+            self.finalists_table(rows);
+        }
         let best = history.best_so_far();
         match best.last() {
             None => self.push("<p class=\"summary\">The history holds no evaluation.</p>\n"),
@@ -2289,17 +2371,137 @@ impl Page {
                 };
                 let _ = writeln!(
                     self.html,
-                    "<p class=\"summary\">{} evaluations{generations}; best score {} at \
-                     evaluation {}.</p>",
+                    "<h3>Search</h3>\n<p class=\"summary\">{} evaluations{generations}; the \
+                     highest search score was {} at evaluation {} (biased upwards: see the \
+                     held-out result above).</p>",
                     history.rows.len(),
                     fixed(top, 4),
                     trim(at)
                 );
                 self.push(&tuning_chart(history, &best)?);
+                if !history.parameters.is_empty() {
+                    self.figure(slice_chart(history));
+                }
             }
         }
         self.push("</section>\n");
         Ok(())
+    }
+
+    /// `held_out.csv` as a table, led by a sentence on the held-out opponents' difference.
+    fn held_out_table(&mut self, rows: &[Vec<String>]) {
+        let Some((header, body)) = rows.split_first() else {
+            return;
+        };
+        let col = |name: &str| header.iter().position(|h| h == name);
+        let get = |row: &Vec<String>, name: &str| -> f64 {
+            col(name)
+                .and_then(|k| row.get(k))
+                .and_then(|c| c.parse::<f64>().ok())
+                .unwrap_or(f64::NAN)
+        };
+        let text = |row: &Vec<String>, name: &str| -> String {
+            col(name)
+                .and_then(|k| row.get(k))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let with_ci = |row: &Vec<String>, name: &str| -> String {
+            format!(
+                "{} {}",
+                fixed(get(row, name), 3),
+                ci_text(
+                    get(row, &format!("{name}_low")),
+                    get(row, &format!("{name}_high"))
+                )
+            )
+        };
+        // Lead with the held-out opponents (else the pool): the number to quote.
+        let lead = body
+            .iter()
+            .find(|r| text(r, "opponents") == "held_out")
+            .or_else(|| body.first());
+        if let Some(r) = lead {
+            let (lo, hi) = (get(r, "difference_low"), get(r, "difference_high"));
+            let verdict = if lo > 0.0 {
+                "better than the default (the interval excludes 0)"
+            } else if hi < 0.0 {
+                "worse than the default (the interval excludes 0)"
+            } else {
+                "not distinguishable from the default (the interval contains 0)"
+            };
+            let against = if text(r, "opponents") == "held_out" {
+                "held-out opponents"
+            } else {
+                "the pool"
+            };
+            let _ = writeln!(
+                self.html,
+                "<p class=\"summary\"><strong>Held-out result</strong>: against the {against}, \
+                 on {} seeds used nowhere in the search, the tuned strategy scores {} against \
+                 the default's {}: a difference of {}, {verdict}.</p>",
+                escape(&text(r, "seeds")),
+                escape(&with_ci(r, "tuned")),
+                escape(&with_ci(r, "default")),
+                escape(&with_ci(r, "difference")),
+            );
+        }
+        self.push(
+            "<div class=\"scroll\"><table class=\"held-out\">\n<thead><tr>\
+             <th class=\"name\">opponents</th><th>seeds</th><th>games</th>\
+             <th>tuned [95% CI]</th><th>default [95% CI]</th><th>tuned − default [95% CI]</th>\
+             </tr></thead>\n<tbody>\n",
+        );
+        for r in body {
+            let _ = writeln!(
+                self.html,
+                "<tr><td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+                 <td>{}</td></tr>",
+                escape(&text(r, "opponents").replace('_', "-")),
+                escape(&text(r, "seeds")),
+                escape(&text(r, "games")),
+                escape(&with_ci(r, "tuned")),
+                escape(&with_ci(r, "default")),
+                escape(&with_ci(r, "difference")),
+            );
+        }
+        self.push("</tbody>\n</table></div>\n");
+    }
+
+    /// `finalists.csv` as a table: each finalist's spec, search score and fresh-seed score.
+    fn finalists_table(&mut self, rows: &[Vec<String>]) {
+        let Some((header, body)) = rows.split_first() else {
+            return;
+        };
+        let col = |row: &Vec<String>, name: &str| -> String {
+            header
+                .iter()
+                .position(|h| h == name)
+                .and_then(|k| row.get(k))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let number = |text: String| text.parse::<f64>().map_or(text, |v| fixed(v, 4));
+        let _ = write!(
+            self.html,
+            "<h3>Finalists</h3>\n<p class=\"note\">The {} best candidates of the search, \
+             re-evaluated on fresh seeds against the pool; the best of them was kept.</p>\n\
+             <div class=\"scroll\"><table class=\"finalists\">\n<thead><tr><th>evaluation</th>\
+             <th class=\"name\">spec</th><th>search score</th><th>finalist score</th></tr>\
+             </thead>\n<tbody>\n",
+            body.len()
+        );
+        for r in body {
+            let _ = writeln!(
+                self.html,
+                "<tr><td>{}</td><td class=\"name\"><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                escape(&col(r, "evaluation")),
+                escape(&col(r, "spec")),
+                escape(&number(col(r, "search_score"))),
+                escape(&number(col(r, "finalist_score"))),
+            );
+        }
+        self.push("</tbody>\n</table></div>\n");
     }
 
     fn end(&mut self, data: &Data) {
@@ -3139,22 +3341,121 @@ fn tuning_chart(history: &History, best: &[(f64, f64)]) -> Result<String> {
             y_area: 0,
             y2_area: 0,
         };
-        let mut chart = chart(area, "Score by evaluation and best so far", &axes)?;
+        let mut chart = titled_chart(
+            area,
+            "Score by evaluation and best so far",
+            &axes,
+            "evaluation (in the order evaluated)",
+        )?;
+        // The best-so-far line first and thin, the dots over it: a dot on the line stays visible.
+        chart
+            .draw_series(LineSeries::new(
+                History::steps(best),
+                line.mix(0.8).stroke_width(1),
+            ))
+            .map_err(plot_error)?;
         chart
             .draw_series(
                 history
                     .rows
                     .iter()
-                    .map(|r| Circle::new((r.0, r.2), 2.5, dot.mix(0.5).filled())),
+                    .map(|r| Circle::new((r.0, r.2), 3, dot.mix(0.55).filled().stroke_width(0))),
             )
-            .map_err(plot_error)?;
-        chart
-            .draw_series(LineSeries::new(History::steps(best), line.stroke_width(2)))
             .map_err(plot_error)?;
         Ok(())
     })?;
     let mut figure = Figure::new(width, height, "Tuning convergence");
     figure.panel("convergence", "Tuning convergence", 0, 0, &markup);
+    Ok(figure.inline())
+}
+
+/// One panel per tuned parameter: every evaluation's score against the parameter's value (all
+/// evaluations drawn, the best ringed), as Optuna's slice plot.
+fn slice_chart(history: &History) -> Result<String> {
+    let n = history.parameters.len();
+    let (columns, panel_w, panel_h) = (3u32, 400u32, 280u32);
+    let columns = columns.min(n as u32).max(1);
+    let rows = (n as u32).div_ceil(columns);
+    let (s0, s1) = history
+        .rows
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), r| {
+            (lo.min(r.2), hi.max(r.2))
+        });
+    let pad = ((s1 - s0) * 0.05).max(1e-3);
+    let (y_ticks, y) = nice_ticks(s0 - pad, s1 + pad, 4);
+    let best = history
+        .rows
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.2.total_cmp(&b.1.2).then(b.0.cmp(&a.0)))
+        .map(|(i, _)| i);
+    let dot = RGBColor(0x4e, 0x79, 0xa7);
+    let y_label = |v: &f64| trim((v * 1e6).round() / 1e6);
+    let mut figure = Figure::new(
+        columns * panel_w,
+        rows * panel_h,
+        "Score against each parameter (slice plot)",
+    );
+    for (p, name) in history.parameters.iter().enumerate() {
+        let points: Vec<(f64, f64)> = history
+            .rows
+            .iter()
+            .zip(&history.values)
+            .map(|(r, v)| (v[p], r.2))
+            .filter(|(x, _)| x.is_finite())
+            .collect();
+        let (v0, v1) = points
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), q| {
+                (lo.min(q.0), hi.max(q.0))
+            });
+        let (v0, v1) = if v0.is_finite() { (v0, v1) } else { (0.0, 1.0) };
+        let (x_ticks, x) = nice_ticks(v0, v1, 4);
+        let x_label = |v: &f64| trim_tick(*v);
+        let markup = render_panel((panel_w, panel_h), |area| {
+            let axes = Axes {
+                x,
+                x_ticks,
+                x_label: &x_label,
+                y,
+                y_ticks: y_ticks.clone(),
+                y_label: &y_label,
+                y_desc: "score",
+                y_area: 0,
+                y2_area: 0,
+            };
+            let mut chart = titled_chart(area, name, &axes, name)?;
+            chart
+                .draw_series(
+                    points
+                        .iter()
+                        .map(|&q| Circle::new(q, 3, dot.mix(0.5).filled().stroke_width(0))),
+                )
+                .map_err(plot_error)?;
+            if let Some(b) = best
+                && let Some(v) = history.values.get(b).and_then(|v| v.get(p))
+                && v.is_finite()
+            {
+                chart
+                    .draw_series(std::iter::once(Circle::new(
+                        (*v, history.rows[b].2),
+                        6,
+                        RGBColor(0xe1, 0x57, 0x59).stroke_width(2),
+                    )))
+                    .map_err(plot_error)?;
+            }
+            Ok(())
+        })?;
+        let k = p as u32;
+        figure.panel(
+            &format!("slice-{}", k + 1),
+            name,
+            (k % columns) * panel_w,
+            (k / columns) * panel_h,
+            &markup,
+        );
+    }
     Ok(figure.inline())
 }
 
@@ -3786,6 +4087,65 @@ mod tests {
     }
 
     #[test]
+    fn the_tuning_section_leads_with_the_held_out_result_and_slices_every_parameter() {
+        let dir = temp_dir("tuning-files");
+        tiny_tournament(&dir, Format::RoundRobin);
+        let tune = temp_dir("tuning-files-run");
+        let mut history =
+            String::from("evaluation,generation,energy_share,compute_share,score,seeds\n");
+        for e in 0..12 {
+            let x = f64::from(e) / 12.0;
+            history.push_str(&format!(
+                "{e},{},{x},{},{},4\n",
+                e / 6,
+                1.0 - x,
+                0.5 + 0.01 * x
+            ));
+        }
+        std::fs::write(tune.join(HISTORY_FILE), history).unwrap();
+        std::fs::write(
+            tune.join("finalists.csv"),
+            "evaluation,spec,search_score,finalist_score\n11,\"parametric(energy_share: 0.9)\",0.51,0.505\n",
+        )
+        .unwrap();
+        std::fs::write(
+            tune.join("held_out.csv"),
+            "opponents,seeds,games,tuned,tuned_low,tuned_high,default,default_low,default_high,\
+             difference,difference_low,difference_high\n\
+             pool,8,64,0.52,0.51,0.53,0.5,0.49,0.51,0.02,0.01,0.03\n\
+             held_out,8,32,0.51,0.49,0.53,0.5,0.48,0.52,0.01,-0.01,0.03\n",
+        )
+        .unwrap();
+        std::fs::write(
+            tune.join("best.ron"),
+            "// best\nparametric(energy_share: 0.9)\n",
+        )
+        .unwrap();
+        let html = render_report(&dir, Some(&tune)).unwrap();
+        let doc = parse(&html);
+        let section = by_id(&doc, "tuning");
+        let text = all_text(section);
+        let held = text.find("Held-out result").expect("the held-out result");
+        let search = text.find("highest search score").expect("the search score");
+        assert!(held < search, "the held-out result comes first: {text}");
+        assert!(text.contains("against the held-out opponents"), "{text}");
+        assert!(
+            text.contains("not distinguishable from the default"),
+            "{text}"
+        );
+        assert!(text.contains("parametric(energy_share: 0.9)"));
+        for (k, name) in ["energy_share", "compute_share"].iter().enumerate() {
+            let panel = by_id(&doc, &format!("slice-{}", k + 1));
+            assert!(all_text(panel).contains(name));
+            let dots = panel
+                .descendants()
+                .filter(|n| n.has_tag_name("circle"))
+                .count();
+            assert_eq!(dots, 12 + 1, "every evaluation, and the best ringed");
+        }
+    }
+
+    #[test]
     fn a_gauntlet_has_gaps_in_the_heat_map_and_no_meta_game_chart() {
         let dir = temp_dir("gauntlet");
         tiny_tournament(
@@ -3840,9 +4200,9 @@ mod tests {
                 .descendants()
                 .any(|n| n.attribute("id") == Some("convergence"))
         );
-        assert!(
-            html.contains("3 evaluations over 2 generations; best score 0.5000 at evaluation 1.")
-        );
+        assert!(html.contains(
+            "3 evaluations over 2 generations; the highest search score was 0.5000 at evaluation 1"
+        ));
         let err = render_report(&dir, Some(&dir)).expect_err("no history there");
         assert!(format!("{err:#}").contains("history.csv"), "{err:#}");
     }

@@ -242,34 +242,11 @@ pub(crate) struct Axes<'f> {
     pub y2_area: u32,
 }
 
-/// A captioned chart on `area` with a light grid at the ticks.
-pub(crate) fn chart<'a, 'b>(
-    area: &'a Area<'b>,
-    caption: &str,
-    axes: &Axes<'_>,
-) -> Result<Chart<'a, 'b>> {
-    let mut chart = frame(area, caption, axes)?;
-    mesh(&mut chart, axes)?;
-    Ok(chart)
-}
-
-/// A captioned chart on `area` without its grid and labels yet: add a secondary axis (if any)
-/// first, then draw them with [`mesh`] (plotters labels every label area present at that time).
-pub(crate) fn frame<'a, 'b>(
-    area: &'a Area<'b>,
-    caption: &str,
-    axes: &Axes<'_>,
-) -> Result<Chart<'a, 'b>> {
-    frame_with(area, caption, axes, X_LABEL_AREA)
-}
-
-/// Height of the x tick labels' area, pixels.
-const X_LABEL_AREA: u32 = 26;
 /// Height of the x labels' area when the x axis also has a title, pixels.
 pub(crate) const X_TITLED_AREA: u32 = 48;
 
-/// A captioned chart with its grid, tick labels and a title on both axes (the others title only
-/// the y axis).
+/// A captioned chart with its grid, tick labels and a title on both axes (every chart titles its
+/// axes with their units).
 pub(crate) fn titled_chart<'a, 'b>(
     area: &'a Area<'b>,
     caption: &str,
@@ -281,6 +258,9 @@ pub(crate) fn titled_chart<'a, 'b>(
     Ok(chart)
 }
 
+/// A captioned chart on `area` without its grid and labels yet, `x_label_area` pixels high for the
+/// x labels: add a secondary axis (if any) first, then draw them with [`draw_mesh`] (plotters
+/// labels every label area present at that time).
 pub(crate) fn frame_with<'a, 'b>(
     area: &'a Area<'b>,
     caption: &str,
@@ -305,11 +285,7 @@ pub(crate) fn frame_with<'a, 'b>(
         .map_err(plot_error)
 }
 
-/// The grid, axes and tick labels of a chart made by [`frame`].
-pub(crate) fn mesh(chart: &mut Chart<'_, '_>, axes: &Axes<'_>) -> Result<()> {
-    draw_mesh(chart, axes, None)
-}
-
+/// The grid, axes, tick labels and titles of a chart made by [`frame_with`].
 pub(crate) fn draw_mesh(
     chart: &mut Chart<'_, '_>,
     axes: &Axes<'_>,
