@@ -61,6 +61,7 @@ use gigawatt_arena::tournament::drilldown::{
 };
 use gigawatt_arena::tournament::record::GameRecord;
 use gigawatt_arena::tournament::report::{ANALYSIS_FILE, STANDINGS_FILE};
+use gigawatt_arena::tournament::stopping::{STOPPING_FILE, StopDecision};
 use gigawatt_arena::tournament::store::{GAMES_FILE, TRAJECTORY_GAMES, for_each_game_by_id};
 use gigawatt_arena::tournament::worlds::WORLDS_FILE;
 use gigawatt_arena::tournament::{CONFIG_FILE, DEFAULT_RESAMPLES, Format, TournamentConfig};
@@ -122,6 +123,8 @@ struct Data {
     config: Option<TournamentConfig>,
     /// Games in the folder.
     games: usize,
+    /// Why the stopping rule ended the run early (`stopping.json`), if it did.
+    stopping: Option<String>,
     faults: usize,
     /// The first [`LISTED_FAULTS`] faults, in game order: (game id, fault).
     fault_list: Vec<(u64, gigawatt_engine::Fault)>,
@@ -290,6 +293,7 @@ impl Data {
             SEAT_STANDINGS_FILE,
             MATCHUPS_FILE,
             GAME_LIST_FILE,
+            STOPPING_FILE,
         ]
         .iter()
         .filter(|f| dir.join(f).is_file())
@@ -304,6 +308,10 @@ impl Data {
             name,
             config,
             games,
+            stopping: std::fs::read_to_string(dir.join(STOPPING_FILE))
+                .ok()
+                .and_then(|t| serde_json::from_str::<StopDecision>(&t).ok())
+                .map(|d| format!("{} ({})", d.reason, d.rule)),
             faults,
             fault_list,
             drilldown,
@@ -1354,6 +1362,9 @@ impl Page {
             ));
         }
         facts.push(("games", data.games.to_string()));
+        if let Some(reason) = &data.stopping {
+            facts.push(("stopped early", reason.clone()));
+        }
         facts.push(("strategy faults", data.faults.to_string()));
         self.push("<dl class=\"facts\">\n");
         for (k, v) in facts {
@@ -3926,6 +3937,7 @@ mod tests {
             resamples: 200,
             shard: None,
             worlds: None,
+            stop: None,
         };
         let scenarios = gigawatt_arena::tournament::load_scenarios(&config).unwrap();
         let options = RunOptions {

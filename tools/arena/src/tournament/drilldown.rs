@@ -71,6 +71,15 @@ impl ScoreTally {
         if self.games == 0 { f64::NAN } else { self.mean }
     }
 
+    /// The sample variance of the scores (NaN with fewer than two games).
+    pub fn variance(&self) -> f64 {
+        if self.games < 2 {
+            f64::NAN
+        } else {
+            self.m2 / (self.games - 1) as f64
+        }
+    }
+
     /// The 95% interval of the mean score (NaN with fewer than two games).
     pub fn interval(&self) -> (f64, f64) {
         if self.games < 2 {

@@ -7,6 +7,7 @@ pub mod plan;
 pub mod record;
 pub mod report;
 pub mod run;
+pub mod stopping;
 pub mod store;
 pub mod tables;
 pub mod worlds;
@@ -53,6 +54,11 @@ pub struct TournamentConfig {
     /// hypercube from (`seed`, `worlds`) (see `gigawatt_engine::uncertainty`).
     #[serde(default)]
     pub worlds: Option<u32>,
+    /// Stop before the plan is played when the answer is clear (`--until-ci-width`, `--sprt`);
+    /// `None`: play the whole plan. Left out of the file when `None`, so configurations without a
+    /// rule read and hash as they always did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop: Option<stopping::StopRule>,
 }
 
 /// What `gigawatt tournament` plays with no flags: every default strategy on the default scenario.
@@ -71,6 +77,7 @@ impl Default for TournamentConfig {
             resamples: DEFAULT_RESAMPLES,
             shard: None,
             worlds: None,
+            stop: None,
         }
     }
 }
@@ -101,6 +108,7 @@ impl TournamentConfig {
             resamples,
             shard,
             worlds,
+            stop,
         } = self;
         let mut out = Vec::new();
         let mut field = |name: &str, a: String, b: String| {
@@ -117,6 +125,7 @@ impl TournamentConfig {
         field("resamples", show(resamples), show(&other.resamples));
         field("shard", show(shard), show(&other.shard));
         field("worlds", show(worlds), show(&other.worlds));
+        field("stop", show(stop), show(&other.stop));
         out
     }
 }

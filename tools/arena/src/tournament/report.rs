@@ -29,6 +29,10 @@ pub struct Reports {
     pub files: Vec<PathBuf>,
     pub games: usize,
     pub faults: usize,
+    /// Why the stopping rule ended the run early (also in `stopping.json`), if it did.
+    pub stopping: Option<super::stopping::StopDecision>,
+    /// Where a stopping rule that did not stop the run stands.
+    pub stopping_status: Option<String>,
 }
 
 /// The strategies with a row in a tournament's tables: the configuration's, a gauntlet's focal
@@ -150,6 +154,28 @@ pub fn write_reports_of(
         }
         Err(_) => None,
     };
+    // The stopping rule's decision, read again from the games (the run wrote none beyond it).
+    let (stopping, status) = match (&config.stop, super::load_scenarios(config)) {
+        (Some(_), Ok(scenarios)) => {
+            let nations: Vec<usize> = scenarios.iter().map(|s| s.nations.len()).collect();
+            let planned = super::plan::Plan::new(
+                &nations,
+                &config.strategies,
+                &config.format,
+                config.seeds,
+                config.seed,
+                config.worlds,
+            )
+            .len();
+            super::stopping::decision_of(out, config, planned)?
+        }
+        _ => (None, None),
+    };
+    if let Some(d) = &stopping {
+        let path = out.join(super::stopping::STOPPING_FILE);
+        crate::data::write_atomic(&path, &(serde_json::to_string_pretty(d)? + "\n"))?;
+        files.push(path);
+    }
     // Scenarios that no longer load (a file moved since) only leave old records' years empty.
     let start_years: Vec<(String, i32)> = super::load_scenarios(config)
         .map(|scenarios| {
@@ -171,6 +197,8 @@ pub fn write_reports_of(
         files,
         games: tallies.games,
         faults: tallies.faults,
+        stopping,
+        stopping_status: status,
     })
 }
 
@@ -245,6 +273,12 @@ pub fn render(reports: &Reports) -> String {
         "\n{} games, {} strategy faults\n",
         reports.games, reports.faults
     ));
+    if let Some(d) = &reports.stopping {
+        text.push_str(&format!("{} ({})\n", d.reason, d.rule));
+    }
+    if let Some(status) = &reports.stopping_status {
+        text.push_str(&format!("{status}\n"));
+    }
     if let Some(dir) = reports.files.first().and_then(|f| f.parent()) {
         text.push_str(&format!("results in {}:\n", dir.display()));
         let config = dir.join(super::CONFIG_FILE);

@@ -18,7 +18,8 @@ use rayon::prelude::*;
 
 use super::plan::{Plan, PlannedGame, in_shard};
 use super::record::GameRecord;
-use super::store::{GAMES_FILE, GameWriter, for_each_game, read_game_ids};
+use super::stopping::{self, StopDecision, StopTally};
+use super::store::{GAMES_FILE, GameWriter, for_each_game, for_each_game_by_id, read_game_ids};
 use super::worlds::Worlds;
 use super::{CONFIG_FILE, TournamentConfig};
 use crate::signals::Stop;
@@ -33,6 +34,9 @@ pub struct RunSummary {
     pub out: PathBuf,
     /// The signal that stopped the run before its last game, if one did.
     pub stopped: Option<i32>,
+    /// Why the configuration's stopping rule ended the run before its plan (now or in an earlier
+    /// run of the folder), if it did.
+    pub decision: Option<StopDecision>,
 }
 
 impl RunSummary {
@@ -231,6 +235,8 @@ pub fn run_in(
     options: &RunOptions,
     progress: &mut dyn Progress,
 ) -> Result<RunSummary> {
+    let nations: Vec<usize> = scenarios.iter().map(|s| s.nations.len()).collect();
+    stopping::check(config, &nations)?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let config_path = out.join(CONFIG_FILE);
     let games_path = out.join(GAMES_FILE);
@@ -265,7 +271,6 @@ pub fn run_in(
         write_atomic(&config_path, &pretty(config))?;
     }
 
-    let nations: Vec<usize> = scenarios.iter().map(|s| s.nations.len()).collect();
     // The plan is generated game by game as the run goes, never held whole.
     let plan = Plan::new(
         &nations,
@@ -315,6 +320,22 @@ pub fn run_in(
         plan.games()
             .filter(|g| mine(g) && !done.contains(g.game_id))
     };
+    // The stopping rule sees the games in id order: those already in the folder first (a run with
+    // a rule writes only a prefix of the plan), then each as it is written; it is checked at batch
+    // boundaries only, so where it stops depends on neither threads nor interruptions.
+    let mut rule = StopTally::new(config, planned as u64);
+    let mut decision: Option<StopDecision> = None;
+    if let Some(tally) = &mut rule
+        && !done.is_empty()
+    {
+        for_each_game_by_id(&[games_path.as_path()], |game| {
+            if decision.is_none() {
+                decision = tally.add(&game);
+            }
+            Ok(())
+        })?;
+    }
+    let decided = std::sync::atomic::AtomicBool::new(decision.is_some());
 
     let started = Instant::now();
     let pool = {
@@ -349,12 +370,19 @@ pub fn run_in(
     let mut errors: Vec<GameError> = Vec::new();
     let stop = &options.stop;
     let interim = options.interim_standings;
+    let decided = &decided;
     let emit = |message: Result<GameRecord, GameError>,
                 writer: &mut GameWriter,
                 tally: &mut Tally,
                 errors: &mut Vec<GameError>,
-                played: &mut usize|
+                played: &mut usize,
+                rule: &mut Option<StopTally>,
+                decision: &mut Option<StopDecision>|
      -> Result<()> {
+        // Past the rule's boundary nothing more is written: the games in flight are dropped.
+        if decision.is_some() {
+            return Ok(());
+        }
         match message {
             Ok(record) => {
                 writer.write(&record)?;
@@ -362,14 +390,22 @@ pub fn run_in(
                     tally.add(&record);
                 }
                 *played += 1;
+                if let Some(rule) = rule
+                    && let Some(d) = rule.add(&record)
+                {
+                    *decision = Some(d);
+                    decided.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
             }
             Err(e) => errors.push(e),
         }
         Ok(())
     };
+    let halted =
+        || decided.load(std::sync::atomic::Ordering::Relaxed) || stop.requested().is_some();
     std::thread::scope(|scope| -> Result<()> {
         // Once asked to stop, the plan is not walked further.
-        let todo = todo().take_while(|_| stop.requested().is_none());
+        let todo = todo().take_while(|_| !halted());
         scope.spawn(move || {
             pool.install(|| {
                 todo.par_bridge().for_each_init(
@@ -377,7 +413,7 @@ pub fn run_in(
                     |(sender, cache), game| {
                         // Once asked to stop, the games already started finish and are written;
                         // no new one starts (the rest are skipped in microseconds).
-                        if stop.requested().is_some() {
+                        if halted() {
                             return;
                         }
                         let _ = sender.send(play_game_in(
@@ -418,7 +454,15 @@ pub fn run_in(
                 && let Some(message) = pending.remove(next)
             {
                 expected.next();
-                emit(message, &mut writer, &mut tally, &mut errors, &mut played)?;
+                emit(
+                    message,
+                    &mut writer,
+                    &mut tally,
+                    &mut errors,
+                    &mut played,
+                    &mut rule,
+                    &mut decision,
+                )?;
             }
             progress.tick(&mut || {
                 if options.interim_standings {
@@ -428,9 +472,21 @@ pub fn run_in(
                 }
             });
         }
-        // A stopped run: what finished after a game that never started is written too, in order.
-        for message in std::mem::take(&mut pending).into_values() {
-            emit(message, &mut writer, &mut tally, &mut errors, &mut played)?;
+        // A stopped run: what finished after a game that never started is written too, in order;
+        // but not with a stopping rule, whose folder must hold a prefix of the plan (the rule
+        // reads the games in order on resume), so those are played again then.
+        if config.stop.is_none() {
+            for message in std::mem::take(&mut pending).into_values() {
+                emit(
+                    message,
+                    &mut writer,
+                    &mut tally,
+                    &mut errors,
+                    &mut played,
+                    &mut rule,
+                    &mut decision,
+                )?;
+            }
         }
         Ok(())
     })?;
@@ -450,7 +506,12 @@ pub fn run_in(
         played,
         seconds: started.elapsed().as_secs_f64(),
         out: out.to_path_buf(),
-        stopped: if complete { None } else { stop.requested() },
+        stopped: if complete || decision.is_some() {
+            None
+        } else {
+            stop.requested()
+        },
+        decision,
     })
 }
 
