@@ -5,7 +5,8 @@
 //! `games.jsonl`'s hash changed once on purpose since: its records gained exact seed halves, year
 //! labels, the seats' outcome fields and `first_asi_month` (docs/data.md); the tidy tables and
 //! `analysis.csv` were added then. `analysis.json` gained `equilibria` (every equilibrium support
-//! enumeration finds) and `report.html` its per-seat section and redrawn figures (issue 15). The
+//! enumeration finds), `arrival.csv` the quantiles as `YYYY-MM` dates (three columns added after
+//! the month indices), and `report.html` its per-seat section and redrawn figures (issue 15). The
 //! other files are byte for byte what they were.
 //!
 //! The expected hashes are FNV-1a 64 of each file (of `games.jsonl` with its lines in game order,
@@ -30,7 +31,7 @@ const EXPECTED: &[(&str, u64)] = &[
     ("games.jsonl", 0x7c04_6b8b_d6e9_4d4e),
     ("standings.csv", 0x59eb_bd99_935c_7f23),
     ("payoff.csv", 0x70d0_9d4b_594a_534e),
-    ("arrival.csv", 0x89ea_fa5b_f6fa_cbb3),
+    ("arrival.csv", 0x064e_fdf1_5967_1123),
     ("analysis.json", 0x0005_0037_84d1_1cdb),
     ("analysis.csv", 0x2677_428d_169b_d511),
     ("seats.csv", 0x8184_fbb5_c936_edac),

@@ -518,8 +518,7 @@ pub fn render_text(report: &Report) -> String {
     }
     let _ = writeln!(
         out,
-        "  evolutionary  stationary distribution, rare mutations, pairwise-comparison imitation: \
-         Z = {}, β = {}",
+        "  evolutionary  stationary distribution (rare mutations, pairwise imitation): Z = {}, β = {}",
         evo.population, evo.selection
     );
     let _ = writeln!(
@@ -535,7 +534,8 @@ pub fn render_text(report: &Report) -> String {
         ("α-rank", Align::Right),
         ("rank", Align::Right),
     ]);
-    for (i, name) in report.strategies.iter().enumerate() {
+    let labels = crate::format::abbreviate(&report.strategies, crate::standings::SPEC_COLUMN);
+    for (i, (name, label)) in report.strategies.iter().zip(&labels).enumerate() {
         let probability = nash.probabilities.0.get(i).map_or(0.0, |(_, p)| *p);
         let frequency = evo.stationary.0.get(i).map_or(0.0, |(_, p)| *p);
         let (rank, mass) = report
@@ -545,7 +545,7 @@ pub fn render_text(report: &Report) -> String {
             .find(|(_, r)| r.strategy == *name)
             .map_or((String::new(), 0.0), |(k, r)| ((k + 1).to_string(), r.mass));
         table.row(vec![
-            name.clone(),
+            label.clone(),
             fixed(probability, 4),
             fixed(frequency, 4),
             fixed(mass, 4),
@@ -553,6 +553,7 @@ pub fn render_text(report: &Report) -> String {
         ]);
     }
     out.push_str(&table.render("  "));
+    out.push_str(&crate::format::legend(&report.strategies, &labels));
     out
 }
 

@@ -127,7 +127,7 @@ fn non_finite(x: f64) -> String {
 /// Short names for strategy specs, for table headers and narrow columns: a spec of at most `max`
 /// characters is kept; a longer one with parameters becomes its name with `(…)`
 /// (`parametric(compute_share: 0.6, dereg_month: 12)` → `parametric(…)`), any other is cut with
-/// `…`; names that would then clash get `#1`, `#2`, … in order. Each label is unique and at most
+/// `…`; names that would then clash get `#1`, `#2`, … in the specs' sorted order. Each label is unique and at most
 /// about `max` characters; print a legend mapping labels to specs when any differs.
 pub fn abbreviate(specs: &[String], max: usize) -> Vec<String> {
     let max = max.max(4);
@@ -157,11 +157,34 @@ pub fn abbreviate(specs: &[String], max: usize) -> Vec<String> {
         let clashes = short.iter().filter(|l| *l == label).count() > 1
             || specs.iter().enumerate().any(|(j, s)| j != i && s == label);
         if clashes && *label != specs[i] {
-            let k = short[..=i].iter().filter(|l| *l == label).count();
+            // Numbered by the specs' sorted order, not their order here, so every table of the
+            // same strategies (standings, meta-game) gives a spec the same label.
+            let k = specs
+                .iter()
+                .zip(&short)
+                .filter(|(s, l)| *l == label && *s <= &specs[i])
+                .count();
             out.push(format!("{label}#{k}"));
         } else {
             out.push(label.clone());
         }
+    }
+    out
+}
+
+/// `  random(…) = random(orders_per_month: 2)` lines for every label that is not its spec, after a
+/// heading line; empty when every spec is shown whole.
+pub fn legend(specs: &[String], labels: &[String]) -> String {
+    let mut pairs: Vec<(&String, &String)> =
+        labels.iter().zip(specs).filter(|(l, s)| l != s).collect();
+    if pairs.is_empty() {
+        return String::new();
+    }
+    pairs.sort();
+    pairs.dedup();
+    let mut out = String::from("abbreviated:\n");
+    for (l, s) in pairs {
+        out.push_str(&format!("  {l} = {s}\n"));
     }
     out
 }

@@ -139,7 +139,13 @@ pub fn write_reports_of(
     write(STANDINGS_FILE, standings::standings_csv(&table))?;
     let payoff_text = standings::payoff_csv(strategies, &matrix);
     write(PAYOFF_FILE, payoff_text.clone())?;
-    write(ARRIVAL_FILE, standings::arrival_csv(&arrivals))?;
+    let first_start_year = super::load_scenarios(config)
+        .ok()
+        .and_then(|s| s.first().map(|s| s.start_year));
+    write(
+        ARRIVAL_FILE,
+        standings::arrival_csv(&arrivals, first_start_year),
+    )?;
     // The meta-game needs every pair to have met (a gauntlet leaves gaps): analyse when complete.
     let analysis = match analyze::parse_payoff_csv(&payoff_text) {
         Ok(payoff) => {
