@@ -1300,7 +1300,8 @@ h2 { font-size: 1.25em; margin: 2em 0 0.4em; border-bottom: 1px solid #ddd; padd
 p.note { color: #555; font-size: 0.92em; margin: 0.3em 0 0.8em; max-width: 60em; }
 nav { font-size: 0.92em; margin: 0.6em 0 0; }
 nav a { color: #2166ac; margin-right: 1.2em; text-decoration: none; }
-table { border-collapse: collapse; font-size: 0.9em; margin: 0.4em 0; }
+table { border-collapse: collapse; font-size: 0.9em; margin: 0.4em 0; display: block;
+  overflow-x: auto; max-width: 100%; }
 th, td { padding: 0.22em 0.6em; border-bottom: 1px solid #eee; text-align: right;
   white-space: nowrap; }
 th { background: #f4f4f4; font-weight: 600; }
@@ -1320,6 +1321,7 @@ details { margin: 0.6em 0; }
 summary { cursor: pointer; color: #2166ac; }
 footer { margin-top: 3em; color: #777; font-size: 0.85em; }
 code { font-family: ui-monospace, 'SF Mono', Menlo, Consolas, monospace; font-size: 0.95em; }
+@media (max-width: 600px) { body { padding: 1em 0.8em 2em; } h1 { font-size: 1.35em; } }
 ";
 
 #[derive(Default)]
