@@ -76,8 +76,9 @@ pub struct TournamentArgs {
     /// A head-to-head of two strategies (a gauntlet of one opponent, or two --strategy) stopped
     /// by a sequential probability ratio test of elo ELO0 against ELO1 (logistic Elo of the first
     /// over the second) with error rates ALPHA and BETA, on pentanomial pairs of seat-swapped
-    /// games (as fastchess does), checked after every round; e.g. `--sprt 0,10,0.05,0.05`.
-    #[arg(long, value_name = "ELO0,ELO1,ALPHA,BETA")]
+    /// games (as fastchess does), checked after every round; e.g. `--sprt 0,10,0.05,0.05`. Append
+    /// `,score` to count each game's score instead of its result (when the seat decides results).
+    #[arg(long, value_name = "ELO0,ELO1,ALPHA,BETA[,score]")]
     pub sprt: Option<String>,
     /// No progress bar or progress lines.
     #[arg(long)]

@@ -135,7 +135,7 @@ struct Data {
     /// The payoff matrix of `strategies`.
     payoff: Vec<Vec<Option<f64>>>,
     /// Per ordered pair of strategies (row, column): games and the spread of unit means.
-    pairs: BTreeMap<(String, String), PairCell>,
+    pairs: BTreeMap<(Arc<str>, Arc<str>), PairCell>,
     /// The month of each game's first crossing, for those that crossed.
     months: MonthCounts,
     arrivals: Vec<standings::Arrival>,
@@ -186,7 +186,7 @@ impl Data {
         let mut months = MonthCounts::default();
         let (mut games, mut faults) = (0usize, 0usize);
         let mut drilldown = DrilldownTally::default();
-        let mut pairs: BTreeMap<(String, String), PairCell> = BTreeMap::new();
+        let mut pairs: BTreeMap<(Arc<str>, Arc<str>), PairCell> = BTreeMap::new();
         let replay = config.as_ref().map(ReplayContext::of).unwrap_or_default();
         let mut game_list = Vec::new();
         let mut fault_list = Vec::new();
@@ -401,12 +401,12 @@ impl PairCell {
 }
 
 /// Add a game to the payoff cells: every ordered pair of distinct seats, as the payoff matrix.
-fn add_pairs(pairs: &mut BTreeMap<(String, String), PairCell>, game: &GameRecord) {
+fn add_pairs(pairs: &mut BTreeMap<(Arc<str>, Arc<str>), PairCell>, game: &GameRecord) {
     for (i, a) in game.seats.iter().enumerate() {
         for (j, b) in game.seats.iter().enumerate() {
             if i != j {
                 pairs
-                    .entry((a.strategy.to_string(), b.strategy.to_string()))
+                    .entry((a.strategy.clone(), b.strategy.clone()))
                     .or_default()
                     .add(game.game_id, game.unit, a.score);
             }
@@ -1711,7 +1711,9 @@ impl Page {
             );
             for (j, v) in row.iter().enumerate() {
                 let col = &data.strategies[j];
-                let cell = data.pairs.get(&(s.clone(), col.clone()));
+                let cell = data
+                    .pairs
+                    .get(&(Arc::from(s.as_str()), Arc::from(col.as_str())));
                 match (v, cell) {
                     (Some(v), Some(c)) => {
                         let (fill, ink) = heat(*v);
