@@ -1683,12 +1683,13 @@ impl Page {
             "Payoff matrix",
             "Mean score of the row strategy against the column strategy: blue above 0.5, red \
              below, grey where the two never met. Under each mean, the half-width of its 95% \
-             normal interval over units (the seat-rotated games on one seed, averaged first); \
-             hover a cell for the interval and the number of games. Both seat orders are pooled \
+             normal interval over units (the seat-rotated games on one seed, averaged first) and \
+             the number of games; hover a cell for the interval itself. Both seat orders are pooled \
              here: the By seat section keeps them apart.",
         );
         let matrix = &data.payoff;
-        let short = abbreviate(&data.strategies, 12);
+        // Columns are narrow: specs over 16 characters get a short label and a legend below.
+        let short = abbreviate(&data.strategies, gigawatt_arena::standings::SPEC_COLUMN);
         self.push(
             "<div class=\"scroll\"><table class=\"heat\">\n<thead><tr><th class=\"name\">row against column</th>",
         );
@@ -1728,14 +1729,15 @@ impl Page {
                             self.html,
                             "<td style=\"background:{fill};color:{ink}\" title=\"{} against {}: \
                              mean score {}, 95% interval {}, {} over {}\">{}<br/>\
-                             <small>{half}</small></td>",
+                             <small>{half} · {}</small></td>",
                             escape(s),
                             escape(col),
                             fixed(*v, 3),
                             ci_text(lo, hi),
                             plural(c.games, "game", "games"),
                             plural(c.units.games as usize, "unit", "units"),
-                            fixed(*v, 2)
+                            fixed(*v, 2),
+                            c.games
                         );
                     }
                     (Some(v), None) => {
