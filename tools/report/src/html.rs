@@ -1496,7 +1496,7 @@ impl Page {
             "The same games kept apart by seat. First each nation over all its games, whatever \
              the strategy (a seat that wins whoever plays it is the scenario, not the strategy); \
              then each strategy in each seat, each lineup (who sat where) and the games \
-             themselves with the command that plays each again. Mean score with a 95% normal \
+             themselves with the command that plays each again. Mean score with a 95% Student's t \
              interval (a strategy plays one game per seed in a seat, so its games there are \
              independent; clamped to [0, 1]). Sources: seat_standings.csv, matchups.csv and \
              games.csv, recomputed from games.jsonl.",
@@ -1683,7 +1683,7 @@ impl Page {
             "Payoff matrix",
             "Mean score of the row strategy against the column strategy: blue above 0.5, red \
              below, grey where the two never met. Under each mean, the half-width of its 95% \
-             normal interval over units (the seat-rotated games on one seed, averaged first) and \
+             Student's t interval over units (the seat-rotated games on one seed, averaged first) and \
              the number of games; hover a cell for the interval itself. Both seat orders are pooled \
              here: the By seat section keeps them apart.",
         );

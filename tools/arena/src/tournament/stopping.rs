@@ -12,10 +12,10 @@
 //! run stopped by its rule writes no game beyond the boundary, and running it again finds the same
 //! decision in its games and plays nothing. The decision is written as `stopping.json`.
 //!
-//! **The interval** of the width rule is the normal one over units (a strategy's seats in a unit,
-//! the seat-rotated games on one seed, averaged first): `mean ± 1.96 sd / √units`. It needs no
-//! resampling at every check; the standings still report the bootstrap interval, which it
-//! approximates.
+//! **The interval** of the width rule is Student's over units (a strategy's seats in a unit, the
+//! seat-rotated games on one seed, averaged first): `mean ± t(units − 1) sd / √units`, so a rule
+//! cannot stop on the spuriously narrow interval of two or three units. It needs no resampling at
+//! every check; the standings still report the bootstrap interval, which it approximates.
 //!
 //! **The SPRT** is the generalised SPRT with the normal approximation (Van den Bergh's GSPRT, as in
 //! fishtest and fastchess) on pairs: each unit is a pair of games on one seed with the seats
@@ -717,8 +717,8 @@ mod tests {
     #[test]
     fn the_width_rule_stops_at_the_first_boundary_where_every_interval_is_narrow() {
         // Scores alternate 0.4 / 0.6 per unit for `a` (b the complement): unit means vary with
-        // sd 0.1033 (n − 1), so the interval's width 2·1.96·sd/√n falls below 0.1 once
-        // n ≥ 17 units (16.4 rounded up); with a batch of one unit (two games), at game 34.
+        // sd ≈ 0.103, so the interval's width 2·t(n − 1)·sd/√n falls below 0.1 at about 19
+        // units; with a batch of one unit (two games), at game 2n for the first such n.
         let cfg = TournamentConfig {
             seeds: 50,
             ..config(StopRule::ci_width("0.1").unwrap())
@@ -743,7 +743,9 @@ mod tests {
                     .map(|k| if k % 2 == 0 { 0.4 } else { 0.6 })
                     .map(|x: f64| (x - mean).powi(2))
                     .sum();
-                2.0 * 1.959_963_984_540_054 * (ss / (n_f - 1.0)).sqrt() / n_f.sqrt() < 0.1
+                2.0 * crate::tournament::drilldown::t95(n - 1) * (ss / (n_f - 1.0)).sqrt()
+                    / n_f.sqrt()
+                    < 0.1
             })
             .unwrap();
         assert_eq!(d.games, 2 * first, "the documented batch");
