@@ -1535,6 +1535,10 @@ impl Page {
                 scale.axis()
             )
         };
+        self.line(&format!(
+            "Whatever the strategy, {}.",
+            drill.seat_lines().join("; ")
+        ));
         self.push("<h3>Each nation, all strategies</h3>\n");
         self.push(&header("<th class=\"name\">nation</th>"));
         for (i, nation) in drill.nations.iter().enumerate() {

@@ -281,6 +281,22 @@ impl DrilldownTally {
         rows
     }
 
+    /// Per nation, whatever the strategies: `usa won 914 of 1000 games (mean score 0.914)`.
+    pub fn seat_lines(&self) -> Vec<String> {
+        self.nations
+            .iter()
+            .map(|n| {
+                let t = &self.nation_totals[n];
+                format!(
+                    "{n} won {} of {} games (mean score {:.3})",
+                    t.wins,
+                    t.games,
+                    t.mean()
+                )
+            })
+            .collect()
+    }
+
     /// The lineups with their per-seat tallies, in order of first appearance.
     pub fn lineups(&self) -> impl Iterator<Item = (&Lineup, &[ScoreTally])> {
         self.lineups
@@ -520,6 +536,13 @@ mod tests {
             Some("usa"),
         ));
         t.add(&game(2, &[("usa", "a", 0.7), ("chn", "b", 0.3)], None));
+        assert_eq!(
+            t.seat_lines(),
+            [
+                "usa won 2 of 3 games (mean score 0.817)",
+                "chn won 0 of 3 games (mean score 0.183)"
+            ]
+        );
         let usa = t.nation_totals[&Arc::<str>::from("usa")];
         assert_eq!((usa.games, usa.wins, usa.draws, usa.losses), (3, 2, 1, 0));
         assert!((usa.mean() - 0.8166666666666667).abs() < 1e-12);

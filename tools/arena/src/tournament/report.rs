@@ -33,6 +33,8 @@ pub struct Reports {
     pub stopping: Option<super::stopping::StopDecision>,
     /// Where a stopping rule that did not stop the run stands.
     pub stopping_status: Option<String>,
+    /// Each nation's wins over all its games ([`super::drilldown::DrilldownTally::seat_lines`]).
+    pub seat_lines: Vec<String>,
 }
 
 /// The strategies with a row in a tournament's tables: the configuration's, a gauntlet's focal
@@ -205,6 +207,7 @@ pub fn write_reports_of(
         faults: tallies.faults,
         stopping,
         stopping_status: status,
+        seat_lines: tallies.drilldown.seat_lines(),
     })
 }
 
@@ -271,6 +274,16 @@ fn analysis_csv(report: &analyze::Report) -> Result<String> {
 /// The text printed at the end of a tournament.
 pub fn render(reports: &Reports) -> String {
     let mut text = standings::render_table(&reports.standings);
+    if !reports.seat_lines.is_empty() {
+        // The seat can decide more than the strategy: say so beside the standings, which pool it.
+        text.push_str(
+            "\nBy seat, whatever the strategy (each strategy and lineup: seat_standings.csv, \
+             matchups.csv):\n",
+        );
+        for line in &reports.seat_lines {
+            text.push_str(&format!("  {line}\n"));
+        }
+    }
     if let Some(analysis) = &reports.analysis {
         text.push('\n');
         text.push_str(&analyze::render_text(analysis));
