@@ -36,7 +36,7 @@ const EXPECTED: &[(&str, u64)] = &[
     ("analysis.csv", 0x2677_428d_169b_d511),
     ("seats.csv", 0x8184_fbb5_c936_edac),
     ("capability_by_year.csv", 0xfa74_c5f7_25ae_fb00),
-    ("report.html", 0xeaca_113f_6493_6ecd),
+    ("report.html", 0x1727_4c4b_cc5d_074e),
 ];
 
 fn fnv1a(bytes: &[u8]) -> u64 {

@@ -1313,6 +1313,7 @@ div.scroll { overflow-x: auto; max-width: 100%; }
 td.wrap { white-space: normal; min-width: 16em; }
 h3 { font-size: 1.05em; margin: 1.2em 0 0.3em; }
 td svg { display: inline-block; vertical-align: middle; }
+svg.interval, svg.interval-axis { max-width: none; }
 dl.facts { display: grid; grid-template-columns: max-content auto; gap: 0.1em 1em; margin: 0.6em 0;
   font-size: 0.92em; }
 dl.facts dt { color: #555; }
@@ -1460,11 +1461,12 @@ impl Page {
             let tied = s.tied_ranks(&rank_of);
             let _ = writeln!(
                 self.html,
-                "<tr><td>{}</td><td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td>\
-                 <td>{}</td><td>{}</td><td>{}</td><td class=\"name\">{}</td>\
+                "<tr><td>{}</td><td class=\"name\" title=\"{}\">{}</td><td>{}</td><td>{}</td>\
+                 <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"name\">{}</td>\
                  <td class=\"name\">{}</td><td>{}</td><td>{} ± {}</td><td>{} ± {}</td><td>{}</td></tr>",
                 s.rank,
                 escape(&s.strategy),
+                escape(&shorten(&s.strategy, SPEC_WIDTH)),
                 s.games,
                 s.wins,
                 s.draws,
@@ -2730,6 +2732,7 @@ fn response_graph(
         label = escape(&label),
     );
     // Edges first, under the nodes.
+    let mut edges = 0usize;
     for (i, row) in rho.iter().enumerate() {
         for (j, &p) in row.iter().enumerate() {
             // NaN is no improvement either.
@@ -2753,6 +2756,7 @@ fn response_graph(
             let (tx, ty) = (x1 - ux * (r1 + 2.0) + ox, y1 - uy * (r1 + 2.0) + oy);
             let width = 0.6 + 2.4 * p.min(1.0);
             let opacity = 0.35 + 0.6 * p.min(1.0);
+            edges += 1;
             let head = 9.0 + width;
             let (bx, by) = (tx - ux * head, ty - uy * head);
             let (px, py) = (-uy * head * 0.45, ux * head * 0.45);
@@ -2814,6 +2818,12 @@ fn response_graph(
                     higher probability; hover an arrow for its value. Node area: α-Rank mass. \
                     A node no arrow leaves is a sink of the dynamics."
         .to_string();
+    if edges == 0 {
+        note.push_str(
+            " No arrow at all: no strategy improves on any other (every pair is neutral, as when \
+             every game between them ends in the same scores).",
+        );
+    }
     if !legend.is_empty() {
         note.push_str(&format!(" Abbreviations: {}.", legend.join("; ")));
     }
