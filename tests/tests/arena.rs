@@ -6,7 +6,10 @@
 //! labels, the seats' outcome fields and `first_asi_month` (docs/data.md); the tidy tables and
 //! `analysis.csv` were added then. `config.ron`'s changed once: it gained the run's content
 //! identity (the scenario's text after inheritance and the model version, issue 14), so it changes
-//! again with any change to the embedded scenario or to `MODEL_VERSION` or the crate's version. The
+//! again with any change to the embedded scenario or to `MODEL_VERSION` or the crate's version.
+//! `analysis.json` gained `equilibria` (every equilibrium support enumeration finds), `arrival.csv`
+//! the quantiles as `YYYY-MM` dates (three columns added after the month indices), and
+//! `report.html` its per-seat section and redrawn figures (issue 15). The
 //! other files are byte for byte what they were.
 //!
 //! The expected hashes are FNV-1a 64 of each file (of `games.jsonl` with its lines in game order,
@@ -31,12 +34,12 @@ const EXPECTED: &[(&str, u64)] = &[
     ("games.jsonl", 0x7c04_6b8b_d6e9_4d4e),
     ("standings.csv", 0x59eb_bd99_935c_7f23),
     ("payoff.csv", 0x70d0_9d4b_594a_534e),
-    ("arrival.csv", 0x89ea_fa5b_f6fa_cbb3),
-    ("analysis.json", 0x0c37_0e66_f77a_22b3),
+    ("arrival.csv", 0x064e_fdf1_5967_1123),
+    ("analysis.json", 0x0005_0037_84d1_1cdb),
     ("analysis.csv", 0x2677_428d_169b_d511),
     ("seats.csv", 0x8184_fbb5_c936_edac),
     ("capability_by_year.csv", 0xfa74_c5f7_25ae_fb00),
-    ("report.html", 0xd2a2_a058_890e_be36),
+    ("report.html", 0x1727_4c4b_cc5d_074e),
 ];
 
 fn fnv1a(bytes: &[u8]) -> u64 {

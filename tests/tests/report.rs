@@ -166,6 +166,7 @@ fn the_tournament_writes_and_lists_report_html() {
         headings,
         [
             "Standings",
+            "By seat: who wins where",
             "Payoff matrix",
             "Meta-game: evolutionary stationary distribution",
             "Capability trajectories by strategy",
@@ -297,7 +298,7 @@ fn report_of_an_explore_folder_adds_what_decides_the_race() {
         .map(text_of)
         .collect();
     assert_eq!(
-        headings[4..],
+        headings[5..],
         [
             "Superintelligence arrival",
             "What decides the race",
@@ -394,7 +395,7 @@ fn play_plot_draws_the_game_as_one_svg_figure() {
     assert_eq!(
         ids,
         gigawatt_report::plot::GAME_PANEL_IDS,
-        "capacity, datacenters, chips, training, capability"
+        "capacity, queue, datacenters, chips, training, capability"
     );
     let nations = outcome["nations"].as_array().unwrap();
     for panel in &panels {
@@ -407,7 +408,7 @@ fn play_plot_draws_the_game_as_one_svg_figure() {
             let colour = gigawatt_report::plot::hex(gigawatt_report::plot::color(i));
             let lines = strokes.iter().filter(|s| **s == colour).count();
             let expected = match panel.attribute("id") {
-                Some("capacity" | "datacenters") => 2,
+                Some("datacenters") => 2,
                 _ => 1,
             };
             assert_eq!(lines, expected, "{:?} nation {i}", panel.attribute("id"));
@@ -430,7 +431,11 @@ fn play_plot_draws_the_game_as_one_svg_figure() {
             .descendants()
             .filter(|n| n.is_element() && n.text().is_some_and(|t| t.contains(&label)))
             .count();
-        assert_eq!(labels, 5, "`{label}` marks every panel");
+        assert_eq!(
+            labels,
+            gigawatt_report::plot::GAME_PANEL_IDS.len(),
+            "`{label}` marks every panel"
+        );
     }
 }
 
@@ -618,5 +623,119 @@ fn chromium_renders_the_report_offline_and_not_blank() {
     );
     eprintln!("browser test: {:.1} s", started.elapsed().as_secs_f64());
     // The browser profile is a few megabytes: leave only what a failure would need.
+    let _ = std::fs::remove_dir_all(&work);
+}
+
+/// The page as Chromium lays it out, after the scripts ran: `--dump-dom` of `page`.
+fn dump_dom(page: &Path, work: &Path) -> String {
+    let output = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--no-first-run",
+            "--hide-scrollbars",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            // The frame page reads the report's document, both file:// pages.
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=10000",
+            "--window-size=800,900",
+            "--dump-dom",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            work.join("profile-dom").display()
+        ))
+        .arg(format!("file://{}", page.display()))
+        .stdin(Stdio::null())
+        .output()
+        .expect("chromium starts");
+    assert!(
+        output.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).to_string()
+}
+
+/// Width of a phone's viewport in CSS pixels (an iPhone 12 to 15).
+const PHONE_WIDTH: u32 = 390;
+
+#[test]
+#[ignore = "needs Debian's chromium, which a fresh machine lacks; .ci/run installs it and runs the ignored tests"]
+fn on_a_phone_the_page_does_not_scroll_sideways() {
+    let (dir, _) = tiny_tournament("phone");
+    let work = temp_dir("phone-run");
+    // The report in a 390 px frame (headless Chromium will not make a window narrower than
+    // 500 px); a script in the frame page (never in the report) measures the report's layout and
+    // writes it into the frame page's title, which --dump-dom prints.
+    std::fs::copy(dir.join("report.html"), work.join("report.html")).unwrap();
+    let frame = work.join("frame.html");
+    std::fs::write(
+        &frame,
+        format!(
+            "<!DOCTYPE html><html><head><title>pending</title></head><body style=\"margin:0\">\
+             <iframe id=\"f\" src=\"report.html\" style=\"width:{PHONE_WIDTH}px;height:844px;border:0\">\
+             </iframe><script>\
+             document.getElementById('f').addEventListener('load', function () {{\
+               var d = this.contentDocument, w = this.contentWindow;\
+               function clipped(e) {{\
+                 for (var a = e.parentElement; a; a = a.parentElement) {{\
+                   var o = w.getComputedStyle(a).overflowX;\
+                   if (o == 'auto' || o == 'scroll' || o == 'hidden') return true;\
+                 }}\
+                 return false;\
+               }}\
+               var wide = [];\
+               d.querySelectorAll('body *').forEach(function (e) {{\
+                 var r = e.getBoundingClientRect();\
+                 if (r.right > w.innerWidth + 0.5 && !clipped(e)) wide.push(e.tagName);\
+               }});\
+               document.title = 'layout ' + d.documentElement.scrollWidth + ' ' + w.innerWidth +\
+                 ' ' + wide.length + ' ' + wide.slice(0, 10).join(',');\
+             }});\
+             </script></body></html>"
+        ),
+    )
+    .unwrap();
+    let dom = dump_dom(&frame, &work);
+    let title = dom
+        .split("<title>")
+        .nth(1)
+        .and_then(|t| t.split("</title>").next())
+        .expect("the frame page's title");
+    let fields: Vec<&str> = title.split(' ').collect();
+    assert_eq!(fields[0], "layout", "the script ran: {title}");
+    let (scroll_width, inner_width, wide): (u32, u32, u32) = (
+        fields[1].parse().unwrap(),
+        fields[2].parse().unwrap(),
+        fields[3].parse().unwrap(),
+    );
+    assert_eq!(inner_width, PHONE_WIDTH, "{title}");
+    assert!(
+        scroll_width <= inner_width,
+        "the page is {scroll_width} px wide at {inner_width} px: it scrolls sideways ({title})"
+    );
+    assert_eq!(
+        wide, 0,
+        "elements reach past the right edge outside a scrolling box: {title}"
+    );
+    // Control: a page that is too wide must be caught, or the check above proves nothing.
+    std::fs::write(
+        work.join("report.html"),
+        "<!DOCTYPE html><html><body><p style=\"white-space:nowrap\">a line of text far too \
+         long for any phone to show without scrolling sideways, which is the point</p></body></html>",
+    )
+    .unwrap();
+    let dom = dump_dom(&frame, &work);
+    assert!(
+        !dom.contains(&format!("<title>layout {PHONE_WIDTH} {PHONE_WIDTH} 0")),
+        "the control page should overflow: {dom}"
+    );
     let _ = std::fs::remove_dir_all(&work);
 }

@@ -69,6 +69,9 @@ fn the_default_tournament_runs_every_built_in_and_writes_its_files() {
         "seats.csv",
         "seats.parquet",
         "capability_by_year.csv",
+        "seat_standings.csv",
+        "matchups.csv",
+        "games.csv",
     ] {
         assert!(out.join(file).exists(), "{file} written");
         assert!(stdout.contains(file), "the run says where {file} is");
@@ -125,6 +128,9 @@ fn results_are_identical_for_any_thread_count_and_shard_split() {
         "seats.csv",
         "seats.parquet",
         "capability_by_year.csv",
+        "seat_standings.csv",
+        "matchups.csv",
+        "games.csv",
     ] {
         assert_eq!(read(&one, file), read(&two, file), "{file}");
     }
@@ -155,6 +161,9 @@ fn results_are_identical_for_any_thread_count_and_shard_split() {
         "seats.csv",
         "seats.parquet",
         "capability_by_year.csv",
+        "seat_standings.csv",
+        "matchups.csv",
+        "games.csv",
     ] {
         assert_eq!(read(&merged, file), read(&one, file), "{file}");
     }
@@ -379,6 +388,9 @@ fn sigterm_writes_the_games_in_flight_exits_143_and_the_rerun_matches_an_unbroke
         "seats.csv",
         "seats.parquet",
         "capability_by_year.csv",
+        "seat_standings.csv",
+        "matchups.csv",
+        "games.csv",
     ] {
         let read = |d: &Path| std::fs::read(d.join(file)).unwrap();
         assert_eq!(read(&stopped), read(&unbroken), "{file}");

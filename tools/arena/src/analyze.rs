@@ -390,6 +390,19 @@ pub struct NashResult {
     pub method: NashMethod,
 }
 
+/// One symmetric Nash equilibrium found by [`equilibria`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Equilibrium {
+    /// Strategies played with positive probability, in payoff order.
+    pub support: Vec<String>,
+    /// Probability of every strategy (0 outside the support), in payoff order.
+    pub probabilities: StrategyMap,
+    /// Expected payoff `xᵀAx`.
+    pub payoff: f64,
+    /// Largest gain from a pure deviation (at most `NASH_TOLERANCE · max|A|`).
+    pub regret: f64,
+}
+
 /// Small-mutation-limit evolutionary dynamics of the meta-game.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Evolutionary {
@@ -441,6 +454,10 @@ pub struct Report {
     /// Strategy names in payoff order.
     pub strategies: Vec<String>,
     pub nash: NashResult,
+    /// Every symmetric equilibrium support enumeration finds ([`equilibria`]), `nash` among them
+    /// when it was found that way; more than one means the equilibrium is not unique. Empty when
+    /// support enumeration finds none (then `nash` came from Lemke–Howson).
+    pub equilibria: Vec<Equilibrium>,
     pub evolutionary: Evolutionary,
     /// The α used for `alpha_rank` (its population is `evolutionary.population`).
     pub alpha: f64,
@@ -477,6 +494,7 @@ pub fn analyze(payoff: &Payoff, population: usize, selection: f64) -> Report {
     Report {
         strategies: payoff.strategies.clone(),
         nash: nash(payoff),
+        equilibria: equilibria(payoff),
         evolutionary: evolutionary(payoff, population, selection),
         alpha: DEFAULT_ALPHA,
         alpha_rank: ranking
@@ -534,10 +552,16 @@ pub fn render_text(report: &Report) -> String {
             format!("{:.1e}", nash.regret)
         }
     );
+    if report.equilibria.len() > 1 {
+        // Wrapped to fit 100 columns: a game with many equilibria lists them all.
+        let text = format!("not unique: {}", equilibria_text(&report.equilibria));
+        for line in wrap(&text, 100 - 16) {
+            let _ = writeln!(out, "                {line}");
+        }
+    }
     let _ = writeln!(
         out,
-        "  evolutionary  stationary distribution, rare mutations, pairwise-comparison imitation: \
-         Z = {}, β = {}",
+        "  evolutionary  stationary distribution (rare mutations, pairwise imitation): Z = {}, β = {}",
         evo.population, evo.selection
     );
     let _ = writeln!(
@@ -553,7 +577,8 @@ pub fn render_text(report: &Report) -> String {
         ("α-rank", Align::Right),
         ("rank", Align::Right),
     ]);
-    for (i, name) in report.strategies.iter().enumerate() {
+    let labels = crate::format::abbreviate(&report.strategies, crate::standings::SPEC_COLUMN);
+    for (i, (name, label)) in report.strategies.iter().zip(&labels).enumerate() {
         let probability = nash.probabilities.0.get(i).map_or(0.0, |(_, p)| *p);
         let frequency = evo.stationary.0.get(i).map_or(0.0, |(_, p)| *p);
         let (rank, mass) = report
@@ -563,7 +588,7 @@ pub fn render_text(report: &Report) -> String {
             .find(|(_, r)| r.strategy == *name)
             .map_or((String::new(), 0.0), |(k, r)| ((k + 1).to_string(), r.mass));
         table.row(vec![
-            name.clone(),
+            label.clone(),
             fixed(probability, 4),
             fixed(frequency, 4),
             fixed(mass, 4),
@@ -571,7 +596,51 @@ pub fn render_text(report: &Report) -> String {
         ]);
     }
     out.push_str(&table.render("  "));
+    out.push_str(&crate::format::legend(&report.strategies, &labels));
     out
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces (a longer word stays whole).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// `2 equilibria: denier (pure); algorithmist (pure)`: each equilibrium's support, with the
+/// probabilities of a mixed one.
+pub fn equilibria_text(equilibria: &[Equilibrium]) -> String {
+    let each: Vec<String> = equilibria
+        .iter()
+        .map(|e| {
+            if e.support.len() == 1 {
+                format!("{} (pure)", e.support[0])
+            } else {
+                e.support
+                    .iter()
+                    .map(|s| format!("{} {}", s, fixed(e.probabilities.get(s).unwrap_or(0.0), 3)))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            }
+        })
+        .collect();
+    let count = match equilibria.len() {
+        1 => "1 equilibrium".to_string(),
+        n => format!("{n} equilibria"),
+    };
+    format!("{count}: {}", each.join("; "))
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -637,6 +706,62 @@ pub fn nash(payoff: &Payoff) -> NashResult {
         regret: regret(a, &x),
         method,
     }
+}
+
+/// Every symmetric Nash equilibrium `(x, x)` with a support of at most
+/// [`SUPPORT_ENUMERATION_MAX`] strategies (of 1 or 2 in larger games), by support enumeration:
+/// each support, by size then in lexicographic order, whose indifference system has a solution
+/// that is a probability vector positive on the whole support and that no strategy beats by more
+/// than [`NASH_TOLERANCE`] (relative). A solution that puts (numerically) zero weight on part of
+/// its support is the equilibrium of a smaller support and is reported there, so each equilibrium
+/// appears once. In a nondegenerate game that is every equilibrium; a degenerate game (ties,
+/// continua of equilibria) may have others this does not list. Deterministic, in the order found.
+pub fn equilibria(payoff: &Payoff) -> Vec<Equilibrium> {
+    let a = &payoff.matrix;
+    let n = a.len();
+    let tolerance = NASH_TOLERANCE * max_abs(a);
+    let max_size = if n <= SUPPORT_ENUMERATION_MAX { n } else { 2 };
+    let mut found: Vec<Equilibrium> = Vec::new();
+    for size in 1..=max_size.min(n) {
+        let mut support: Vec<usize> = (0..size).collect();
+        loop {
+            if let Some(x) = support_candidate(a, &support)
+                && support.iter().all(|&i| x[i] > NASH_TOLERANCE)
+                && regret(a, &x) <= tolerance
+            {
+                found.push(Equilibrium {
+                    support: support
+                        .iter()
+                        .map(|&i| payoff.strategies[i].clone())
+                        .collect(),
+                    probabilities: StrategyMap::new(&payoff.strategies, &x),
+                    payoff: quadratic(a, &x),
+                    regret: regret(a, &x),
+                });
+            }
+            if !next_combination(&mut support, n) {
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// α-Rank's fixation probabilities: `rho[i][j]` is the probability that a single mutant playing
+/// `j` takes over a population of `i` (the diagonal is the neutral `1/Z`), the weights of the
+/// response graph (an edge `i → j` is an improving deviation when `rho[i][j] > 1/Z`), as
+/// OpenSpiel's α-Rank visualiser draws it.
+///
+/// # Panics
+/// As [`alpha_rank`].
+pub fn alpha_rank_fixation(payoff: &Payoff, alpha: f64, population: usize) -> Vec<Vec<f64>> {
+    assert_parameters(population, alpha, "alpha");
+    log_fixation_matrix(payoff, population, |a, i, j, _| {
+        alpha_log_fixation(alpha * (a[j][i] - a[i][j]), population)
+    })
+    .iter()
+    .map(|row| row.iter().map(|l| l.exp()).collect())
+    .collect()
 }
 
 fn max_abs(a: &[Vec<f64>]) -> f64 {
@@ -1049,6 +1174,52 @@ fn log_stationary(log_w: &[Vec<f64>]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn equilibria_lists_both_pure_equilibria_of_a_tournament_with_two() {
+        // Constant-sum scores: a and b tie each other and both beat c, so a and b are each an
+        // equilibrium (the issue's algorithmist and denier); nash() reports only the first.
+        let payoff = game(
+            &["a", "b", "c"],
+            &[&[0.5, 0.5, 0.6], &[0.5, 0.5, 0.7], &[0.4, 0.3, 0.5]],
+        );
+        let found = equilibria(&payoff);
+        let supports: Vec<Vec<String>> = found.iter().map(|e| e.support.clone()).collect();
+        assert_eq!(supports, [vec!["a".to_string()], vec!["b".to_string()]]);
+        assert_eq!(nash(&payoff).support, ["a"]);
+        assert_eq!(equilibria_text(&found), "2 equilibria: a (pure); b (pure)");
+        let report = analyze(&payoff, DEFAULT_POPULATION, DEFAULT_SELECTION);
+        assert!(render_text(&report).contains("not unique: 2 equilibria: a (pure); b (pure)"));
+    }
+
+    #[test]
+    fn equilibria_finds_the_mixed_one_of_a_coordination_game() {
+        let payoff = game(&["x", "y"], &[&[2.0, 0.0], &[0.0, 1.0]]);
+        let found = equilibria(&payoff);
+        assert_eq!(found.len(), 3, "two pure and one mixed");
+        let mixed = &found[2];
+        assert_eq!(mixed.support, ["x", "y"]);
+        assert!((mixed.probabilities.get("x").unwrap() - 1.0 / 3.0).abs() < 1e-12);
+        assert!((mixed.payoff - 2.0 / 3.0).abs() < 1e-12);
+        // A game with one equilibrium lists one: rock-paper-scissors, mixed.
+        let rps = game(
+            &["r", "p", "s"],
+            &[&[0.5, 0.0, 1.0], &[1.0, 0.5, 0.0], &[0.0, 1.0, 0.5]],
+        );
+        let found = equilibria(&rps);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].support.len(), 3);
+    }
+
+    #[test]
+    fn alpha_rank_fixation_favours_the_improving_deviation() {
+        let payoff = game(&["a", "b"], &[&[0.5, 0.3], &[0.7, 0.5]]);
+        let rho = alpha_rank_fixation(&payoff, DEFAULT_ALPHA, DEFAULT_POPULATION);
+        let neutral = 1.0 / DEFAULT_POPULATION as f64;
+        assert!(rho[0][1] > neutral, "b invades a");
+        assert!(rho[1][0] < neutral, "a does not invade b");
+        assert!((rho[0][0] - neutral).abs() < 1e-15);
+    }
 
     fn game(names: &[&str], rows: &[&[f64]]) -> Payoff {
         Payoff::new(

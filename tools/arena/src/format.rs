@@ -124,6 +124,71 @@ fn non_finite(x: f64) -> String {
     }
 }
 
+/// Short names for strategy specs, for table headers and narrow columns: a spec of at most `max`
+/// characters is kept; a longer one with parameters becomes its name with `(…)`
+/// (`parametric(compute_share: 0.6, dereg_month: 12)` → `parametric(…)`), any other is cut with
+/// `…`; names that would then clash get `#1`, `#2`, … in the specs' sorted order. Each label is unique and at most
+/// about `max` characters; print a legend mapping labels to specs when any differs.
+pub fn abbreviate(specs: &[String], max: usize) -> Vec<String> {
+    let max = max.max(4);
+    let cut = |text: &str, width: usize| -> String {
+        let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    };
+    let short: Vec<String> = specs
+        .iter()
+        .map(|spec| {
+            if spec.chars().count() <= max {
+                spec.clone()
+            } else if let Some((name, _)) = spec.split_once('(') {
+                if name.chars().count() + 3 <= max {
+                    format!("{name}(…)")
+                } else {
+                    cut(name, max)
+                }
+            } else {
+                cut(spec, max)
+            }
+        })
+        .collect();
+    let mut out = Vec::with_capacity(short.len());
+    for (i, label) in short.iter().enumerate() {
+        let clashes = short.iter().filter(|l| *l == label).count() > 1
+            || specs.iter().enumerate().any(|(j, s)| j != i && s == label);
+        if clashes && *label != specs[i] {
+            // Numbered by the specs' sorted order, not their order here, so every table of the
+            // same strategies (standings, meta-game) gives a spec the same label.
+            let k = specs
+                .iter()
+                .zip(&short)
+                .filter(|(s, l)| *l == label && *s <= &specs[i])
+                .count();
+            out.push(format!("{label}#{k}"));
+        } else {
+            out.push(label.clone());
+        }
+    }
+    out
+}
+
+/// `  random(…) = random(orders_per_month: 2)` lines for every label that is not its spec, after a
+/// heading line; empty when every spec is shown whole.
+pub fn legend(specs: &[String], labels: &[String]) -> String {
+    let mut pairs: Vec<(&String, &String)> =
+        labels.iter().zip(specs).filter(|(l, s)| l != s).collect();
+    if pairs.is_empty() {
+        return String::new();
+    }
+    pairs.sort();
+    pairs.dedup();
+    let mut out = String::from("abbreviated:\n");
+    for (l, s) in pairs {
+        out.push_str(&format!("  {l} = {s}\n"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,5 +266,30 @@ mod tests {
         assert_eq!(month_label(2025, 0), "2025-01");
         assert_eq!(month_label(2025, 11), "2025-12");
         assert_eq!(month_label(2025, 73), "2031-02");
+    }
+
+    #[test]
+    fn abbreviations_are_short_unique_and_keep_short_specs() {
+        let specs: Vec<String> = [
+            "builder",
+            "parametric(compute_share: 0.6, dereg_month: 12)",
+            "parametric(compute_share: 0.7)",
+            "random(orders_per_month: 2)",
+            "a-very-long-strategy-file-name.ron",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let short = abbreviate(&specs, 14);
+        assert_eq!(
+            short,
+            [
+                "builder",
+                "parametric(…)#1",
+                "parametric(…)#2",
+                "random(…)",
+                "a-very-long-s…"
+            ]
+        );
     }
 }

@@ -118,7 +118,7 @@ impl Standing {
         }
     }
 
-    /// The ranks of the strategies it is tied with, e.g. `3,4`, or `—`.
+    /// The ranks of the strategies it is tied with, e.g. `3,4` or `2-8,10`, or `—`.
     pub fn tied_ranks(&self, rank_of: &std::collections::HashMap<&str, usize>) -> String {
         let mut tied: Vec<usize> = self
             .tied_with
@@ -126,14 +126,28 @@ impl Standing {
             .filter_map(|name| rank_of.get(name.as_str()).copied())
             .collect();
         tied.sort_unstable();
+        tied.dedup();
         if tied.is_empty() {
-            "—".to_string()
-        } else {
-            tied.iter()
-                .map(usize::to_string)
-                .collect::<Vec<_>>()
-                .join(",")
+            return "—".to_string();
         }
+        // Runs of three or more consecutive ranks as a range (`2-8`): a column that stays narrow
+        // when many strategies tie.
+        let mut parts: Vec<String> = Vec::new();
+        let mut start = 0;
+        while start < tied.len() {
+            let mut end = start;
+            while end + 1 < tied.len() && tied[end + 1] == tied[end] + 1 {
+                end += 1;
+            }
+            if end - start >= 2 {
+                parts.push(format!("{}-{}", tied[start], tied[end]));
+                start = end + 1;
+            } else {
+                parts.push(tied[start].to_string());
+                start += 1;
+            }
+        }
+        parts.join(",")
     }
 }
 
@@ -486,14 +500,18 @@ pub fn standings_csv(standings: &[Standing]) -> String {
     data::to_csv(&rows).expect("CSV in memory")
 }
 
-/// The standings as an aligned text table for the terminal. `tied` lists the ranks of the
-/// strategies in `tied_with` (as found in the same slice); Glicko-2 and TrueSkill show
-/// `rating ± deviation` and `mu ± sigma`.
+/// The standings as an aligned text table for the terminal, at most 100 columns for up to
+/// millions of games: specs longer than [`SPEC_COLUMN`] characters are abbreviated (a legend
+/// follows the table), ties are given as rank ranges (`2-8`), and only Elo and Bradley–Terry of the
+/// ratings are shown (Glicko-2 and TrueSkill are in `standings.csv` and the report, as a line
+/// under the table says).
 pub fn render_table(standings: &[Standing]) -> String {
     let rank_of: HashMap<&str, usize> = standings
         .iter()
         .map(|s| (s.strategy.as_str(), s.rank))
         .collect();
+    let names: Vec<String> = standings.iter().map(|s| s.strategy.clone()).collect();
+    let labels = crate::format::abbreviate(&names, SPEC_COLUMN);
     let mut table = Table::new(&[
         ("rank", Align::Right),
         ("strategy", Align::Left),
@@ -505,16 +523,14 @@ pub fn render_table(standings: &[Standing]) -> String {
         ("95% CI", Align::Left),
         ("tied", Align::Left),
         ("Elo", Align::Right),
-        ("Glicko-2", Align::Right),
-        ("TrueSkill", Align::Right),
         ("BT", Align::Right),
     ]);
-    for s in standings {
+    for (s, label) in standings.iter().zip(&labels) {
         let ci = s.ci_text();
         let tied = s.tied_ranks(&rank_of);
         table.row(vec![
             s.rank.to_string(),
-            s.strategy.clone(),
+            label.clone(),
             s.games.to_string(),
             s.wins.to_string(),
             s.draws.to_string(),
@@ -523,21 +539,19 @@ pub fn render_table(standings: &[Standing]) -> String {
             ci,
             tied,
             shown(s.elo, 0),
-            format!(
-                "{} ± {}",
-                shown(s.glicko2, 0),
-                shown(s.glicko2_deviation, 0)
-            ),
-            format!(
-                "{} ± {}",
-                shown(s.trueskill_mu, 1),
-                shown(s.trueskill_sigma, 1)
-            ),
             shown(s.bradley_terry, 2),
         ]);
     }
-    table.render("")
+    let mut text = table.render("");
+    if !standings.is_empty() {
+        text.push_str("(Glicko-2 and TrueSkill ratings: standings.csv and report.html)\n");
+    }
+    text.push_str(&crate::format::legend(&names, &labels));
+    text
 }
+
+/// Strategy specs longer than this are abbreviated in printed tables.
+pub const SPEC_COLUMN: usize = 16;
 
 /// One row per pairing (the sorted strategy specs of a game's seats), sorted by pairing: how often
 /// anyone reached superintelligence ([`GameRecord::asi_month`]) and when.
@@ -649,11 +663,23 @@ struct ArrivalRow {
     p50_month: Option<f64>,
     #[serde(serialize_with = "data::number::finite_opt")]
     p90_month: Option<f64>,
+    /// The same quantiles as calendar months (`YYYY-MM`, the month index rounded), for people;
+    /// empty when the month is, or the start year is unknown.
+    p10_date: Option<String>,
+    p50_date: Option<String>,
+    p90_date: Option<String>,
 }
 
-/// The arrival table as CSV: header `pairing,games,share_with_asi,p10_month,p50_month,p90_month`,
-/// the pairing joined by ` vs `, empty months when no game crossed.
-pub fn arrival_csv(arrivals: &[Arrival]) -> String {
+/// The arrival table as CSV: header
+/// `pairing,games,share_with_asi,p10_month,p50_month,p90_month,p10_date,p50_date,p90_date`, the
+/// pairing joined by ` vs `, empty months when no game crossed. Months count from the scenario's
+/// first month; the dates are the same months in `YYYY-MM` when `start_year` (the first scenario's)
+/// is given.
+pub fn arrival_csv(arrivals: &[Arrival], start_year: Option<i32>) -> String {
+    let date = |m: Option<f64>| -> Option<String> {
+        let (m, year) = (m?, start_year?);
+        Some(crate::format::month_label(year, m.round().max(0.0) as u32))
+    };
     let rows: Vec<ArrivalRow> = arrivals
         .iter()
         .map(|a| ArrivalRow {
@@ -663,6 +689,9 @@ pub fn arrival_csv(arrivals: &[Arrival]) -> String {
             p10_month: a.p10,
             p50_month: a.p50,
             p90_month: a.p90,
+            p10_date: date(a.p10),
+            p50_date: date(a.p50),
+            p90_date: date(a.p90),
         })
         .collect();
     data::to_csv(&rows).expect("CSV in memory")
@@ -1437,6 +1466,62 @@ mod tests {
     }
 
     #[test]
+    fn the_printed_table_fits_100_columns_with_long_specs_and_many_ties() {
+        let mut specs: Vec<String> = [
+            "status-quo",
+            "builder",
+            "scaler",
+            "driller",
+            "algorithmist",
+            "denier",
+            "inference-heavy",
+            "balanced",
+            "parametric(compute_share: 0.6, dereg_month: 12)",
+            "random(orders_per_month: 2)",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        specs.push("parametric(compute_share: 0.7)".into());
+        let table: Vec<Standing> = specs
+            .iter()
+            .enumerate()
+            .map(|(k, name)| Standing {
+                strategy: name.clone(),
+                games: 1_999_998,
+                wins: 999_999,
+                draws: 99_999,
+                losses: 899_999,
+                mean_score: 0.5,
+                ci_low: 0.4995,
+                ci_high: 0.5005,
+                rank: k + 1,
+                tied_with: specs.iter().filter(|s| *s != name).cloned().collect(),
+                elo: 1000.0,
+                glicko2: 1500.0,
+                glicko2_deviation: 60.0,
+                trueskill_mu: 25.0,
+                trueskill_sigma: 0.8,
+                bradley_terry: 1.0,
+            })
+            .collect();
+        let text = render_table(&table);
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= 100,
+                "{} columns: {line}",
+                line.chars().count()
+            );
+        }
+        assert!(text.contains("parametric(…)#1 = parametric(compute_share: 0.6, dereg_month: 12)"));
+        assert!(
+            text.contains("random(…) = random(orders_per_month: 2)"),
+            "{text}"
+        );
+        assert!(text.contains(" 2-11 "), "ties as a range: {text}");
+    }
+
+    #[test]
     fn standings_csv_header_and_rows() {
         let table = standings(&[duel(0, 0, "A", "B", 1.0)], &names(&["A", "B"]), 1, 10);
         let csv = standings_csv(&table);
@@ -1459,7 +1544,11 @@ mod tests {
         assert!(csv.ends_with('\n'));
         let text = render_table(&table);
         assert!(text.starts_with("rank  strategy  games"), "{text}");
-        assert_eq!(text.lines().count(), 4);
+        assert_eq!(
+            text.lines().count(),
+            5,
+            "header, rule, two rows, where the ratings are"
+        );
     }
 
     #[test]
@@ -1518,10 +1607,16 @@ mod tests {
         let ac = &arrivals[1];
         assert_eq!((ac.games, ac.share_with_asi, ac.p50), (1, 0.0, None));
         assert_eq!(
-            arrival_csv(&arrivals),
-            "pairing,games,share_with_asi,p10_month,p50_month,p90_month\n\
-             A vs B,5,0.8,13,25,37\n\
-             A vs C,1,0,,,\n"
+            arrival_csv(&arrivals, None),
+            "pairing,games,share_with_asi,p10_month,p50_month,p90_month,p10_date,p50_date,\
+             p90_date\n\
+             A vs B,5,0.8,13,25,37,,,\n\
+             A vs C,1,0,,,,,,\n"
+        );
+        // Month 13 of a run starting in 2025 is February 2026; 37 is February 2028.
+        assert!(
+            arrival_csv(&arrivals, Some(2025))
+                .contains("A vs B,5,0.8,13,25,37,2026-02,2027-02,2028-02\n")
         );
     }
 }

@@ -87,6 +87,8 @@ impl ExploreArgs {
             shard: self.shard,
             resume: self.resume,
             resamples: None,
+            until_ci_width: None,
+            sprt: None,
             quiet: self.quiet,
             progress_every: crate::progress::DEFAULT_EVERY_SECONDS,
             interim_standings: false,

@@ -49,8 +49,12 @@ pub fn run(args: &PlayArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
         );
     }
     if let Some((path, mut file)) = plot_file {
-        let svg =
-            gigawatt_report::plot::game_svg(&game.trace, &game.outcome, game.scenario.start_year)?;
+        let svg = gigawatt_report::plot::game_svg(
+            &game.trace,
+            &game.outcome,
+            game.scenario.start_year,
+            Some(game.scenario.global.asi_threshold_capability),
+        )?;
         file.write_all(svg.as_bytes())
             .with_context(|| format!("cannot write plot file `{}`", path.display()))?;
         eprintln!("wrote {} (the game as one SVG figure)", path.display());

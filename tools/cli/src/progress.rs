@@ -67,6 +67,96 @@ pub fn parse_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
+/// No time left is shown before this much of the run has passed: the first games are slow (threads
+/// start, matches are built) and a rate measured on them overshoots the time left several-fold.
+pub const ETA_AFTER: Duration = Duration::from_secs(3);
+/// The rate is measured over windows at least this long, then smoothed.
+const RATE_WINDOW: Duration = Duration::from_millis(500);
+/// Weight of the newest window in the smoothed rate (an exponential moving average).
+const RATE_SMOOTHING: f64 = 0.3;
+
+/// The rate of a run and the time it has left: an exponential moving average of the rate over
+/// windows of [`RATE_WINDOW`], the first window skipped once a second is available (warm-up), and
+/// no time left before [`ETA_AFTER`].
+#[derive(Clone, Debug)]
+pub struct Rate {
+    started: Instant,
+    window_start: Instant,
+    window_done: u64,
+    smoothed: Option<f64>,
+    windows: u32,
+}
+
+impl Rate {
+    pub fn new(started: Instant) -> Rate {
+        Rate {
+            started,
+            window_start: started,
+            window_done: 0,
+            smoothed: None,
+            windows: 0,
+        }
+    }
+
+    /// `done` items so far (this run) at `now`.
+    pub fn update(&mut self, now: Instant, done: u64) {
+        let span = now.saturating_duration_since(self.window_start);
+        if span < RATE_WINDOW {
+            return;
+        }
+        let rate = done.saturating_sub(self.window_done) as f64 / span.as_secs_f64();
+        self.windows += 1;
+        self.smoothed = Some(match self.smoothed {
+            // The second window replaces the first, which held the warm-up.
+            Some(_) if self.windows == 2 => rate,
+            Some(old) => old + RATE_SMOOTHING * (rate - old),
+            None => rate,
+        });
+        self.window_start = now;
+        self.window_done = done;
+    }
+
+    /// Items per second (the plain average until a window has passed).
+    pub fn per_second(&self, now: Instant, done: u64) -> f64 {
+        self.smoothed.unwrap_or_else(|| {
+            let elapsed = now.saturating_duration_since(self.started).as_secs_f64();
+            if elapsed > 0.0 {
+                done as f64 / elapsed
+            } else {
+                0.0
+            }
+        })
+    }
+
+    /// Seconds left for `left` items, once [`ETA_AFTER`] has passed and a rate is known.
+    pub fn eta(&self, now: Instant, left: u64) -> Option<f64> {
+        if now.saturating_duration_since(self.started) < ETA_AFTER {
+            return None;
+        }
+        self.smoothed.filter(|r| *r > 0.0).map(|r| left as f64 / r)
+    }
+}
+
+/// A rate for people: `812 games/s`, `1.18k games/s`, `0.4 games/s` (never four decimals).
+pub fn rate_text(per_second: f64) -> String {
+    if per_second > 0.0 && per_second < 10.0 {
+        format!("{per_second:.1} games/s")
+    } else {
+        format!("{} games/s", format::count(per_second.round()))
+    }
+}
+
+/// `ETA 4.6 s`, `ETA in a few seconds` before there is one, `done` at the end.
+fn eta_text(rate: &Rate, now: Instant, left: u64) -> String {
+    if left == 0 {
+        return "done".to_string();
+    }
+    match rate.eta(now, left) {
+        Some(seconds) => format!("ETA {}", format::duration(seconds)),
+        None => "ETA in a few seconds".to_string(),
+    }
+}
+
 /// Progress of `total` items (games), `done_before` of which an earlier run did.
 pub struct Progress {
     mode: Mode,
@@ -76,6 +166,9 @@ pub struct Progress {
     done_now: u64,
     started: Instant,
     next_line: Option<Instant>,
+    rate: Rate,
+    /// When the bar's message (rate and time left) was last set: at most every RATE_WINDOW.
+    shown_at: Option<Instant>,
 }
 
 impl Progress {
@@ -89,6 +182,8 @@ impl Progress {
             done_now: 0,
             started: Instant::now(),
             next_line: None,
+            rate: Rate::new(Instant::now()),
+            shown_at: None,
         }
     }
 
@@ -107,31 +202,20 @@ impl Progress {
     }
 
     /// `1,234 of 5,000 games (24.7%), 812 games/s, ETA 4.6 s`.
-    fn status(&self, now: Instant) -> String {
+    fn status(&mut self, now: Instant) -> String {
         let done = self.done();
-        let elapsed = now.duration_since(self.started).as_secs_f64();
-        let rate = if elapsed > 0.0 {
-            self.done_now as f64 / elapsed
-        } else {
-            0.0
-        };
+        self.rate.update(now, self.done_now);
         let left = self.total.saturating_sub(done);
-        let eta = if left == 0 {
-            "done".to_string()
-        } else if rate > 0.0 {
-            format!("ETA {}", format::duration(left as f64 / rate))
-        } else {
-            "ETA unknown".to_string()
-        };
         let percent = if self.total == 0 {
             100.0
         } else {
             100.0 * done as f64 / self.total as f64
         };
         format!(
-            "{done} of {} games ({percent:.1}%), {} games/s, {eta}",
+            "{done} of {} games ({percent:.1}%), {}, {}",
             self.total,
-            format::count(rate)
+            rate_text(self.rate.per_second(now, self.done_now)),
+            eta_text(&self.rate, now, left)
         )
     }
 
@@ -159,10 +243,10 @@ impl tournament::run::Progress for Progress {
         if let Mode::Bar { .. } = self.mode {
             let bar = indicatif::ProgressBar::new(total.saturating_sub(done_before));
             bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{bar:40} {pos}/{len} games  {per_sec}  ETA {eta}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                // Rate and time left are ours ({msg}): indicatif's own estimate overshoots early
+                // and prints its rate with four decimals.
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} games  {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             self.bar = bar;
         }
@@ -170,6 +254,7 @@ impl tournament::run::Progress for Progress {
         self.done_before = done_before;
         self.done_now = 0;
         self.started = Instant::now();
+        self.rate = Rate::new(self.started);
         self.next_line = self.mode.every().map(|every| self.started + every);
         if self.mode.is_lines() {
             self.line(&format!(
@@ -184,6 +269,22 @@ impl tournament::run::Progress for Progress {
     fn games_done(&mut self, n: u64) {
         self.done_now += n;
         self.bar.inc(n);
+        if let Mode::Bar { .. } = self.mode {
+            let now = Instant::now();
+            if self
+                .shown_at
+                .is_none_or(|at| now.saturating_duration_since(at) >= RATE_WINDOW)
+            {
+                self.shown_at = Some(now);
+                self.rate.update(now, self.done_now);
+                let left = self.total.saturating_sub(self.done());
+                self.bar.set_message(format!(
+                    "{}  {}",
+                    rate_text(self.rate.per_second(now, self.done_now)),
+                    eta_text(&self.rate, now, left)
+                ));
+            }
+        }
     }
 
     /// How long until the next periodic line is due (`None`: no periodic lines).
@@ -242,27 +343,56 @@ impl tournament::run::Progress for Progress {
     }
 }
 
-/// A tuning run's bar on stderr (`{msg}`: the best so far, or the stage), or nothing with
-/// `--quiet`.
+/// A tuning run's bar on stderr (`{msg}`: the best so far, or the stage; `{prefix}`: the rate and
+/// time left, ours rather than indicatif's), or nothing with `--quiet`.
 pub struct TuneBar {
     bar: indicatif::ProgressBar,
+    /// Games done, the rate and when it was last shown (worker threads report games).
+    rate: std::sync::Mutex<(u64, Rate, Option<Instant>)>,
 }
 
 impl TuneBar {
     pub fn new(visible: bool) -> TuneBar {
+        let rate = std::sync::Mutex::new((0, Rate::new(Instant::now()), None));
         if !visible {
             return TuneBar {
                 bar: indicatif::ProgressBar::hidden(),
+                rate,
             };
         }
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} games  {per_sec}  ETA {eta}  {msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} games  {prefix}  {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
-        TuneBar { bar }
+        TuneBar { bar, rate }
+    }
+
+    fn show_rate(&self, games: u64) {
+        let Ok(mut state) = self.rate.lock() else {
+            return;
+        };
+        state.0 += games;
+        let now = Instant::now();
+        if state
+            .2
+            .is_some_and(|at| now.saturating_duration_since(at) < RATE_WINDOW)
+        {
+            return;
+        }
+        let done = state.0;
+        state.2 = Some(now);
+        state.1.update(now, done);
+        let left = self
+            .bar
+            .length()
+            .unwrap_or(0)
+            .saturating_sub(self.bar.position());
+        self.bar.set_prefix(format!(
+            "{}  {}",
+            rate_text(state.1.per_second(now, done)),
+            eta_text(&state.1, now, left)
+        ));
     }
 }
 
@@ -277,6 +407,7 @@ impl tune::run::Progress for TuneBar {
 
     fn games_done(&self, games: u64) {
         self.bar.inc(games);
+        self.show_rate(games);
     }
 
     fn stage(&self, text: &str) {
@@ -306,20 +437,29 @@ mod tests {
 
     #[test]
     fn the_status_line_has_the_count_the_rate_and_the_time_left() {
+        let started = Instant::now();
         let mut p = Progress {
             mode: Mode::Hidden,
             bar: indicatif::ProgressBar::hidden(),
             total: 5000,
             done_before: 1000,
             done_now: 0,
-            started: Instant::now(),
+            started,
             next_line: None,
+            rate: Rate::new(started),
+            shown_at: None,
         };
         p.games_done(1000);
-        let line = p.status(p.started + Duration::from_secs(2));
-        assert_eq!(line, "2000 of 5000 games (40.0%), 500 games/s, ETA 6.0 s");
-        p.games_done(3000);
-        let line = p.status(p.started + Duration::from_secs(8));
+        let line = p.status(started + Duration::from_secs(2));
+        assert_eq!(
+            line, "2000 of 5000 games (40.0%), 500 games/s, ETA in a few seconds",
+            "no time left before a few seconds"
+        );
+        p.games_done(1000);
+        let line = p.status(started + Duration::from_secs(4));
+        assert_eq!(line, "3000 of 5000 games (60.0%), 500 games/s, ETA 4.0 s");
+        p.games_done(2000);
+        let line = p.status(started + Duration::from_secs(8));
         assert_eq!(line, "5000 of 5000 games (100.0%), 500 games/s, done");
         let mut asked = false;
         p.tick(&mut || {
@@ -327,5 +467,28 @@ mod tests {
             None
         });
         assert!(!asked, "no line when hidden");
+    }
+
+    #[test]
+    fn a_slow_start_does_not_inflate_the_time_left() {
+        // 10 games in the first second (warm-up), then 1,000 a second: the ETA follows the
+        // steady rate, not the average that the slow start drags down.
+        let t0 = Instant::now();
+        let mut rate = Rate::new(t0);
+        rate.update(t0 + Duration::from_secs(1), 10);
+        assert_eq!(rate.eta(t0 + Duration::from_secs(1), 5000), None);
+        let mut done = 10;
+        for k in 2..=4 {
+            done += 1000;
+            rate.update(t0 + Duration::from_secs(k), done);
+        }
+        let now = t0 + Duration::from_secs(4);
+        let eta = rate.eta(now, 5000).expect("after a few seconds");
+        assert!((eta - 5.0).abs() < 1e-9, "{eta}");
+        let plain = 5000.0 / (done as f64 / 4.0);
+        assert!(eta < plain, "{eta} < {plain}: the plain average overshoots");
+        assert_eq!(rate_text(1234.4321), "1.23k games/s");
+        assert_eq!(rate_text(812.3456), "812 games/s");
+        assert_eq!(rate_text(0.4321), "0.4 games/s");
     }
 }

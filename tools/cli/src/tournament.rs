@@ -21,6 +21,7 @@ use gigawatt_arena::tournament::report::{
     GameTallies, PAYOFF_FILE, listed_strategies, render, write_run_reports,
 };
 use gigawatt_arena::tournament::run::{RunOptions, pretty, run_in};
+use gigawatt_arena::tournament::stopping::StopRule;
 use gigawatt_arena::tournament::store::GAMES_FILE;
 use gigawatt_arena::tournament::{
     CONFIG_FILE, TournamentConfig, default_out, load_scenarios, sampled_worlds,
@@ -75,6 +76,18 @@ pub struct TournamentArgs {
     /// Bootstrap resamples for the confidence intervals (default: 1000).
     #[arg(long, value_name = "N")]
     pub resamples: Option<usize>,
+    /// Stop once every strategy's 95% interval of its mean score is narrower than W (score
+    /// units), checked after every round (every pairing on one more seed), so the stopping point
+    /// is the same for any --threads and after a resume; --seeds is then the most rounds played.
+    #[arg(long, value_name = "W", conflicts_with = "sprt")]
+    pub until_ci_width: Option<String>,
+    /// A head-to-head of two strategies (a gauntlet of one opponent, or two --strategy) stopped
+    /// by a sequential probability ratio test of elo ELO0 against ELO1 (logistic Elo of the first
+    /// over the second) with error rates ALPHA and BETA, on pentanomial pairs of seat-swapped
+    /// games (as fastchess does), checked after every round; e.g. `--sprt 0,10,0.05,0.05`. Append
+    /// `,score` to count each game's score instead of its result (when the seat decides results).
+    #[arg(long, value_name = "ELO0,ELO1,ALPHA,BETA[,score]")]
+    pub sprt: Option<String>,
     /// No progress bar or progress lines.
     #[arg(long)]
     pub quiet: bool,
@@ -194,6 +207,12 @@ pub fn config_from(args: &TournamentArgs) -> Result<TournamentConfig> {
     }
     if let Some(r) = args.resamples {
         config.resamples = r;
+    }
+    if let Some(w) = &args.until_ci_width {
+        config.stop = Some(StopRule::ci_width(w)?);
+    }
+    if let Some(s) = &args.sprt {
+        config.stop = Some(StopRule::sprt(s)?);
     }
     config.shard = args.shard.or(config.shard);
     if config.seeds == 0 || config.strategies.is_empty() || config.scenarios.is_empty() {
@@ -318,11 +337,20 @@ pub fn tournament_then(args: &TournamentArgs, out: &mut dyn Write, page: bool) -
     };
     if mode.is_lines() {
         out.flush()?;
-        eprintln!(
-            "finished: all {} games are in {} (with its {CONFIG_FILE}); {next}",
-            summary.planned,
-            dir.display(),
-        );
+        match &summary.decision {
+            Some(d) => eprintln!(
+                "finished: {} of {} games are in {} (with its {CONFIG_FILE}), {}; {next}",
+                summary.done(),
+                summary.planned,
+                dir.display(),
+                d.reason
+            ),
+            None => eprintln!(
+                "finished: all {} games are in {} (with its {CONFIG_FILE}); {next}",
+                summary.planned,
+                dir.display(),
+            ),
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -37,28 +37,41 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use gigawatt_arena::analyze;
 use gigawatt_arena::error::{Context, Result};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Deserialize;
 
 use crate::plot::{
-    Axes, Chart, FONT, Figure, INK, Ticked, chart, color, escape, frame, hex, mesh, month_x,
-    nice_ticks, plot_error, render_panel, titled_chart, trim_number, year_label, year_ticks,
+    Axes, Chart, FONT, Figure, INK, Ticked, X_TITLED_AREA, color, draw_mesh, escape, frame_with,
+    hex, month_x, nice_ticks, plot_error, render_panel, titled_chart, trim_number, year_label,
+    year_ticks,
 };
 use gigawatt_arena::explore::files::{
     DISCOVERY_FILE, NOISE_FLOOR, ROBUSTNESS_FILE, SENSITIVITY_FILE,
 };
-use gigawatt_arena::format::{count, fixed, month_label};
+use gigawatt_arena::format::{abbreviate, count, fixed, month_label};
 use gigawatt_arena::standings::{self, MonthCounts, Standing};
+use gigawatt_arena::tournament::drilldown::{
+    DrilldownTally, GAME_LIST_FILE, GameListRow, MATCHUPS_FILE, ReplayContext, SEAT_STANDINGS_FILE,
+    ScoreTally, game_row,
+};
+use gigawatt_arena::tournament::record::GameRecord;
 use gigawatt_arena::tournament::report::{ANALYSIS_FILE, STANDINGS_FILE};
+use gigawatt_arena::tournament::stopping::{STOPPING_FILE, StopDecision};
 use gigawatt_arena::tournament::store::{GAMES_FILE, TRAJECTORY_GAMES, for_each_game_by_id};
 use gigawatt_arena::tournament::worlds::WORLDS_FILE;
 use gigawatt_arena::tournament::{CONFIG_FILE, DEFAULT_RESAMPLES, Format, TournamentConfig};
 
 /// The report's file name in the tournament folder.
 pub use gigawatt_arena::tournament::report::REPORT_FILE;
+/// Games listed in the page (all of them are in `games.csv`).
+pub const LISTED_GAMES: usize = 100;
+/// Faults listed in the page (all of them are in `games.jsonl`).
+pub const LISTED_FAULTS: usize = 50;
 /// The tuning history read from `--tuning TUNEDIR`.
 pub const HISTORY_FILE: &str = "history.csv";
 
@@ -86,6 +99,7 @@ pub fn render_report(dir: &Path, tuning: Option<&Path>) -> Result<String> {
     let mut page = Page::default();
     page.head(&data, history.is_some());
     page.standings(&data);
+    page.seats(&data);
     page.payoff(&data);
     page.meta_game(&data)?;
     page.trajectories(&data)?;
@@ -110,9 +124,19 @@ struct Data {
     config: Option<TournamentConfig>,
     /// Games in the folder.
     games: usize,
+    /// Why the stopping rule ended the run early (`stopping.json`), if it did.
+    stopping: Option<String>,
     faults: usize,
+    /// The first [`LISTED_FAULTS`] faults, in game order: (game id, fault).
+    fault_list: Vec<(u64, gigawatt_engine::Fault)>,
+    /// Per nation, per nation and strategy, per lineup.
+    drilldown: DrilldownTally,
+    /// The first [`LISTED_GAMES`] games' rows of `games.csv`.
+    game_list: Vec<GameListRow>,
     /// The payoff matrix of `strategies`.
     payoff: Vec<Vec<Option<f64>>>,
+    /// Per ordered pair of strategies (row, column): games and the spread of unit means.
+    pairs: BTreeMap<(Arc<str>, Arc<str>), PairCell>,
     /// The month of each game's first crossing, for those that crossed.
     months: MonthCounts,
     arrivals: Vec<standings::Arrival>,
@@ -126,6 +150,8 @@ struct Data {
     analysis: Option<serde_json::Value>,
     /// The first scenario's start year, when it can be loaded.
     start_year: Option<i32>,
+    /// Its superintelligence threshold (capability), likewise.
+    asi_threshold: Option<f64>,
     /// What `gigawatt explore` added to the folder, if anything.
     explore: Explore,
     /// Files of the folder the page was made from.
@@ -160,9 +186,24 @@ impl Data {
         let mut arrival = standings::ArrivalTally::default();
         let mut months = MonthCounts::default();
         let (mut games, mut faults) = (0usize, 0usize);
+        let mut drilldown = DrilldownTally::default();
+        let mut pairs: BTreeMap<(Arc<str>, Arc<str>), PairCell> = BTreeMap::new();
+        let replay = config.as_ref().map(ReplayContext::of).unwrap_or_default();
+        let mut game_list = Vec::new();
+        let mut fault_list = Vec::new();
         for_each_game_by_id(&[&games_path], |g| {
             games += 1;
             faults += g.faults.len();
+            for f in &g.faults {
+                if fault_list.len() < LISTED_FAULTS {
+                    fault_list.push((g.game_id, f.clone()));
+                }
+            }
+            drilldown.add(&g);
+            add_pairs(&mut pairs, &g);
+            if game_list.len() < LISTED_GAMES {
+                game_list.push(game_row(&g, &replay));
+            }
             payoff.add(&g);
             arrival.add(&g);
             if let Some(m) = g.asi_month {
@@ -204,7 +245,7 @@ impl Data {
             }
             for seat in g.seats {
                 if let Some(s) = series.get_mut(&*seat.strategy) {
-                    s.offer(g.game_id, seat.capability_by_year);
+                    s.offer(g.game_id, seat.capability_by_year, seat.capability);
                 }
             }
             Ok(())
@@ -234,11 +275,14 @@ impl Data {
         } else {
             None
         };
-        let start_year = config
+        let first_scenario = config
             .as_ref()
             .and_then(|c| c.scenarios.first())
-            .and_then(|s| gigawatt_arena::inputs::load_scenario(s).ok())
-            .map(|s| s.start_year);
+            .and_then(|s| gigawatt_arena::inputs::load_scenario(s).ok());
+        let start_year = first_scenario.as_ref().map(|s| s.start_year);
+        let asi_threshold = first_scenario
+            .as_ref()
+            .map(|s| s.global.asi_threshold_capability);
         let explore = Explore::load(dir, config.as_ref());
         let mut files: Vec<String> = [
             CONFIG_FILE,
@@ -247,6 +291,10 @@ impl Data {
             gigawatt_arena::tournament::report::PAYOFF_FILE,
             gigawatt_arena::tournament::report::ARRIVAL_FILE,
             ANALYSIS_FILE,
+            SEAT_STANDINGS_FILE,
+            MATCHUPS_FILE,
+            GAME_LIST_FILE,
+            STOPPING_FILE,
         ]
         .iter()
         .filter(|f| dir.join(f).is_file())
@@ -261,8 +309,22 @@ impl Data {
             name,
             config,
             games,
+            stopping: std::fs::read_to_string(dir.join(STOPPING_FILE))
+                .ok()
+                .and_then(|t| serde_json::from_str::<StopDecision>(&t).ok())
+                .map(|d| format!("{} ({})", d.reason, d.rule)),
             faults,
+            fault_list,
+            drilldown,
+            game_list,
             payoff,
+            pairs: pairs
+                .into_iter()
+                .map(|(k, mut c)| {
+                    c.flush();
+                    (k, c)
+                })
+                .collect(),
             months,
             arrivals,
             series,
@@ -271,6 +333,7 @@ impl Data {
             standings_from_file,
             analysis,
             start_year,
+            asi_threshold,
             explore,
             files,
         })
@@ -297,6 +360,58 @@ impl Data {
     /// Game month `month` on the time axis: calendar years, or years since the start.
     fn x(&self, month: f64) -> f64 {
         month_x(self.start_year.unwrap_or(0), month)
+    }
+}
+
+/// A payoff cell's games, and the running spread of its per-unit means: a unit's games (seat
+/// orders of one seed, consecutive in game-id order) are averaged first, as the standings'
+/// bootstrap resamples units, so the seat advantage does not widen the interval.
+#[derive(Default)]
+struct PairCell {
+    games: usize,
+    /// The last game counted (a strategy against itself meets itself twice in one game).
+    game: Option<u64>,
+    unit: Option<u64>,
+    sum: f64,
+    n: usize,
+    units: ScoreTally,
+}
+
+impl PairCell {
+    fn add(&mut self, game: u64, unit: u64, score: f64) {
+        if self.unit != Some(unit) {
+            self.flush();
+            self.unit = Some(unit);
+        }
+        self.sum += score;
+        self.n += 1;
+        if self.game != Some(game) {
+            self.game = Some(game);
+            self.games += 1;
+        }
+    }
+
+    /// Close the current unit.
+    fn flush(&mut self) {
+        if self.n > 0 {
+            self.units.add(self.sum / self.n as f64, None);
+        }
+        self.sum = 0.0;
+        self.n = 0;
+    }
+}
+
+/// Add a game to the payoff cells: every ordered pair of distinct seats, as the payoff matrix.
+fn add_pairs(pairs: &mut BTreeMap<(Arc<str>, Arc<str>), PairCell>, game: &GameRecord) {
+    for (i, a) in game.seats.iter().enumerate() {
+        for (j, b) in game.seats.iter().enumerate() {
+            if i != j {
+                pairs
+                    .entry((a.strategy.clone(), b.strategy.clone()))
+                    .or_default()
+                    .add(game.game_id, game.unit, a.score);
+            }
+        }
     }
 }
 
@@ -449,13 +564,40 @@ fn parse_standings(text: &str) -> Result<Vec<Standing>, String> {
 /// A tuning run's history: one `(evaluation, generation, score)` per evaluation, in file order.
 struct History {
     rows: Vec<(f64, Option<f64>, f64)>,
+    /// The tuned parameters' columns (every numeric column but the bookkeeping ones), and each
+    /// row's values of them (NaN where a cell is empty or not a number), in `rows` order.
+    parameters: Vec<String>,
+    values: Vec<Vec<f64>>,
+    /// What else the tuning folder holds, when it holds it.
+    finalists: Option<Vec<Vec<String>>>,
+    held_out: Option<Vec<Vec<String>>>,
+    best: Option<String>,
 }
 
 impl History {
     fn load(path: &Path) -> Result<History> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read tuning history {}", path.display()))?;
-        History::parse(&text).map_err(|e| invalid!("{}: {e}", path.display()))
+        let mut history = History::parse(&text).map_err(|e| invalid!("{}: {e}", path.display()))?;
+        // The other files of `gigawatt tune`, if present: a history alone still draws.
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let table = |name: &str| {
+            std::fs::read_to_string(dir.join(name))
+                .ok()
+                .and_then(|t| csv_records(&t).ok())
+                .filter(|r| r.len() > 1)
+        };
+        history.finalists = table(gigawatt_arena::tune::run::FINALISTS_FILE);
+        history.held_out = table(gigawatt_arena::tune::run::HELD_OUT_FILE);
+        history.best = std::fs::read_to_string(dir.join(gigawatt_arena::tune::run::BEST_FILE))
+            .ok()
+            .and_then(|t| {
+                t.lines()
+                    .map(str::trim)
+                    .rfind(|l| !l.is_empty() && !l.starts_with("//"))
+                    .map(str::to_string)
+            });
+        Ok(history)
     }
 
     fn parse(text: &str) -> Result<History, String> {
@@ -467,6 +609,29 @@ impl History {
         let evaluation = find("evaluation").ok_or("no `evaluation` column")?;
         let score = find("score").ok_or("no `score` column")?;
         let generation = find("generation");
+        // Parameter columns: the rest, but the bookkeeping of `gigawatt tune` and text columns.
+        let bookkeeping = [
+            "evaluation",
+            "generation",
+            "score",
+            "seeds",
+            "worlds",
+            "seconds",
+        ];
+        let numeric = |k: usize| {
+            rows.iter().any(|r| {
+                r.get(k)
+                    .and_then(|c| c.trim().parse::<f64>().ok())
+                    .is_some()
+            }) && rows.iter().all(|r| {
+                r.get(k)
+                    .is_none_or(|c| c.trim().is_empty() || c.trim().parse::<f64>().is_ok())
+            })
+        };
+        let parameter_columns: Vec<usize> = (0..header.len())
+            .filter(|&k| !bookkeeping.contains(&header[k].trim()) && numeric(k))
+            .collect();
+        let mut values = Vec::new();
         let mut out = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             let at = |e: String| format!("line {}: {e}", i + 2);
@@ -479,9 +644,25 @@ impl History {
             };
             if e.is_finite() && s.is_finite() {
                 out.push((e, g, s));
+                values.push(
+                    parameter_columns
+                        .iter()
+                        .map(|&k| cell(k).trim().parse::<f64>().unwrap_or(f64::NAN))
+                        .collect(),
+                );
             }
         }
-        Ok(History { rows: out })
+        Ok(History {
+            rows: out,
+            parameters: parameter_columns
+                .iter()
+                .map(|&k| header[k].trim().to_string())
+                .collect(),
+            values,
+            finalists: None,
+            held_out: None,
+            best: None,
+        })
     }
 
     /// The best score so far after each evaluation (higher is better).
@@ -1120,7 +1301,8 @@ h2 { font-size: 1.25em; margin: 2em 0 0.4em; border-bottom: 1px solid #ddd; padd
 p.note { color: #555; font-size: 0.92em; margin: 0.3em 0 0.8em; max-width: 60em; }
 nav { font-size: 0.92em; margin: 0.6em 0 0; }
 nav a { color: #2166ac; margin-right: 1.2em; text-decoration: none; }
-table { border-collapse: collapse; font-size: 0.9em; margin: 0.4em 0; }
+table { border-collapse: collapse; font-size: 0.9em; margin: 0.4em 0; display: block;
+  overflow-x: auto; max-width: 100%; }
 th, td { padding: 0.22em 0.6em; border-bottom: 1px solid #eee; text-align: right;
   white-space: nowrap; }
 th { background: #f4f4f4; font-weight: 600; }
@@ -1128,7 +1310,11 @@ td.name, th.name { text-align: left; }
 table.heat td { border: 1px solid #fff; min-width: 3.2em; text-align: center; }
 table.heat td.empty { background: #f0f0f0; color: #999; }
 svg { max-width: 100%; height: auto; display: block; }
+div.scroll { overflow-x: auto; max-width: 100%; }
+td.wrap { white-space: normal; min-width: 16em; }
+h3 { font-size: 1.05em; margin: 1.2em 0 0.3em; }
 td svg { display: inline-block; vertical-align: middle; }
+svg.interval, svg.interval-axis { max-width: none; }
 dl.facts { display: grid; grid-template-columns: max-content auto; gap: 0.1em 1em; margin: 0.6em 0;
   font-size: 0.92em; }
 dl.facts dt { color: #555; }
@@ -1137,6 +1323,7 @@ details { margin: 0.6em 0; }
 summary { cursor: pointer; color: #2166ac; }
 footer { margin-top: 3em; color: #777; font-size: 0.85em; }
 code { font-family: ui-monospace, 'SF Mono', Menlo, Consolas, monospace; font-size: 0.95em; }
+@media (max-width: 600px) { body { padding: 1em 0.8em 2em; } h1 { font-size: 1.35em; } }
 ";
 
 #[derive(Default)]
@@ -1179,6 +1366,9 @@ impl Page {
             ));
         }
         facts.push(("games", data.games.to_string()));
+        if let Some(reason) = &data.stopping {
+            facts.push(("stopped early", reason.clone()));
+        }
         facts.push(("strategy faults", data.faults.to_string()));
         self.push("<dl class=\"facts\">\n");
         for (k, v) in facts {
@@ -1188,6 +1378,7 @@ impl Page {
         let explore = &data.explore;
         for (id, label, shown) in [
             ("standings", "Standings", true),
+            ("seats", "By seat", true),
             ("payoff", "Payoff matrix", true),
             ("meta-game", "Meta-game", true),
             ("trajectories", "Capability trajectories", true),
@@ -1207,7 +1398,7 @@ impl Page {
                 "Robust strategies",
                 explore.robustness.is_some(),
             ),
-            ("tuning", "Tuning convergence", tuning),
+            ("tuning", "Tuning", tuning),
         ] {
             if shown {
                 let _ = write!(self.html, "<a href=\"#{id}\">{label}</a>");
@@ -1236,8 +1427,9 @@ impl Page {
             "Standings",
             &format!(
                 "Mean score per seat with its 95% bootstrap interval (resampling units, the \
-                 seat-rotated games on one world seed); the bar shows the interval on [0, 1] with \
-                 the mean as a dot and 0.5 marked. Tied: the ranks not statistically \
+                 seat-rotated games on one world seed); the bar shows the interval with the mean as a \
+                 dot, on the scale drawn in the column's header (chosen to cover the intervals, \
+                 0.5 darker when in range). Tied: the ranks not statistically \
                  distinguishable. Source: {source}."
             ),
         );
@@ -1250,29 +1442,44 @@ impl Page {
             .iter()
             .map(|s| (s.strategy.as_str(), s.rank))
             .collect();
-        self.push(
-            "<table class=\"standings\">\n<thead><tr><th>rank</th><th class=\"name\">strategy</th>\
-             <th>games</th><th>W</th><th>D</th><th>L</th><th>score</th><th>95% CI</th>\
-             <th class=\"name\">interval</th><th class=\"name\">tied</th><th>Elo</th>\
-             <th>Glicko-2</th><th>TrueSkill</th><th>BT</th></tr></thead>\n<tbody>\n",
+        let ends: Vec<f64> = data
+            .standings
+            .iter()
+            .flat_map(|s| [s.ci_low, s.ci_high, s.mean_score])
+            .collect();
+        let scale = IntervalScale::covering(&ends);
+        let _ = write!(
+            self.html,
+            "<div class=\"scroll\"><table class=\"standings\">\n<thead><tr><th>rank</th>\
+             <th class=\"name\">strategy</th><th>games</th><th>W</th><th>D</th><th>L</th>\
+             <th>score</th><th>95% CI</th><th class=\"name\">interval {}</th>\
+             <th class=\"name\">tied</th><th>Elo</th><th>Glicko-2</th><th>TrueSkill</th>\
+             <th>BT</th></tr></thead>\n<tbody>\n",
+            scale.axis()
         );
         for s in &data.standings {
             let ci = s.ci_text();
             let tied = s.tied_ranks(&rank_of);
             let _ = writeln!(
                 self.html,
-                "<tr><td>{}</td><td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td>\
-                 <td>{}</td><td>{}</td><td>{}</td><td class=\"name\">{}</td>\
+                "<tr><td>{}</td><td class=\"name\" title=\"{}\">{}</td><td>{}</td><td>{}</td>\
+                 <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"name\">{}</td>\
                  <td class=\"name\">{}</td><td>{}</td><td>{} ± {}</td><td>{} ± {}</td><td>{}</td></tr>",
                 s.rank,
                 escape(&s.strategy),
+                escape(&shorten(&s.strategy, SPEC_WIDTH)),
                 s.games,
                 s.wins,
                 s.draws,
                 s.losses,
                 cell(s.mean_score, 3),
                 ci,
-                interval_bar(s, data.color_of(&s.strategy)),
+                scale.bar(
+                    s.mean_score,
+                    s.ci_low,
+                    s.ci_high,
+                    data.color_of(&s.strategy)
+                ),
                 tied,
                 cell(s.elo, 0),
                 cell(s.glicko2, 0),
@@ -1282,32 +1489,265 @@ impl Page {
                 cell(s.bradley_terry, 2),
             );
         }
-        self.push("</tbody>\n</table>\n</section>\n");
+        self.push("</tbody>\n</table></div>\n</section>\n");
+    }
+
+    fn seats(&mut self, data: &Data) {
+        self.section(
+            "seats",
+            "By seat: who wins where",
+            "The same games kept apart by seat. First each nation over all its games, whatever \
+             the strategy (a seat that wins whoever plays it is the scenario, not the strategy); \
+             then each strategy in each seat, each lineup (who sat where) and the games \
+             themselves with the command that plays each again. Mean score with a 95% Student's t \
+             interval (a strategy plays one game per seed in a seat, so its games there are \
+             independent; clamped to [0, 1]). Sources: seat_standings.csv, matchups.csv and \
+             games.csv, recomputed from games.jsonl.",
+        );
+        let drill = &data.drilldown;
+        if drill.nations.is_empty() {
+            self.push("<p>No game has been played.</p>\n</section>\n");
+            return;
+        }
+        // One scale for every interval of the section, so rows compare at a glance.
+        let mut ends: Vec<f64> = Vec::new();
+        for t in drill.nation_totals.values().chain(drill.seats.values()) {
+            let (lo, hi) = t.interval();
+            ends.extend([lo, hi, t.mean()]);
+        }
+        let scale = IntervalScale::covering(&ends);
+        let row = |t: &ScoreTally, fill: RGBColor| -> String {
+            let (lo, hi) = t.interval();
+            format!(
+                "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+                 <td class=\"name\">{}</td>",
+                t.games,
+                t.wins,
+                t.draws,
+                t.losses,
+                cell(t.mean(), 3),
+                ci_text(lo, hi),
+                scale.bar(t.mean(), lo, hi, fill)
+            )
+        };
+        let header = |first: &str| -> String {
+            format!(
+                "<div class=\"scroll\"><table class=\"seat\">\n<thead><tr>{first}<th>games</th>\
+                 <th>W</th><th>D</th><th>L</th><th>score</th><th>95% CI</th>\
+                 <th class=\"name\">interval {}</th></tr></thead>\n<tbody>\n",
+                scale.axis()
+            )
+        };
+        self.line(&format!(
+            "Whatever the strategy, {}.",
+            drill.seat_lines().join("; ")
+        ));
+        self.push("<h3>Each nation, all strategies</h3>\n");
+        self.push(&header("<th class=\"name\">nation</th>"));
+        for (i, nation) in drill.nations.iter().enumerate() {
+            let t = &drill.nation_totals[nation];
+            let _ = writeln!(
+                self.html,
+                "<tr><td class=\"name\">{}</td>{}</tr>",
+                escape(nation),
+                row(t, color(i))
+            );
+        }
+        self.push("</tbody>\n</table></div>\n<h3>Each strategy in each seat</h3>\n");
+        self.push(&header(
+            "<th class=\"name\">nation</th><th>rank</th><th class=\"name\">strategy</th>",
+        ));
+        for r in drill.seat_standings() {
+            let key = (
+                Arc::<str>::from(r.nation.as_str()),
+                Arc::<str>::from(r.strategy.as_str()),
+            );
+            let t = &drill.seats[&key];
+            let _ = writeln!(
+                self.html,
+                "<tr><td class=\"name\">{}</td><td>{}</td><td class=\"name\" title=\"{}\">{}</td>{}</tr>",
+                escape(&r.nation),
+                r.rank_in_seat,
+                escape(&r.strategy),
+                escape(&shorten(&r.strategy, SPEC_WIDTH)),
+                row(t, data.color_of(&r.strategy))
+            );
+        }
+        self.push("</tbody>\n</table></div>\n");
+        let lineups: Vec<_> = drill.lineups().collect();
+        let _ = write!(
+            self.html,
+            "<details>\n<summary>Each lineup: {} (wins, draws and losses per seat)</summary>\n\
+             <div class=\"scroll\"><table class=\"matchups\">\n<thead><tr><th>lineup</th>\
+             <th>games</th><th class=\"name\">seat</th><th class=\"name\">strategy</th><th>W</th>\
+             <th>D</th><th>L</th><th>score</th><th>95% CI</th></tr></thead>\n<tbody>\n",
+            plural(lineups.len(), "lineup", "lineups")
+        );
+        for (k, (lineup, tallies)) in lineups.iter().enumerate() {
+            for (i, ((nation, strategy), t)) in lineup.iter().zip(*tallies).enumerate() {
+                let (lo, hi) = t.interval();
+                let first = if i == 0 {
+                    format!(
+                        "<td rowspan=\"{}\">{}</td><td rowspan=\"{}\">{}</td>",
+                        lineup.len(),
+                        k + 1,
+                        lineup.len(),
+                        t.games
+                    )
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(
+                    self.html,
+                    "<tr>{first}<td class=\"name\">{}</td><td class=\"name\" title=\"{}\">{}</td>\
+                     <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    escape(nation),
+                    escape(strategy),
+                    escape(&shorten(strategy, SPEC_WIDTH)),
+                    t.wins,
+                    t.draws,
+                    t.losses,
+                    cell(t.mean(), 3),
+                    ci_text(lo, hi)
+                );
+            }
+        }
+        self.push("</tbody>\n</table></div>\n</details>\n");
+        let shown = data.game_list.len();
+        let which = if shown < data.games {
+            format!(
+                "the first {shown} of {} games; every game is in games.csv",
+                count(data.games as f64)
+            )
+        } else {
+            format!("all {} (also in games.csv)", plural(shown, "game", "games"))
+        };
+        let _ = write!(
+            self.html,
+            "<details>\n<summary>Games: {which}, each with the command that replays it</summary>\n\
+             <div class=\"scroll\"><table class=\"games\">\n<thead><tr><th>game</th>\
+             <th class=\"name\">lineup</th><th class=\"name\">winner</th><th>scores</th>\
+             <th>superintelligence</th><th class=\"name\">replay</th></tr></thead>\n<tbody>\n"
+        );
+        for g in &data.game_list {
+            let _ = writeln!(
+                self.html,
+                "<tr><td>{}</td><td class=\"name\">{}</td><td class=\"name\">{}</td><td>{}</td>\
+                 <td>{}</td><td class=\"name\"><code>{}</code></td></tr>",
+                g.game_id,
+                escape(&g.lineup),
+                escape(g.winner.as_deref().unwrap_or("none")),
+                escape(
+                    &g.scores
+                        .split(';')
+                        .map(|v| v
+                            .parse::<f64>()
+                            .map_or_else(|_| v.to_string(), |v| fixed(v, 2)))
+                        .collect::<Vec<_>>()
+                        .join(" / ")
+                ),
+                escape(g.first_asi_date.as_deref().unwrap_or("—")),
+                escape(&g.replay)
+            );
+        }
+        self.push("</tbody>\n</table></div>\n</details>\n");
+        if !data.fault_list.is_empty() {
+            let _ = write!(
+                self.html,
+                "<details>\n<summary>Strategy faults: {}{}</summary>\n<div class=\"scroll\">\
+                 <table class=\"faults\">\n<thead><tr><th>game</th><th>date</th>\
+                 <th class=\"name\">nation</th><th class=\"name\">strategy</th>\
+                 <th class=\"name\">what happened</th></tr></thead>\n<tbody>\n",
+                data.faults,
+                if data.fault_list.len() < data.faults {
+                    format!(
+                        " (the first {} listed; all are in games.jsonl)",
+                        data.fault_list.len()
+                    )
+                } else {
+                    String::new()
+                }
+            );
+            for (game, f) in &data.fault_list {
+                let _ = writeln!(
+                    self.html,
+                    "<tr><td>{game}</td><td>{}</td><td class=\"name\">{}</td>\
+                     <td class=\"name\">{}</td><td class=\"name wrap\">{}</td></tr>",
+                    escape(&data.month(f64::from(f.month))),
+                    escape(&f.nation),
+                    escape(&shorten(&f.strategy, SPEC_WIDTH)),
+                    escape(&f.message)
+                );
+            }
+            self.push("</tbody>\n</table></div>\n</details>\n");
+        }
+        self.push("</section>\n");
     }
 
     fn payoff(&mut self, data: &Data) {
         self.section(
             "payoff",
             "Payoff matrix",
-            "Mean score of the row strategy against the column strategy (columns numbered as the \
-             rows): blue above 0.5, red below, grey where the two never met.",
+            "Mean score of the row strategy against the column strategy: blue above 0.5, red \
+             below, grey where the two never met. Under each mean, the half-width of its 95% \
+             Student's t interval over units (the seat-rotated games on one seed, averaged first) and \
+             the number of games; hover a cell for the interval itself. Both seat orders are pooled \
+             here: the By seat section keeps them apart.",
         );
         let matrix = &data.payoff;
-        self.push("<table class=\"heat\">\n<thead><tr><th class=\"name\">row against column</th>");
-        for (j, s) in data.strategies.iter().enumerate() {
-            let _ = write!(self.html, "<th title=\"{}\">{}</th>", escape(s), j + 1);
+        // Columns are narrow: specs over 16 characters get a short label and a legend below.
+        let short = abbreviate(&data.strategies, gigawatt_arena::standings::SPEC_COLUMN);
+        self.push(
+            "<div class=\"scroll\"><table class=\"heat\">\n<thead><tr><th class=\"name\">row against column</th>",
+        );
+        for (s, label) in data.strategies.iter().zip(&short) {
+            let _ = write!(
+                self.html,
+                "<th title=\"{}\">{}</th>",
+                escape(s),
+                escape(label)
+            );
         }
         self.push("</tr></thead>\n<tbody>\n");
+        let mut counts = std::collections::BTreeSet::new();
         for (i, (s, row)) in data.strategies.iter().zip(matrix).enumerate() {
             let _ = write!(
                 self.html,
-                "<tr><th class=\"name\">{} {}</th>",
-                i + 1,
-                escape(s)
+                "<tr><th class=\"name\" title=\"{}\">{}</th>",
+                escape(s),
+                escape(&short[i])
             );
-            for v in row {
-                match v {
-                    Some(v) => {
+            for (j, v) in row.iter().enumerate() {
+                let col = &data.strategies[j];
+                let cell = data
+                    .pairs
+                    .get(&(Arc::from(s.as_str()), Arc::from(col.as_str())));
+                match (v, cell) {
+                    (Some(v), Some(c)) => {
+                        let (fill, ink) = heat(*v);
+                        let (lo, hi) = c.units.interval();
+                        counts.insert(c.games);
+                        let half = if lo.is_finite() && hi.is_finite() {
+                            format!("±{}", fixed((hi - lo) / 2.0, 2))
+                        } else {
+                            "±—".to_string()
+                        };
+                        let _ = write!(
+                            self.html,
+                            "<td style=\"background:{fill};color:{ink}\" title=\"{} against {}: \
+                             mean score {}, 95% interval {}, {} over {}\">{}<br/>\
+                             <small>{half} · {}</small></td>",
+                            escape(s),
+                            escape(col),
+                            fixed(*v, 3),
+                            ci_text(lo, hi),
+                            plural(c.games, "game", "games"),
+                            plural(c.units.games as usize, "unit", "units"),
+                            fixed(*v, 2),
+                            c.games
+                        );
+                    }
+                    (Some(v), None) => {
                         let (fill, ink) = heat(*v);
                         let _ = write!(
                             self.html,
@@ -1315,12 +1755,44 @@ impl Page {
                             fixed(*v, 2)
                         );
                     }
-                    None => self.push("<td class=\"empty\">—</td>"),
+                    (None, _) => self.push("<td class=\"empty\">—</td>"),
                 }
             }
             self.push("</tr>\n");
         }
-        self.push("</tbody>\n</table>\n</section>\n");
+        self.push("</tbody>\n</table></div>\n");
+        let games = match counts.len() {
+            0 => String::new(),
+            1 => format!(
+                "Every cell holds {}. ",
+                plural(*counts.first().unwrap_or(&0), "game", "games")
+            ),
+            _ => format!(
+                "Cells hold {} to {} games. ",
+                counts.first().unwrap_or(&0),
+                counts.last().unwrap_or(&0)
+            ),
+        };
+        let legend: Vec<String> = data
+            .strategies
+            .iter()
+            .zip(&short)
+            .filter(|(s, l)| s != l)
+            .map(|(s, l)| format!("{l} = {s}"))
+            .collect();
+        let legend = if legend.is_empty() {
+            String::new()
+        } else {
+            format!("Abbreviations: {}.", legend.join("; "))
+        };
+        if !games.is_empty() || !legend.is_empty() {
+            let _ = writeln!(
+                self.html,
+                "<p class=\"note\">{}</p>",
+                escape(&format!("{games}{legend}"))
+            );
+        }
+        self.push("</section>\n");
     }
 
     fn meta_game(&mut self, data: &Data) -> Result<()> {
@@ -1390,7 +1862,42 @@ impl Page {
                 cell(alpha.get(s).copied().unwrap_or(f64::NAN), 4)
             );
         }
-        self.push("</tbody>\n</table>\n</section>\n");
+        self.push("</tbody>\n</table>\n");
+        // Every equilibrium, and α-rank's response graph, from the payoff matrix itself (so older
+        // folders, whose analysis.json lists one equilibrium, get them too).
+        let complete: Option<Vec<Vec<f64>>> = data
+            .payoff
+            .iter()
+            .map(|row| row.iter().copied().collect::<Option<Vec<f64>>>())
+            .collect();
+        let payoff = complete.and_then(|m| analyze::Payoff::new(data.strategies.clone(), m).ok());
+        if let Some(payoff) = payoff {
+            let found = analyze::equilibria(&payoff);
+            let text = match found.len() {
+                0 => "Support enumeration finds no equilibrium (a degenerate game): the Nash \
+                      column is Lemke–Howson's."
+                    .to_string(),
+                1 => format!(
+                    "The symmetric equilibrium is unique among those support enumeration finds: {}.",
+                    analyze::equilibria_text(&found).trim_start_matches("1 equilibrium: ")
+                ),
+                _ => format!(
+                    "Not unique: {}. The Nash column shows the first; each is an equilibrium of \
+                     the meta-game, so which strategy \"wins\" depends on where play starts.",
+                    analyze::equilibria_text(&found)
+                ),
+            };
+            self.line(&text);
+            let population = analysis["evolutionary"]["population"]
+                .as_u64()
+                .map_or(analyze::DEFAULT_POPULATION, |p| p as usize);
+            let alpha_value = analysis["alpha"].as_f64().unwrap_or(analyze::DEFAULT_ALPHA);
+            if analyze::check_parameters(population, alpha_value).is_ok() {
+                let rho = analyze::alpha_rank_fixation(&payoff, alpha_value, population);
+                self.figure(response_graph(data, &rho, &alpha, population, alpha_value));
+            }
+        }
+        self.push("</section>\n");
         Ok(())
     }
 
@@ -1404,11 +1911,14 @@ impl Page {
             "trajectories",
             "Capability trajectories by strategy",
             &format!(
-                "Best-lab capability (log10 of 2022-equivalent FLOP) at the end of each year, over \
-                 every seat a strategy played: median (line) and inter-quartile band; the grey line \
-                 is the median over all strategies. A game stops when a nation reaches \
-                 superintelligence, so later years count only the games still running, and a year reached \
-                 by fewer than a tenth of the seats is left out. x axis: {years}."
+                "Best-lab capability (log10 of compute-optimal 2022-equivalent training FLOP) at \
+                 the end of each year, over every seat a strategy played: median (line) and \
+                 inter-quartile band; the grey line is the median over all strategies, the dashed \
+                 red line the superintelligence threshold. A game stops when a nation reaches \
+                 superintelligence: from then on its seats count with the capability they ended \
+                 with (carried forward), so a median never falls because the leaders finished, and \
+                 the dotted line (right axis) shows the share of the strategy's games still \
+                 running. x axis: {years}."
             ),
         );
         self.push(&trajectory_chart(data)?);
@@ -1843,10 +2353,26 @@ impl Page {
     fn tuning(&mut self, history: &History) -> Result<()> {
         self.section(
             "tuning",
-            "Tuning convergence",
-            "Score of every evaluation of the tuning run (dots) and the best score so far (line), \
-             higher is better. Source: history.csv of the tuning folder.",
+            "Tuning",
+            "A tuning run of gigawatt tune, read from its folder: first what it is worth on \
+             seeds it never saw (held_out.csv), then the finalists re-checked on fresh seeds \
+             (finalists.csv), the search's convergence and a slice per parameter (history.csv). \
+             The search score of the best evaluation is biased upwards (it is the maximum of many \
+             noisy estimates, the winner's curse): quote the held-out result.",
         );
+        if let Some(best) = &history.best {
+            let _ = writeln!(
+                self.html,
+                "<p class=\"summary\">Best parameters: <code>{}</code></p>",
+                escape(best)
+            );
+        }
+        if let Some(rows) = &history.held_out {
+            self.held_out_table(rows);
+        }
+        if let Some(rows) = &history.finalists {
+            self.finalists_table(rows);
+        }
         let best = history.best_so_far();
         match best.last() {
             None => self.push("<p class=\"summary\">The history holds no evaluation.</p>\n"),
@@ -1869,17 +2395,137 @@ impl Page {
                 };
                 let _ = writeln!(
                     self.html,
-                    "<p class=\"summary\">{} evaluations{generations}; best score {} at \
-                     evaluation {}.</p>",
+                    "<h3>Search</h3>\n<p class=\"summary\">{} evaluations{generations}; the \
+                     highest search score was {} at evaluation {} (biased upwards: see the \
+                     held-out result above).</p>",
                     history.rows.len(),
                     fixed(top, 4),
                     trim(at)
                 );
                 self.push(&tuning_chart(history, &best)?);
+                if !history.parameters.is_empty() {
+                    self.figure(slice_chart(history));
+                }
             }
         }
         self.push("</section>\n");
         Ok(())
+    }
+
+    /// `held_out.csv` as a table, led by a sentence on the held-out opponents' difference.
+    fn held_out_table(&mut self, rows: &[Vec<String>]) {
+        let Some((header, body)) = rows.split_first() else {
+            return;
+        };
+        let col = |name: &str| header.iter().position(|h| h == name);
+        let get = |row: &Vec<String>, name: &str| -> f64 {
+            col(name)
+                .and_then(|k| row.get(k))
+                .and_then(|c| c.parse::<f64>().ok())
+                .unwrap_or(f64::NAN)
+        };
+        let text = |row: &Vec<String>, name: &str| -> String {
+            col(name)
+                .and_then(|k| row.get(k))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let with_ci = |row: &Vec<String>, name: &str| -> String {
+            format!(
+                "{} {}",
+                fixed(get(row, name), 3),
+                ci_text(
+                    get(row, &format!("{name}_low")),
+                    get(row, &format!("{name}_high"))
+                )
+            )
+        };
+        // Lead with the held-out opponents (else the pool): the number to quote.
+        let lead = body
+            .iter()
+            .find(|r| text(r, "opponents") == "held_out")
+            .or_else(|| body.first());
+        if let Some(r) = lead {
+            let (lo, hi) = (get(r, "difference_low"), get(r, "difference_high"));
+            let verdict = if lo > 0.0 {
+                "better than the default (the interval excludes 0)"
+            } else if hi < 0.0 {
+                "worse than the default (the interval excludes 0)"
+            } else {
+                "not distinguishable from the default (the interval contains 0)"
+            };
+            let against = if text(r, "opponents") == "held_out" {
+                "held-out opponents"
+            } else {
+                "the pool"
+            };
+            let _ = writeln!(
+                self.html,
+                "<p class=\"summary\"><strong>Held-out result</strong>: against the {against}, \
+                 on {} seeds used nowhere in the search, the tuned strategy scores {} against \
+                 the default's {}: a difference of {}, {verdict}.</p>",
+                escape(&text(r, "seeds")),
+                escape(&with_ci(r, "tuned")),
+                escape(&with_ci(r, "default")),
+                escape(&with_ci(r, "difference")),
+            );
+        }
+        self.push(
+            "<div class=\"scroll\"><table class=\"held-out\">\n<thead><tr>\
+             <th class=\"name\">opponents</th><th>seeds</th><th>games</th>\
+             <th>tuned [95% CI]</th><th>default [95% CI]</th><th>tuned − default [95% CI]</th>\
+             </tr></thead>\n<tbody>\n",
+        );
+        for r in body {
+            let _ = writeln!(
+                self.html,
+                "<tr><td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+                 <td>{}</td></tr>",
+                escape(&text(r, "opponents").replace('_', "-")),
+                escape(&text(r, "seeds")),
+                escape(&text(r, "games")),
+                escape(&with_ci(r, "tuned")),
+                escape(&with_ci(r, "default")),
+                escape(&with_ci(r, "difference")),
+            );
+        }
+        self.push("</tbody>\n</table></div>\n");
+    }
+
+    /// `finalists.csv` as a table: each finalist's spec, search score and fresh-seed score.
+    fn finalists_table(&mut self, rows: &[Vec<String>]) {
+        let Some((header, body)) = rows.split_first() else {
+            return;
+        };
+        let col = |row: &Vec<String>, name: &str| -> String {
+            header
+                .iter()
+                .position(|h| h == name)
+                .and_then(|k| row.get(k))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let number = |text: String| text.parse::<f64>().map_or(text, |v| fixed(v, 4));
+        let _ = write!(
+            self.html,
+            "<h3>Finalists</h3>\n<p class=\"note\">The {} best candidates of the search, \
+             re-evaluated on fresh seeds against the pool; the best of them was kept.</p>\n\
+             <div class=\"scroll\"><table class=\"finalists\">\n<thead><tr><th>evaluation</th>\
+             <th class=\"name\">spec</th><th>search score</th><th>finalist score</th></tr>\
+             </thead>\n<tbody>\n",
+            body.len()
+        );
+        for r in body {
+            let _ = writeln!(
+                self.html,
+                "<tr><td>{}</td><td class=\"name\"><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                escape(&col(r, "evaluation")),
+                escape(&col(r, "spec")),
+                escape(&number(col(r, "search_score"))),
+                escape(&number(col(r, "finalist_score"))),
+            );
+        }
+        self.push("</tbody>\n</table></div>\n");
     }
 
     fn end(&mut self, data: &Data) {
@@ -1906,46 +2552,285 @@ fn trim(v: f64) -> String {
     }
 }
 
-/// A strategy's interval on [0, 1] as a small inline figure: the interval, the mean, and 0.5.
-fn interval_bar(s: &Standing, fill: RGBColor) -> String {
-    let (w, h, pad) = (160.0, 14.0, 6.0);
-    let x = |v: f64| pad + v.clamp(0.0, 1.0) * (w - 2.0 * pad);
-    let mut svg = format!(
-        "<svg class=\"interval\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\
-         <line x1=\"{a}\" y1=\"{mid}\" x2=\"{b}\" y2=\"{mid}\" stroke=\"#dddddd\" stroke-width=\"1\"/>\
-         <line x1=\"{c}\" y1=\"1\" x2=\"{c}\" y2=\"{d}\" stroke=\"#999999\" stroke-width=\"1\"/>",
-        a = x(0.0),
-        b = x(1.0),
-        c = x(0.5),
-        mid = h / 2.0,
-        d = h - 1.0
-    );
-    if s.ci_low.is_finite() && s.ci_high.is_finite() {
-        let _ = write!(
-            svg,
-            "<line x1=\"{}\" y1=\"{m}\" x2=\"{}\" y2=\"{m}\" stroke=\"{c}\" stroke-width=\"4\" \
-             stroke-linecap=\"round\"/>",
-            x(s.ci_low),
-            x(s.ci_high),
-            m = h / 2.0,
-            c = hex(fill)
-        );
+/// Strategy specs longer than this are shortened in tables (the whole spec is the cell's tooltip
+/// and is in the legend or the CSV files).
+const SPEC_WIDTH: usize = 32;
+
+/// `[0.412, 0.498]`, or `—` when undefined.
+fn ci_text(low: f64, high: f64) -> String {
+    if low.is_finite() && high.is_finite() {
+        format!("[{}, {}]", fixed(low, 3), fixed(high, 3))
+    } else {
+        "—".to_string()
     }
-    if s.mean_score.is_finite() {
-        let _ = write!(
-            svg,
-            "<circle cx=\"{}\" cy=\"{}\" r=\"3.5\" fill=\"#222222\"/>",
-            x(s.mean_score),
-            h / 2.0
-        );
+}
+
+/// The scale of a column of interval bars: a range of scores chosen to cover every interval of the
+/// column with round ticks, so a ±0.03 interval is as wide as the data allow instead of a dot on
+/// [0, 1]. The column's header draws the axis with its ticks.
+struct IntervalScale {
+    lo: f64,
+    hi: f64,
+    ticks: Vec<f64>,
+}
+
+/// Width and height of an interval bar, and the inset of the scale's ends, in px.
+const BAR_WIDTH: f64 = 160.0;
+const BAR_HEIGHT: f64 = 14.0;
+const BAR_PAD: f64 = 12.0;
+
+impl IntervalScale {
+    /// The scale covering the finite values `ends` (in [0, 1]); [0, 1] when there are none.
+    fn covering(ends: &[f64]) -> IntervalScale {
+        let finite: Vec<f64> = ends.iter().copied().filter(|v| v.is_finite()).collect();
+        let (lo, hi) = if finite.is_empty() {
+            (0.0, 1.0)
+        } else {
+            let lo = finite.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            (lo, hi)
+        };
+        let (ticks, (a, b)) = nice_ticks(lo.max(0.0), hi.min(1.0), 4);
+        let (a, b) = (a.max(0.0), b.min(1.0));
+        let ticks = ticks.into_iter().filter(|t| (a..=b).contains(t)).collect();
+        IntervalScale {
+            lo: a,
+            hi: b,
+            ticks,
+        }
     }
-    svg.push_str("</svg>");
-    svg
+
+    fn x(&self, v: f64) -> f64 {
+        let span = (self.hi - self.lo).max(1e-12);
+        BAR_PAD + ((v - self.lo) / span).clamp(0.0, 1.0) * (BAR_WIDTH - 2.0 * BAR_PAD)
+    }
+
+    /// The axis for the column header: ticks with their values (score, no unit: in [0, 1]).
+    fn axis(&self) -> String {
+        let h = 22.0;
+        let mut svg = format!(
+            "<svg class=\"interval-axis\" width=\"{BAR_WIDTH}\" height=\"{h}\" \
+             viewBox=\"0 0 {BAR_WIDTH} {h}\" role=\"img\"><title>score axis of the interval \
+             bars, {} to {}</title>\
+             <line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#999999\" stroke-width=\"1\"/>",
+            trim(self.lo),
+            trim(self.hi),
+            self.x(self.lo),
+            self.x(self.hi),
+            y = h - 1.0
+        );
+        for &t in &self.ticks {
+            let _ = write!(
+                svg,
+                "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"#999999\" stroke-width=\"1\"/>\
+                 <text x=\"{x}\" y=\"11\" font-size=\"10\" text-anchor=\"middle\" \
+                 fill=\"#555555\" font-family=\"sans-serif\">{}</text>",
+                h - 5.0,
+                h - 1.0,
+                trim_tick(t),
+                x = self.x(t)
+            );
+        }
+        svg.push_str("</svg>");
+        svg
+    }
+
+    /// A row's bar: the interval, the mean as a dot, grid lines at the ticks and 0.5 (when in
+    /// range) darker; the exact values as the tooltip.
+    fn bar(&self, mean: f64, low: f64, high: f64, fill: RGBColor) -> String {
+        let (w, h) = (BAR_WIDTH, BAR_HEIGHT);
+        let mut svg = format!(
+            "<svg class=\"interval\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" \
+             role=\"img\"><title>mean score {}, 95% interval {}</title>",
+            fixed(mean, 3),
+            ci_text(low, high)
+        );
+        for &t in &self.ticks {
+            let stroke = if (t - 0.5).abs() < 1e-9 {
+                "#999999"
+            } else {
+                "#e4e4e4"
+            };
+            let _ = write!(
+                svg,
+                "<line x1=\"{x}\" y1=\"0\" x2=\"{x}\" y2=\"{h}\" stroke=\"{stroke}\" stroke-width=\"1\"/>",
+                x = self.x(t)
+            );
+        }
+        if low.is_finite() && high.is_finite() {
+            let _ = write!(
+                svg,
+                "<line x1=\"{}\" y1=\"{m}\" x2=\"{}\" y2=\"{m}\" stroke=\"{c}\" stroke-width=\"4\" \
+                 stroke-linecap=\"round\"/>",
+                self.x(low),
+                self.x(high),
+                m = h / 2.0,
+                c = hex(fill)
+            );
+        }
+        if mean.is_finite() {
+            let _ = write!(
+                svg,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"2.5\" fill=\"#222222\"/>",
+                self.x(mean),
+                h / 2.0
+            );
+        }
+        svg.push_str("</svg>");
+        svg
+    }
+}
+
+/// A tick value without float noise: `0.45`, not `0.45000000000000007`.
+fn trim_tick(v: f64) -> String {
+    let text = format!("{v:.3}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".to_string()
+    } else {
+        text.to_string()
+    }
 }
 
 // ------------------------------------------------------------------------------------------------
 // Charts
 // ------------------------------------------------------------------------------------------------
+
+/// α-Rank's response graph, as OpenSpiel's visualiser draws it: a node per strategy on a circle
+/// (area by α-Rank mass), an arrow `i → j` for every improving deviation (a single `j` mutant
+/// takes over a population of `i` with probability `ρ` above the neutral `1/Z`), its width by `ρ`.
+fn response_graph(
+    data: &Data,
+    rho: &[Vec<f64>],
+    mass: &BTreeMap<String, f64>,
+    population: usize,
+    alpha: f64,
+) -> Result<String> {
+    let n = data.strategies.len();
+    if n < 2 || rho.len() != n {
+        bail!("the response graph needs two strategies or more");
+    }
+    let neutral = 1.0 / population as f64;
+    let short = abbreviate(&data.strategies, 16);
+    let (w, h) = (760.0f64, 560.0f64);
+    let (cx, cy) = (w / 2.0, h / 2.0 + 14.0);
+    let ring = 190.0;
+    let at = |i: usize| {
+        let angle = -std::f64::consts::FRAC_PI_2 + 2.0 * std::f64::consts::PI * i as f64 / n as f64;
+        (cx + ring * angle.cos(), cy + ring * angle.sin())
+    };
+    let radius = |s: &str| 7.0 + 26.0 * mass.get(s).copied().unwrap_or(0.0).max(0.0).sqrt();
+    let label = format!(
+        "α-Rank response graph (α = {}, Z = {population})",
+        trim(alpha)
+    );
+    let mut svg = format!(
+        "<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" \
+         aria-label=\"{label}\" id=\"response-graph\">\n<title>{label}</title>\n\
+         <rect width=\"{w}\" height=\"{h}\" fill=\"#FFFFFF\"/>\n\
+         <text x=\"{cx}\" y=\"24\" font-family=\"{FONT}\" font-size=\"17\" text-anchor=\"middle\" \
+         fill=\"#222222\">{label}</text>\n",
+        label = escape(&label),
+    );
+    // Edges first, under the nodes.
+    let mut edges = 0usize;
+    for (i, row) in rho.iter().enumerate() {
+        for (j, &p) in row.iter().enumerate() {
+            // NaN is no improvement either.
+            let improving = p > neutral * (1.0 + 1e-9);
+            if i == j || !improving {
+                continue;
+            }
+            let ((x0, y0), (x1, y1)) = (at(i), at(j));
+            let (dx, dy) = (x1 - x0, y1 - y0);
+            let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+            let (ux, uy) = (dx / len, dy / len);
+            // Both directions can improve (a near-tie): offset each to its own side.
+            let (ox, oy) = if rho[j][i] > neutral {
+                (-uy * 4.0, ux * 4.0)
+            } else {
+                (0.0, 0.0)
+            };
+            let r0 = radius(&data.strategies[i]);
+            let r1 = radius(&data.strategies[j]);
+            let (sx, sy) = (x0 + ux * r0 + ox, y0 + uy * r0 + oy);
+            let (tx, ty) = (x1 - ux * (r1 + 2.0) + ox, y1 - uy * (r1 + 2.0) + oy);
+            let width = 0.6 + 2.4 * p.min(1.0);
+            let opacity = 0.35 + 0.6 * p.min(1.0);
+            edges += 1;
+            let head = 9.0 + width;
+            let (bx, by) = (tx - ux * head, ty - uy * head);
+            let (px, py) = (-uy * head * 0.45, ux * head * 0.45);
+            let _ = writeln!(
+                svg,
+                "<g class=\"edge\"><title>{} → {}: fixation probability {} ({}× neutral 1/{population})</title>\
+                 <line x1=\"{sx:.1}\" y1=\"{sy:.1}\" x2=\"{bx:.1}\" y2=\"{by:.1}\" stroke=\"#555555\" \
+                 stroke-width=\"{width:.2}\" stroke-opacity=\"{opacity:.2}\"/>\
+                 <polygon points=\"{tx:.1},{ty:.1} {:.1},{:.1} {:.1},{:.1}\" fill=\"#555555\" \
+                 fill-opacity=\"{opacity:.2}\"/></g>",
+                escape(&data.strategies[i]),
+                escape(&data.strategies[j]),
+                sig3(p),
+                sig3(p / neutral),
+                bx + px,
+                by + py,
+                bx - px,
+                by - py,
+            );
+        }
+    }
+    for (i, s) in data.strategies.iter().enumerate() {
+        let (x, y) = at(i);
+        let r = radius(s);
+        // Labels outside the ring, anchored away from the centre.
+        let (lx, ly) = (
+            x + (x - cx) / ring * (r + 8.0),
+            y + (y - cy) / ring * (r + 8.0) + 5.0,
+        );
+        let anchor = if (x - cx).abs() < 1.0 {
+            "middle"
+        } else if x > cx {
+            "start"
+        } else {
+            "end"
+        };
+        let _ = writeln!(
+            svg,
+            "<g class=\"node\"><title>{}: α-Rank mass {}</title><circle cx=\"{x:.1}\" cy=\"{y:.1}\" \
+             r=\"{r:.1}\" fill=\"{}\" stroke=\"#FFFFFF\" stroke-width=\"1.5\"/>\
+             <text x=\"{lx:.1}\" y=\"{ly:.1}\" font-family=\"{FONT}\" font-size=\"13\" \
+             text-anchor=\"{anchor}\" fill=\"#222222\">{}</text></g>",
+            escape(s),
+            sig3(mass.get(s).copied().unwrap_or(f64::NAN)),
+            hex(data.color_of(s)),
+            escape(&short[i])
+        );
+    }
+    svg.push_str("</svg>\n");
+    let legend: Vec<String> = data
+        .strategies
+        .iter()
+        .zip(&short)
+        .filter(|(s, l)| s != l)
+        .map(|(s, l)| format!("{l} = {s}"))
+        .collect();
+    let mut note = "Arrow i → j: a single j player in a population of i takes it over with a \
+                    probability above neutral (an improving deviation); darker and wider for a \
+                    higher probability; hover an arrow for its value. Node area: α-Rank mass. \
+                    A node no arrow leaves is a sink of the dynamics."
+        .to_string();
+    if edges == 0 {
+        note.push_str(
+            " No arrow at all: no strategy improves on any other (every pair is neutral, as when \
+             every game between them ends in the same scores).",
+        );
+    }
+    if !legend.is_empty() {
+        note.push_str(&format!(" Abbreviations: {}.", legend.join("; ")));
+    }
+    svg.push_str(&format!("<p class=\"note\">{}</p>\n", escape(&note)));
+    Ok(svg)
+}
 
 /// Horizontal bars of the stationary distribution, largest on top.
 fn stationary_chart(data: &Data, bars: &[(String, f64)]) -> Result<String> {
@@ -1953,7 +2838,7 @@ fn stationary_chart(data: &Data, bars: &[(String, f64)]) -> Result<String> {
     let longest = bars.iter().map(|b| b.0.chars().count()).max().unwrap_or(0);
     let label_width = (longest as u32 * 8 + 16).clamp(80, 460);
     let width = 1000;
-    let height = 60 + 28 * n as u32;
+    let height = 82 + 28 * n as u32;
     let max = bars.iter().map(|b| b.1).fold(0.0, f64::max).max(1e-9);
     let (x_ticks, x) = nice_ticks(0.0, max * 1.12, 5);
     let names: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
@@ -1979,7 +2864,12 @@ fn stationary_chart(data: &Data, bars: &[(String, f64)]) -> Result<String> {
             y_area: label_width,
             y2_area: 0,
         };
-        let mut chart = chart(area, "Stationary distribution", &axes)?;
+        let mut chart = titled_chart(
+            area,
+            "Stationary distribution",
+            &axes,
+            "share of time (stationary probability)",
+        )?;
         for (k, (name, mass)) in bars.iter().enumerate() {
             let y0 = (n - 1 - k) as f64;
             chart
@@ -2019,6 +2909,8 @@ struct YearStats {
     q1: f64,
     median: f64,
     q3: f64,
+    /// Share of the seats whose game was still running at the end of the year.
+    running: f64,
 }
 
 /// Per strategy: median and inter-quartile band of capability per year.
@@ -2028,24 +2920,42 @@ struct Trajectory {
     points: Vec<YearStats>,
 }
 
-/// Years reached by fewer than this share of a strategy's seats are left out of its trajectory
-/// (games stop at superintelligence: the few still running make a noisy tail).
-pub const TRAJECTORY_MIN_SHARE: f64 = 0.1;
+/// A seat's capability each December it played, and its capability when its game ended (carried
+/// forward to the later years).
+type SeatCurve = (Vec<f64>, f64);
 
-fn trajectory_stats(series: &[&[f64]]) -> Vec<YearStats> {
-    let years = series.iter().map(|s| s.len()).max().unwrap_or(0);
-    let enough = ((series.len() as f64 * TRAJECTORY_MIN_SHARE).ceil() as usize).max(1);
-    let mut values = Vec::with_capacity(series.len());
+/// Per year up to `years`, the quartiles of the seats' capability, a seat whose game had ended
+/// counting with its capability at the end (carried forward): a game that stops at
+/// superintelligence leaves the trajectory where it ended instead of dropping out of it, so the
+/// median cannot fall because the leaders finished. `running` says how many were still playing.
+/// Seats without a series (beyond the sampled games) do not count.
+fn trajectory_stats(series: &[&SeatCurve], years: usize) -> Vec<YearStats> {
+    let seats: Vec<&SeatCurve> = series
+        .iter()
+        .copied()
+        .filter(|(s, _)| !s.is_empty())
+        .collect();
+    if seats.is_empty() {
+        return Vec::new();
+    }
+    let mut values = Vec::with_capacity(seats.len());
     (0..years)
         .filter_map(|i| {
             values.clear();
-            values.extend(
-                series
-                    .iter()
-                    .filter_map(|s| s.get(i).copied())
-                    .filter(|v| v.is_finite()),
-            );
-            if values.len() < enough {
+            let mut running = 0usize;
+            for (s, end) in &seats {
+                let v = match s.get(i) {
+                    Some(v) => {
+                        running += 1;
+                        *v
+                    }
+                    None => *end,
+                };
+                if v.is_finite() {
+                    values.push(v);
+                }
+            }
+            if values.is_empty() {
                 return None;
             }
             values.sort_by(f64::total_cmp);
@@ -2054,6 +2964,7 @@ fn trajectory_stats(series: &[&[f64]]) -> Vec<YearStats> {
                 q1: quantile(&values, 0.25),
                 median: quantile(&values, 0.5),
                 q3: quantile(&values, 0.75),
+                running: running as f64 / seats.len() as f64,
             })
         })
         .collect()
@@ -2068,7 +2979,7 @@ struct SeatSeries {
     seats: usize,
     seen: usize,
     next: usize,
-    kept: Vec<Vec<f64>>,
+    kept: Vec<SeatCurve>,
 }
 
 impl SeatSeries {
@@ -2081,8 +2992,8 @@ impl SeatSeries {
         }
     }
 
-    /// The next seat of the strategy, in game `game_id`.
-    fn offer(&mut self, game_id: u64, series: Vec<f64>) {
+    /// The next seat of the strategy, in game `game_id`, with its capability at the game's end.
+    fn offer(&mut self, game_id: u64, series: Vec<f64>, end: f64) {
         let i = self.seen;
         self.seen += 1;
         let wanted = if self.seats <= TRAJECTORY_SAMPLE {
@@ -2095,9 +3006,9 @@ impl SeatSeries {
         };
         if wanted {
             self.kept.push(if game_id < TRAJECTORY_GAMES {
-                series
+                (series, end)
             } else {
-                Vec::new()
+                (Vec::new(), end)
             });
         }
     }
@@ -2105,7 +3016,7 @@ impl SeatSeries {
 
 /// Each strategy's trajectory (in standings order) and the median over all seats.
 fn trajectories(data: &Data) -> (Vec<Trajectory>, Vec<YearStats>) {
-    let mut everyone: Vec<&[f64]> = Vec::new();
+    let mut everyone: Vec<&SeatCurve> = Vec::new();
     let mut out = Vec::new();
     // In standings order (falling back to the configuration's order).
     let mut order: Vec<&str> = data.standings.iter().map(|s| s.strategy.as_str()).collect();
@@ -2114,23 +3025,33 @@ fn trajectories(data: &Data) -> (Vec<Trajectory>, Vec<YearStats>) {
             order.push(s);
         }
     }
+    // Every trajectory runs to the longest game's last December.
+    let years = data
+        .series
+        .values()
+        .flat_map(|s| s.kept.iter().map(|(v, _)| v.len()))
+        .max()
+        .unwrap_or(0);
     for name in order {
         let Some(all) = data.series.get(name) else {
             continue;
         };
-        let seats: Vec<&[f64]> = all.kept.iter().map(Vec::as_slice).collect();
+        let seats: Vec<&SeatCurve> = all.kept.iter().collect();
         everyone.extend(&seats);
         out.push(Trajectory {
             strategy: name.to_string(),
             seats: all.seats,
-            points: trajectory_stats(&seats),
+            points: trajectory_stats(&seats, years),
         });
     }
-    let overall = trajectory_stats(&everyone);
+    let overall = trajectory_stats(&everyone, years);
     (out, overall)
 }
 
-/// Small multiples: one panel per strategy, shared axes.
+/// The colour of the median over all strategies.
+const ALL_STRATEGIES: RGBColor = RGBColor(0x99, 0x99, 0x99);
+
+/// Small multiples: one panel per strategy, shared axes; a legend row above them.
 fn trajectory_chart(data: &Data) -> Result<String> {
     let (series, overall) = trajectories(data);
     if series.iter().all(|t| t.points.is_empty()) {
@@ -2144,10 +3065,12 @@ fn trajectory_chart(data: &Data) -> Result<String> {
         .max()
         .unwrap_or(0);
     let x = (f64::from(start), year_x(last) + 1.0 / 12.0);
+    let threshold = data.asi_threshold;
     let (lo, hi) = series
         .iter()
         .flat_map(|t| t.points.iter().flat_map(|p| [p.q1, p.q3]))
         .chain(overall.iter().map(|p| p.median))
+        .chain(threshold)
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
             (lo.min(v), hi.max(v))
         });
@@ -2159,17 +3082,59 @@ fn trajectory_chart(data: &Data) -> Result<String> {
     } else {
         &relative
     };
-    let y_label = |v: &f64| fixed(*v, 0);
-    let (columns, panel_w, panel_h) = (3u32, 400u32, 250u32);
+    let y_label = |v: &f64| trim_tick(*v);
+    let (columns, panel_w, panel_h, legend_h) = (3u32, 400u32, 260u32, 30u32);
     let rows = (series.len() as u32).div_ceil(columns);
     let mut figure = Figure::new(
         columns * panel_w,
-        rows * panel_h,
+        legend_h + rows * panel_h,
         "Capability trajectories by strategy",
+    );
+    // The legend: what each mark is, once for every panel.
+    let mut lx = 12.0;
+    let ly = 20.0;
+    let mut key = |figure: &mut Figure, mark: &str, text: &str, width: f64| {
+        figure.raw(&format!(
+            "<g transform=\"translate({lx},{})\">{mark}</g>",
+            ly - 5.0
+        ));
+        figure.text(lx + 26.0, ly, 13, "start", false, text);
+        lx += width;
+    };
+    key(
+        &mut figure,
+        "<line x1=\"0\" y1=\"0\" x2=\"20\" y2=\"0\" stroke=\"#222222\" stroke-width=\"2\"/>",
+        "median (band: quartiles)",
+        200.0,
+    );
+    key(
+        &mut figure,
+        &format!(
+            "<line x1=\"0\" y1=\"0\" x2=\"20\" y2=\"0\" stroke=\"{}\" stroke-width=\"1.5\"/>",
+            hex(ALL_STRATEGIES)
+        ),
+        "median, all strategies",
+        190.0,
+    );
+    if threshold.is_some() {
+        key(
+            &mut figure,
+            "<line x1=\"0\" y1=\"0\" x2=\"20\" y2=\"0\" stroke=\"#b2182b\" stroke-width=\"1.5\" \
+             stroke-dasharray=\"5 3\"/>",
+            "superintelligence",
+            160.0,
+        );
+    }
+    key(
+        &mut figure,
+        "<line x1=\"0\" y1=\"0\" x2=\"20\" y2=\"0\" stroke=\"#222222\" stroke-width=\"1\" \
+         stroke-dasharray=\"2 2\"/>",
+        "games still running (right axis)",
+        250.0,
     );
     for (k, t) in series.iter().enumerate() {
         let fill = data.color_of(&t.strategy);
-        let caption = format!("{} ({} seats)", t.strategy, t.seats);
+        let caption = format!("{} ({} seats)", shorten(&t.strategy, 34), t.seats);
         let markup = render_panel((panel_w, panel_h), |area| {
             let axes = Axes {
                 x,
@@ -2178,11 +3143,23 @@ fn trajectory_chart(data: &Data) -> Result<String> {
                 y,
                 y_ticks: y_ticks.clone(),
                 y_label: &y_label,
-                y_desc: "capability",
+                y_desc: "capability (log10 FLOP)",
                 y_area: 0,
-                y2_area: 0,
+                y2_area: 44,
             };
-            let mut chart = chart(area, &caption, &axes)?;
+            let chart = frame_with(area, &caption, &axes, X_TITLED_AREA)?;
+            let mut chart = chart.set_secondary_coord(
+                Ticked::new(x.0, x.1, x_ticks.clone()),
+                Ticked::new(0.0, 1.0, vec![0.0, 0.5, 1.0]),
+            );
+            draw_mesh(&mut chart, &axes, Some("year (December)"))?;
+            chart
+                .configure_secondary_axes()
+                .axis_style(INK.mix(0.6))
+                .label_style((FONT, 12).into_font().color(&INK))
+                .y_label_formatter(&|v| format!("{}%", (v * 100.0).round()))
+                .draw()
+                .map_err(plot_error)?;
             let band: Vec<(f64, f64)> = t
                 .points
                 .iter()
@@ -2194,10 +3171,20 @@ fn trajectory_chart(data: &Data) -> Result<String> {
                     .draw_series(std::iter::once(Polygon::new(band, fill.mix(0.25).filled())))
                     .map_err(plot_error)?;
             }
+            if let Some(v) = threshold {
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        [(x.0, v), (x.1, v)],
+                        5,
+                        3,
+                        RGBColor(0xb2, 0x18, 0x2b).stroke_width(1),
+                    ))
+                    .map_err(plot_error)?;
+            }
             chart
                 .draw_series(LineSeries::new(
                     overall.iter().map(|p| (year_x(p.year), p.median)),
-                    RGBColor(0xaa, 0xaa, 0xaa).stroke_width(1),
+                    ALL_STRATEGIES.stroke_width(1),
                 ))
                 .map_err(plot_error)?;
             chart
@@ -2213,6 +3200,14 @@ fn trajectory_chart(data: &Data) -> Result<String> {
                         .map(|p| Circle::new((year_x(p.year), p.median), 2.5, fill.filled())),
                 )
                 .map_err(plot_error)?;
+            chart
+                .draw_secondary_series(DashedLineSeries::new(
+                    t.points.iter().map(|p| (year_x(p.year), p.running)),
+                    2,
+                    2,
+                    INK.stroke_width(1),
+                ))
+                .map_err(plot_error)?;
             Ok(())
         })?;
         let k = k as u32;
@@ -2220,7 +3215,7 @@ fn trajectory_chart(data: &Data) -> Result<String> {
             &format!("trajectory-{}", k + 1),
             &t.strategy,
             (k % columns) * panel_w,
-            (k / columns) * panel_h,
+            legend_h + (k / columns) * panel_h,
             &markup,
         );
     }
@@ -2260,7 +3255,7 @@ fn arrival_chart(data: &Data, months: &MonthCounts) -> Result<String> {
             count(*v)
         }
     };
-    let (width, height) = (1000u32, 340u32);
+    let (width, height) = (1000u32, 362u32);
     let bar = RGBColor(0x4e, 0x79, 0xa7);
     let line = RGBColor(0xe1, 0x57, 0x59);
     let markup = render_panel((width, height), |area| {
@@ -2279,12 +3274,17 @@ fn arrival_chart(data: &Data, months: &MonthCounts) -> Result<String> {
             y_area: 0,
             y2_area: 72,
         };
-        let chart = frame(area, "First crossing of the superintelligence line", &axes)?;
+        let chart = frame_with(
+            area,
+            "First crossing of the superintelligence line",
+            &axes,
+            X_TITLED_AREA,
+        )?;
         let mut chart = chart.set_secondary_coord(
             Ticked::new(x.0, x.1, x_ticks.clone()),
             Ticked::new(0.0, 1.0, vec![0.0, 0.25, 0.5, 0.75, 1.0]),
         );
-        mesh(&mut chart, &axes)?;
+        draw_mesh(&mut chart, &axes, Some("year of the first crossing"))?;
         chart
             .configure_secondary_axes()
             .axis_style(INK.mix(0.6))
@@ -2358,7 +3358,7 @@ fn tuning_chart(history: &History, best: &[(f64, f64)]) -> Result<String> {
     let (x_ticks, x) = nice_ticks(e0.min(0.0), e1.max(e0 + 1.0), 8);
     let x_label = |v: &f64| trim(*v);
     let y_label = |v: &f64| trim((v * 1e6).round() / 1e6);
-    let (width, height) = (1000u32, 340u32);
+    let (width, height) = (1000u32, 362u32);
     let dot = RGBColor(0x4e, 0x79, 0xa7);
     let line = RGBColor(0xf2, 0x8e, 0x2b);
     let markup = render_panel((width, height), |area| {
@@ -2373,22 +3373,121 @@ fn tuning_chart(history: &History, best: &[(f64, f64)]) -> Result<String> {
             y_area: 0,
             y2_area: 0,
         };
-        let mut chart = chart(area, "Score by evaluation and best so far", &axes)?;
+        let mut chart = titled_chart(
+            area,
+            "Score by evaluation and best so far",
+            &axes,
+            "evaluation (in the order evaluated)",
+        )?;
+        // The best-so-far line first and thin, the dots over it: a dot on the line stays visible.
+        chart
+            .draw_series(LineSeries::new(
+                History::steps(best),
+                line.mix(0.8).stroke_width(1),
+            ))
+            .map_err(plot_error)?;
         chart
             .draw_series(
                 history
                     .rows
                     .iter()
-                    .map(|r| Circle::new((r.0, r.2), 2.5, dot.mix(0.5).filled())),
+                    .map(|r| Circle::new((r.0, r.2), 3, dot.mix(0.55).filled().stroke_width(0))),
             )
-            .map_err(plot_error)?;
-        chart
-            .draw_series(LineSeries::new(History::steps(best), line.stroke_width(2)))
             .map_err(plot_error)?;
         Ok(())
     })?;
     let mut figure = Figure::new(width, height, "Tuning convergence");
     figure.panel("convergence", "Tuning convergence", 0, 0, &markup);
+    Ok(figure.inline())
+}
+
+/// One panel per tuned parameter: every evaluation's score against the parameter's value (all
+/// evaluations drawn, the best ringed), as Optuna's slice plot.
+fn slice_chart(history: &History) -> Result<String> {
+    let n = history.parameters.len();
+    let (columns, panel_w, panel_h) = (3u32, 400u32, 280u32);
+    let columns = columns.min(n as u32).max(1);
+    let rows = (n as u32).div_ceil(columns);
+    let (s0, s1) = history
+        .rows
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), r| {
+            (lo.min(r.2), hi.max(r.2))
+        });
+    let pad = ((s1 - s0) * 0.05).max(1e-3);
+    let (y_ticks, y) = nice_ticks(s0 - pad, s1 + pad, 4);
+    let best = history
+        .rows
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.2.total_cmp(&b.1.2).then(b.0.cmp(&a.0)))
+        .map(|(i, _)| i);
+    let dot = RGBColor(0x4e, 0x79, 0xa7);
+    let y_label = |v: &f64| trim((v * 1e6).round() / 1e6);
+    let mut figure = Figure::new(
+        columns * panel_w,
+        rows * panel_h,
+        "Score against each parameter (slice plot)",
+    );
+    for (p, name) in history.parameters.iter().enumerate() {
+        let points: Vec<(f64, f64)> = history
+            .rows
+            .iter()
+            .zip(&history.values)
+            .map(|(r, v)| (v[p], r.2))
+            .filter(|(x, _)| x.is_finite())
+            .collect();
+        let (v0, v1) = points
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), q| {
+                (lo.min(q.0), hi.max(q.0))
+            });
+        let (v0, v1) = if v0.is_finite() { (v0, v1) } else { (0.0, 1.0) };
+        let (x_ticks, x) = nice_ticks(v0, v1, 4);
+        let x_label = |v: &f64| trim_tick(*v);
+        let markup = render_panel((panel_w, panel_h), |area| {
+            let axes = Axes {
+                x,
+                x_ticks,
+                x_label: &x_label,
+                y,
+                y_ticks: y_ticks.clone(),
+                y_label: &y_label,
+                y_desc: "score",
+                y_area: 0,
+                y2_area: 0,
+            };
+            let mut chart = titled_chart(area, name, &axes, name)?;
+            chart
+                .draw_series(
+                    points
+                        .iter()
+                        .map(|&q| Circle::new(q, 3, dot.mix(0.5).filled().stroke_width(0))),
+                )
+                .map_err(plot_error)?;
+            if let Some(b) = best
+                && let Some(v) = history.values.get(b).and_then(|v| v.get(p))
+                && v.is_finite()
+            {
+                chart
+                    .draw_series(std::iter::once(Circle::new(
+                        (*v, history.rows[b].2),
+                        6,
+                        RGBColor(0xe1, 0x57, 0x59).stroke_width(2),
+                    )))
+                    .map_err(plot_error)?;
+            }
+            Ok(())
+        })?;
+        let k = p as u32;
+        figure.panel(
+            &format!("slice-{}", k + 1),
+            name,
+            (k % columns) * panel_w,
+            (k / columns) * panel_h,
+            &markup,
+        );
+    }
     Ok(figure.inline())
 }
 
@@ -2860,6 +3959,7 @@ mod tests {
             shard: None,
             worlds: None,
             content: None,
+            stop: None,
         };
         let scenarios = gigawatt_arena::tournament::load_scenarios(&config).unwrap();
         let options = RunOptions {
@@ -2933,6 +4033,7 @@ mod tests {
             sections,
             [
                 "standings",
+                "seats",
                 "payoff",
                 "meta-game",
                 "trajectories",
@@ -2975,7 +4076,23 @@ mod tests {
                 .collect();
             let count = |c: &str| strokes.iter().filter(|s| s.eq_ignore_ascii_case(c)).count();
             assert_eq!(count(bands[0]), 1, "one median line in the band's colour");
-            assert_eq!(count("#AAAAAA"), 1, "the overall median");
+            assert_eq!(count("#999999"), 1, "the overall median");
+        }
+        // The meta-game lists its equilibria and draws α-rank's response graph: a node per
+        // strategy, and arrows only where a deviation improves (each with its probability).
+        let meta = by_id(&doc, "meta-game");
+        assert!(all_text(meta).contains("equilibri"), "{}", all_text(meta));
+        let graph = by_id(&doc, "response-graph");
+        let nodes = graph
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("node"))
+            .count();
+        assert_eq!(nodes, 3, "a node per strategy");
+        for edge in graph
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("edge"))
+        {
+            assert!(all_text(edge).contains("fixation probability"));
         }
         let arrival = by_id(&doc, "arrival");
         assert!(
@@ -2984,6 +4101,82 @@ mod tests {
                 .any(|n| n.attribute("id") == Some("arrival-histogram"))
                 || html.contains("No game of"),
         );
+    }
+
+    #[test]
+    fn trajectories_carry_a_finished_game_forward_and_count_the_games_still_running() {
+        // One seat's game ends after two Decembers at superintelligence (36.5); the other plays
+        // four. Without carrying forward, the year-3 median would be the laggard's alone.
+        let finished: SeatCurve = (vec![30.0, 31.0], 36.5);
+        let running: SeatCurve = (vec![29.0, 30.0, 31.0, 32.0], 32.5);
+        let stats = trajectory_stats(&[&finished, &running], 4);
+        assert_eq!(stats.len(), 4);
+        assert_eq!(stats[1].running, 1.0);
+        assert_eq!(stats[2].running, 0.5);
+        assert!((stats[3].median - (36.5 + 32.0) / 2.0).abs() < 1e-12);
+        assert!(
+            stats[3].median >= stats[1].median,
+            "the median does not fall"
+        );
+    }
+
+    #[test]
+    fn the_tuning_section_leads_with_the_held_out_result_and_slices_every_parameter() {
+        let dir = temp_dir("tuning-files");
+        tiny_tournament(&dir, Format::RoundRobin);
+        let tune = temp_dir("tuning-files-run");
+        let mut history =
+            String::from("evaluation,generation,energy_share,compute_share,score,seeds\n");
+        for e in 0..12 {
+            let x = f64::from(e) / 12.0;
+            history.push_str(&format!(
+                "{e},{},{x},{},{},4\n",
+                e / 6,
+                1.0 - x,
+                0.5 + 0.01 * x
+            ));
+        }
+        std::fs::write(tune.join(HISTORY_FILE), history).unwrap();
+        std::fs::write(
+            tune.join("finalists.csv"),
+            "evaluation,spec,search_score,finalist_score\n11,\"parametric(energy_share: 0.9)\",0.51,0.505\n",
+        )
+        .unwrap();
+        std::fs::write(
+            tune.join("held_out.csv"),
+            "opponents,seeds,games,tuned,tuned_low,tuned_high,default,default_low,default_high,\
+             difference,difference_low,difference_high\n\
+             pool,8,64,0.52,0.51,0.53,0.5,0.49,0.51,0.02,0.01,0.03\n\
+             held_out,8,32,0.51,0.49,0.53,0.5,0.48,0.52,0.01,-0.01,0.03\n",
+        )
+        .unwrap();
+        std::fs::write(
+            tune.join("best.ron"),
+            "// best\nparametric(energy_share: 0.9)\n",
+        )
+        .unwrap();
+        let html = render_report(&dir, Some(&tune)).unwrap();
+        let doc = parse(&html);
+        let section = by_id(&doc, "tuning");
+        let text = all_text(section);
+        let held = text.find("Held-out result").expect("the held-out result");
+        let search = text.find("highest search score").expect("the search score");
+        assert!(held < search, "the held-out result comes first: {text}");
+        assert!(text.contains("against the held-out opponents"), "{text}");
+        assert!(
+            text.contains("not distinguishable from the default"),
+            "{text}"
+        );
+        assert!(text.contains("parametric(energy_share: 0.9)"));
+        for (k, name) in ["energy_share", "compute_share"].iter().enumerate() {
+            let panel = by_id(&doc, &format!("slice-{}", k + 1));
+            assert!(all_text(panel).contains(name));
+            let dots = panel
+                .descendants()
+                .filter(|n| n.has_tag_name("circle"))
+                .count();
+            assert_eq!(dots, 12 + 1, "every evaluation, and the best ringed");
+        }
     }
 
     #[test]
@@ -2999,7 +4192,7 @@ mod tests {
         let html = render_report(&dir, None).unwrap();
         let doc = parse(&html);
         let heat = rows(by_id(&doc, "payoff"), "heat");
-        assert_eq!(heat[1][0], "1 builder", "the focal strategy first");
+        assert_eq!(heat[1][0], "builder", "the focal strategy first");
         assert!(heat.iter().flatten().any(|c| c == "—"), "{heat:?}");
         assert!(html.contains("No analysis.json in this folder"));
         assert!(!html.contains("id=\"stationary\""));
@@ -3041,9 +4234,9 @@ mod tests {
                 .descendants()
                 .any(|n| n.attribute("id") == Some("convergence"))
         );
-        assert!(
-            html.contains("3 evaluations over 2 generations; best score 0.5000 at evaluation 1.")
-        );
+        assert!(html.contains(
+            "3 evaluations over 2 generations; the highest search score was 0.5000 at evaluation 1"
+        ));
         let err = render_report(&dir, Some(&dir)).expect_err("no history there");
         assert!(format!("{err:#}").contains("history.csv"), "{err:#}");
     }
@@ -3260,6 +4453,7 @@ mod tests {
             section_ids(&doc),
             [
                 "standings",
+                "seats",
                 "payoff",
                 "meta-game",
                 "trajectories",
@@ -3460,7 +4654,7 @@ mod tests {
         std::fs::write(dir.join(ROBUSTNESS_FILE), &robust[..robust.len() - 20]).unwrap();
         let html = render_report(&dir, None).unwrap();
         let doc = parse(&html);
-        assert_eq!(section_ids(&doc).len(), 8, "every section is there");
+        assert_eq!(section_ids(&doc).len(), 9, "every section is there");
         fn note(doc: &roxmltree::Document<'_>, id: &str) -> String {
             let section = by_id(doc, id);
             let lines: Vec<String> = section
@@ -3520,7 +4714,7 @@ mod tests {
         .unwrap();
         let html = render_report(&dir, None).unwrap();
         let doc = parse(&html);
-        assert_eq!(section_ids(&doc)[5..], ["discovery"]);
+        assert_eq!(section_ids(&doc)[6..], ["discovery"]);
         let text = all_text(by_id(&doc, "discovery"));
         assert!(
             text.contains("0 of 30 worlds (0%) are of interest.")

@@ -40,6 +40,8 @@ pub const PALETTE: [RGBColor; 10] = [
 /// Colour of the superintelligence markers and other annotations.
 pub(crate) const INK: RGBColor = RGBColor(0x33, 0x33, 0x33);
 const GRID: RGBColor = RGBColor(0xe4, 0xe4, 0xe4);
+/// The superintelligence threshold's dashed line.
+pub(crate) const THRESHOLD: RGBColor = RGBColor(0xb2, 0x18, 0x2b);
 
 /// The palette colour of series `i`.
 pub fn color(i: usize) -> RGBColor {
@@ -179,6 +181,12 @@ impl Figure {
         );
     }
 
+    /// Markup placed as it is (a legend mark drawn by hand).
+    pub(crate) fn raw(&mut self, markup: &str) {
+        self.body.push_str(markup);
+        self.body.push('\n');
+    }
+
     /// A panel drawn by [`render_panel`], placed with its top left corner at (`x`, `y`).
     pub(crate) fn panel(&mut self, id: &str, title: &str, x: u32, y: u32, markup: &str) {
         let _ = writeln!(
@@ -234,34 +242,11 @@ pub(crate) struct Axes<'f> {
     pub y2_area: u32,
 }
 
-/// A captioned chart on `area` with a light grid at the ticks.
-pub(crate) fn chart<'a, 'b>(
-    area: &'a Area<'b>,
-    caption: &str,
-    axes: &Axes<'_>,
-) -> Result<Chart<'a, 'b>> {
-    let mut chart = frame(area, caption, axes)?;
-    mesh(&mut chart, axes)?;
-    Ok(chart)
-}
-
-/// A captioned chart on `area` without its grid and labels yet: add a secondary axis (if any)
-/// first, then draw them with [`mesh`] (plotters labels every label area present at that time).
-pub(crate) fn frame<'a, 'b>(
-    area: &'a Area<'b>,
-    caption: &str,
-    axes: &Axes<'_>,
-) -> Result<Chart<'a, 'b>> {
-    frame_with(area, caption, axes, X_LABEL_AREA)
-}
-
-/// Height of the x tick labels' area, pixels.
-const X_LABEL_AREA: u32 = 26;
 /// Height of the x labels' area when the x axis also has a title, pixels.
-const X_TITLED_AREA: u32 = 48;
+pub(crate) const X_TITLED_AREA: u32 = 48;
 
-/// A captioned chart with its grid, tick labels and a title on both axes (the others title only
-/// the y axis).
+/// A captioned chart with its grid, tick labels and a title on both axes (every chart titles its
+/// axes with their units).
 pub(crate) fn titled_chart<'a, 'b>(
     area: &'a Area<'b>,
     caption: &str,
@@ -273,7 +258,10 @@ pub(crate) fn titled_chart<'a, 'b>(
     Ok(chart)
 }
 
-fn frame_with<'a, 'b>(
+/// A captioned chart on `area` without its grid and labels yet, `x_label_area` pixels high for the
+/// x labels: add a secondary axis (if any) first, then draw them with [`draw_mesh`] (plotters
+/// labels every label area present at that time).
+pub(crate) fn frame_with<'a, 'b>(
     area: &'a Area<'b>,
     caption: &str,
     axes: &Axes<'_>,
@@ -297,12 +285,12 @@ fn frame_with<'a, 'b>(
         .map_err(plot_error)
 }
 
-/// The grid, axes and tick labels of a chart made by [`frame`].
-pub(crate) fn mesh(chart: &mut Chart<'_, '_>, axes: &Axes<'_>) -> Result<()> {
-    draw_mesh(chart, axes, None)
-}
-
-fn draw_mesh(chart: &mut Chart<'_, '_>, axes: &Axes<'_>, x_desc: Option<&str>) -> Result<()> {
+/// The grid, axes, tick labels and titles of a chart made by [`frame_with`].
+pub(crate) fn draw_mesh(
+    chart: &mut Chart<'_, '_>,
+    axes: &Axes<'_>,
+    x_desc: Option<&str>,
+) -> Result<()> {
     let mut style = chart.configure_mesh();
     style
         .bold_line_style(GRID)
@@ -421,13 +409,23 @@ enum Scale {
     Free,
 }
 
-const GAME_PANELS: [GamePanel; 5] = [
+const GAME_PANELS: [GamePanel; 6] = [
     GamePanel {
         id: "capacity",
-        title: "Generation capacity: online (solid) and in the interconnection queue (faint)",
+        title: "Generation capacity online",
         y_desc: "GW",
         main: |r| r.generation_capacity_gw,
-        faint: Some(|r| r.interconnection_queue_gw),
+        faint: None,
+        scale: Scale::Gigawatts,
+    },
+    // The queue has its own panel: on the capacity panel's scale (a thousand GW online) the
+    // nations' queues of tens of GW lay on top of each other along the axis.
+    GamePanel {
+        id: "queue",
+        title: "Interconnection queue",
+        y_desc: "GW",
+        main: |r| r.interconnection_queue_gw,
+        faint: None,
         scale: Scale::Gigawatts,
     },
     GamePanel {
@@ -457,7 +455,7 @@ const GAME_PANELS: [GamePanel; 5] = [
     GamePanel {
         id: "capability",
         title: "Capability of the best lab",
-        y_desc: "log10 FLOP-eq",
+        y_desc: "capability (log10 FLOP)",
         main: |r| r.capability,
         faint: None,
         scale: Scale::Free,
@@ -465,16 +463,28 @@ const GAME_PANELS: [GamePanel; 5] = [
 ];
 
 /// The ids of the panels of [`game_svg`], in drawing order.
-pub const GAME_PANEL_IDS: [&str; 5] =
-    ["capacity", "datacenters", "chips", "training", "capability"];
+pub const GAME_PANEL_IDS: [&str; 6] = [
+    "capacity",
+    "queue",
+    "datacenters",
+    "chips",
+    "training",
+    "capability",
+];
 
 /// One SVG figure of a game from its monthly trace ([`gigawatt_engine::Match::record_trace`]):
 /// panels over time (x axis in calendar years from `start_year`) with one line per nation each,
-/// generation capacity online and queued, datacenter IT load powered and built, H100e, the largest
-/// training run (log scale) and capability, a labelled vertical marker in every panel at each month
-/// someone crossed the superintelligence line, and the outcome. Nation colours follow
-/// `outcome.nations` ([`PALETTE`]). Errors if the trace is empty.
-pub fn game_svg(trace: &[TraceRow], outcome: &Outcome, start_year: i32) -> Result<String> {
+/// generation capacity online, the interconnection queue, datacenter IT load powered and built,
+/// H100e, the largest training run (log scale) and capability (with the superintelligence
+/// threshold `asi_threshold` as a dashed line, when given), a labelled vertical marker in every
+/// panel at each month someone crossed the superintelligence line (its label above the data), and
+/// the outcome. Nation colours follow `outcome.nations` ([`PALETTE`]). Errors if the trace is empty.
+pub fn game_svg(
+    trace: &[TraceRow],
+    outcome: &Outcome,
+    start_year: i32,
+    asi_threshold: Option<f64>,
+) -> Result<String> {
     if trace.is_empty() {
         bail!("the game has no trace to plot (record it with `Match::record_trace`)");
     }
@@ -501,7 +511,7 @@ pub fn game_svg(trace: &[TraceRow], outcome: &Outcome, start_year: i32) -> Resul
     }
     crossings.sort();
 
-    let rows_total = GAME_PANELS.len().div_ceil(2) as u32;
+    let rows_total = (GAME_PANELS.len() + 1).div_ceil(2) as u32;
     let height = HEADER + rows_total * PANEL_HEIGHT;
     let title = format!(
         "{} — seed {}: {}",
@@ -530,13 +540,22 @@ pub fn game_svg(trace: &[TraceRow], outcome: &Outcome, start_year: i32) -> Resul
         12,
         "start",
         false,
-        "Solid: generation online, datacenters powered. Faint: interconnection queue, datacenters \
-         built. Vertical lines: a nation's best lab crosses the superintelligence line (ASI).",
+        "Datacenters: solid powered, faint built. Vertical lines: a nation's best lab crosses the \
+         superintelligence line (ASI). Dashed red: the superintelligence threshold.",
     );
 
     for (p, spec) in GAME_PANELS.iter().enumerate() {
         let markup = render_panel((PANEL_WIDTH, PANEL_HEIGHT), |area| {
-            draw_game_panel(area, spec, &rows, x, &x_ticks, &crossings, start_year)
+            let threshold = asi_threshold.filter(|_| spec.id == "capability");
+            draw_game_panel(
+                area,
+                spec,
+                &rows,
+                (x, &x_ticks),
+                &crossings,
+                start_year,
+                threshold,
+            )
         })?;
         let (col, row) = ((p % 2) as u32, (p / 2) as u32);
         figure.panel(
@@ -563,10 +582,10 @@ fn draw_game_panel(
     area: &Area<'_>,
     spec: &GamePanel,
     rows: &[Vec<&TraceRow>],
-    x: (f64, f64),
-    x_ticks: &[f64],
+    (x, x_ticks): ((f64, f64), &[f64]),
     crossings: &[(u32, Vec<&str>)],
     start_year: i32,
+    threshold: Option<f64>,
 ) -> Result<()> {
     let log = spec.scale == Scale::Log;
     let value = |f: fn(&TraceRow) -> f64, r: &TraceRow| -> Option<f64> {
@@ -594,10 +613,23 @@ fn draw_game_panel(
         lines.push((i, false, series(spec.main, nation)));
     }
     let values = lines.iter().flat_map(|(_, _, l)| l.iter().map(|p| p.1));
-    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-        (lo.min(v), hi.max(v))
-    });
+    let (lo, hi) = values
+        .chain(threshold)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
     let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+    // Room above the data for the superintelligence labels, which hang from the top of the plot:
+    // without it a label sits on the line of the nation that is ahead.
+    let hi = if crossings.is_empty() {
+        hi
+    } else {
+        match spec.scale {
+            Scale::Log => hi + ((hi - lo) * 0.25).max(1.0),
+            Scale::Free => hi + (hi - lo).max(0.5) * 0.25,
+            Scale::Gigawatts | Scale::Count => hi.max(0.0) * 1.3,
+        }
+    };
     let (y_ticks, y) = match spec.scale {
         Scale::Log => {
             let (a, b) = (lo.floor(), hi.ceil().max(lo.floor() + 1.0));
@@ -632,7 +664,7 @@ fn draw_game_panel(
         y2_area: 0,
     };
     let caption = spec.title.split(':').next().unwrap_or(spec.title);
-    let mut chart = chart(area, caption, &axes)?;
+    let mut chart = titled_chart(area, caption, &axes, "year")?;
     for (i, faint, points) in lines {
         let style = if faint {
             color(i).mix(0.4).stroke_width(2)
@@ -641,6 +673,30 @@ fn draw_game_panel(
         };
         chart
             .draw_series(LineSeries::new(points, style))
+            .map_err(plot_error)?;
+    }
+    if let Some(v) = threshold {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(x.0, v), (x.1, v)],
+                6,
+                4,
+                THRESHOLD.stroke_width(1),
+            ))
+            .map_err(plot_error)?;
+        let style = (FONT, 12)
+            .into_font()
+            .color(&THRESHOLD)
+            .pos(Pos::new(HPos::Left, VPos::Bottom));
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((x.0, v))
+                    + Text::new(
+                        format!("superintelligence ({})", trim_number(v)),
+                        (4, -3),
+                        style,
+                    ),
+            ))
             .map_err(plot_error)?;
     }
     for (month, who) in crossings {
@@ -762,7 +818,8 @@ mod tests {
             .iter()
             .find_map(|n| n.asi_month.map(|m| (n.id.clone(), m)))
             .expect("someone reaches superintelligence within 200 months");
-        let svg = game_svg(&game.trace, outcome, game.scenario.start_year).expect("draws");
+        let svg =
+            game_svg(&game.trace, outcome, game.scenario.start_year, Some(36.0)).expect("draws");
         let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
         let root = doc.root_element();
         assert!(root.has_tag_name(("http://www.w3.org/2000/svg", "svg")));
@@ -783,6 +840,12 @@ mod tests {
                 );
             }
             let texts: Vec<&str> = panel.descendants().filter_map(|n| n.text()).collect();
+            assert_eq!(
+                texts.iter().any(|t| t.contains("superintelligence (36)")),
+                spec.id == "capability",
+                "the threshold is labelled in the capability panel only: {}",
+                spec.id
+            );
             let caption = spec.title.split(':').next().unwrap();
             assert!(texts.iter().any(|t| t.contains(caption)), "{}", spec.id);
             let label = format!(
@@ -817,21 +880,21 @@ mod tests {
     #[test]
     fn a_short_game_without_superintelligence_still_draws() {
         let game = game(3);
-        let svg = game_svg(&game.trace, &game.outcome, 2025).expect("draws");
+        let svg = game_svg(&game.trace, &game.outcome, 2025, None).expect("draws");
         let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
         assert!(!svg.contains("ASI: "));
         assert_eq!(
             doc.descendants()
                 .filter(|n| n.attribute("class") == Some("panel"))
                 .count(),
-            5
+            6
         );
     }
 
     #[test]
     fn an_empty_trace_is_an_error() {
         let game = game(2);
-        let err = game_svg(&[], &game.outcome, 2025).expect_err("nothing to plot");
+        let err = game_svg(&[], &game.outcome, 2025, None).expect_err("nothing to plot");
         assert!(err.to_string().contains("no trace"), "{err}");
     }
 

@@ -2,12 +2,14 @@
 //! shardable, and analysed (standings, payoff matrix, superintelligence arrival, meta-game).
 
 pub mod check;
+pub mod drilldown;
 pub mod identity;
 pub mod merge;
 pub mod plan;
 pub mod record;
 pub mod report;
 pub mod run;
+pub mod stopping;
 pub mod store;
 pub mod tables;
 pub mod worlds;
@@ -60,6 +62,11 @@ pub struct TournamentConfig {
     /// anew from the files). `None` in folders written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<identity::Content>,
+    /// Stop before the plan is played when the answer is clear (`--until-ci-width`, `--sprt`);
+    /// `None`: play the whole plan. Left out of the file when `None`, so configurations without a
+    /// rule read and hash as they always did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop: Option<stopping::StopRule>,
 }
 
 /// What `gigawatt tournament` plays with no flags: every default strategy on the default scenario.
@@ -79,6 +86,7 @@ impl Default for TournamentConfig {
             shard: None,
             worlds: None,
             content: None,
+            stop: None,
         }
     }
 }
@@ -118,6 +126,7 @@ impl TournamentConfig {
             shard,
             worlds,
             content,
+            stop,
         } = self;
         let mut out = Vec::new();
         let mut field = |name: &str, a: String, b: String| {
@@ -134,6 +143,7 @@ impl TournamentConfig {
         field("resamples", show(resamples), show(&other.resamples));
         field("shard", show(shard), show(&other.shard));
         field("worlds", show(worlds), show(&other.worlds));
+        field("stop", show(stop), show(&other.stop));
         match (content, &other.content) {
             (Some(a), Some(b)) => out.extend(a.differences(b)),
             (None, None) => {}

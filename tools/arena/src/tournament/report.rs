@@ -29,6 +29,12 @@ pub struct Reports {
     pub files: Vec<PathBuf>,
     pub games: usize,
     pub faults: usize,
+    /// Why the stopping rule ended the run early (also in `stopping.json`), if it did.
+    pub stopping: Option<super::stopping::StopDecision>,
+    /// Where a stopping rule that did not stop the run stands.
+    pub stopping_status: Option<String>,
+    /// Each nation's wins over all its games ([`super::drilldown::DrilldownTally::seat_lines`]).
+    pub seat_lines: Vec<String>,
 }
 
 /// The strategies with a row in a tournament's tables: the configuration's, a gauntlet's focal
@@ -50,6 +56,8 @@ pub struct GameTallies {
     pub standings: standings::StandingsTally,
     pub payoff: standings::PayoffTally,
     pub arrival: standings::ArrivalTally,
+    /// Per nation and per lineup (`seat_standings.csv`, `matchups.csv`).
+    pub drilldown: super::drilldown::DrilldownTally,
     pub games: usize,
     pub faults: usize,
 }
@@ -60,6 +68,7 @@ impl GameTallies {
             standings: standings::StandingsTally::new(strategies),
             payoff: standings::PayoffTally::default(),
             arrival: standings::ArrivalTally::default(),
+            drilldown: super::drilldown::DrilldownTally::default(),
             games: 0,
             faults: 0,
         }
@@ -70,6 +79,7 @@ impl GameTallies {
         self.standings.add(game);
         self.payoff.add(game);
         self.arrival.add(game);
+        self.drilldown.add(game);
         self.games += 1;
         self.faults += game.faults.len();
     }
@@ -132,7 +142,13 @@ pub fn write_reports_of(
     write(STANDINGS_FILE, standings::standings_csv(&table))?;
     let payoff_text = standings::payoff_csv(strategies, &matrix);
     write(PAYOFF_FILE, payoff_text.clone())?;
-    write(ARRIVAL_FILE, standings::arrival_csv(&arrivals))?;
+    let first_start_year = super::load_scenarios(config)
+        .ok()
+        .and_then(|s| s.first().map(|s| s.start_year));
+    write(
+        ARRIVAL_FILE,
+        standings::arrival_csv(&arrivals, first_start_year),
+    )?;
     // The meta-game needs every pair to have met (a gauntlet leaves gaps): analyse when complete.
     let analysis = match analyze::parse_payoff_csv(&payoff_text) {
         Ok(payoff) => {
@@ -147,6 +163,28 @@ pub fn write_reports_of(
         }
         Err(_) => None,
     };
+    // The stopping rule's decision, read again from the games (the run wrote none beyond it).
+    let (stopping, status) = match (&config.stop, super::load_scenarios(config)) {
+        (Some(_), Ok(scenarios)) => {
+            let nations: Vec<usize> = scenarios.iter().map(|s| s.nations.len()).collect();
+            let planned = super::plan::Plan::new(
+                &nations,
+                &config.strategies,
+                &config.format,
+                config.seeds,
+                config.seed,
+                config.worlds,
+            )
+            .len();
+            super::stopping::decision_of(out, config, planned)?
+        }
+        _ => (None, None),
+    };
+    if let Some(d) = &stopping {
+        let path = out.join(super::stopping::STOPPING_FILE);
+        crate::data::write_atomic(&path, &(serde_json::to_string_pretty(d)? + "\n"))?;
+        files.push(path);
+    }
     // Scenarios that no longer load (a file moved since) only leave old records' years empty.
     let start_years: Vec<(String, i32)> = super::load_scenarios(config)
         .map(|scenarios| {
@@ -157,12 +195,20 @@ pub fn write_reports_of(
         })
         .unwrap_or_default();
     files.extend(super::tables::write_tables(out, &start_years)?);
+    files.extend(super::drilldown::write_drilldown(
+        out,
+        &tallies.drilldown,
+        &super::drilldown::ReplayContext::of(config),
+    )?);
     Ok(Reports {
         standings: table,
         analysis,
         files,
         games: tallies.games,
         faults: tallies.faults,
+        stopping,
+        stopping_status: status,
+        seat_lines: tallies.drilldown.seat_lines(),
     })
 }
 
@@ -229,6 +275,16 @@ fn analysis_csv(report: &analyze::Report) -> Result<String> {
 /// The text printed at the end of a tournament.
 pub fn render(reports: &Reports) -> String {
     let mut text = standings::render_table(&reports.standings);
+    if !reports.seat_lines.is_empty() {
+        // The seat can decide more than the strategy: say so beside the standings, which pool it.
+        text.push_str(
+            "\nBy seat, whatever the strategy (each strategy and lineup: seat_standings.csv, \
+             matchups.csv):\n",
+        );
+        for line in &reports.seat_lines {
+            text.push_str(&format!("  {line}\n"));
+        }
+    }
     if let Some(analysis) = &reports.analysis {
         text.push('\n');
         text.push_str(&analyze::render_text(analysis));
@@ -237,6 +293,12 @@ pub fn render(reports: &Reports) -> String {
         "\n{} games, {} strategy faults\n",
         reports.games, reports.faults
     ));
+    if let Some(d) = &reports.stopping {
+        text.push_str(&format!("{} ({})\n", d.reason, d.rule));
+    }
+    if let Some(status) = &reports.stopping_status {
+        text.push_str(&format!("{status}\n"));
+    }
     if let Some(dir) = reports.files.first().and_then(|f| f.parent()) {
         text.push_str(&format!("results in {}:\n", dir.display()));
         let config = dir.join(super::CONFIG_FILE);

@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use super::check::RecordCheck;
 use super::plan::{Plan, PlannedGame, in_shard};
 use super::record::GameRecord;
+use super::stopping::{self, StopDecision, StopTally};
 use super::store::{GAMES_FILE, GameWriter, for_each_game, for_each_game_by_id, read_game_ids};
 use super::worlds::Worlds;
 use super::{CONFIG_FILE, TournamentConfig};
@@ -35,6 +36,9 @@ pub struct RunSummary {
     pub out: PathBuf,
     /// The signal that stopped the run before its last game, if one did.
     pub stopped: Option<i32>,
+    /// Why the configuration's stopping rule ended the run before its plan (now or in an earlier
+    /// run of the folder), if it did.
+    pub decision: Option<StopDecision>,
 }
 
 impl RunSummary {
@@ -236,6 +240,8 @@ pub fn run_in(
     options: &RunOptions,
     progress: &mut dyn Progress,
 ) -> Result<RunSummary> {
+    let nations: Vec<usize> = scenarios.iter().map(|s| s.nations.len()).collect();
+    stopping::check(config, &nations)?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let config_path = out.join(CONFIG_FILE);
     let games_path = out.join(GAMES_FILE);
@@ -271,7 +277,6 @@ pub fn run_in(
         );
     }
 
-    let nations: Vec<usize> = scenarios.iter().map(|s| s.nations.len()).collect();
     // The plan is generated game by game as the run goes, never held whole.
     let plan = Plan::new(
         &nations,
@@ -335,6 +340,22 @@ pub fn run_in(
     check_free_space(out, (planned - done_mine) as u64)?;
     // Games with a local seat (a Python object) are played on this thread; the others in parallel.
     let local = LocalGames::of(&config.strategies);
+    // The stopping rule sees the games in id order: those already in the folder first (a run with
+    // a rule writes only a prefix of the plan), then each as it is written; it is checked at batch
+    // boundaries only, so where it stops depends on neither threads nor interruptions.
+    let mut rule = StopTally::new(config, planned as u64);
+    let mut decision: Option<StopDecision> = None;
+    if let Some(tally) = &mut rule
+        && !done.is_empty()
+    {
+        for_each_game_by_id(&[games_path.as_path()], |game| {
+            if decision.is_none() {
+                decision = tally.add(&game);
+            }
+            Ok(())
+        })?;
+    }
+    let decided = std::sync::atomic::AtomicBool::new(decision.is_some());
 
     let started = Instant::now();
     let pool = {
@@ -371,15 +392,26 @@ pub fn run_in(
     // Set when the writer fails (a full disk): no new game starts, as on a stop request.
     let abort = AtomicBool::new(false);
     let abort = &abort;
-    let halted = move || stop.requested().is_some() || abort.load(Ordering::Relaxed);
+    let decided = &decided;
+    let halted = move || {
+        stop.requested().is_some()
+            || abort.load(Ordering::Relaxed)
+            || decided.load(Ordering::Relaxed)
+    };
     let interim = options.interim_standings;
     let mut stopping_said = false;
     let emit = |message: Result<GameRecord, GameError>,
                 writer: &mut GameWriter,
                 tally: &mut Tally,
                 errors: &mut Vec<GameError>,
-                played: &mut usize|
+                played: &mut usize,
+                rule: &mut Option<StopTally>,
+                decision: &mut Option<StopDecision>|
      -> Result<()> {
+        // Past the rule's boundary nothing more is written: the games in flight are dropped.
+        if decision.is_some() {
+            return Ok(());
+        }
         match message {
             Ok(record) => {
                 writer.write(&record)?;
@@ -387,6 +419,12 @@ pub fn run_in(
                     tally.add(&record);
                 }
                 *played += 1;
+                if let Some(rule) = rule
+                    && let Some(d) = rule.add(&record)
+                {
+                    *decision = Some(d);
+                    decided.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
             }
             Err(e) => errors.push(e),
         }
@@ -492,7 +530,15 @@ pub fn run_in(
                 && let Some(message) = pending.remove(next)
             {
                 expected.next();
-                if let Err(e) = emit(message, &mut writer, &mut tally, &mut errors, &mut played) {
+                if let Err(e) = emit(
+                    message,
+                    &mut writer,
+                    &mut tally,
+                    &mut errors,
+                    &mut played,
+                    &mut rule,
+                    &mut decision,
+                ) {
                     abort.store(true, Ordering::Relaxed);
                     return Err(e);
                 }
@@ -511,9 +557,21 @@ pub fn run_in(
                 }
             });
         }
-        // A stopped run: what finished after a game that never started is written too, in order.
-        for message in std::mem::take(&mut pending).into_values() {
-            emit(message, &mut writer, &mut tally, &mut errors, &mut played)?;
+        // A stopped run: what finished after a game that never started is written too, in order;
+        // but not with a stopping rule, whose folder must hold a prefix of the plan (the rule
+        // reads the games in order on resume), so those are played again then.
+        if config.stop.is_none() {
+            for message in std::mem::take(&mut pending).into_values() {
+                emit(
+                    message,
+                    &mut writer,
+                    &mut tally,
+                    &mut errors,
+                    &mut played,
+                    &mut rule,
+                    &mut decision,
+                )?;
+            }
         }
         Ok(())
     });
@@ -535,7 +593,12 @@ pub fn run_in(
         played,
         seconds: started.elapsed().as_secs_f64(),
         out: out.to_path_buf(),
-        stopped: if complete { None } else { stop.requested() },
+        stopped: if complete || decision.is_some() {
+            None
+        } else {
+            stop.requested()
+        },
+        decision,
     })
 }
 
