@@ -103,6 +103,17 @@ fn a_small_tuning_beats_the_defaults_on_held_out_seeds_and_its_best_plays() {
         stdout.starts_with(&read(&out, "summary.txt")),
         "the summary is printed"
     );
+    // It leads with the held-out result (the number to quote), not the biased search score.
+    let summary = read(&out, "summary.txt");
+    let second = summary.lines().nth(1).unwrap_or_default();
+    assert!(
+        second.starts_with("Result on held-out seeds: tuned "),
+        "the held-out result comes first: {second}"
+    );
+    assert!(
+        summary.find("Result on held-out seeds") < summary.find("search score"),
+        "before any search score"
+    );
 
     // The paired difference against the pool, on seeds the search never saw, is above 0.
     let pool = held_out_row(&out, "pool");

@@ -694,6 +694,15 @@ pub fn summary(
     evaluations: &[Evaluation],
     report: &Report,
 ) -> String {
+    let verdict = |c: &Comparison| {
+        if c.difference.low > 0.0 {
+            "better than the default (the interval excludes 0)"
+        } else if c.difference.high < 0.0 {
+            "worse than the default (the interval excludes 0)"
+        } else {
+            "not distinguishable from the default (the interval contains 0)"
+        }
+    };
     let mut s = String::new();
     let scenarios: Vec<String> = resolved
         .scenarios
@@ -717,6 +726,27 @@ pub fn summary(
         config.strategy,
         scenarios.join(", "),
         config.seed
+    ));
+    // The answer first, and the one to quote: held-out seeds the search never saw (the search's
+    // own scores, below, are biased upwards by selection).
+    s.push_str(&format!(
+        "Result on held-out seeds: tuned {} vs default {} against the pool ({} games): {}\n",
+        report.pool.tuned.show(false),
+        report.pool.default.show(false),
+        report.pool.games,
+        verdict(&report.pool)
+    ));
+    if let Some(h) = &report.held_out {
+        s.push_str(&format!(
+            "                          tuned {} vs default {} against held-out opponents: {}\n",
+            h.tuned.show(false),
+            h.default.show(false),
+            verdict(h)
+        ));
+    }
+    s.push_str(&format!(
+        "                          best: {}\n\n",
+        report.best.spec
     ));
     if let Some(w) = worlds {
         let n = w.search.count;
@@ -871,15 +901,6 @@ pub fn summary(
             h.opponents.join(", ")
         ));
     }
-    let verdict = |c: &Comparison| {
-        if c.difference.low > 0.0 {
-            "better than the default (the interval excludes 0)"
-        } else if c.difference.high < 0.0 {
-            "worse than the default (the interval excludes 0)"
-        } else {
-            "not distinguishable from the default (the interval contains 0)"
-        }
-    };
     s.push_str(&format!(
         "\nAgainst the pool, the tuned strategy is {}.\n",
         verdict(&report.pool)
