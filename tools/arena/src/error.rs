@@ -32,6 +32,9 @@ pub enum Error {
     /// A record could not be written or read as JSON.
     #[error(transparent)]
     Json(#[from] serde_json::Error),
+    /// A run stopped by a signal at a point it resumes from (`kept` says what its folder holds).
+    #[error("stopped by {}: {kept}", crate::signals::name(*signal))]
+    Stopped { signal: i32, kept: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

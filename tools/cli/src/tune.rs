@@ -64,14 +64,24 @@ pub fn tune(args: &TuneArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let options = RunOptions {
         threads: args.threads.map(|n| n as usize),
         resume,
+        stop: gigawatt_arena::signals::Stop::on_signals()?,
     };
-    let report = run::run(
-        &config,
-        &resolved,
-        &dir,
-        &options,
-        &TuneBar::new(!args.quiet),
-    )?;
+    let bar = TuneBar::new(!args.quiet);
+    let report = match run::run(&config, &resolved, &dir, &options, &bar) {
+        Err(gigawatt_arena::Error::Stopped { signal, kept }) => {
+            run::Progress::finish(&bar);
+            out.flush()?;
+            // Always said, even with --quiet: the one line a batch log needs after a preemption.
+            let code = gigawatt_arena::signals::exit_code(signal);
+            eprintln!(
+                "stopped by {}: {kept}; resume with: {} (exit code {code})",
+                gigawatt_arena::signals::name(signal),
+                crate::tournament::resume_command(),
+            );
+            return Ok(ExitCode::from(code));
+        }
+        other => other?,
+    };
     write!(out, "{}", report.summary)?;
     let worlds = if report.worlds.is_some() {
         format!(

@@ -435,6 +435,81 @@ fn a_stopped_run_says_how_to_resume_and_a_finished_one_says_it_is_complete() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A tuning run stopped by a signal finishes its generation, keeps it in the checkpoint, says how
+/// to resume and exits with 128 + the signal, like a tournament.
+#[test]
+fn a_stopped_tuning_run_keeps_its_generations_and_says_how_to_resume() {
+    if !Path::new("/proc/self").exists() {
+        return; // Signals as Linux sends them.
+    }
+    let dir = temp("tune-signal");
+    // A long search of small generations: it is certainly in the middle when stopped.
+    std::fs::write(
+        dir.join("tune.ron"),
+        r#"(
+    strategy: "parametric",
+    space: [(name: "compute_share", low: 0.2, high: 1.0)],
+    pool: ["status-quo"],
+    scenarios: ["us-china-2025"],
+    seats: [],
+    seeds: 1,
+    optimiser: random(evaluations: 100000, batch: 2),
+    finalists: 1,
+    finalist_seeds: 1,
+    held_out_seeds: 2,
+    months: None,
+    seed: 1,
+)"#,
+    )
+    .unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_gigawatt"))
+        .args([
+            "tune",
+            "--config",
+            "tune.ron",
+            "--threads",
+            "1",
+            "--quiet",
+            "--out",
+            "t",
+        ])
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let checkpoint = dir.join("t").join("checkpoint.ron");
+    let start = std::time::Instant::now();
+    while !checkpoint.exists() {
+        assert!(start.elapsed().as_secs() < 60, "no generation checkpointed");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(143), "{stderr}");
+    assert!(stderr.contains("stopped by SIGTERM: "), "{stderr}");
+    assert!(stderr.contains("generations are in"), "{stderr}");
+    assert!(
+        stderr.contains("resume with: ") && stderr.contains(" --resume"),
+        "{stderr}"
+    );
+    assert!(
+        !dir.join("t").join(".gigawatt.lock").exists(),
+        "lock released"
+    );
+    let kept = std::fs::read_to_string(&checkpoint).unwrap();
+    assert!(
+        kept.contains("generations:"),
+        "the checkpoint holds the search so far"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Issue 14, item 5 (explore's analyses): they depend on explore's flags, not in config.ron, so
 /// `report` cannot recompute them; once the games change it refuses them instead of showing them.
 #[test]

@@ -108,6 +108,9 @@ fn check_checkpoint(c: &Checkpoint, planned: u64) -> Result<(), String> {
 pub struct RunOptions {
     pub threads: Option<usize>,
     pub resume: bool,
+    /// Polled between generations and stages: once requested, the generation in progress finishes
+    /// and is checkpointed, and the run returns [`crate::error::Error::Stopped`].
+    pub stop: crate::signals::Stop,
 }
 
 /// Progress of a tuning run, counted in games. Worker threads report the games they finish, so the
@@ -360,7 +363,20 @@ pub fn run(
     if !evaluations.is_empty() {
         progress.stage(&best_message(&evaluations, generation));
     }
+    let stopped_at = |generation: u64| -> Result<()> {
+        match options.stop.requested() {
+            Some(signal) => Err(crate::error::Error::Stopped {
+                signal,
+                kept: format!(
+                    "{generation} of {generations_planned} generations are in {}",
+                    checkpoint_path.display()
+                ),
+            }),
+            None => Ok(()),
+        }
+    };
     while generation < generations_planned {
+        stopped_at(generation)?;
         let mut points = optimiser.ask().map_err(|e| invalid!("{e}"))?;
         if points.is_empty() {
             break;
@@ -441,6 +457,7 @@ pub fn run(
         .collect();
 
     // Finalists: the best distinct candidates of the search, re-evaluated on fresh seeds.
+    stopped_at(generation)?;
     progress.stage("finalists");
     let mut ranked: Vec<&Evaluation> = evaluations.iter().collect();
     ranked.sort_by(|a, b| {
