@@ -60,15 +60,7 @@ pub fn check_folder(dir: &Path) -> Result<CheckedFolder> {
     // A duplicated id is refused here, naming its line.
     let ids = read_game_ids(&games_path, false)?;
     let scenarios = load_scenarios(&config)?;
-    let nations: Vec<usize> = scenarios.iter().map(|s| s.nations.len()).collect();
-    let plan = Plan::new(
-        &nations,
-        &config.strategies,
-        &config.format,
-        config.seeds,
-        config.seed,
-        config.worlds,
-    );
+    let plan = config.plan(&scenarios);
     let mut planned = 0usize;
     let mut present = 0usize;
     let mut missing = Vec::new();

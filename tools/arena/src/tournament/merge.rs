@@ -11,7 +11,6 @@ use gigawatt_engine::Scenario;
 
 use super::check::RecordCheck;
 use super::identity;
-use super::plan::Plan;
 use super::run::pretty;
 use super::store::{GAMES_FILE, IdSet, for_each_game_by_id, read_game_ids};
 use super::{CONFIG_FILE, TournamentConfig};
@@ -62,16 +61,7 @@ pub fn merge(
         held.push(ids);
     }
     let scenarios = load_scenarios(&config)?;
-    let nations: Vec<usize> = scenarios.iter().map(|s| s.nations.len()).collect();
-    let planned = Plan::new(
-        &nations,
-        &config.strategies,
-        &config.format,
-        config.seeds,
-        config.seed,
-        config.worlds,
-    )
-    .len();
+    let planned = config.plan(&scenarios).len();
     let have = |id: u64| held.iter().any(|h| h.contains(id));
     let mut missing = (0..planned).filter(|&id| !have(id));
     let shown: Vec<String> = missing.by_ref().take(10).map(|id| id.to_string()).collect();
@@ -164,16 +154,8 @@ pub fn write_merged(out: &Path, config: &TournamentConfig, dirs: &[PathBuf]) -> 
     // Each game must be the one its id names in the plan (a shard edited by hand, or another
     // tournament's games under its config.ron, would pass the id checks).
     let scenarios = super::load_scenarios(config)?;
-    let nations: Vec<usize> = scenarios.iter().map(|s| s.nations.len()).collect();
     let names: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
-    let plan = Plan::new(
-        &nations,
-        &config.strategies,
-        &config.format,
-        config.seeds,
-        config.seed,
-        config.worlds,
-    );
+    let plan = config.plan(&scenarios);
     let mut check = RecordCheck::new(&plan, None, &names, &path);
     for_each_game_by_id(&sources, |game| {
         check.check(&game)?;

@@ -165,6 +165,22 @@ impl TournamentConfig {
     }
 }
 
+impl TournamentConfig {
+    /// The plan of this configuration on `scenarios` (its scenarios, loaded): every game, unit and
+    /// seed, generated as it is walked.
+    pub fn plan(&self, scenarios: &[std::sync::Arc<gigawatt_engine::Scenario>]) -> plan::Plan {
+        let nations: Vec<usize> = scenarios.iter().map(|s| s.nations.len()).collect();
+        plan::Plan::new(
+            &nations,
+            &self.strategies,
+            &self.format,
+            self.seeds,
+            self.seed,
+            self.worlds,
+        )
+    }
+}
+
 /// Default rounds per pairing for `gigawatt tournament` with no flags.
 pub const DEFAULT_SEEDS: u64 = 10;
 /// Default bootstrap resamples.

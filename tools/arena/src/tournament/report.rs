@@ -166,16 +166,7 @@ pub fn write_reports_of(
     // The stopping rule's decision, read again from the games (the run wrote none beyond it).
     let (stopping, status) = match (&config.stop, super::load_scenarios(config)) {
         (Some(_), Ok(scenarios)) => {
-            let nations: Vec<usize> = scenarios.iter().map(|s| s.nations.len()).collect();
-            let planned = super::plan::Plan::new(
-                &nations,
-                &config.strategies,
-                &config.format,
-                config.seeds,
-                config.seed,
-                config.worlds,
-            )
-            .len();
+            let planned = config.plan(&scenarios).len();
             super::stopping::decision_of(out, config, planned)?
         }
         _ => (None, None),

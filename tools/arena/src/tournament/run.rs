@@ -18,7 +18,7 @@ use gigawatt_engine::{Match, Scenario, Strategy};
 use rayon::prelude::*;
 
 use super::check::RecordCheck;
-use super::plan::{Plan, PlannedGame, in_shard};
+use super::plan::{PlannedGame, in_shard};
 use super::record::GameRecord;
 use super::stopping::{self, StopDecision, StopTally};
 use super::store::{GAMES_FILE, GameWriter, for_each_game, for_each_game_by_id, read_game_ids};
@@ -278,14 +278,7 @@ pub fn run_in(
     }
 
     // The plan is generated game by game as the run goes, never held whole.
-    let plan = Plan::new(
-        &nations,
-        &config.strategies,
-        &config.format,
-        config.seeds,
-        config.seed,
-        config.worlds,
-    );
+    let plan = config.plan(scenarios);
     if config.worlds.is_some() && worlds.is_none() {
         bail!("a run with --worlds needs its sampled worlds");
     }
