@@ -46,9 +46,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Deserialize;
 
 use crate::plot::{
-    Axes, Chart, FONT, Figure, INK, Ticked, X_TITLED_AREA, color, draw_mesh, escape, frame_with,
-    hex, month_x, nice_ticks, plot_error, render_panel, titled_chart, trim_number, year_label,
-    year_ticks,
+    Axes, Chart, FONT, Figure, INK, Ticked, X_TITLED_AREA, color, draw_mesh, escape, extent,
+    frame_with, hex, month_x, nice_ticks, plot_error, render_panel, titled_chart, trim_number,
+    year_label, year_ticks,
 };
 use gigawatt_arena::explore::files::{
     DISCOVERY_FILE, NOISE_FLOOR, ROBUSTNESS_FILE, SENSITIVITY_FILE,
@@ -3066,14 +3066,13 @@ fn trajectory_chart(data: &Data) -> Result<String> {
         .unwrap_or(0);
     let x = (f64::from(start), year_x(last) + 1.0 / 12.0);
     let threshold = data.asi_threshold;
-    let (lo, hi) = series
-        .iter()
-        .flat_map(|t| t.points.iter().flat_map(|p| [p.q1, p.q3]))
-        .chain(overall.iter().map(|p| p.median))
-        .chain(threshold)
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-            (lo.min(v), hi.max(v))
-        });
+    let (lo, hi) = extent(
+        series
+            .iter()
+            .flat_map(|t| t.points.iter().flat_map(|p| [p.q1, p.q3]))
+            .chain(overall.iter().map(|p| p.median))
+            .chain(threshold),
+    );
     let (y_ticks, y) = nice_ticks(lo - 0.2, hi + 0.2, 4);
     let x_ticks = year_ticks(x.0, x.1);
     let relative = |v: &f64| format!("+{}", (v - f64::from(start)).round() as i64);
@@ -3341,18 +3340,8 @@ fn arrival_chart(data: &Data, months: &MonthCounts) -> Result<String> {
 
 /// Every evaluation's score and the best so far.
 fn tuning_chart(history: &History, best: &[(f64, f64)]) -> Result<String> {
-    let (e0, e1) = history
-        .rows
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), r| {
-            (lo.min(r.0), hi.max(r.0))
-        });
-    let (s0, s1) = history
-        .rows
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), r| {
-            (lo.min(r.2), hi.max(r.2))
-        });
+    let (e0, e1) = extent(history.rows.iter().map(|r| r.0));
+    let (s0, s1) = extent(history.rows.iter().map(|r| r.2));
     let pad = ((s1 - s0) * 0.05).max(1e-3);
     let (y_ticks, y) = nice_ticks(s0 - pad, s1 + pad, 5);
     let (x_ticks, x) = nice_ticks(e0.min(0.0), e1.max(e0 + 1.0), 8);
@@ -3408,12 +3397,7 @@ fn slice_chart(history: &History) -> Result<String> {
     let (columns, panel_w, panel_h) = (3u32, 400u32, 280u32);
     let columns = columns.min(n as u32).max(1);
     let rows = (n as u32).div_ceil(columns);
-    let (s0, s1) = history
-        .rows
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), r| {
-            (lo.min(r.2), hi.max(r.2))
-        });
+    let (s0, s1) = extent(history.rows.iter().map(|r| r.2));
     let pad = ((s1 - s0) * 0.05).max(1e-3);
     let (y_ticks, y) = nice_ticks(s0 - pad, s1 + pad, 4);
     let best = history
@@ -3437,11 +3421,7 @@ fn slice_chart(history: &History) -> Result<String> {
             .map(|(r, v)| (v[p], r.2))
             .filter(|(x, _)| x.is_finite())
             .collect();
-        let (v0, v1) = points
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), q| {
-                (lo.min(q.0), hi.max(q.0))
-            });
+        let (v0, v1) = extent(points.iter().map(|q| q.0));
         let (v0, v1) = if v0.is_finite() { (v0, v1) } else { (0.0, 1.0) };
         let (x_ticks, x) = nice_ticks(v0, v1, 4);
         let x_label = |v: &f64| trim_tick(*v);
@@ -3697,12 +3677,7 @@ fn tradeoff_chart(prim: &PrimJson, selected: Option<usize>) -> Result<String> {
         .filter(finite);
     let threshold = prim.threshold();
     let all = || points.iter().chain(pasted.iter());
-    let (d0, d1) = all()
-        .map(|p| p.1)
-        .chain(threshold)
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-            (lo.min(v), hi.max(v))
-        });
+    let (d0, d1) = extent(all().map(|p| p.1).chain(threshold));
     let (c0, c1) = all().fold((0.0f64, 1.0f64), |(lo, hi), p| (lo.min(p.0), hi.max(p.0)));
     let (y_ticks, y_span) = nice_ticks((d0 - 0.05).max(0.0).min(d0), d1, 5);
     let (x_ticks, x_span) = nice_ticks(c0, c1, 5);

@@ -613,11 +613,7 @@ fn draw_game_panel(
         lines.push((i, false, series(spec.main, nation)));
     }
     let values = lines.iter().flat_map(|(_, _, l)| l.iter().map(|p| p.1));
-    let (lo, hi) = values
-        .chain(threshold)
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-            (lo.min(v), hi.max(v))
-        });
+    let (lo, hi) = extent(values.chain(threshold));
     let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
     // Room above the data for the superintelligence labels, which hang from the top of the plot:
     // without it a label sits on the line of the nation that is ahead.
@@ -778,6 +774,16 @@ fn outcome_box(figure: &mut Figure, outcome: &Outcome, start_year: i32, x: f64, 
             ),
         );
     }
+}
+
+/// The smallest and largest of `values`: `(+∞, −∞)` when there are none, which callers test with
+/// `is_finite` before drawing.
+pub(crate) fn extent(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
+    values
+        .into_iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        })
 }
 
 #[cfg(test)]
