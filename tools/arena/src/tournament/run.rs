@@ -371,7 +371,7 @@ pub fn run_in(
         progress.resuming(out, done.len() as u64, planned as u64);
     }
     progress.start(planned as u64, done.len() as u64);
-    let mut writer = GameWriter::append(&games_path)?;
+    let writer = GameWriter::append(&games_path)?;
     // Bounded: workers wait rather than pile up records if the writer falls behind.
     let (sender, receiver) = mpsc::sync_channel::<Result<GameRecord, GameError>>(IN_FLIGHT_RECORDS);
     // Games are written in plan order: those that finish before an earlier one wait here (a few,
@@ -379,8 +379,6 @@ pub fn run_in(
     // analyses can read it in one pass.
     let mut expected = todo().map(|g| g.game_id).peekable();
     let mut pending: BTreeMap<u64, Result<GameRecord, GameError>> = BTreeMap::new();
-    let mut played = 0usize;
-    let mut errors: Vec<GameError> = Vec::new();
     let stop = &options.stop;
     // Set when the writer fails (a full disk): no new game starts, as on a stop request.
     let abort = AtomicBool::new(false);
@@ -391,37 +389,16 @@ pub fn run_in(
             || abort.load(Ordering::Relaxed)
             || decided.load(Ordering::Relaxed)
     };
-    let interim = options.interim_standings;
     let mut stopping_said = false;
-    let emit = |message: Result<GameRecord, GameError>,
-                writer: &mut GameWriter,
-                tally: &mut Tally,
-                errors: &mut Vec<GameError>,
-                played: &mut usize,
-                rule: &mut Option<StopTally>,
-                decision: &mut Option<StopDecision>|
-     -> Result<()> {
-        // Past the rule's boundary nothing more is written: the games in flight are dropped.
-        if decision.is_some() {
-            return Ok(());
-        }
-        match message {
-            Ok(record) => {
-                writer.write(&record)?;
-                if interim {
-                    tally.add(&record);
-                }
-                *played += 1;
-                if let Some(rule) = rule
-                    && let Some(d) = rule.add(&record)
-                {
-                    *decision = Some(d);
-                    decided.store(true, std::sync::atomic::Ordering::Relaxed);
-                }
-            }
-            Err(e) => errors.push(e),
-        }
-        Ok(())
+    let mut sink = Sink {
+        writer,
+        tally,
+        interim: options.interim_standings,
+        played: 0,
+        errors: Vec::new(),
+        rule,
+        decision,
+        decided,
     };
     let frontier = Frontier::new(local.is_empty());
     let mut local_todo = todo()
@@ -523,15 +500,7 @@ pub fn run_in(
                 && let Some(message) = pending.remove(next)
             {
                 expected.next();
-                if let Err(e) = emit(
-                    message,
-                    &mut writer,
-                    &mut tally,
-                    &mut errors,
-                    &mut played,
-                    &mut rule,
-                    &mut decision,
-                ) {
+                if let Err(e) = sink.emit(message) {
                     abort.store(true, Ordering::Relaxed);
                     return Err(e);
                 }
@@ -544,7 +513,7 @@ pub fn run_in(
             }
             progress.tick(&mut || {
                 if options.interim_standings {
-                    tally.render()
+                    sink.tally.render()
                 } else {
                     None
                 }
@@ -555,15 +524,7 @@ pub fn run_in(
         // reads the games in order on resume), so those are played again then.
         if config.stop.is_none() {
             for message in std::mem::take(&mut pending).into_values() {
-                emit(
-                    message,
-                    &mut writer,
-                    &mut tally,
-                    &mut errors,
-                    &mut played,
-                    &mut rule,
-                    &mut decision,
-                )?;
+                sink.emit(message)?;
             }
         }
         Ok(())
@@ -571,6 +532,12 @@ pub fn run_in(
     // The bar is cleared whatever happened, so an error or a stop is not printed over it.
     progress.finish();
     result?;
+    let Sink {
+        played,
+        errors,
+        decision,
+        ..
+    } = sink;
     if let Some(first) = errors.first() {
         bail!(
             "{} games could not be played; first, game {}: {}",
@@ -621,6 +588,46 @@ fn check_free_space(out: &Path, games: u64) -> Result<()> {
 }
 
 const BYTES_PER_MB: u64 = 1 << 20;
+
+/// Where finished games go, in game-id order: the file, the interim standings, the stopping rule.
+struct Sink<'a> {
+    writer: GameWriter,
+    tally: Tally,
+    /// Whether `tally` is kept (for the interim standings).
+    interim: bool,
+    played: usize,
+    errors: Vec<GameError>,
+    rule: Option<StopTally>,
+    decision: Option<StopDecision>,
+    /// Set with `decision`, for the workers that poll it.
+    decided: &'a AtomicBool,
+}
+
+impl Sink<'_> {
+    fn emit(&mut self, message: Result<GameRecord, GameError>) -> Result<()> {
+        // Past the rule's boundary nothing more is written: the games in flight are dropped.
+        if self.decision.is_some() {
+            return Ok(());
+        }
+        match message {
+            Ok(record) => {
+                self.writer.write(&record)?;
+                if self.interim {
+                    self.tally.add(&record);
+                }
+                self.played += 1;
+                if let Some(rule) = &mut self.rule
+                    && let Some(d) = rule.add(&record)
+                {
+                    self.decision = Some(d);
+                    self.decided.store(true, Ordering::Relaxed);
+                }
+            }
+            Err(e) => self.errors.push(e),
+        }
+        Ok(())
+    }
+}
 
 /// Records the writer may hold before the workers wait for it.
 const IN_FLIGHT_RECORDS: usize = 1024;
