@@ -189,6 +189,20 @@ pub fn legend(specs: &[String], labels: &[String]) -> String {
     out
 }
 
+/// `text` as one word of a POSIX shell: as it is when it holds only characters no shell
+/// interprets, otherwise in single quotes (a quote inside written `'\''`).
+pub fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./=:,+@%".contains(c));
+    if plain {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

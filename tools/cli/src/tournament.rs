@@ -8,6 +8,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
 
 use gigawatt_arena::analyze;
+use gigawatt_arena::format::shell_word;
 use gigawatt_arena::inputs::spec_text;
 use gigawatt_arena::lock::FolderLock;
 use gigawatt_arena::signals::{self, Stop};
@@ -363,20 +364,9 @@ pub fn resume_command() -> String {
         args.push("--resume".to_string());
     }
     args.iter()
-        .map(|a| shell_quote(a))
+        .map(|a| shell_word(a))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// `text` as one word of a POSIX shell: as it is when it holds only safe characters, otherwise in
-/// single quotes (a single quote inside as `'\''`).
-fn shell_quote(text: &str) -> String {
-    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c);
-    if !text.is_empty() && text.chars().all(safe) {
-        text.to_string()
-    } else {
-        format!("'{}'", text.replace('\'', "'\\''"))
-    }
 }
 
 pub fn merge_cmd(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitCode> {
@@ -480,13 +470,13 @@ mod tests {
 
     #[test]
     fn words_are_quoted_for_a_shell_only_when_needed() {
-        assert_eq!(shell_quote("--out"), "--out");
-        assert_eq!(shell_quote("results/a-1"), "results/a-1");
+        assert_eq!(shell_word("--out"), "--out");
+        assert_eq!(shell_word("results/a-1"), "results/a-1");
         assert_eq!(
-            shell_quote("parametric(compute_share: 0.6)"),
+            shell_word("parametric(compute_share: 0.6)"),
             "'parametric(compute_share: 0.6)'"
         );
-        assert_eq!(shell_quote("it's"), "'it'\\''s'");
-        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word(""), "''");
     }
 }

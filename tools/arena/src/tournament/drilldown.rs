@@ -26,6 +26,7 @@ use super::store::{GAMES_FILE, for_each_game_by_id};
 use crate::data::{self, number};
 use crate::error::{Context, Result};
 use crate::format::month_label;
+use crate::format::shell_word;
 
 pub const SEAT_STANDINGS_FILE: &str = "seat_standings.csv";
 pub const MATCHUPS_FILE: &str = "matchups.csv";
@@ -385,20 +386,6 @@ impl ReplayContext {
         self.scenario(scenario)
             .1
             .map(|year| month_label(year, month))
-    }
-}
-
-/// `text` as one word of a POSIX shell: as it is when it holds only characters no shell
-/// interprets, otherwise in single quotes (a quote inside written `'\''`).
-pub fn shell_word(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-./=:,+@%".contains(c));
-    if plain {
-        text.to_string()
-    } else {
-        format!("'{}'", text.replace('\'', "'\\''"))
     }
 }
 
