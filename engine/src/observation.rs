@@ -136,7 +136,7 @@ pub struct LabView {
     pub national_share: f64,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct PlantView {
     pub id: u32,
     pub kind: PlantKind,
@@ -147,7 +147,7 @@ pub struct PlantView {
     pub interconnected: bool,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct DatacenterView {
     pub id: u32,
     pub lab: usize,

@@ -151,19 +151,15 @@ impl Roster {
         let at = insert_sorted(&mut self.datacenters, id, entity);
         renumber(&self.datacenters[at..], at, &mut self.datacenter_slots);
     }
-    pub fn remove_plant(&mut self, id: u32) {
-        if let Ok(at) = self.plants.binary_search_by_key(&id, |p| p.0) {
-            let (_, entity) = self.plants.remove(at);
-            self.plant_slots[entity.index_u32() as usize] = NO_SLOT;
-            renumber(&self.plants[at..], at, &mut self.plant_slots);
-        }
+    /// Removes the live plants with these ids (any order; ids not listed are ignored), renumbering
+    /// the slots once: a month folds dozens of projects, and renumbering after each one was a
+    /// tenth of the interconnection system's work.
+    pub fn remove_plants(&mut self, ids: &[u32]) {
+        remove_all(&mut self.plants, ids, &mut self.plant_slots);
     }
-    pub fn remove_datacenter(&mut self, id: u32) {
-        if let Ok(at) = self.datacenters.binary_search_by_key(&id, |d| d.0) {
-            let (_, entity) = self.datacenters.remove(at);
-            self.datacenter_slots[entity.index_u32() as usize] = NO_SLOT;
-            renumber(&self.datacenters[at..], at, &mut self.datacenter_slots);
-        }
+    /// Removes the live datacenters with these ids, as [`Roster::remove_plants`].
+    pub fn remove_datacenters(&mut self, ids: &[u32]) {
+        remove_all(&mut self.datacenters, ids, &mut self.datacenter_slots);
     }
     /// Plant entities in id order.
     pub fn plant_entities(&self) -> impl Iterator<Item = Entity> + '_ {
@@ -199,6 +195,27 @@ fn renumber(moved: &[(u32, Entity)], from: usize, slots: &mut Vec<u32>) {
             slots.resize(index + 1, NO_SLOT);
         }
         slots[index] = u32::try_from(from + offset).expect("fewer than 2^32 projects");
+    }
+}
+
+/// Drops the entries with these ids from `list` and renumbers the slots of those after the first
+/// one dropped.
+fn remove_all(list: &mut Vec<(u32, Entity)>, ids: &[u32], slots: &mut [u32]) {
+    let mut first = list.len();
+    for &id in ids {
+        if let Ok(at) = list.binary_search_by_key(&id, |e| e.0) {
+            // Every listed entity has a slot: clearing it marks the entry for the sweep below.
+            slots[list[at].1.index_u32() as usize] = NO_SLOT;
+            first = first.min(at);
+        }
+    }
+    if first == list.len() {
+        return;
+    }
+    list.retain(|&(_, entity)| slots[entity.index_u32() as usize] != NO_SLOT);
+    for (offset, &(_, entity)) in list[first..].iter().enumerate() {
+        slots[entity.index_u32() as usize] =
+            u32::try_from(first + offset).expect("fewer than 2^32 projects");
     }
 }
 
@@ -331,8 +348,8 @@ mod roster_tests {
                     roster.add_datacenter(id, entity(index));
                 } else if !add && listed {
                     let (_, e) = roster.plants.iter().copied().find(|p| p.0 == id).unwrap();
-                    roster.remove_plant(id);
-                    roster.remove_datacenter(id);
+                    roster.remove_plants(&[id]);
+                    roster.remove_datacenters(&[id]);
                     free.insert(0, e.index_u32());
                     removed.push(e);
                 }
@@ -346,6 +363,31 @@ mod roster_tests {
                         prop_assert_eq!(roster.plant_slot(e), None);
                     }
                 }
+            }
+        }
+
+        /// Removing a batch (ids in any order, some not listed, some twice) leaves the roster
+        /// removing them one at a time leaves.
+        #[test]
+        fn a_batch_removal_is_the_removals_one_by_one(
+            ids in proptest::collection::btree_set(0u32..60, 0..40),
+            gone in proptest::collection::vec(0u32..70, 0..30),
+        ) {
+            let mut batch = Roster::default();
+            for (index, &id) in ids.iter().enumerate() {
+                batch.add_plant(id, entity(index as u32 * 3 % 61));
+            }
+            let mut single = batch.clone();
+            batch.remove_plants(&gone);
+            for &id in &gone {
+                single.remove_plants(&[id]);
+            }
+            prop_assert_eq!(&batch.plants, &single.plants);
+            for index in 0..61 {
+                prop_assert_eq!(batch.plant_slot(entity(index)), single.plant_slot(entity(index)));
+            }
+            for (at, &(_, e)) in batch.plants.iter().enumerate() {
+                prop_assert_eq!(batch.plant_slot(e), Some(at));
             }
         }
     }

@@ -162,8 +162,12 @@ pub struct Match {
     /// (building observations was a fifth of a game's time, most of it growing fresh vectors).
     spare_observations: Vec<Observation>,
     /// Plant and datacenter views by roster slot, kept between months for their allocations.
-    plant_views: Vec<Option<(u16, PlantView)>>,
-    datacenter_views: Vec<Option<(u16, DatacenterView)>>,
+    /// At least a roster's length; only the slots `plant_view_nations` marks were written this
+    /// month.
+    plant_views: Vec<PlantView>,
+    plant_view_nations: Vec<u16>,
+    datacenter_views: Vec<DatacenterView>,
+    datacenter_view_nations: Vec<u16>,
 }
 
 impl Match {
@@ -261,7 +265,9 @@ impl Match {
             dcs_q,
             spare_observations: Vec::new(),
             plant_views: Vec::new(),
+            plant_view_nations: Vec::new(),
             datacenter_views: Vec::new(),
+            datacenter_view_nations: Vec::new(),
             start_money: None,
         })
     }
@@ -598,52 +604,65 @@ impl Match {
         // The tables are walked densely (looking each roster entity up cost more than the rest of
         // the work), each view put in its project's roster slot, then dealt to its nation's list in
         // roster order: lists come out in id order whatever the storage order.
-        let plant_views = &mut self.plant_views;
-        plant_views.clear();
-        plant_views.resize(roster.plants.len(), None);
+        // Each view is written field by field into its slot, and the slots only grow: building a
+        // view whole and moving it in, or refilling the slots every month, stalled on store
+        // forwarding for a third of this function's time. `*_view_nations` marks the slots written
+        // this month ([`NO_NATION`] for any other).
+        let (plant_views, plant_nations) = (&mut self.plant_views, &mut self.plant_view_nations);
+        grow_views(
+            plant_views,
+            plant_nations,
+            roster.plants.len(),
+            PLANT_VIEW_UNSET,
+        );
         for (entity, p) in self.plants_q.iter(world) {
             let Some(slot) = roster.plant_slot(entity) else {
                 continue;
             };
-            plant_views[slot] = Some((
-                p.nation,
-                PlantView {
-                    id: p.id,
-                    kind: p.kind,
-                    capacity_mw: p.capacity_mw,
-                    stage: p.stage,
-                    months_left: p.permitting_months_left + p.construction_months_left,
-                    dedicated_to: p.dedicated_to,
-                    interconnected: p.interconnected,
-                },
-            ));
+            plant_nations[slot] = p.nation;
+            let v = &mut plant_views[slot];
+            v.id = p.id;
+            v.kind = p.kind;
+            v.capacity_mw = p.capacity_mw;
+            v.stage = p.stage;
+            v.months_left = p.permitting_months_left + p.construction_months_left;
+            v.dedicated_to = p.dedicated_to;
+            v.interconnected = p.interconnected;
         }
-        for (nation, view) in plant_views.drain(..).flatten() {
-            plants[nation as usize].push(view);
+        for (&nation, view) in plant_nations.iter().zip(plant_views.iter()) {
+            if nation != NO_NATION {
+                plants[nation as usize].push(*view);
+            }
         }
-        let datacenter_views = &mut self.datacenter_views;
-        datacenter_views.clear();
-        datacenter_views.resize(roster.datacenters.len(), None);
+        let (datacenter_views, datacenter_nations) = (
+            &mut self.datacenter_views,
+            &mut self.datacenter_view_nations,
+        );
+        grow_views(
+            datacenter_views,
+            datacenter_nations,
+            roster.datacenters.len(),
+            DATACENTER_VIEW_UNSET,
+        );
         for (entity, d) in self.dcs_q.iter(world) {
             let Some(slot) = roster.datacenter_slot(entity) else {
                 continue;
             };
-            datacenter_views[slot] = Some((
-                d.nation,
-                DatacenterView {
-                    id: d.id,
-                    lab: d.lab as usize,
-                    it_mw: d.it_mw,
-                    stage: d.stage,
-                    months_left: d.months_left,
-                    dedicated: d.dedicated,
-                    dedicated_plant_mw: 0.0,
-                    powered_fraction: d.powered_fraction,
-                },
-            ));
+            datacenter_nations[slot] = d.nation;
+            let v = &mut datacenter_views[slot];
+            v.id = d.id;
+            v.lab = d.lab as usize;
+            v.it_mw = d.it_mw;
+            v.stage = d.stage;
+            v.months_left = d.months_left;
+            v.dedicated = d.dedicated;
+            v.dedicated_plant_mw = 0.0;
+            v.powered_fraction = d.powered_fraction;
         }
-        for (nation, view) in datacenter_views.drain(..).flatten() {
-            datacenters[nation as usize].push(view);
+        for (&nation, view) in datacenter_nations.iter().zip(datacenter_views.iter()) {
+            if nation != NO_NATION {
+                datacenters[nation as usize].push(*view);
+            }
         }
         // Lists are already in index and id order (the roster's).
         for i in 0..n {
@@ -1063,6 +1082,39 @@ fn recycle<T>(
         })
         .collect()
 }
+
+/// Makes room for `len` slots (views keep what they held; every nation mark is cleared).
+fn grow_views<T: Copy>(views: &mut Vec<T>, nations: &mut Vec<u16>, len: usize, unset: T) {
+    if views.len() < len {
+        views.resize(len, unset);
+    }
+    nations.clear();
+    nations.resize(len, NO_NATION);
+}
+
+/// Marks a roster slot no view was written to this month.
+const NO_NATION: u16 = u16::MAX;
+
+/// What fills a view slot before the table walk writes it (never seen: such slots are skipped).
+const PLANT_VIEW_UNSET: PlantView = PlantView {
+    id: 0,
+    kind: PlantKind::Solar,
+    capacity_mw: 0.0,
+    stage: PlantStage::Permitting,
+    months_left: 0,
+    dedicated_to: None,
+    interconnected: false,
+};
+const DATACENTER_VIEW_UNSET: DatacenterView = DatacenterView {
+    id: 0,
+    lab: 0,
+    it_mw: 0.0,
+    stage: DatacenterStage::Construction,
+    months_left: 0,
+    dedicated: false,
+    dedicated_plant_mw: 0.0,
+    powered_fraction: 0.0,
+};
 
 /// Roster entities always match their query; a miss is an engine bug worth stopping for.
 fn in_roster<T>(item: Result<T, bevy_ecs::query::QueryEntityError>) -> T {

@@ -13,6 +13,7 @@ use crate::systems::budget::charge;
 /// One project's payment this month, booked to its nation after the walk.
 #[derive(Clone, Copy, Debug)]
 pub struct Payment {
+    /// [`NO_PAYMENT`] for a slot whose project paid nothing this month.
     nation: u16,
     pay_usd: f64,
     /// The plant's kind (its mineral surcharge); `None` for a datacenter.
@@ -21,8 +22,28 @@ pub struct Payment {
     online: Option<(f64, u32)>,
 }
 
+/// Marks a slot that holds no payment this month.
+const NO_PAYMENT: u16 = u16::MAX;
+
+const UNPAID: Payment = Payment {
+    nation: NO_PAYMENT,
+    pay_usd: 0.0,
+    plant_kind: None,
+    online: None,
+};
+
 /// This month's payments by roster slot: plants, then datacenters (kept for their allocations).
-type Payments = (Vec<Option<Payment>>, Vec<Option<Payment>>);
+type Payments = (Vec<Payment>, Vec<Payment>);
+
+/// Marks every slot of `payments` unpaid for a roster of `len` projects. Only the nation is
+/// written: refilling whole payments every month stalled on store forwarding.
+fn unpaid(payments: &mut Vec<Payment>, len: usize) {
+    payments.truncate(len);
+    for p in payments.iter_mut() {
+        p.nation = NO_PAYMENT;
+    }
+    payments.resize(len, UNPAID);
+}
 
 /// Each project's own state changes whatever the order, so the tables are walked densely (looking
 /// each entity up in id order cost several times the work). What depends on order is the sum into
@@ -39,10 +60,8 @@ pub fn construction(
     mut datacenters: Query<(Entity, &mut Datacenter)>,
 ) {
     let (plant_payments, dc_payments) = &mut *payments;
-    plant_payments.clear();
-    plant_payments.resize(roster.plants.len(), None);
-    dc_payments.clear();
-    dc_payments.resize(roster.datacenters.len(), None);
+    unpaid(plant_payments, roster.plants.len());
+    unpaid(dc_payments, roster.datacenters.len());
     for (entity, mut plant) in &mut plants {
         if plant.stage != PlantStage::Construction {
             continue;
@@ -70,12 +89,11 @@ pub fn construction(
                 plant.stage = PlantStage::AwaitingInterconnection;
             }
         }
-        plant_payments[slot] = Some(Payment {
-            nation: plant.nation,
-            pay_usd: pay,
-            plant_kind: Some(plant.kind),
-            online,
-        });
+        let p = &mut plant_payments[slot];
+        p.nation = plant.nation;
+        p.pay_usd = pay;
+        p.plant_kind = Some(plant.kind);
+        p.online = online;
     }
     for (entity, mut dc) in &mut datacenters {
         if dc.stage != DatacenterStage::Construction {
@@ -99,17 +117,16 @@ pub fn construction(
                 DatacenterStage::Online
             };
         }
-        dc_payments[slot] = Some(Payment {
-            nation: dc.nation,
-            pay_usd: pay,
-            plant_kind: None,
-            online: None,
-        });
+        let p = &mut dc_payments[slot];
+        p.nation = dc.nation;
+        p.pay_usd = pay;
+        p.plant_kind = None;
+        p.online = None;
     }
     // Each nation's books fetched once, by index (a lookup per project cost more than its work).
     let mut books: Vec<_> = nations.iter_mut().collect();
     books.sort_unstable_by_key(|b| b.0.index);
-    for p in plant_payments.iter().flatten() {
+    for p in plant_payments.iter().filter(|p| p.nation != NO_PAYMENT) {
         let (_, treasury, fleet, market) = &mut books[p.nation as usize];
         treasury.spent_usd += p.pay_usd;
         treasury.energy_capex_usd += p.pay_usd;
@@ -129,7 +146,7 @@ pub fn construction(
             fleet.record_online(capacity_mw, ordered_month, clock.month);
         }
     }
-    for p in dc_payments.iter().flatten() {
+    for p in dc_payments.iter().filter(|p| p.nation != NO_PAYMENT) {
         let treasury = &mut books[p.nation as usize].1;
         treasury.spent_usd += p.pay_usd;
         treasury.ai_capex_usd += p.pay_usd;

@@ -342,12 +342,8 @@ pub fn interconnection(
             folded_dcs.push(dc.id);
         }
     }
-    for &id in folded.iter() {
-        roster.remove_plant(id);
-    }
-    for &id in folded_dcs.iter() {
-        roster.remove_datacenter(id);
-    }
+    roster.remove_plants(folded);
+    roster.remove_datacenters(folded_dcs);
 }
 
 #[cfg(test)]
