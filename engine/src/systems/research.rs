@@ -123,9 +123,15 @@ pub fn doublings_per_month(
 
 /// Efficiency after one month of `doublings` toward the ceiling.
 pub fn step_efficiency(g: &Global, efficiency: f64, doublings: f64) -> f64 {
-    let ceiling = g.max_algorithmic_efficiency_oom;
     let x0 = g.initial_algorithmic_efficiency.log10();
-    let x = efficiency.log10().min(ceiling);
+    step_efficiency_oom(g, x0, efficiency, efficiency.log10(), doublings)
+}
+
+/// [`step_efficiency`] given `x0` = log10 of the initial efficiency and `oom` = log10 of
+/// `efficiency`, which the research system already holds: the same numbers, fewer logarithms.
+fn step_efficiency_oom(g: &Global, x0: f64, efficiency: f64, oom: f64, doublings: f64) -> f64 {
+    let ceiling = g.max_algorithmic_efficiency_oom;
+    let x = oom.min(ceiling);
     let room = (ceiling - x0).max(f64::MIN_POSITIVE);
     let rate = (doublings * std::f64::consts::LOG10_2).max(0.0);
     if rate == 0.0 {
@@ -148,6 +154,7 @@ pub fn research(
 ) {
     let g = &params.scenario.global;
     let experiment_share = 1.0 - g.largest_run_share_at(clock.years());
+    let x0 = g.initial_algorithmic_efficiency.log10();
     let mut in_order = labs.iter_many_mut(&roster.labs);
     while let Some(row) = in_order.fetch_next() {
         let (lab, compute, mut model, mut finance) = row.expect("roster");
@@ -165,9 +172,10 @@ pub fn research(
                 / g.research_reference_flop_per_month,
         };
         let before = model.algorithmic_efficiency;
+        let before_oom = before.log10();
         let doublings = doublings_per_month(g, inputs, model.capability, before);
-        model.algorithmic_efficiency = step_efficiency(g, before, doublings);
-        model.efficiency_growth_oom_month = model.algorithmic_efficiency.log10() - before.log10();
+        model.algorithmic_efficiency = step_efficiency_oom(g, x0, before, before_oom, doublings);
+        model.efficiency_growth_oom_month = model.algorithmic_efficiency.log10() - before_oom;
         model.research_multiplier = research_multiplier(g, model.capability);
         model.research_usd_month = 0.0;
     }
