@@ -10,7 +10,6 @@ use anyhow::{Result, bail};
 use clap::Args;
 use gigawatt_arena::explore::files::{
     DEFAULT_INTEREST_SHARE, DEFAULT_SATISFICE, DEFAULT_WORLDS, ExploreOptions,
-    write_explore_reports,
 };
 use gigawatt_arena::explore::sensitivity;
 use gigawatt_arena::lock::FolderLock;
@@ -121,29 +120,26 @@ pub fn explore(args: &ExploreArgs, out: &mut dyn Write) -> Result<ExitCode> {
             );
         }
     }
-    // Held through the analyses below; the tournament's own lock is this one (same process).
+    // Held for the whole command, analyses included; the tournament's own lock is this one (same
+    // process).
     let _lock = match (&args.write_config, &args.out) {
         (Some(_), _) => None,
         (None, Some(dir)) => Some(FolderLock::acquire(dir)?),
         (None, None) => Some(FolderLock::acquire(&default_out(&config)?)?),
     };
-    // The report page is written once, below, with the analyses' sections.
-    let code = tournament_then(&targs, out, false)?;
-    if code != ExitCode::SUCCESS || args.write_config.is_some() || config.shard.is_some() {
-        return Ok(code);
-    }
-    let dir = match &args.out {
-        Some(dir) => dir.clone(),
-        None => default_out(&config)?,
-    };
+    // The analyses and then the report page (once, with their sections) are written at the end of
+    // the run, from its pass over the games.
     let options = ExploreOptions {
         interest: args.interest.clone(),
         interest_share: args.interest_share,
         satisfice: args.satisfice,
         sensitivity_resamples: args.sensitivity_resamples,
     };
-    let written = write_explore_reports(&dir, &config, &options)?;
-    let report = gigawatt_report::write_report(&dir, None)?;
+    let finished = tournament_then(&targs, out, Some(&options))?;
+    let Some((written, report)) = finished.explored else {
+        // Stopped, sharded, or only writing the configuration: no analyses.
+        return Ok(finished.code);
+    };
     writeln!(out, "\nacross {} worlds:", config.worlds.unwrap_or(0))?;
     out.write_all(written.summary.as_bytes())?;
     for f in &written.files {

@@ -8,6 +8,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
 
 use gigawatt_arena::analyze;
+use gigawatt_arena::explore::files::{ExploreOptions, ExploreTally, Written};
 use gigawatt_arena::format::shell_word;
 use gigawatt_arena::inputs::spec_text;
 use gigawatt_arena::lock::FolderLock;
@@ -19,7 +20,8 @@ use gigawatt_arena::tournament::merge::{
 };
 use gigawatt_arena::tournament::plan::Format;
 use gigawatt_arena::tournament::report::{
-    GameTallies, PAYOFF_FILE, listed_strategies, render, write_run_reports,
+    GameConsumer, GameTallies, PAYOFF_FILE, listed_strategies, render, write_run_reports,
+    write_run_reports_with,
 };
 use gigawatt_arena::tournament::run::{RunOptions, pretty, run_in};
 use gigawatt_arena::tournament::stopping::StopRule;
@@ -27,6 +29,7 @@ use gigawatt_arena::tournament::store::GAMES_FILE;
 use gigawatt_arena::tournament::{
     CONFIG_FILE, TournamentConfig, default_out, load_scenarios, sampled_worlds,
 };
+use gigawatt_report::PageTally;
 
 use crate::config_file;
 use crate::progress::{self, Mode, Progress};
@@ -229,17 +232,33 @@ Play it with `gigawatt tournament --config FILE` (flags given as well override i
 Fields left out take their defaults; every field is explained in docs/tournaments.md.";
 
 pub fn tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<ExitCode> {
-    tournament_then(args, out, true)
+    tournament_then(args, out, None).map(|run| run.code)
 }
 
-/// [`tournament`], writing the report page at the end only with `page` (`explore` writes it once,
-/// after its analyses, rather than twice).
-pub fn tournament_then(args: &TournamentArgs, out: &mut dyn Write, page: bool) -> Result<ExitCode> {
+/// What [`tournament_then`] did: the exit code, and explore's analyses when asked for them.
+pub struct Finished {
+    pub code: ExitCode,
+    /// explore's files and summary, and the report page (written after them).
+    pub explored: Option<(Written, PathBuf)>,
+}
+
+/// [`tournament`], with explore's analyses (`explore`) written after the tournament's files and
+/// before the report page (so that the page shows them, and is written once). Every file is made
+/// from one pass over the games.
+pub fn tournament_then(
+    args: &TournamentArgs,
+    out: &mut dyn Write,
+    explore: Option<&ExploreOptions>,
+) -> Result<Finished> {
+    let finished = |code: ExitCode| Finished {
+        code,
+        explored: None,
+    };
     let config = config_from(args)?;
     let scenarios = load_scenarios(&config)?;
     if let Some(path) = &args.write_config {
         config_file::write(path, CONFIG_HEADER, &pretty(&config), "tournament", out)?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(finished(ExitCode::SUCCESS));
     }
     // The run's identity is its content: the scenarios' text now, and this program's model.
     let config = config.with_content()?;
@@ -313,8 +332,9 @@ pub fn tournament_then(args: &TournamentArgs, out: &mut dyn Write, page: bool) -
             resume_command(),
             signals::exit_code(signal)
         );
-        return Ok(ExitCode::from(signals::exit_code(signal)));
+        return Ok(finished(ExitCode::from(signals::exit_code(signal))));
     }
+    let mut explored = None;
     let next = if let Some((k, n)) = config.shard {
         writeln!(
             out,
@@ -323,16 +343,31 @@ pub fn tournament_then(args: &TournamentArgs, out: &mut dyn Write, page: bool) -
         )?;
         "combine the shards with `gigawatt merge`".to_string()
     } else {
-        let mut reports = write_run_reports(&dir, &config)?;
-        if page {
-            reports
+        // Readers of the games beyond the tournament's files, fed by its pass over them. One that
+        // cannot start fails where it would have failed alone: after the tournament's files.
+        let mut analyses = explore.map(|options| ExploreTally::new(&dir, &config, options));
+        let mut page = PageTally::of_folder(&dir);
+        let mut others: Vec<&mut dyn GameConsumer> = Vec::new();
+        if let Some(Ok(tally)) = &mut analyses {
+            others.push(tally);
+        }
+        if let Ok(tally) = &mut page {
+            others.push(tally);
+        }
+        let mut reports = write_run_reports_with(&dir, &config, &mut others)?;
+        match analyses {
+            Some(tally) => {
+                let written = tally?.write(&dir)?;
+                let report = gigawatt_report::write_report_of(&dir, None, page?)?;
+                explored = Some((written, report));
+            }
+            None => reports
                 .files
-                .push(gigawatt_report::write_report(&dir, None)?);
+                .push(gigawatt_report::write_report_of(&dir, None, page?)?),
         }
         write!(out, "\n{}", render(&reports))?;
         format!(
-            "the report {} {}",
-            if page { "is" } else { "will be" },
+            "the report is {}",
             dir.join(gigawatt_report::REPORT_FILE).display()
         )
     };
@@ -353,7 +388,10 @@ pub fn tournament_then(args: &TournamentArgs, out: &mut dyn Write, page: bool) -
             ),
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Finished {
+        code: ExitCode::SUCCESS,
+        explored,
+    })
 }
 
 /// The command line this process was started with, with `--resume` added if it lacks it, quoted

@@ -60,7 +60,7 @@ use gigawatt_arena::tournament::drilldown::{
     ScoreTally, game_row,
 };
 use gigawatt_arena::tournament::record::GameRecord;
-use gigawatt_arena::tournament::report::{ANALYSIS_FILE, STANDINGS_FILE};
+use gigawatt_arena::tournament::report::{ANALYSIS_FILE, GameConsumer, STANDINGS_FILE};
 use gigawatt_arena::tournament::stopping::{STOPPING_FILE, StopDecision};
 use gigawatt_arena::tournament::store::{GAMES_FILE, TRAJECTORY_GAMES, for_each_game_by_id};
 use gigawatt_arena::tournament::worlds::WORLDS_FILE;
@@ -82,7 +82,16 @@ pub const TRAJECTORY_SAMPLE: usize = 20_000;
 /// Write `dir/report.html` for the tournament folder `dir` (and the tuning folder `tuning`, if
 /// given); returns its path.
 pub fn write_report(dir: &Path, tuning: Option<&Path>) -> Result<PathBuf> {
-    let html = render_report(dir, tuning)?;
+    write_page(dir, render_report(dir, tuning)?)
+}
+
+/// [`write_report`] with the first pass over the games already made: `tally` was fed every game
+/// of `dir` (by the run's own pass, [`gigawatt_arena::tournament::report::write_run_reports_with`]).
+pub fn write_report_of(dir: &Path, tuning: Option<&Path>, tally: PageTally) -> Result<PathBuf> {
+    write_page(dir, render(Data::of(dir, tally)?, tuning)?)
+}
+
+fn write_page(dir: &Path, html: String) -> Result<PathBuf> {
     let path = dir.join(REPORT_FILE);
     // Whole or not at all: a kill while writing leaves the previous page, not half of one.
     gigawatt_arena::data::write_atomic(&path, &html)?;
@@ -91,7 +100,10 @@ pub fn write_report(dir: &Path, tuning: Option<&Path>) -> Result<PathBuf> {
 
 /// The report of the tournament folder `dir` as an HTML page.
 pub fn render_report(dir: &Path, tuning: Option<&Path>) -> Result<String> {
-    let data = Data::load(dir)?;
+    render(Data::load(dir)?, tuning)
+}
+
+fn render(data: Data, tuning: Option<&Path>) -> Result<String> {
     let history = match tuning {
         Some(t) => Some(History::load(&t.join(HISTORY_FILE))?),
         None => None,
@@ -158,8 +170,31 @@ struct Data {
     files: Vec<String>,
 }
 
-impl Data {
-    fn load(dir: &Path) -> Result<Data> {
+/// What the page reads of a folder's games in its first pass over them, in game-id order: counts,
+/// payoff sums, arrival months, strategies in order of appearance, seats per strategy. Nothing
+/// grows with the games but the few tallies. A run's own pass over its games can feed it (it is a
+/// [`GameConsumer`]), so that the page does not parse `games.jsonl` once more for it: see
+/// [`write_report_of`].
+pub struct PageTally {
+    config: Option<TournamentConfig>,
+    replay: ReplayContext,
+    appearance: Vec<String>,
+    seats: BTreeMap<String, usize>,
+    payoff: standings::PayoffTally,
+    arrival: standings::ArrivalTally,
+    months: MonthCounts,
+    games: usize,
+    faults: usize,
+    drilldown: DrilldownTally,
+    pairs: BTreeMap<(Arc<str>, Arc<str>), PairCell>,
+    game_list: Vec<GameListRow>,
+    fault_list: Vec<(u64, gigawatt_engine::Fault)>,
+}
+
+impl PageTally {
+    /// The tally of the tournament folder `dir`, empty (an error if `dir` has no games file or an
+    /// unreadable configuration).
+    pub fn of_folder(dir: &Path) -> Result<PageTally> {
         let games_path = dir.join(GAMES_FILE);
         if !games_path.is_file() {
             bail!(
@@ -178,48 +213,90 @@ impl Data {
         } else {
             None
         };
-        // Pass 1, in game-id order: counts, payoff sums, arrival months, strategies in order of
-        // appearance, seats per strategy. Nothing grows with the games but the few tallies.
-        let mut appearance: Vec<String> = Vec::new();
-        let mut seats: BTreeMap<String, usize> = BTreeMap::new();
-        let mut payoff = standings::PayoffTally::default();
-        let mut arrival = standings::ArrivalTally::default();
-        let mut months = MonthCounts::default();
-        let (mut games, mut faults) = (0usize, 0usize);
-        let mut drilldown = DrilldownTally::default();
-        let mut pairs: BTreeMap<(Arc<str>, Arc<str>), PairCell> = BTreeMap::new();
         let replay = config.as_ref().map(ReplayContext::of).unwrap_or_default();
-        let mut game_list = Vec::new();
-        let mut fault_list = Vec::new();
-        for_each_game_by_id(&[&games_path], |g| {
-            games += 1;
-            faults += g.faults.len();
-            for f in &g.faults {
-                if fault_list.len() < LISTED_FAULTS {
-                    fault_list.push((g.game_id, f.clone()));
+        Ok(PageTally {
+            config,
+            replay,
+            appearance: Vec::new(),
+            seats: BTreeMap::new(),
+            payoff: standings::PayoffTally::default(),
+            arrival: standings::ArrivalTally::default(),
+            months: MonthCounts::default(),
+            games: 0,
+            faults: 0,
+            drilldown: DrilldownTally::default(),
+            pairs: BTreeMap::new(),
+            game_list: Vec::new(),
+            fault_list: Vec::new(),
+        })
+    }
+
+    /// Add the next game, in game-id order.
+    pub fn add_game(&mut self, g: &GameRecord) {
+        self.games += 1;
+        self.faults += g.faults.len();
+        for f in &g.faults {
+            if self.fault_list.len() < LISTED_FAULTS {
+                self.fault_list.push((g.game_id, f.clone()));
+            }
+        }
+        self.drilldown.add(g);
+        add_pairs(&mut self.pairs, g);
+        if self.game_list.len() < LISTED_GAMES {
+            self.game_list.push(game_row(g, &self.replay));
+        }
+        self.payoff.add(g);
+        self.arrival.add(g);
+        if let Some(m) = g.asi_month {
+            self.months.add(m);
+        }
+        for seat in &g.seats {
+            match self.seats.get_mut(&*seat.strategy) {
+                Some(n) => *n += 1,
+                None => {
+                    self.seats.insert(seat.strategy.to_string(), 1);
+                    self.appearance.push(seat.strategy.to_string());
                 }
             }
-            drilldown.add(&g);
-            add_pairs(&mut pairs, &g);
-            if game_list.len() < LISTED_GAMES {
-                game_list.push(game_row(&g, &replay));
-            }
-            payoff.add(&g);
-            arrival.add(&g);
-            if let Some(m) = g.asi_month {
-                months.add(m);
-            }
-            for seat in &g.seats {
-                match seats.get_mut(&*seat.strategy) {
-                    Some(n) => *n += 1,
-                    None => {
-                        seats.insert(seat.strategy.to_string(), 1);
-                        appearance.push(seat.strategy.to_string());
-                    }
-                }
-            }
+        }
+    }
+}
+
+impl GameConsumer for PageTally {
+    fn add(&mut self, game: &GameRecord) -> Result<()> {
+        self.add_game(game);
+        Ok(())
+    }
+}
+
+impl Data {
+    fn load(dir: &Path) -> Result<Data> {
+        let mut tally = PageTally::of_folder(dir)?;
+        for_each_game_by_id(&[&dir.join(GAMES_FILE)], |g| {
+            tally.add_game(&g);
             Ok(())
         })?;
+        Data::of(dir, tally)
+    }
+
+    /// The page's data from the first pass's `tally` of `dir`'s games and the folder's files.
+    fn of(dir: &Path, tally: PageTally) -> Result<Data> {
+        let games_path = dir.join(GAMES_FILE);
+        let PageTally {
+            config,
+            replay: _,
+            appearance,
+            seats,
+            payoff,
+            arrival,
+            months,
+            games,
+            faults,
+            drilldown,
+            pairs,
+            game_list,
+            fault_list,
+        } = tally;
         let strategies = strategy_order(config.as_ref(), &appearance);
         let standings_path = dir.join(STANDINGS_FILE);
         let standings_file = if standings_path.is_file() {

@@ -23,4 +23,4 @@ macro_rules! bail {
 pub mod html;
 pub mod plot;
 
-pub use html::{REPORT_FILE, render_report, write_report};
+pub use html::{PageTally, REPORT_FILE, render_report, write_report, write_report_of};

@@ -98,20 +98,20 @@ pub fn world_outcomes(
 
 /// [`world_outcomes`] gathered one game at a time: sums per nation and world (memory grows with
 /// the worlds, not the games). The sums run in the order the games come.
-pub struct WorldTally<'a> {
-    nations: &'a [String],
+pub struct WorldTally {
+    nations: Vec<String>,
     wins: Vec<Vec<f64>>,
     asi: Vec<Vec<f64>>,
     capability: Vec<Vec<f64>>,
     count: Vec<usize>,
 }
 
-impl<'a> WorldTally<'a> {
-    pub fn new(nations: &'a [String], worlds: u32) -> WorldTally<'a> {
+impl WorldTally {
+    pub fn new(nations: &[String], worlds: u32) -> WorldTally {
         let n = worlds as usize;
         let k = nations.len();
         WorldTally {
-            nations,
+            nations: nations.to_vec(),
             wins: vec![vec![0.0; n]; k],
             asi: vec![vec![0.0; n]; k],
             capability: vec![vec![0.0; n]; k],
@@ -275,38 +275,118 @@ pub fn write_explore_reports(
     config: &TournamentConfig,
     options: &ExploreOptions,
 ) -> Result<Written> {
-    let worlds = sampled_worlds(config)?
-        .ok_or_else(|| invalid!("{}: not a run with sampled worlds", dir.display()))?;
-    if config.scenarios.len() != 1 {
-        bail!("explore analyses one scenario at a time");
+    let mut tally = ExploreTally::new(dir, config, options)?;
+    for_each_game_by_id(&[&dir.join(GAMES_FILE)], |g| tally.add_game(&g))?;
+    tally.write(dir)
+}
+
+/// What [`write_explore_reports`] reads of the games, gathered a game at a time in game-id order,
+/// so that the pass over the games that writes a run's report files can feed it too
+/// ([`crate::tournament::report::write_run_reports_with`]); [`ExploreTally::write`] then writes
+/// the files.
+pub struct ExploreTally {
+    worlds: Worlds,
+    nations: Vec<String>,
+    options: ExploreOptions,
+    seed: u64,
+    outcomes: WorldTally,
+    robust: RobustnessTally,
+    /// The first game that could not be tallied: reported by [`ExploreTally::write`], so that the
+    /// run's other files are written as without explore.
+    error: Option<crate::error::Error>,
+}
+
+impl ExploreTally {
+    /// The analyses of the sampled run `config` in `dir` (an error if it is not one).
+    pub fn new(
+        dir: &Path,
+        config: &TournamentConfig,
+        options: &ExploreOptions,
+    ) -> Result<ExploreTally> {
+        let worlds = sampled_worlds(config)?
+            .ok_or_else(|| invalid!("{}: not a run with sampled worlds", dir.display()))?;
+        if config.scenarios.len() != 1 {
+            bail!("explore analyses one scenario at a time");
+        }
+        let scenario = crate::inputs::load_scenario(&config.scenarios[0])?;
+        let nations: Vec<String> = scenario.nations.iter().map(|n| n.id.clone()).collect();
+        Ok(ExploreTally {
+            outcomes: WorldTally::new(&nations, worlds.count),
+            robust: RobustnessTally::new(true),
+            worlds,
+            nations,
+            options: options.clone(),
+            seed: config.seed,
+            error: None,
+        })
     }
-    let scenario = crate::inputs::load_scenario(&config.scenarios[0])?;
-    let nations: Vec<String> = scenario.nations.iter().map(|n| n.id.clone()).collect();
-    // One pass over the games in id order (a second, keeping every score, only if a world's games
-    // were not one block).
-    let games_path = dir.join(GAMES_FILE);
-    let (outcomes, robust) = {
-        let pass = |seal: bool| -> Result<(WorldOutcomes, RobustnessTally)> {
+
+    /// Add the next game, in game-id order.
+    pub fn add_game(&mut self, g: &GameRecord) -> Result<()> {
+        self.outcomes.add(g)?;
+        self.robust.add(g);
+        Ok(())
+    }
+
+    /// Write the analyses into `dir`, whose `games.jsonl` holds the games added (read again, keeping
+    /// every score, only if a world's games were not one block of ids).
+    pub fn write(self, dir: &Path) -> Result<Written> {
+        let ExploreTally {
+            worlds,
+            nations,
+            options,
+            seed,
+            outcomes,
+            mut robust,
+            error,
+        } = self;
+        if let Some(e) = error {
+            return Err(e);
+        }
+        robust.close();
+        let (outcomes, robust) = if robust.split {
             let mut outcomes = WorldTally::new(&nations, worlds.count);
-            let mut robust = RobustnessTally::new(seal);
-            for_each_game_by_id(&[&games_path], |g| {
+            let mut robust = RobustnessTally::new(false);
+            for_each_game_by_id(&[&dir.join(GAMES_FILE)], |g| {
                 outcomes.add(&g)?;
                 robust.add(&g);
                 Ok(())
             })?;
             robust.close();
-            Ok((outcomes.outcomes()?, robust))
+            (outcomes.outcomes()?, robust)
+        } else {
+            (outcomes.outcomes()?, robust)
         };
-        match pass(true)? {
-            (_, robust) if robust.split => pass(false)?,
-            done => done,
+        write_analyses(dir, &worlds, &nations, &options, seed, &outcomes, &robust)
+    }
+}
+
+impl crate::tournament::report::GameConsumer for ExploreTally {
+    fn add(&mut self, game: &GameRecord) -> Result<()> {
+        if self.error.is_none()
+            && let Err(e) = self.add_game(game)
+        {
+            self.error = Some(e);
         }
-    };
+        Ok(())
+    }
+}
+
+/// The files of [`write_explore_reports`] from the worlds' outcomes and scores.
+fn write_analyses(
+    dir: &Path,
+    worlds: &Worlds,
+    nations: &[String],
+    options: &ExploreOptions,
+    seed: u64,
+    outcomes: &WorldOutcomes,
+    robust: &RobustnessTally,
+) -> Result<Written> {
     // One column per independent dimension: a factor's fields move together, so it is one
     // parameter for the analyses (named `factor:NAME`).
     let dimensions = worlds.dimensions(0);
     let paths: Vec<String> = dimensions.iter().map(|(name, _)| name.clone()).collect();
-    let columns = columns_of(&worlds, &dimensions);
+    let columns = columns_of(worlds, &dimensions);
     let mut files = Vec::new();
     let mut summary = String::new();
 
@@ -314,7 +394,7 @@ pub fn write_explore_reports(
     let mut rows: Vec<SensitivityRow> = Vec::new();
     let sens_options = sensitivity::SensitivityOptions {
         resamples: options.sensitivity_resamples,
-        seed: config.seed,
+        seed,
         ..Default::default()
     };
     for (name, y) in outcomes.names.iter().zip(&outcomes.values) {
@@ -415,7 +495,7 @@ pub fn write_explore_reports(
 
     // Robustness.
     let path = dir.join(ROBUSTNESS_FILE);
-    let table = robustness_csv(&robust, options.satisfice)?;
+    let table = robustness_csv(robust, options.satisfice)?;
     data::write_atomic(&path, &table)?;
     files.push(path);
     // Which games these analyses are of: `gigawatt report` refuses them once the games change.

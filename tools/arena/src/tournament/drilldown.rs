@@ -454,33 +454,80 @@ pub fn write_drilldown(
     tally: &DrilldownTally,
     replay: &ReplayContext,
 ) -> Result<Vec<PathBuf>> {
+    let mut list = GameListWriter::create(dir, replay.clone())?;
+    for_each_game_by_id(&[dir.join(GAMES_FILE).as_path()], |game| list.add(&game))?;
+    write_drilldown_of(dir, tally, list)
+}
+
+/// [`write_drilldown`] with `games.csv` already written by `list` (fed every game of the pass).
+pub fn write_drilldown_of(
+    dir: &Path,
+    tally: &DrilldownTally,
+    list: GameListWriter,
+) -> Result<Vec<PathBuf>> {
     let seats = dir.join(SEAT_STANDINGS_FILE);
     data::write_atomic(&seats, &data::to_csv(&tally.seat_standings())?)?;
     let matchups = dir.join(MATCHUPS_FILE);
     data::write_atomic(&matchups, &data::to_csv(&tally.matchups())?)?;
-    let list = dir.join(GAME_LIST_FILE);
-    let tmp = dir.join(format!("{GAME_LIST_FILE}.tmp"));
-    let file = File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-    let mut out = data::writer(BufWriter::new(file));
-    let mut any = false;
-    for_each_game_by_id(&[dir.join(GAMES_FILE).as_path()], |game| {
-        out.serialize(game_row(&game, replay))
-            .with_context(|| format!("cannot write {}", list.display()))?;
-        any = true;
-        Ok(())
-    })?;
-    let mut inner = out
-        .into_inner()
-        .map_err(|e| e.into_error())
-        .with_context(|| format!("cannot write {}", list.display()))?;
-    if !any {
-        // No games: the header alone (the csv crate writes it with the first row).
-        inner.write_all(data::to_csv::<GameListRow>(&[])?.as_bytes())?;
-    }
-    inner.flush()?;
-    drop(inner);
-    std::fs::rename(&tmp, &list).with_context(|| format!("cannot write {}", list.display()))?;
+    let list = list.finish()?;
     Ok(vec![seats, matchups, list])
+}
+
+/// `games.csv` written a game at a time (a temporary file renamed into place by
+/// [`GameListWriter::finish`]), for a pass over the games that feeds other readers too.
+pub struct GameListWriter {
+    list: PathBuf,
+    tmp: PathBuf,
+    out: csv::Writer<BufWriter<File>>,
+    replay: ReplayContext,
+    any: bool,
+}
+
+impl GameListWriter {
+    pub fn create(dir: &Path, replay: ReplayContext) -> Result<GameListWriter> {
+        let list = dir.join(GAME_LIST_FILE);
+        let tmp = dir.join(format!("{GAME_LIST_FILE}.tmp"));
+        let file = File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+        Ok(GameListWriter {
+            list,
+            tmp,
+            out: data::writer(BufWriter::new(file)),
+            replay,
+            any: false,
+        })
+    }
+
+    /// Add the next game, in game-id order.
+    pub fn add(&mut self, game: &GameRecord) -> Result<()> {
+        self.out
+            .serialize(game_row(game, &self.replay))
+            .with_context(|| format!("cannot write {}", self.list.display()))?;
+        self.any = true;
+        Ok(())
+    }
+
+    /// Complete `games.csv` and put it in place; returns its path.
+    pub fn finish(self) -> Result<PathBuf> {
+        let GameListWriter {
+            list,
+            tmp,
+            out,
+            any,
+            ..
+        } = self;
+        let mut inner = out
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(|| format!("cannot write {}", list.display()))?;
+        if !any {
+            // No games: the header alone (the csv crate writes it with the first row).
+            inner.write_all(data::to_csv::<GameListRow>(&[])?.as_bytes())?;
+        }
+        inner.flush()?;
+        drop(inner);
+        std::fs::rename(&tmp, &list).with_context(|| format!("cannot write {}", list.display()))?;
+        Ok(list)
+    }
 }
 
 #[cfg(test)]

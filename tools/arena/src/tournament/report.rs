@@ -4,6 +4,9 @@
 //! end of a run.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use gigawatt_engine::Scenario;
 
 use crate::error::Result;
 
@@ -112,12 +115,59 @@ pub fn write_reports(
     write_reports_of(out, config, &tallies)
 }
 
+/// A reader of a run's games that [`write_run_reports_with`] feeds in its one pass over them, in
+/// game-id order, after the report files' own tallies: explore's analyses and the report page read
+/// the games there rather than parsing `games.jsonl` again.
+pub trait GameConsumer {
+    fn add(&mut self, game: &GameRecord) -> Result<()>;
+}
+
 /// Analyse the games of `out` (its `games.jsonl`, in any order) and write the report files there,
 /// reading the games one at a time.
 pub fn write_run_reports(out: &Path, config: &TournamentConfig) -> Result<Reports> {
+    write_run_reports_with(out, config, &mut [])
+}
+
+/// [`write_run_reports`], feeding every game to `others` too: one pass over `games.jsonl` (one
+/// parse of each line) for every file written from it.
+pub fn write_run_reports_with(
+    out: &Path,
+    config: &TournamentConfig,
+    others: &mut [&mut dyn GameConsumer],
+) -> Result<Reports> {
     let strategies = listed_strategies(config);
-    let tallies = GameTallies::read(&out.join(GAMES_FILE), &strategies)?;
-    write_reports_of(out, config, &tallies)
+    let mut tallies = GameTallies::new(&strategies);
+    let scenarios = super::load_scenarios(config);
+    let mut tables = super::tables::TableWriter::create(out, &start_years(&scenarios))?;
+    let mut list =
+        super::drilldown::GameListWriter::create(out, super::drilldown::ReplayContext::of(config))?;
+    let mut decider = match (&config.stop, &scenarios) {
+        (Some(_), Ok(scenarios)) => {
+            super::stopping::Decider::new(config, config.plan(scenarios).len())
+        }
+        _ => None,
+    };
+    for_each_game_by_id(&[out.join(GAMES_FILE).as_path()], |game| {
+        tallies.add(&game);
+        tables.add(&game)?;
+        list.add(&game)?;
+        if let Some(decider) = &mut decider {
+            decider.add(&game);
+        }
+        for other in others.iter_mut() {
+            other.add(&game)?;
+        }
+        Ok(())
+    })?;
+    let stopping = decider.map(|d| d.finish()).unwrap_or_default();
+    let mut reports = write_summaries(out, config, &tallies, stopping)?;
+    reports.files.extend(tables.finish()?);
+    reports.files.extend(super::drilldown::write_drilldown_of(
+        out,
+        &tallies.drilldown,
+        list,
+    )?);
+    Ok(reports)
 }
 
 /// [`write_reports`] from the games' tallies, with the tidy tables of `out/games.jsonl`
@@ -126,6 +176,50 @@ pub fn write_reports_of(
     out: &Path,
     config: &TournamentConfig,
     tallies: &GameTallies,
+) -> Result<Reports> {
+    // The stopping rule's decision, read again from the games (the run wrote none beyond it).
+    let stopping = match (&config.stop, super::load_scenarios(config)) {
+        (Some(_), Ok(scenarios)) => {
+            let planned = config.plan(&scenarios).len();
+            super::stopping::decision_of(out, config, planned)?
+        }
+        _ => (None, None),
+    };
+    let mut reports = write_summaries(out, config, tallies, stopping)?;
+    let start_years = start_years(&super::load_scenarios(config));
+    reports
+        .files
+        .extend(super::tables::write_tables(out, &start_years)?);
+    reports.files.extend(super::drilldown::write_drilldown(
+        out,
+        &tallies.drilldown,
+        &super::drilldown::ReplayContext::of(config),
+    )?);
+    Ok(reports)
+}
+
+/// Each scenario's name and first year, to date the trajectories of old records written without
+/// their years. Scenarios that no longer load (a file moved since) only leave those years empty.
+fn start_years(scenarios: &Result<Vec<Arc<Scenario>>>) -> Vec<(String, i32)> {
+    scenarios
+        .as_ref()
+        .map(|scenarios| {
+            scenarios
+                .iter()
+                .map(|s| (s.name.clone(), s.start_year))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The files summarising the games' tallies (`standings.csv`, `payoff.csv`, `arrival.csv`, the
+/// meta-game's `analysis.json` and `analysis.csv`, and `stopping.json` when the rule stopped the
+/// run), and what is printed of them.
+fn write_summaries(
+    out: &Path,
+    config: &TournamentConfig,
+    tallies: &GameTallies,
+    (stopping, status): (Option<super::stopping::StopDecision>, Option<String>),
 ) -> Result<Reports> {
     let strategies = &listed_strategies(config);
     let table = tallies.standings.standings(config.seed, config.resamples);
@@ -163,34 +257,11 @@ pub fn write_reports_of(
         }
         Err(_) => None,
     };
-    // The stopping rule's decision, read again from the games (the run wrote none beyond it).
-    let (stopping, status) = match (&config.stop, super::load_scenarios(config)) {
-        (Some(_), Ok(scenarios)) => {
-            let planned = config.plan(&scenarios).len();
-            super::stopping::decision_of(out, config, planned)?
-        }
-        _ => (None, None),
-    };
     if let Some(d) = &stopping {
         let path = out.join(super::stopping::STOPPING_FILE);
         crate::data::write_atomic(&path, &(serde_json::to_string_pretty(d)? + "\n"))?;
         files.push(path);
     }
-    // Scenarios that no longer load (a file moved since) only leave old records' years empty.
-    let start_years: Vec<(String, i32)> = super::load_scenarios(config)
-        .map(|scenarios| {
-            scenarios
-                .iter()
-                .map(|s| (s.name.clone(), s.start_year))
-                .collect()
-        })
-        .unwrap_or_default();
-    files.extend(super::tables::write_tables(out, &start_years)?);
-    files.extend(super::drilldown::write_drilldown(
-        out,
-        &tallies.drilldown,
-        &super::drilldown::ReplayContext::of(config),
-    )?);
     Ok(Reports {
         standings: table,
         analysis,

@@ -537,18 +537,43 @@ pub fn decision_of(
     config: &TournamentConfig,
     planned: u64,
 ) -> Result<(Option<StopDecision>, Option<String>)> {
-    let Some(mut tally) = StopTally::new(config, planned) else {
+    let Some(mut decider) = Decider::new(config, planned) else {
         return Ok((None, None));
     };
-    let mut decision = None;
     for_each_game_by_id(&[dir.join(GAMES_FILE).as_path()], |game| {
-        if decision.is_none() {
-            decision = tally.add(&game);
-        }
+        decider.add(&game);
         Ok(())
     })?;
-    let status = decision.is_none().then(|| tally.status());
-    Ok((decision, status))
+    Ok(decider.finish())
+}
+
+/// [`decision_of`] a game at a time, for a pass over the games that feeds other readers too.
+pub struct Decider {
+    tally: StopTally,
+    decision: Option<StopDecision>,
+}
+
+impl Decider {
+    /// None when `config` has no stopping rule.
+    pub fn new(config: &TournamentConfig, planned: u64) -> Option<Decider> {
+        StopTally::new(config, planned).map(|tally| Decider {
+            tally,
+            decision: None,
+        })
+    }
+
+    /// Add the next game, in game-id order (those after the decision change nothing).
+    pub fn add(&mut self, game: &GameRecord) {
+        if self.decision.is_none() {
+            self.decision = self.tally.add(game);
+        }
+    }
+
+    /// The decision, if the rule says stop; else where the rule stands.
+    pub fn finish(mut self) -> (Option<StopDecision>, Option<String>) {
+        let status = self.decision.is_none().then(|| self.tally.status());
+        (self.decision, status)
+    }
 }
 
 #[cfg(test)]

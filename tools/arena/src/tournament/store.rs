@@ -132,6 +132,26 @@ pub fn read_game_ids(path: &Path, repair: bool) -> Result<IdSet> {
     Ok(ids)
 }
 
+/// The game id of a line whose record is parsed in full later, where an error in the rest of the
+/// line is found: [`parse_id`] without lexing the whole line when it starts as every writer of
+/// `games.jsonl` starts it (serde writes [`GameRecord`]'s fields in order, `game_id` first).
+fn leading_id(line: &str) -> serde_json::Result<u64> {
+    const LEAD: &str = "{\"game_id\":";
+    if let Some(rest) = line.strip_prefix(LEAD) {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        // A plain integer ended by the next field: anything else (a sign, a fraction, an exponent,
+        // spaces, a leading zero) is left to the parser.
+        let plain = digits > 0 && (digits == 1 || !rest.starts_with('0'));
+        if plain
+            && rest.as_bytes().get(digits) == Some(&b',')
+            && let Ok(id) = rest[..digits].parse::<u64>()
+        {
+            return Ok(id);
+        }
+    }
+    parse_id(line)
+}
+
 fn parse_id(line: &str) -> serde_json::Result<u64> {
     #[derive(serde::Deserialize)]
     struct Id {
@@ -236,7 +256,7 @@ pub fn for_each_game_by_id(
     for path in paths {
         let mut last: Option<u64> = None;
         for_each_line(path, false, |number, line| {
-            let id = parse_id(line)
+            let id = leading_id(line)
                 .with_context(|| format!("{}:{number}: not a game record", path.display()))?;
             if last.is_some_and(|l| id <= l) {
                 each_ascending = false;
@@ -291,7 +311,7 @@ pub fn for_each_game_by_id(
     let mut index: Vec<(u64, u64)> = Vec::new();
     for (file, path) in paths.iter().enumerate() {
         for_each_line_at(path, |number, at, line| {
-            let id = parse_id(line)
+            let id = leading_id(line)
                 .with_context(|| format!("{}:{number}: not a game record", path.display()))?;
             if at >= 1 << FILE_SHIFT {
                 bail!("{}: too large to index", path.display());
@@ -389,7 +409,7 @@ impl<'a> SortedLines<'a> {
             return Ok(());
         }
         self.number += 1;
-        let id = parse_id(self.line.trim_end()).with_context(|| {
+        let id = leading_id(self.line.trim_end()).with_context(|| {
             format!("{}:{}: not a game record", self.path.display(), self.number)
         })?;
         self.head = Some((id, self.number));
@@ -531,6 +551,29 @@ mod tests {
         let error = ids_by_id(&[&twice]).unwrap_err().to_string();
         assert!(error.contains("game 3 appears twice"), "{error}");
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_leading_id_is_the_parsed_id() {
+        for line in [
+            line(0),
+            line(1234567),
+            line(u64::MAX),
+            "{\"game_id\": 5,\"unit\":1}".into(),
+            "{\"unit\":1,\"game_id\":6}".into(),
+        ] {
+            let line = line.trim_end();
+            assert_eq!(leading_id(line).unwrap(), parse_id(line).unwrap(), "{line}");
+        }
+        for bad in [
+            "{\"game_id\":01,\"unit\":1}",
+            "{\"game_id\":-1,\"unit\":1}",
+            "{\"game_id\":1.5,\"unit\":1}",
+            "{\"game_id\":18446744073709551616,\"unit\":1}",
+            "{\"game_id\":7",
+        ] {
+            assert!(leading_id(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

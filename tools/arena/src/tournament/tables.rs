@@ -182,78 +182,129 @@ pub fn capability_rows(game: &GameRecord, start_year: Option<i32>) -> Vec<Capabi
 /// file renamed over it. `start_years` (scenario name, first year) dates the trajectories of games
 /// recorded without their years.
 pub fn write_tables(dir: &Path, start_years: &[(String, i32)]) -> Result<Vec<PathBuf>> {
-    let games = dir.join(GAMES_FILE);
-    let seats_csv = dir.join(SEATS_CSV_FILE);
-    let seats_parquet = dir.join(SEATS_PARQUET_FILE);
-    let capability = dir.join(CAPABILITY_FILE);
-    // `seats.csv.tmp`, not `seats.tmp`: the two seats files must not share one.
-    let tmp = |p: &Path| {
-        let mut name = p.as_os_str().to_owned();
-        name.push(".tmp");
-        PathBuf::from(name)
-    };
-    let create = |p: &Path| -> Result<BufWriter<File>> {
-        Ok(BufWriter::new(File::create(p).with_context(|| {
-            format!("cannot write {}", p.display())
-        })?))
-    };
-    let mut seats_out = data::writer(create(&tmp(&seats_csv))?);
-    let mut capability_out = data::writer(create(&tmp(&capability))?);
-    let mut parquet_out = SeatParquet::create(create(&tmp(&seats_parquet))?)?;
-    let mut any_seat = false;
-    let mut any_year = false;
-    for_each_game_by_id(&[games.as_path()], |game| {
-        for row in seat_rows(&game) {
-            seats_out
+    let mut tables = TableWriter::create(dir, start_years)?;
+    for_each_game_by_id(&[dir.join(GAMES_FILE).as_path()], |game| tables.add(&game))?;
+    tables.finish()
+}
+
+/// The tables of [`write_tables`] written a game at a time, for a pass over the games that feeds
+/// other readers too ([`super::report::write_run_reports_with`]): [`TableWriter::add`] each game in
+/// game-id order, then [`TableWriter::finish`] puts the files in place.
+pub struct TableWriter {
+    seats_csv: PathBuf,
+    seats_parquet: PathBuf,
+    capability: PathBuf,
+    seats_out: csv::Writer<BufWriter<File>>,
+    capability_out: csv::Writer<BufWriter<File>>,
+    parquet_out: SeatParquet<BufWriter<File>>,
+    start_years: Vec<(String, i32)>,
+    any_seat: bool,
+    any_year: bool,
+}
+
+/// `seats.csv.tmp`, not `seats.tmp`: the two seats files must not share one.
+fn tmp(p: &Path) -> PathBuf {
+    let mut name = p.as_os_str().to_owned();
+    name.push(".tmp");
+    PathBuf::from(name)
+}
+
+impl TableWriter {
+    /// Start the tables of `dir` (temporary files until [`TableWriter::finish`]).
+    pub fn create(dir: &Path, start_years: &[(String, i32)]) -> Result<TableWriter> {
+        let seats_csv = dir.join(SEATS_CSV_FILE);
+        let seats_parquet = dir.join(SEATS_PARQUET_FILE);
+        let capability = dir.join(CAPABILITY_FILE);
+        let create = |p: &Path| -> Result<BufWriter<File>> {
+            Ok(BufWriter::new(File::create(p).with_context(|| {
+                format!("cannot write {}", p.display())
+            })?))
+        };
+        let seats_out = data::writer(create(&tmp(&seats_csv))?);
+        let capability_out = data::writer(create(&tmp(&capability))?);
+        let parquet_out = SeatParquet::create(create(&tmp(&seats_parquet))?)?;
+        Ok(TableWriter {
+            seats_csv,
+            seats_parquet,
+            capability,
+            seats_out,
+            capability_out,
+            parquet_out,
+            start_years: start_years.to_vec(),
+            any_seat: false,
+            any_year: false,
+        })
+    }
+
+    /// Add the next game, in game-id order.
+    pub fn add(&mut self, game: &GameRecord) -> Result<()> {
+        for row in seat_rows(game) {
+            self.seats_out
                 .serialize(&row)
-                .with_context(|| format!("cannot write {}", seats_csv.display()))?;
-            parquet_out.push(row)?;
-            any_seat = true;
+                .with_context(|| format!("cannot write {}", self.seats_csv.display()))?;
+            self.parquet_out.push(row)?;
+            self.any_seat = true;
         }
-        let start_year = start_years
+        let start_year = self
+            .start_years
             .iter()
             .find(|(name, _)| *name == game.scenario)
             .map(|&(_, year)| year);
-        for row in capability_rows(&game, start_year) {
-            capability_out
+        for row in capability_rows(game, start_year) {
+            self.capability_out
                 .serialize(&row)
-                .with_context(|| format!("cannot write {}", capability.display()))?;
-            any_year = true;
+                .with_context(|| format!("cannot write {}", self.capability.display()))?;
+            self.any_year = true;
         }
         Ok(())
-    })?;
-    let finish = |w: csv::Writer<BufWriter<File>>, path: &Path, header: &str| -> Result<()> {
-        let mut inner = w
-            .into_inner()
-            .map_err(|e| e.into_error())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        // No rows: the header alone (the csv crate writes it with the first row).
-        inner
-            .write_all(header.as_bytes())
-            .and_then(|()| inner.flush())
-            .and_then(|()| inner.get_ref().sync_all())
-            .with_context(|| format!("cannot write {}", path.display()))
-    };
-    let seats_header = if any_seat {
-        String::new()
-    } else {
-        data::to_csv::<SeatRow>(&[])?
-    };
-    let capability_header = if any_year {
-        String::new()
-    } else {
-        data::to_csv::<CapabilityRow>(&[])?
-    };
-    finish(seats_out, &seats_csv, &seats_header)?;
-    finish(capability_out, &capability, &capability_header)?;
-    parquet_out.close()?;
-    let mut files = Vec::new();
-    for path in [seats_csv, seats_parquet, capability] {
-        std::fs::rename(tmp(&path), &path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        files.push(path);
     }
-    Ok(files)
+
+    /// Complete the files and put them in place; returns them.
+    pub fn finish(self) -> Result<Vec<PathBuf>> {
+        let TableWriter {
+            seats_csv,
+            seats_parquet,
+            capability,
+            seats_out,
+            capability_out,
+            parquet_out,
+            any_seat,
+            any_year,
+            ..
+        } = self;
+        let finish = |w: csv::Writer<BufWriter<File>>, path: &Path, header: &str| -> Result<()> {
+            let mut inner = w
+                .into_inner()
+                .map_err(|e| e.into_error())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            // No rows: the header alone (the csv crate writes it with the first row).
+            inner
+                .write_all(header.as_bytes())
+                .and_then(|()| inner.flush())
+                .and_then(|()| inner.get_ref().sync_all())
+                .with_context(|| format!("cannot write {}", path.display()))
+        };
+        let seats_header = if any_seat {
+            String::new()
+        } else {
+            data::to_csv::<SeatRow>(&[])?
+        };
+        let capability_header = if any_year {
+            String::new()
+        } else {
+            data::to_csv::<CapabilityRow>(&[])?
+        };
+        finish(seats_out, &seats_csv, &seats_header)?;
+        finish(capability_out, &capability, &capability_header)?;
+        parquet_out.close()?;
+        let mut files = Vec::new();
+        for path in [seats_csv, seats_parquet, capability] {
+            std::fs::rename(tmp(&path), &path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            files.push(path);
+        }
+        Ok(files)
+    }
 }
 
 /// `seats.parquet`, written a row group at a time.
