@@ -123,34 +123,50 @@ pub fn construction(
         p.plant_kind = None;
         p.online = None;
     }
-    // Each nation's books fetched once, by index (a lookup per project cost more than its work).
+    // Each nation's books fetched once, by index (a lookup per project cost more than its work),
+    // and booked one nation at a time: its payments in roster order (plants, then datacenters),
+    // summed in locals. The sums are the ones booking project by project made, in the same order
+    // (no two nations share a book), without a trip through memory per project.
     let mut books: Vec<_> = nations.iter_mut().collect();
     books.sort_unstable_by_key(|b| b.0.index);
-    for p in plant_payments.iter().filter(|p| p.nation != NO_PAYMENT) {
-        let (_, treasury, fleet, market) = &mut books[p.nation as usize];
-        treasury.spent_usd += p.pay_usd;
-        treasury.energy_capex_usd += p.pay_usd;
-        if market.mineral_exposure > 0.0
-            && let Some(kind) = p.plant_kind
-        {
-            let surcharge = p.pay_usd
-                * params
-                    .scenario
-                    .plant_kinds
-                    .get(kind)
-                    .mineral_control_capex_increase
-                * market.mineral_exposure;
-            treasury.energy_capex_usd += charge(treasury, surcharge);
+    for (n, (_, treasury, fleet, market)) in books.iter_mut().enumerate() {
+        let mine = |p: &&Payment| p.nation as usize == n;
+        let exposure = market.mineral_exposure;
+        let mut spent = treasury.spent_usd;
+        let mut energy = treasury.energy_capex_usd;
+        for p in plant_payments.iter().filter(mine) {
+            spent += p.pay_usd;
+            energy += p.pay_usd;
+            if exposure > 0.0
+                && let Some(kind) = p.plant_kind
+            {
+                let surcharge = p.pay_usd
+                    * params
+                        .scenario
+                        .plant_kinds
+                        .get(kind)
+                        .mineral_control_capex_increase
+                    * exposure;
+                // `charge` books what it pays to the treasury itself.
+                treasury.spent_usd = spent;
+                energy += charge(treasury, surcharge);
+                spent = treasury.spent_usd;
+            }
+            if let Some((capacity_mw, ordered_month)) = p.online {
+                fleet.record_online(capacity_mw, ordered_month, clock.month);
+            }
         }
-        if let Some((capacity_mw, ordered_month)) = p.online {
-            fleet.record_online(capacity_mw, ordered_month, clock.month);
+        let mut ai = treasury.ai_capex_usd;
+        let mut ai_month = treasury.ai_capex_month_usd;
+        for p in dc_payments.iter().filter(mine) {
+            spent += p.pay_usd;
+            ai += p.pay_usd;
+            ai_month += p.pay_usd;
         }
-    }
-    for p in dc_payments.iter().filter(|p| p.nation != NO_PAYMENT) {
-        let treasury = &mut books[p.nation as usize].1;
-        treasury.spent_usd += p.pay_usd;
-        treasury.ai_capex_usd += p.pay_usd;
-        treasury.ai_capex_month_usd += p.pay_usd;
+        treasury.spent_usd = spent;
+        treasury.energy_capex_usd = energy;
+        treasury.ai_capex_usd = ai;
+        treasury.ai_capex_month_usd = ai_month;
     }
 }
 
