@@ -320,6 +320,10 @@ impl Strategy for Recorder {
     fn load_state(&mut self, state: &str) -> Result<(), String> {
         self.inner.load_state(state)
     }
+
+    fn game_over(&mut self, outcome: &Outcome) {
+        self.inner.game_over(outcome);
+    }
 }
 
 fn take(log: &DecisionLog) -> Vec<Decision> {
@@ -713,6 +717,47 @@ macro_rules! conformance_test {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Counts the outcomes it hears.
+    struct Listener(Arc<Mutex<u32>>);
+
+    impl Strategy for Listener {
+        fn name(&self) -> String {
+            "listener".into()
+        }
+        fn decide(&mut self, _: &Observation, _: &mut ChaCha8Rng) -> Orders {
+            Orders::none()
+        }
+        fn game_over(&mut self, _: &Outcome) {
+            *self.0.lock().unwrap() += 1;
+        }
+    }
+
+    #[test]
+    fn the_recorder_passes_the_outcome_on() {
+        let heard = Arc::new(Mutex::new(0));
+        let (recorder, log) = Recorder::new(Box::new(Listener(heard.clone())));
+        let embedded = gigawatt_data::scenario(gigawatt_data::DEFAULT_SCENARIO).unwrap();
+        let scenario = Arc::new(
+            parse_scenario_with(
+                embedded.file,
+                embedded.source,
+                &gigawatt_data::embedded_base,
+            )
+            .unwrap(),
+        );
+        let months = 3;
+        let mut game = Match::with_months(
+            scenario,
+            vec![Box::new(recorder), Box::new(StatusQuo)],
+            1,
+            months,
+        )
+        .unwrap();
+        game.run();
+        assert_eq!(*heard.lock().unwrap(), 1);
+        assert_eq!(take(&log).len(), months as usize);
+    }
 
     #[test]
     fn seeds_are_spread_and_stable() {
