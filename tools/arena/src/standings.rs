@@ -904,70 +904,15 @@ fn resamples_at(
     rng: &ChaCha8Rng,
     starts: &[u128],
 ) -> (Vec<Vec<f64>>, Vec<u128>) {
-    let exact = sums_are_exact(units);
     starts
         .par_iter()
-        .map_init(Vec::new, |times, &start| {
+        .map(|&start| {
             let mut rng = rng.clone();
             rng.set_word_pos(start);
-            let row = if exact {
-                resample_by_counting(units, n, &mut rng, times)
-            } else {
-                resample(units, n, &mut rng)
-            };
+            let row = resample(units, n, &mut rng);
             (row, rng.get_word_pos())
         })
         .unzip()
-}
-
-/// Scale (a power of two) that makes every unit's score sum an integer in the usual tournaments
-/// (scores of wins, draws and losses, or shares of a few seats, are small binary fractions).
-const EXACT_SCALE: f64 = (1u64 << 20) as f64;
-
-/// Every integer up to this is an `f64` exactly (2^53); halved for the rounding of the bound.
-const EXACT_LIMIT: f64 = (1u64 << 52) as f64;
-
-/// Whether every sum a resample forms is exact, whatever order it adds in: each unit's score sum
-/// is a multiple of 1 / [`EXACT_SCALE`] and as many of the largest of them as there are units
-/// stay below [`EXACT_LIMIT`] / [`EXACT_SCALE`]. Then every partial sum (any subset of draws) is
-/// such a multiple too, and representable, so no addition rounds.
-fn sums_are_exact(units: UnitsView<'_>) -> bool {
-    let mut largest = 0.0f64;
-    for e in units.entries {
-        let scaled = e.sum * EXACT_SCALE;
-        if !scaled.is_finite() || scaled.fract() != 0.0 {
-            return false;
-        }
-        largest = largest.max(scaled.abs());
-    }
-    largest * units.len() as f64 <= EXACT_LIMIT
-}
-
-/// [`resample`] when [`sums_are_exact`]: the same draws, but each unit's draws counted first
-/// (into `times`) and the units then summed in order, times their count. Every sum is exact, so
-/// the order of the additions does not change it, and reading the tallies in order is much faster
-/// than at random once they outgrow the caches.
-fn resample_by_counting(
-    units: UnitsView<'_>,
-    n: usize,
-    rng: &mut ChaCha8Rng,
-    times: &mut Vec<u32>,
-) -> Vec<f64> {
-    let count = units.len();
-    times.clear();
-    times.resize(count, 0);
-    for _ in 0..count {
-        times[rng.random_range(0..count as u64) as usize] += 1;
-    }
-    let mut sums = vec![0.0f64; n];
-    let mut counts = vec![0usize; n];
-    for (u, &t) in times.iter().enumerate() {
-        for e in units.unit(u) {
-            sums[e.k as usize] += f64::from(t) * e.sum;
-            counts[e.k as usize] += t as usize * e.count as usize;
-        }
-    }
-    means(&sums, &counts)
 }
 
 /// One resample: as many units drawn with replacement as there are, and each strategy's mean
@@ -993,16 +938,10 @@ fn resample(units: UnitsView<'_>, n: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
         }
         left -= batch.len();
     }
-    means(&sums, &counts)
-}
-
-/// Each strategy's mean score from its resampled sum and seats (NaN without seats).
-fn means(sums: &[f64], counts: &[usize]) -> Vec<f64> {
-    sums.iter()
-        .zip(counts)
-        .map(|(&sum, &count)| {
-            if count > 0 {
-                sum / count as f64
+    (0..n)
+        .map(|k| {
+            if counts[k] > 0 {
+                sums[k] / counts[k] as f64
             } else {
                 f64::NAN
             }
@@ -1610,16 +1549,15 @@ mod tests {
             .collect()
     }
 
-    /// The unit tallies of [`tournament`] with strategies A–D as 0–3 (and 4, without seats,
-    /// listed too), the scores multiplied by `factor`.
-    fn tournament_units(factor: f64) -> UnitTallies {
+    /// The unit tallies of [`tournament`] with strategies A–D as 0–3, and 4 (no seat) listed too.
+    fn tournament_units() -> UnitTallies {
         let mut units = UnitTallies::default();
         for game in tournament() {
             for seat in &game.seats {
                 let k = ["A", "B", "C", "D"]
                     .iter()
                     .position(|s| **s == *seat.strategy);
-                units.add(game.unit, k.expect("listed") as u32, seat.score * factor);
+                units.add(game.unit, k.expect("listed") as u32, seat.score);
             }
         }
         units
@@ -1634,19 +1572,10 @@ mod tests {
 
     #[test]
     fn parallel_bootstrap_is_the_sequential_one_bit_for_bit_whatever_the_threads() {
-        // Scores of 0, 0.5 and 1 are summed by counting; thirds in draw order.
-        let halves = tournament_units(1.0);
-        let thirds = tournament_units(2.0 / 3.0);
-        assert!(sums_are_exact(halves.view()) && !sums_are_exact(thirds.view()));
+        let units = tournament_units();
         let n = 5;
-        for (units, seed, resamples) in [
-            (&halves, 11, 500),
-            (&halves, 12, 1),
-            (&halves, 13, 97),
-            (&thirds, 11, 500),
-            (&thirds, 14, 3),
-        ] {
-            let sequential = sequential_bootstrap(units, n, seed, resamples);
+        for (seed, resamples) in [(11, 500), (12, 1), (13, 97)] {
+            let sequential = sequential_bootstrap(&units, n, seed, resamples);
             assert_eq!(sequential.len(), resamples);
             let view = units.view();
             for threads in [1, 2, 3] {
@@ -1666,7 +1595,7 @@ mod tests {
 
     #[test]
     fn wrongly_guessed_resample_starts_are_found_by_drawing_through_the_stream() {
-        let units = tournament_units(1.0);
+        let units = tournament_units();
         let (n, seed, resamples) = (5, 11, 50);
         let sequential = sequential_bootstrap(&units, n, seed, resamples);
         let rng = ChaCha8Rng::seed_from_u64(seed);
