@@ -64,6 +64,7 @@ use std::sync::Arc;
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 use serde::Serialize;
 use skillratings::Outcomes;
 use skillratings::elo::{EloConfig, EloRating, elo};
@@ -278,7 +279,7 @@ impl StandingsTally {
 
         // Bootstrap over units.
         let units = &self.units;
-        let resampled = bootstrap(units, n, bootstrap_seed, resamples);
+        let resampled = bootstrap(units.view(), n, bootstrap_seed, resamples);
         let intervals: Vec<(f64, f64)> = (0..n)
             .map(|k| {
                 let values: Vec<f64> = resampled
@@ -791,49 +792,159 @@ impl UnitTallies {
         self.starts().len()
     }
 
-    fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     /// The entries of the `u`-th unit.
     fn unit(&self, u: usize) -> &[UnitTally] {
-        let starts = self.starts();
-        let end = starts
-            .get(u + 1)
-            .map_or(self.entries.len(), |&e| e as usize);
-        &self.entries[starts[u] as usize..end]
+        self.view().unit(u)
+    }
+
+    /// The tallies with their unit starts, to share between threads.
+    fn view(&self) -> UnitsView<'_> {
+        UnitsView {
+            entries: &self.entries,
+            starts: self.starts(),
+        }
     }
 }
 
+/// [`UnitTallies`] once its unit starts are known.
+#[derive(Clone, Copy)]
+struct UnitsView<'a> {
+    entries: &'a [UnitTally],
+    starts: &'a [u32],
+}
+
+impl<'a> UnitsView<'a> {
+    fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The entries of the `u`-th unit.
+    fn unit(&self, u: usize) -> &'a [UnitTally] {
+        let (start, end) = self.range(u);
+        &self.entries[start..end]
+    }
+
+    /// Where the entries of the `u`-th unit are in `entries`.
+    fn range(&self, u: usize) -> (usize, usize) {
+        let end = self
+            .starts
+            .get(u + 1)
+            .map_or(self.entries.len(), |&e| e as usize);
+        (self.starts[u] as usize, end)
+    }
+}
+
+/// Words (32-bit) of the ChaCha stream one unit draw nearly always takes: `random_range` over
+/// `u64` draws one `u64`, and a second only when the first lands in the biased sliver at the top
+/// of the range (probability about units / 2^64).
+const WORDS_PER_DRAW: u128 = 2;
+
+/// Units a resample draws before summing them (see [`resample`]).
+const DRAW_BATCH: usize = 64;
+
 /// `resamples` rows of `n` resampled mean scores (NaN where the strategy has no seat).
-fn bootstrap(units: &UnitTallies, n: usize, seed: u64, resamples: usize) -> Vec<Vec<f64>> {
-    if units.is_empty() {
+///
+/// The resamples draw one after the other from one generator, but each is summed on its own from
+/// a copy of the generator set to where its draws start, so they run in parallel with exactly the
+/// sequential results. Those positions are first guessed (every draw taking
+/// [`WORDS_PER_DRAW`] words); each resample reports where its draws end, and if any guess was
+/// wrong the positions are found by drawing through the stream once and the resamples redone.
+fn bootstrap(units: UnitsView<'_>, n: usize, seed: u64, resamples: usize) -> Vec<Vec<f64>> {
+    if units.entries.is_empty() {
         return Vec::new();
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let rng = ChaCha8Rng::seed_from_u64(seed);
+    let per_resample = units.len() as u128 * WORDS_PER_DRAW;
+    let guessed = (0..resamples)
+        .map(|r| rng.get_word_pos() + r as u128 * per_resample)
+        .collect();
+    bootstrap_from(units, n, &rng, guessed)
+}
+
+/// [`bootstrap`] from generator `rng` with resample `r` guessed to start at word `guessed[r]`.
+fn bootstrap_from(
+    units: UnitsView<'_>,
+    n: usize,
+    rng: &ChaCha8Rng,
+    guessed: Vec<u128>,
+) -> Vec<Vec<f64>> {
+    let (rows, ends) = resamples_at(units, n, rng, &guessed);
+    // Resample r started where it should when r - 1 ended where r was guessed to start.
+    let right = guessed
+        .first()
+        .is_none_or(|&first| first == rng.get_word_pos())
+        && guessed
+            .iter()
+            .skip(1)
+            .zip(&ends)
+            .all(|(next, end)| next == end);
+    if right {
+        return rows;
+    }
+    let count = units.len() as u64;
+    let mut scan = rng.clone();
+    let starts: Vec<u128> = guessed
+        .iter()
+        .map(|_| {
+            let start = scan.get_word_pos();
+            for _ in 0..count {
+                scan.random_range(0..count);
+            }
+            start
+        })
+        .collect();
+    resamples_at(units, n, rng, &starts).0
+}
+
+/// The resamples starting at words `starts` of `rng`'s stream, in parallel, and where each one's
+/// draws end.
+fn resamples_at(
+    units: UnitsView<'_>,
+    n: usize,
+    rng: &ChaCha8Rng,
+    starts: &[u128],
+) -> (Vec<Vec<f64>>, Vec<u128>) {
+    starts
+        .par_iter()
+        .map(|&start| {
+            let mut rng = rng.clone();
+            rng.set_word_pos(start);
+            let row = resample(units, n, &mut rng);
+            (row, rng.get_word_pos())
+        })
+        .unzip()
+}
+
+/// One resample: as many units drawn with replacement as there are, and each strategy's mean
+/// score over them.
+fn resample(units: UnitsView<'_>, n: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
     let mut sums = vec![0.0f64; n];
     let mut counts = vec![0usize; n];
     let count = units.len();
-    (0..resamples)
-        .map(|_| {
-            sums.fill(0.0);
-            counts.fill(0);
-            for _ in 0..count {
-                let u = rng.random_range(0..count as u64) as usize;
-                for e in units.unit(u) {
-                    sums[e.k as usize] += e.sum;
-                    counts[e.k as usize] += e.count as usize;
-                }
+    // The draws of a batch come first, then their sums (in the same order): the tallies' memory
+    // reads then overlap rather than each waiting behind the generator.
+    let mut drawn = [(0usize, 0usize); DRAW_BATCH];
+    let mut left = count;
+    while left > 0 {
+        let batch = &mut drawn[..left.min(DRAW_BATCH)];
+        for range in batch.iter_mut() {
+            *range = units.range(rng.random_range(0..count as u64) as usize);
+        }
+        for &(start, end) in batch.iter() {
+            for e in &units.entries[start..end] {
+                sums[e.k as usize] += e.sum;
+                counts[e.k as usize] += e.count as usize;
             }
-            (0..n)
-                .map(|k| {
-                    if counts[k] > 0 {
-                        sums[k] / counts[k] as f64
-                    } else {
-                        f64::NAN
-                    }
-                })
-                .collect()
+        }
+        left -= batch.len();
+    }
+    (0..n)
+        .map(|k| {
+            if counts[k] > 0 {
+                sums[k] / counts[k] as f64
+            } else {
+                f64::NAN
+            }
         })
         .collect()
 }
@@ -1399,6 +1510,110 @@ mod tests {
             assert_eq!((s.wins, s.draws, s.losses), (t.wins, t.draws, t.losses));
         }
         assert!(base.iter().any(|s| s.elo != row(&other, &s.strategy).elo));
+    }
+
+    /// The bootstrap as it was written before it ran in parallel: one generator, the resamples one
+    /// after the other.
+    fn sequential_bootstrap(
+        units: &UnitTallies,
+        n: usize,
+        seed: u64,
+        resamples: usize,
+    ) -> Vec<Vec<f64>> {
+        if units.entries.is_empty() {
+            return Vec::new();
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let count = units.len();
+        (0..resamples)
+            .map(|_| {
+                let mut sums = vec![0.0f64; n];
+                let mut counts = vec![0usize; n];
+                for _ in 0..count {
+                    let u = rng.random_range(0..count as u64) as usize;
+                    for e in units.unit(u) {
+                        sums[e.k as usize] += e.sum;
+                        counts[e.k as usize] += e.count as usize;
+                    }
+                }
+                (0..n)
+                    .map(|k| {
+                        if counts[k] > 0 {
+                            sums[k] / counts[k] as f64
+                        } else {
+                            f64::NAN
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The unit tallies of [`tournament`] with strategies A–D as 0–3, and 4 (no seat) listed too.
+    fn tournament_units() -> UnitTallies {
+        let mut units = UnitTallies::default();
+        for game in tournament() {
+            for seat in &game.seats {
+                let k = ["A", "B", "C", "D"]
+                    .iter()
+                    .position(|s| **s == *seat.strategy);
+                units.add(game.unit, k.expect("listed") as u32, seat.score);
+            }
+        }
+        units
+    }
+
+    fn same_bits(a: &[Vec<f64>], b: &[Vec<f64>]) -> bool {
+        a.len() == b.len()
+            && a.iter().zip(b).all(|(x, y)| {
+                x.len() == y.len() && x.iter().zip(y).all(|(p, q)| p.to_bits() == q.to_bits())
+            })
+    }
+
+    #[test]
+    fn parallel_bootstrap_is_the_sequential_one_bit_for_bit_whatever_the_threads() {
+        let units = tournament_units();
+        let n = 5;
+        for (seed, resamples) in [(11, 500), (12, 1), (13, 97)] {
+            let sequential = sequential_bootstrap(&units, n, seed, resamples);
+            assert_eq!(sequential.len(), resamples);
+            let view = units.view();
+            for threads in [1, 2, 3] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let parallel = pool.install(|| bootstrap(view, n, seed, resamples));
+                assert!(
+                    same_bits(&parallel, &sequential),
+                    "{threads} threads, seed {seed}"
+                );
+            }
+        }
+        assert!(bootstrap(UnitTallies::default().view(), n, 11, 10).is_empty());
+    }
+
+    #[test]
+    fn wrongly_guessed_resample_starts_are_found_by_drawing_through_the_stream() {
+        let units = tournament_units();
+        let (n, seed, resamples) = (5, 11, 50);
+        let sequential = sequential_bootstrap(&units, n, seed, resamples);
+        let rng = ChaCha8Rng::seed_from_u64(seed);
+        let per_resample = units.len() as u128 * WORDS_PER_DRAW;
+        // One word off from the tenth resample on, all at the start, the first one off.
+        let guesses: [Vec<u128>; 3] = [
+            (0..resamples as u128)
+                .map(|r| r * per_resample + u128::from(r >= 10))
+                .collect(),
+            vec![0; resamples],
+            (0..resamples as u128)
+                .map(|r| r * per_resample + 2)
+                .collect(),
+        ];
+        for guessed in guesses {
+            let found = bootstrap_from(units.view(), n, &rng, guessed);
+            assert!(same_bits(&found, &sequential));
+        }
     }
 
     #[test]

@@ -62,7 +62,9 @@ use gigawatt_arena::tournament::drilldown::{
 use gigawatt_arena::tournament::record::GameRecord;
 use gigawatt_arena::tournament::report::{ANALYSIS_FILE, GameConsumer, STANDINGS_FILE};
 use gigawatt_arena::tournament::stopping::{STOPPING_FILE, StopDecision};
-use gigawatt_arena::tournament::store::{GAMES_FILE, TRAJECTORY_GAMES, for_each_game_by_id};
+use gigawatt_arena::tournament::store::{
+    GAMES_FILE, TRAJECTORY_GAMES, for_each_game_by_id, for_each_line_by_id, leading_id,
+};
 use gigawatt_arena::tournament::worlds::WORLDS_FILE;
 use gigawatt_arena::tournament::{CONFIG_FILE, DEFAULT_RESAMPLES, Format, TournamentConfig};
 
@@ -316,17 +318,51 @@ impl Data {
         let mut recomputed = standings_file
             .is_none()
             .then(|| standings::StandingsTally::new(&strategies));
-        for_each_game_by_id(&[&games_path], |g| {
-            if let Some(tally) = &mut recomputed {
+        let mut offer = |game_id: u64, strategy: &str, curve: Vec<f64>, end: f64| {
+            if let Some(s) = series.get_mut(strategy) {
+                s.offer(game_id, curve, end);
+            }
+        };
+        if let Some(tally) = &mut recomputed {
+            for_each_game_by_id(&[&games_path], |g| {
                 tally.add(&g);
-            }
-            for seat in g.seats {
-                if let Some(s) = series.get_mut(&*seat.strategy) {
-                    s.offer(g.game_id, seat.capability_by_year, seat.capability);
+                for seat in g.seats {
+                    offer(
+                        g.game_id,
+                        &seat.strategy,
+                        seat.capability_by_year,
+                        seat.capability,
+                    );
                 }
-            }
-            Ok(())
-        })?;
+                Ok(())
+            })?;
+        } else {
+            // Only the seats' strategies and capabilities are read (their series only where they
+            // are kept): the first pass has checked every record in full.
+            for_each_line_by_id(&[&games_path], |path, place, line| {
+                let not_a_game = || format!("{}:{place}: not a game record", path.display());
+                let game_id = leading_id(line).with_context(not_a_game)?;
+                if game_id < TRAJECTORY_GAMES {
+                    let game: SeatsOf<CurveSeat> =
+                        serde_json::from_str(line).with_context(not_a_game)?;
+                    for seat in game.seats {
+                        offer(
+                            game_id,
+                            &seat.strategy,
+                            seat.capability_by_year,
+                            seat.capability,
+                        );
+                    }
+                } else {
+                    let game: SeatsOf<EndSeat> =
+                        serde_json::from_str(line).with_context(not_a_game)?;
+                    for seat in game.seats {
+                        offer(game_id, &seat.strategy, Vec::new(), seat.capability);
+                    }
+                }
+                Ok(())
+            })?;
+        }
         let standings_from_file = standings_file.is_some();
         let standings = match (standings_file, recomputed) {
             (Some(table), _) => table,
@@ -3000,6 +3036,30 @@ struct Trajectory {
 /// A seat's capability each December it played, and its capability when its game ended (carried
 /// forward to the later years).
 type SeatCurve = (Vec<f64>, f64);
+
+/// The seats of a game, as the page's second pass reads them (the rest of the line is skipped).
+#[derive(Deserialize)]
+struct SeatsOf<S> {
+    seats: Vec<S>,
+}
+
+/// A seat with its capability series (of a game whose series are kept).
+#[derive(Deserialize)]
+struct CurveSeat<'a> {
+    #[serde(borrow)]
+    strategy: std::borrow::Cow<'a, str>,
+    capability: f64,
+    #[serde(default)]
+    capability_by_year: Vec<f64>,
+}
+
+/// A seat with only its final capability.
+#[derive(Deserialize)]
+struct EndSeat<'a> {
+    #[serde(borrow)]
+    strategy: std::borrow::Cow<'a, str>,
+    capability: f64,
+}
 
 /// Per year up to `years`, the quartiles of the seats' capability, a seat whose game had ended
 /// counting with its capability at the end (carried forward): a game that stops at

@@ -294,6 +294,9 @@ pub struct ExploreTally {
     /// The first game that could not be tallied: reported by [`ExploreTally::write`], so that the
     /// run's other files are written as without explore.
     error: Option<crate::error::Error>,
+    /// `games.jsonl`'s stamp, hashed on its own thread while the games are tallied (the games are
+    /// all played when the tally starts, and only read after).
+    stamp: std::thread::JoinHandle<Result<String>>,
 }
 
 impl ExploreTally {
@@ -310,7 +313,12 @@ impl ExploreTally {
         }
         let scenario = crate::inputs::load_scenario(&config.scenarios[0])?;
         let nations: Vec<String> = scenario.nations.iter().map(|n| n.id.clone()).collect();
+        let stamp = {
+            let dir = dir.to_path_buf();
+            std::thread::spawn(move || crate::tournament::check::games_stamp(&dir))
+        };
         Ok(ExploreTally {
+            stamp,
             outcomes: WorldTally::new(&nations, worlds.count),
             robust: RobustnessTally::new(true),
             worlds,
@@ -328,10 +336,12 @@ impl ExploreTally {
         Ok(())
     }
 
-    /// Write the analyses into `dir`, whose `games.jsonl` holds the games added (read again, keeping
-    /// every score, only if a world's games were not one block of ids).
+    /// Write the analyses into `dir` (the folder the tally was made for), whose `games.jsonl` holds
+    /// the games added (read again, keeping every score, only if a world's games were not one
+    /// block of ids).
     pub fn write(self, dir: &Path) -> Result<Written> {
         let ExploreTally {
+            stamp,
             worlds,
             nations,
             options,
@@ -357,7 +367,13 @@ impl ExploreTally {
         } else {
             (outcomes.outcomes()?, robust)
         };
-        write_analyses(dir, &worlds, &nations, &options, seed, &outcomes, &robust)
+        let written = write_analyses(dir, &worlds, &nations, &options, seed, &outcomes, &robust)?;
+        // Which games these analyses are of: `gigawatt report` refuses them once the games change.
+        let stamp = stamp
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        data::write_atomic(&dir.join(EXPLORE_STAMP_FILE), &stamp)?;
+        Ok(written)
     }
 }
 
@@ -498,9 +514,6 @@ fn write_analyses(
     let table = robustness_csv(robust, options.satisfice)?;
     data::write_atomic(&path, &table)?;
     files.push(path);
-    // Which games these analyses are of: `gigawatt report` refuses them once the games change.
-    let path = dir.join(EXPLORE_STAMP_FILE);
-    data::write_atomic(&path, &crate::tournament::check::games_stamp(dir)?)?;
     Ok(Written { files, summary })
 }
 

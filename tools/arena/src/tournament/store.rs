@@ -135,7 +135,7 @@ pub fn read_game_ids(path: &Path, repair: bool) -> Result<IdSet> {
 /// The game id of a line whose record is parsed in full later, where an error in the rest of the
 /// line is found: [`parse_id`] without lexing the whole line when it starts as every writer of
 /// `games.jsonl` starts it (serde writes [`GameRecord`]'s fields in order, `game_id` first).
-fn leading_id(line: &str) -> serde_json::Result<u64> {
+pub fn leading_id(line: &str) -> serde_json::Result<u64> {
     const LEAD: &str = "{\"game_id\":";
     if let Some(rest) = line.strip_prefix(LEAD) {
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
@@ -244,11 +244,19 @@ pub fn for_each_game_by_id(
     paths: &[&Path],
     mut f: impl FnMut(GameRecord) -> Result<()>,
 ) -> Result<()> {
-    let mut parse = |path: &Path, place: &dyn std::fmt::Display, line: &str| -> Result<()> {
+    for_each_line_by_id(paths, |path, place, line| {
         let record: GameRecord = serde_json::from_str(line)
             .with_context(|| format!("{}:{place}: not a game record", path.display()))?;
         f(record)
-    };
+    })
+}
+
+/// [`for_each_game_by_id`], but `parse` gets each game's line unparsed (with its file and its
+/// place there, for messages): for a reader that wants only a few fields of each game.
+pub fn for_each_line_by_id(
+    paths: &[&Path],
+    mut parse: impl FnMut(&Path, &dyn std::fmt::Display, &str) -> Result<()>,
+) -> Result<()> {
     // Pass 1: are the ids ascending in each file, and through the files in turn?
     let mut each_ascending = true;
     let mut all_ascending = true;
