@@ -938,10 +938,16 @@ fn resample(units: UnitsView<'_>, n: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
         }
         left -= batch.len();
     }
-    (0..n)
-        .map(|k| {
-            if counts[k] > 0 {
-                sums[k] / counts[k] as f64
+    means(&sums, &counts)
+}
+
+/// Each strategy's mean score from its resampled sum and seats (NaN without seats).
+fn means(sums: &[f64], counts: &[usize]) -> Vec<f64> {
+    sums.iter()
+        .zip(counts)
+        .map(|(&sum, &count)| {
+            if count > 0 {
+                sum / count as f64
             } else {
                 f64::NAN
             }
@@ -1536,15 +1542,7 @@ mod tests {
                         counts[e.k as usize] += e.count as usize;
                     }
                 }
-                (0..n)
-                    .map(|k| {
-                        if counts[k] > 0 {
-                            sums[k] / counts[k] as f64
-                        } else {
-                            f64::NAN
-                        }
-                    })
-                    .collect()
+                means(&sums, &counts)
             })
             .collect()
     }

@@ -13,8 +13,7 @@
 //! cost no more memory for a million games than for ten. docs/data.md lists their columns.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,7 +22,7 @@ use serde::Serialize;
 use super::TournamentConfig;
 use super::record::{GameRecord, seed_high, seed_low};
 use super::store::{GAMES_FILE, for_each_game_by_id};
-use crate::data::{self, number};
+use crate::data::{self, AtomicFile, number};
 use crate::error::{Context, Result};
 use crate::format::month_label;
 use crate::format::shell_word;
@@ -473,25 +472,18 @@ pub fn write_drilldown_of(
     Ok(vec![seats, matchups, list])
 }
 
-/// `games.csv` written a game at a time (a temporary file renamed into place by
+/// `games.csv` written a game at a time (an [`AtomicFile`], put in place by
 /// [`GameListWriter::finish`]), for a pass over the games that feeds other readers too.
 pub struct GameListWriter {
-    list: PathBuf,
-    tmp: PathBuf,
-    out: csv::Writer<BufWriter<File>>,
+    out: csv::Writer<AtomicFile>,
     replay: ReplayContext,
     any: bool,
 }
 
 impl GameListWriter {
     pub fn create(dir: &Path, replay: ReplayContext) -> Result<GameListWriter> {
-        let list = dir.join(GAME_LIST_FILE);
-        let tmp = dir.join(format!("{GAME_LIST_FILE}.tmp"));
-        let file = File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
         Ok(GameListWriter {
-            list,
-            tmp,
-            out: data::writer(BufWriter::new(file)),
+            out: data::writer(AtomicFile::create(&dir.join(GAME_LIST_FILE))?),
             replay,
             any: false,
         })
@@ -501,31 +493,25 @@ impl GameListWriter {
     pub fn add(&mut self, game: &GameRecord) -> Result<()> {
         self.out
             .serialize(game_row(game, &self.replay))
-            .with_context(|| format!("cannot write {}", self.list.display()))?;
+            .with_context(|| format!("cannot write {}", self.out.get_ref().path().display()))?;
         self.any = true;
         Ok(())
     }
 
     /// Complete `games.csv` and put it in place; returns its path.
     pub fn finish(self) -> Result<PathBuf> {
-        let GameListWriter {
-            list,
-            tmp,
-            out,
-            any,
-            ..
-        } = self;
-        let mut inner = out
+        let list = self.out.get_ref().path().to_path_buf();
+        let mut file = self
+            .out
             .into_inner()
             .map_err(|e| e.into_error())
             .with_context(|| format!("cannot write {}", list.display()))?;
-        if !any {
+        if !self.any {
             // No games: the header alone (the csv crate writes it with the first row).
-            inner.write_all(data::to_csv::<GameListRow>(&[])?.as_bytes())?;
+            file.write_all(data::to_csv::<GameListRow>(&[])?.as_bytes())
+                .with_context(|| format!("cannot write {}", list.display()))?;
         }
-        inner.flush()?;
-        drop(inner);
-        std::fs::rename(&tmp, &list).with_context(|| format!("cannot write {}", list.display()))?;
+        file.commit()?;
         Ok(list)
     }
 }

@@ -177,16 +177,17 @@ pub fn write_reports_of(
     config: &TournamentConfig,
     tallies: &GameTallies,
 ) -> Result<Reports> {
+    let scenarios = super::load_scenarios(config);
     // The stopping rule's decision, read again from the games (the run wrote none beyond it).
-    let stopping = match (&config.stop, super::load_scenarios(config)) {
+    let stopping = match (&config.stop, &scenarios) {
         (Some(_), Ok(scenarios)) => {
-            let planned = config.plan(&scenarios).len();
+            let planned = config.plan(scenarios).len();
             super::stopping::decision_of(out, config, planned)?
         }
         _ => (None, None),
     };
     let mut reports = write_summaries(out, config, tallies, stopping)?;
-    let start_years = start_years(&super::load_scenarios(config));
+    let start_years = start_years(&scenarios);
     reports
         .files
         .extend(super::tables::write_tables(out, &start_years)?);
