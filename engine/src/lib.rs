@@ -6,6 +6,7 @@
 
 pub use bevy_ecs;
 pub mod components;
+pub mod curves;
 pub mod inherit;
 pub mod invariants;
 pub mod observation;

@@ -7,6 +7,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use crate::curves::Curves;
 use crate::orders::{Orders, Rejection};
 use crate::scaling::ScalingConstants;
 use crate::scenario::Scenario;
@@ -15,7 +16,7 @@ use crate::scenario::Scenario;
 pub const HOURS_PER_MONTH: f64 = 8_766.0 / 12.0;
 /// Seconds in an average month (365.25 days / 12).
 pub const SECONDS_PER_MONTH: f64 = 365.25 * 86_400.0 / 12.0;
-pub const MONTHS_PER_YEAR: f64 = 12.0;
+pub use crate::scenario::MONTHS_PER_YEAR;
 
 /// The current turn. Month 0 is January of the scenario's start year.
 #[derive(Resource, Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -36,6 +37,8 @@ pub struct Params {
     pub scenario: Arc<Scenario>,
     pub scaling: ScalingConstants,
     pub months: u32,
+    /// The scenario's trends month by month over the horizon, shared by every game on it.
+    pub curves: Arc<Curves>,
     /// Owner nation of each lab, by lab index.
     pub lab_nation: Vec<u16>,
     /// Each lab's share of its nation's subsidies: its national share over its nation's total.
@@ -110,6 +113,7 @@ impl Params {
             })
             .collect();
         Params {
+            curves: Arc::new(Curves::new(&scenario, months)),
             origin_controllers,
             origin_shares,
             scaling: ScalingConstants::new(&scenario.global.scaling_law),

@@ -161,6 +161,7 @@ pub struct Match {
     /// Last month's observations, kept so that this month's reuse their lists' allocations
     /// (building observations was a fifth of a game's time, most of it growing fresh vectors).
     spare_observations: Vec<Observation>,
+    observation_scratch: ObservationScratch,
     /// Plant and datacenter views by roster slot, kept between months for their allocations.
     /// At least a roster's length; only the slots `plant_view_nations` marks were written this
     /// month.
@@ -264,6 +265,7 @@ impl Match {
             plants_q,
             dcs_q,
             spare_observations: Vec::new(),
+            observation_scratch: ObservationScratch::default(),
             plant_views: Vec::new(),
             plant_view_nations: Vec::new(),
             datacenter_views: Vec::new(),
@@ -553,21 +555,46 @@ impl Match {
 
     /// What every seat sees now, built in one pass over the world (seat order).
     pub fn observations(&mut self) -> Vec<Observation> {
-        let scenario = self.scenario.clone();
-        let n = scenario.nations.len();
+        let n = self.scenario.nations.len();
         let month = self.month();
         let world = &self.world;
         let roster = world.resource::<Roster>();
+        let params = world.resource::<Params>();
+        let scenario = &self.scenario;
 
-        // Last month's lists, emptied, so that pushing reuses their capacity.
-        let mut old = std::mem::take(&mut self.spare_observations);
-        let mut labs = recycle(&mut old, n, |o| &mut o.labs);
-        let mut plants = recycle(&mut old, n, |o| &mut o.plants);
-        let mut datacenters = recycle(&mut old, n, |o| &mut o.datacenters);
-        let rivals_lists = recycle(&mut old, n, |o| &mut o.rivals);
-        let rejected_lists = recycle(&mut old, n, |o| &mut o.rejected);
-        drop(old);
-        let mut rival_stats = vec![(0.0f64, 0.0f64, 0.0f64, 0.0f64); n];
+        // Last month's observations are written over in place: their lists keep their allocations
+        // and their strings (lab and nation ids) and policies' lists are kept, so a month allocates
+        // nothing here (fresh ones cost about 25 allocations a month). A strategy may have changed
+        // or taken anything in them, so every field is written again.
+        let mut observations = std::mem::take(&mut self.spare_observations);
+        observations.truncate(n);
+        while observations.len() < n {
+            observations.push(empty_observation(scenario.clone(), observations.len()));
+        }
+        let start_year = scenario.start_year;
+        for (seat, o) in observations.iter_mut().enumerate() {
+            o.month = month;
+            o.year = start_year + (month / 12) as i32;
+            o.month_of_year = month % 12 + 1;
+            o.months_total = self.months;
+            o.nation = seat;
+            if !Arc::ptr_eq(&o.scenario, scenario) {
+                o.scenario = scenario.clone();
+            }
+            o.plants.clear();
+            o.datacenters.clear();
+            o.rejected.clear();
+            o.snapshot = None;
+        }
+
+        let ObservationScratch {
+            rival_stats,
+            lab_counts,
+        } = &mut self.observation_scratch;
+        rival_stats.clear();
+        rival_stats.resize(n, (0.0, 0.0, 0.0, 0.0));
+        lab_counts.clear();
+        lab_counts.resize(n, 0);
         for (lab, compute, model, finance) in
             self.labs_q.iter_many(world, &roster.labs).map(in_roster)
         {
@@ -578,9 +605,17 @@ impl Match {
             r.2 = r.2.max(model.capability);
             r.3 = r.3.max(model.largest_run_flop);
             let spec = &scenario.labs[lab.index as usize];
-            labs[i].push(LabView {
+            let labs = &mut observations[i].labs;
+            let k = lab_counts[i];
+            lab_counts[i] += 1;
+            let mut id = labs
+                .get_mut(k)
+                .map(|v| std::mem::take(&mut v.id))
+                .unwrap_or_default();
+            reuse_string(&mut id, &spec.id);
+            let view = LabView {
                 index: lab.index as usize,
-                id: spec.id.clone(),
+                id,
                 capital_usd: finance.capital_usd,
                 h100e: compute.h100e,
                 hosted_h100e: compute.hosted_h100e,
@@ -598,7 +633,11 @@ impl Match {
                 capability: model.capability,
                 revenue_month_usd: finance.revenue_month_usd,
                 national_share: spec.national_share,
-            });
+            };
+            put_at(labs, k, view);
+        }
+        for (o, &count) in observations.iter_mut().zip(lab_counts.iter()) {
+            o.labs.truncate(count);
         }
 
         // The tables are walked densely (looking each roster entity up cost more than the rest of
@@ -631,7 +670,7 @@ impl Match {
         }
         for (&nation, view) in plant_nations.iter().zip(plant_views.iter()) {
             if nation != NO_NATION {
-                plants[nation as usize].push(*view);
+                observations[nation as usize].plants.push(*view);
             }
         }
         let (datacenter_views, datacenter_nations) = (
@@ -661,16 +700,16 @@ impl Match {
         }
         for (&nation, view) in datacenter_nations.iter().zip(datacenter_views.iter()) {
             if nation != NO_NATION {
-                datacenters[nation as usize].push(*view);
+                observations[nation as usize].datacenters.push(*view);
             }
         }
         // Lists are already in index and id order (the roster's).
-        for i in 0..n {
+        for o in observations.iter_mut() {
             // Only behind-the-meter datacenters have plants of their own. Plants are mostly ordered
             // with their datacenter, so the search starts from the last match.
-            let dcs = &mut datacenters[i];
+            let dcs = &mut o.datacenters;
             let mut last = 0;
-            for p in plants[i].iter() {
+            for p in o.plants.iter() {
                 let Some(dc) = p.dedicated_to else { continue };
                 let Some(at) = find_view_from(dcs, last, dc) else {
                     continue;
@@ -684,8 +723,6 @@ impl Match {
             .nations_q
             .iter_many(world, &roster.nations)
             .map(in_roster);
-        let mut owns = Vec::with_capacity(n);
-        let mut publics = Vec::with_capacity(n);
         for (nation, treasury, fleet, grid, power, policy, market, emissions) in rows {
             let i = nation.index as usize;
             let spec = &scenario.nations[i];
@@ -696,7 +733,11 @@ impl Match {
                     - fleet.starts_this_year_mw[k])
                     .max(0.0);
             }
-            owns.push(NationView {
+            let own = &mut observations[i].own;
+            // The policy's lists are kept (copied into); the rest is written whole.
+            let mut own_policy = std::mem::replace(&mut own.policy, policy_placeholder());
+            copy_policy(&mut own_policy, policy);
+            *own = NationView {
                 treasury_usd: treasury.usd,
                 inflow_month_usd: treasury.inflow_month_usd,
                 debt_usd: treasury.debt_usd,
@@ -711,74 +752,80 @@ impl Match {
                     - power.datacenter_demand_mw,
                 interconnection_queue_mw: grid.queued_mw,
                 interconnection_mw_per_month: grid.throughput_mw_per_month,
-                queue_wait_months: crate::systems::interconnection::study_wait_months(
-                    &scenario, i, grid, policy, month,
+                queue_wait_months: crate::systems::interconnection::study_wait_months_at(
+                    scenario,
+                    grid,
+                    policy,
+                    month,
+                    params.curves.hazards(i).study_month,
                 ),
-                policy: policy.clone(),
+                policy: own_policy,
                 chips_available_h100e: market.available_h100e,
                 chip_price_usd_per_h100e: market.price_usd_per_h100e,
                 chip_import_share: market.import_share,
                 emissions_total_mtco2: emissions.total_mtco2,
                 capacity_built_mw: fleet.built_mw,
-            });
+            };
+            // What every other seat sees of this nation, at its place in their rival lists (nation
+            // order, themselves left out).
             let r = rival_stats[i];
-            publics.push(RivalView {
-                nation: i,
-                id: spec.id.clone(),
-                generation_mw: fleet.mw.iter().sum(),
-                datacenter_it_mw: r.0,
-                h100e: r.1,
-                best_capability: r.2,
-                largest_run_flop: r.3,
-                policy: policy.clone(),
-                controls_on_us: false,
-            });
+            for (seat, o) in observations.iter_mut().enumerate() {
+                if seat == i {
+                    continue;
+                }
+                let at = if i < seat { i } else { i - 1 };
+                let generation = fleet.mw.iter().sum();
+                let controls = policy.export_controls_on.contains(&(seat as u16));
+                match o.rivals.get_mut(at) {
+                    Some(view) => {
+                        // Every field named, so that a new one cannot be left stale.
+                        let RivalView {
+                            nation: view_nation,
+                            id,
+                            generation_mw,
+                            datacenter_it_mw,
+                            h100e,
+                            best_capability,
+                            largest_run_flop,
+                            policy: view_policy,
+                            controls_on_us,
+                        } = view;
+                        *view_nation = i;
+                        reuse_string(id, &spec.id);
+                        *generation_mw = generation;
+                        *datacenter_it_mw = r.0;
+                        *h100e = r.1;
+                        *best_capability = r.2;
+                        *largest_run_flop = r.3;
+                        copy_policy(view_policy, policy);
+                        *controls_on_us = controls;
+                    }
+                    None => {
+                        debug_assert_eq!(at, o.rivals.len(), "rivals are filled in order");
+                        o.rivals.push(RivalView {
+                            nation: i,
+                            id: spec.id.clone(),
+                            generation_mw: generation,
+                            datacenter_it_mw: r.0,
+                            h100e: r.1,
+                            best_capability: r.2,
+                            largest_run_flop: r.3,
+                            policy: policy.clone(),
+                            controls_on_us: controls,
+                        });
+                    }
+                }
+            }
+        }
+        for o in observations.iter_mut() {
+            o.rivals.truncate(n.saturating_sub(1));
         }
 
         let rejected = &world.resource::<Rejections>().by_nation;
-        let start_year = scenario.start_year;
-        owns.into_iter()
-            .zip(labs)
-            .zip(plants)
-            .zip(datacenters)
-            .zip(rivals_lists.into_iter().zip(rejected_lists))
-            .enumerate()
-            .map(
-                |(
-                    seat,
-                    ((((own, labs), plants), datacenters), (mut rivals, mut rejected_list)),
-                )| {
-                    rivals.extend(
-                        publics
-                            .iter()
-                            .filter(|r| r.nation != seat)
-                            .map(|r| RivalView {
-                                controls_on_us: r
-                                    .policy
-                                    .export_controls_on
-                                    .contains(&(seat as u16)),
-                                ..r.clone()
-                            }),
-                    );
-                    rejected_list.extend_from_slice(&rejected[seat]);
-                    Observation {
-                        month,
-                        year: start_year + (month / 12) as i32,
-                        month_of_year: month % 12 + 1,
-                        months_total: self.months,
-                        nation: seat,
-                        own,
-                        labs,
-                        plants,
-                        datacenters,
-                        rivals,
-                        rejected: rejected_list,
-                        snapshot: None,
-                        scenario: scenario.clone(),
-                    }
-                },
-            )
-            .collect()
+        for (o, rejected) in observations.iter_mut().zip(rejected) {
+            o.rejected.extend_from_slice(rejected);
+        }
+        observations
     }
 
     fn trace_rows(&mut self, month: u32) -> Vec<TraceRow> {
@@ -1061,22 +1108,111 @@ impl Drop for Match {
     }
 }
 
-/// Each seat's list from last month's observations, emptied with its capacity kept (a new one for a
-/// seat without).
-fn recycle<T>(
-    old: &mut [Observation],
-    n: usize,
-    pick: fn(&mut Observation) -> &mut Vec<T>,
-) -> Vec<Vec<T>> {
-    (0..n)
-        .map(|i| {
-            old.get_mut(i).map_or_else(Vec::new, |o| {
-                let mut list = std::mem::take(pick(o));
-                list.clear();
-                list
-            })
-        })
-        .collect()
+/// Fields of the observations reused from month to month.
+#[derive(Default)]
+struct ObservationScratch {
+    /// Per nation: (datacenter IT MW, H100e, best capability, largest run FLOP) of its labs.
+    rival_stats: Vec<(f64, f64, f64, f64)>,
+    /// Per nation: lab views written this month.
+    lab_counts: Vec<usize>,
+}
+
+/// An observation for `seat` before its first month is written into it.
+fn empty_observation(scenario: Arc<Scenario>, seat: usize) -> Observation {
+    Observation {
+        month: 0,
+        year: scenario.start_year,
+        month_of_year: 1,
+        months_total: 0,
+        nation: seat,
+        own: NationView {
+            treasury_usd: 0.0,
+            inflow_month_usd: 0.0,
+            debt_usd: 0.0,
+            fleet_mw: [0.0; KINDS],
+            starts_left_mw: [0.0; KINDS],
+            firm_supply_mw: 0.0,
+            baseline_demand_mw: 0.0,
+            datacenter_demand_mw: 0.0,
+            datacenter_powered_fraction: 0.0,
+            spare_supply_mw: 0.0,
+            interconnection_queue_mw: 0.0,
+            interconnection_mw_per_month: 0.0,
+            queue_wait_months: 0.0,
+            policy: policy_placeholder(),
+            chips_available_h100e: 0.0,
+            chip_price_usd_per_h100e: 0.0,
+            chip_import_share: 0.0,
+            emissions_total_mtco2: 0.0,
+            capacity_built_mw: 0.0,
+        },
+        labs: Vec::new(),
+        plants: Vec::new(),
+        datacenters: Vec::new(),
+        rivals: Vec::new(),
+        rejected: Vec::new(),
+        snapshot: None,
+        scenario,
+    }
+}
+
+/// A policy that holds nothing (no allocation), to be written over.
+fn policy_placeholder() -> Policy {
+    Policy {
+        regulation_level: 0.0,
+        in_climate_accord: false,
+        drilling: false,
+        drilling_since_month: 0,
+        export_controls_on: Vec::new(),
+        lab_subsidy_share: 0.0,
+        mineral_controls_on: Vec::new(),
+        queue_reform: false,
+        queue_reform_since_month: 0,
+    }
+}
+
+/// `dst` made equal to `src`, keeping `dst`'s lists' allocations. Every field is named, so that a
+/// new one cannot be forgotten.
+fn copy_policy(dst: &mut Policy, src: &Policy) {
+    let Policy {
+        regulation_level,
+        in_climate_accord,
+        drilling,
+        drilling_since_month,
+        export_controls_on,
+        lab_subsidy_share,
+        mineral_controls_on,
+        queue_reform,
+        queue_reform_since_month,
+    } = src;
+    dst.regulation_level = *regulation_level;
+    dst.in_climate_accord = *in_climate_accord;
+    dst.drilling = *drilling;
+    dst.drilling_since_month = *drilling_since_month;
+    dst.export_controls_on.clone_from(export_controls_on);
+    dst.lab_subsidy_share = *lab_subsidy_share;
+    dst.mineral_controls_on.clone_from(mineral_controls_on);
+    dst.queue_reform = *queue_reform;
+    dst.queue_reform_since_month = *queue_reform_since_month;
+}
+
+/// `kept` made equal to `id`, reusing its allocation (none when it already is).
+fn reuse_string(kept: &mut String, id: &str) {
+    if kept != id {
+        kept.clear();
+        kept.push_str(id);
+    }
+}
+
+/// Puts `view` at `at`, the next place to fill in `list` (written over, or pushed at the end).
+fn put_at<T>(list: &mut Vec<T>, at: usize, view: T) {
+    match list.get_mut(at) {
+        Some(slot) => *slot = view,
+        None => {
+            debug_assert_eq!(at, list.len(), "lists are filled in order");
+            list.push(view);
+        }
+    }
 }
 
 /// Position of datacenter `id` in `dcs` (sorted by id), looked for first in the few views from

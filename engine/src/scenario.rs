@@ -6,6 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Months in a year: trends are given per year, turns are months.
+pub const MONTHS_PER_YEAR: f64 = 12.0;
+
 /// The kinds of power plant a nation can build. The order is the index into [`PerKind`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -532,6 +535,13 @@ impl Global {
             .min(self.max_largest_run_share)
     }
 
+    /// Months of training compute the largest run draws on, `years` after month 0: the run window
+    /// on its growth trend, at least a month and at most `max_training_run_months`.
+    pub fn run_window_months_at(&self, years: f64) -> f64 {
+        (self.training_run_months * self.training_run_months_growth_per_year.powf(years))
+            .clamp(1.0, self.max_training_run_months.max(1) as f64)
+    }
+
     /// Queries a lab serves per month, `years` after month 0.
     pub fn queries_per_month_at(&self, years: f64) -> f64 {
         self.queries_per_month * self.queries_growth_per_year.powf(years)
@@ -566,6 +576,14 @@ impl NationSpec {
     pub fn ai_capex_usd_per_year_at(&self, years: f64) -> f64 {
         (self.ai_capex_usd_per_year * self.ai_capex_growth_per_year.powf(years))
             .min(self.max_ai_capex_gdp_share * self.gdp_usd_at(years))
+    }
+
+    /// Budget inflow in `month`, USD: AI capex on its growth trend, capped at a share of GDP, plus
+    /// energy capex on its trend.
+    pub fn inflow_month_usd_at(&self, month: u32) -> f64 {
+        let years = month as f64 / MONTHS_PER_YEAR;
+        (self.ai_capex_usd_per_year_at(years) + self.energy_capex_usd_per_year_at(years))
+            / MONTHS_PER_YEAR
     }
 
     /// Investment in new generation on its trend, USD per year.

@@ -18,7 +18,13 @@ fn pipeline_months(months: u32) -> u32 {
 /// Insert the resources every world needs.
 pub fn insert_resources(world: &mut World, scenario: Arc<Scenario>, seed: u64, months: u32) {
     let n = scenario.nations.len();
-    world.insert_resource(Params::new(scenario, months));
+    // A match reset on the same scenario and horizon keeps its parameters (and their tables).
+    let same = world
+        .get_resource::<Params>()
+        .is_some_and(|p| Arc::ptr_eq(&p.scenario, &scenario) && p.months == months);
+    if !same {
+        world.insert_resource(Params::new(scenario, months));
+    }
     world.insert_resource(Roster::default());
     world.insert_resource(Clock::default());
     world.insert_resource(WorldRng {

@@ -193,3 +193,43 @@ fn restored_state_matches_uninterrupted_state_exactly() {
     // Every component, counter and random stream, not just what the outcome reports.
     assert_eq!(resumed.snapshot(), straight.snapshot());
 }
+
+/// Each month's observations are written over last month's (their lists, ids and policies reused,
+/// so that a month allocates nothing): they must equal observations built from nothing, on every
+/// field, every month, with two nations and with more (rivals placed around the observer).
+#[test]
+fn observations_written_over_last_month_s_equal_fresh_ones() {
+    let world = Arc::new(gigawatt_engine::testing::embedded("world-2025"));
+    assert!(
+        world.nations.len() > 2,
+        "a scenario with more than two nations"
+    );
+    for (sc, specs) in [
+        (scenario(), vec!["scaler", "builder"]),
+        (scenario(), vec!["random", "status-quo"]),
+        (world.clone(), vec!["builder"; world.nations.len()]),
+    ] {
+        let mut m = Match::new(sc, seats(&specs), 11).expect("match");
+        let mut months = 0;
+        let mut rivals_seen = 0;
+        while m.step() {
+            // The first call writes over the observations the strategies just saw; the second has
+            // none to reuse and builds them from nothing.
+            let reused = m.observations();
+            let fresh = m.observations();
+            for (r, f) in reused.iter().zip(&fresh) {
+                assert_eq!(
+                    serde_json::to_string(&r.data()).unwrap(),
+                    serde_json::to_string(&f.data()).unwrap(),
+                    "{specs:?}, month {}",
+                    f.month
+                );
+                assert!(Arc::ptr_eq(&r.scenario, &f.scenario));
+                assert!(r.snapshot.is_none());
+                rivals_seen += r.rivals.len();
+            }
+            months += 1;
+        }
+        assert!(months > 12 && rivals_seen > 0, "{specs:?}: {months} months");
+    }
+}

@@ -9,9 +9,7 @@ use crate::resources::*;
 /// Budget inflow of `nation` in `month`, USD: AI capex on its growth trend, capped at a share of GDP,
 /// plus energy capex on its trend.
 pub fn monthly_inflow_usd(spec: &crate::scenario::NationSpec, month: u32) -> f64 {
-    let years = month as f64 / MONTHS_PER_YEAR;
-    (spec.ai_capex_usd_per_year_at(years) + spec.energy_capex_usd_per_year_at(years))
-        / MONTHS_PER_YEAR
+    spec.inflow_month_usd_at(month)
 }
 
 pub fn budget(
@@ -27,8 +25,7 @@ pub fn budget(
     subsidy.resize(scenario.nations.len(), 0.0);
     for (nation, mut treasury, policy) in &mut nations {
         let n = nation.index as usize;
-        let spec = &scenario.nations[n];
-        let mut inflow = monthly_inflow_usd(spec, month);
+        let mut inflow = params.curves.nation(scenario, n, month).inflow_month_usd;
         treasury.inflow_month_usd = inflow;
         treasury.income_usd += inflow;
         let repay = inflow.min(treasury.debt_usd);

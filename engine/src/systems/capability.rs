@@ -17,8 +17,7 @@ const FALLBACK_PARAMETERS: f64 = 4.05e11;
 
 /// Months of training compute the largest run draws on `years` after month 0.
 pub fn run_window_months(g: &Global, years: f64) -> f64 {
-    (g.training_run_months * g.training_run_months_growth_per_year.powf(years))
-        .clamp(1.0, g.max_training_run_months.max(1) as f64)
+    g.run_window_months_at(years)
 }
 
 /// Sum of the newest `window` months of `recent` (newest last), the oldest month counted fractionally.
@@ -44,11 +43,11 @@ pub fn capability(
 ) {
     let g = &params.scenario.global;
     let scaling = &params.scaling;
-    let years = clock.years();
-    let data_growth_month = (1.0 + g.data_stock_growth_per_year).powf(1.0 / MONTHS_PER_YEAR);
-    let window = run_window_months(g, years);
-    let share = g.largest_run_share_at(years);
-    let queries = g.queries_per_month_at(years);
+    let data_growth_month = params.curves.data_growth_month();
+    let trends = params.curves.global(&params.scenario, clock.month);
+    let window = trends.run_window_months;
+    let share = trends.largest_run_share;
+    let queries = trends.queries_per_month;
     for (compute, mut model) in &mut labs {
         // Data: natural growth plus synthetic tokens made with a share of inference.
         let parameters = if model.parameters > 0.0 {

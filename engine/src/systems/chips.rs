@@ -50,13 +50,15 @@ pub fn open_market(
     let scenario = &*params.scenario;
     let g = &scenario.global;
     let spec = &scenario.nations[nation as usize];
-    let years = month as f64 / MONTHS_PER_YEAR;
     let leakage = scenario.policies.export_control_leakage_share;
     let mut available = 0.0;
     let mut own = 0.0;
     let mut world = 0.0;
-    for (o, origin) in g.chip_origins.iter().enumerate() {
-        let supply = origin.supply_h100e_per_year_at(years) / MONTHS_PER_YEAR;
+    for o in 0..g.chip_origins.len() {
+        let supply = params
+            .curves
+            .origin_supply_h100e_per_year(scenario, o, month)
+            / MONTHS_PER_YEAR;
         world += supply;
         let controllers = &params.origin_controllers[o];
         if controllers.contains(&nation) {
@@ -78,7 +80,10 @@ pub fn open_market(
     market.available_h100e = available;
     market.bought_month_h100e = 0.0;
     market.mineral_exposure = exposure;
-    market.price_usd_per_h100e = g.chip_cost_usd_per_h100e_at(years)
+    market.price_usd_per_h100e = params
+        .curves
+        .global(scenario, month)
+        .chip_cost_usd_per_h100e
         * spec.chip_price_multiplier
         * (1.0 + scenario.policies.mineral_control_chip_cost_increase * exposure);
 }
@@ -120,8 +125,8 @@ pub fn chips(
     }
 
     // This month's supply that no nation bought goes to the rest of the world.
-    let years = month as f64 / MONTHS_PER_YEAR;
-    let supply = g.chip_supply_h100e_per_year_at(years) / MONTHS_PER_YEAR;
+    let trends = params.curves.global(scenario, month);
+    let supply = trends.chip_supply_h100e_per_year / MONTHS_PER_YEAR;
     let mut bought = 0.0;
     for &entity in &roster.nations {
         bought += markets.get(entity).expect("roster").bought_month_h100e;
@@ -131,7 +136,7 @@ pub fn chips(
     rest.stock.add(
         month as i32,
         (supply - bought).max(0.0),
-        g.chip_it_kw_per_h100e_at(years),
+        trends.chip_it_kw_per_h100e,
     );
 
     // Every nation's policy, in nation order: controls and mineral exposure read all of them.

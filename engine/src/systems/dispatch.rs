@@ -200,7 +200,6 @@ pub fn dispatch(
     for (nation, fleet, policy, mut power) in &mut nations {
         let n = nation.index as usize;
         let spec = &scenario.nations[n];
-        let years = month as f64 / MONTHS_PER_YEAR;
         // Adequacy: accredited capacity must cover peak baseline demand plus the planning reserve
         // before any datacenter is served.
         let supply = accredited_supply_mw(spec, fleet);
@@ -208,8 +207,7 @@ pub fn dispatch(
             .iter()
             .map(|&k| fleet.mw[k.index()] * spec.plants.get(k).capacity_factor)
             .sum();
-        let baseline =
-            spec.baseline_demand_mw * (1.0 + spec.baseline_demand_growth_per_year).powf(years);
+        let baseline = params.curves.nation(scenario, n, month).baseline_demand_mw;
         let demand = grid_demand_mw[n];
         let room = (supply - baseline * (1.0 + spec.planning_reserve_margin)).max(0.0);
         let served = demand.min(room);

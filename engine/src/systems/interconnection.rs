@@ -16,10 +16,7 @@ use crate::scenario::{NationSpec, PlantKind, Scenario};
 /// Below this many MW a queue entry counts as served (float dust).
 const SERVED_EPS_MW: f64 = 1e-9;
 
-/// Monthly hazard from a yearly withdrawal share.
-fn monthly(per_year: f64) -> f64 {
-    1.0 - (1.0 - per_year.clamp(0.0, 1.0)).powf(1.0 / MONTHS_PER_YEAR)
-}
+use crate::curves::monthly_hazard as monthly;
 
 /// The month-0 grid of a nation: the queue waiting for studies (one entry, first in line) and the
 /// studied projects under construction, finishing evenly over their construction time.
@@ -72,9 +69,20 @@ pub fn study_wait_months(
     policy: &Policy,
     month: u32,
 ) -> f64 {
+    let hazard = monthly(scenario.nations[nation].queue.study_withdrawal_per_year);
+    study_wait_months_at(scenario, grid, policy, month, hazard)
+}
+
+/// [`study_wait_months`] given the nation's monthly study withdrawal hazard.
+pub(crate) fn study_wait_months_at(
+    scenario: &Scenario,
+    grid: &Grid,
+    policy: &Policy,
+    month: u32,
+    hazard: f64,
+) -> f64 {
     let ahead: f64 = grid.queue.iter().map(|e| e.mw_remaining).sum();
     let studied = study_mw_per_month(scenario, grid, policy, month);
-    let hazard = monthly(scenario.nations[nation].queue.study_withdrawal_per_year);
     if ahead <= 0.0 {
         return 0.0;
     }
@@ -172,7 +180,8 @@ pub fn interconnection(
             .sum();
 
         // Other developers' projects under construction: withdraw, or come online.
-        let build_hazard = monthly(q.construction_withdrawal_per_year);
+        let hazards = params.curves.hazards(nation.index as usize);
+        let build_hazard = hazards.construction_month;
         let mut i = 0;
         while i < grid.building.len() {
             let cohort = &mut grid.building[i];
@@ -213,7 +222,7 @@ pub fn interconnection(
             }
         }
         // Other developers withdraw while they wait; the game's own plants do not.
-        let study_hazard = monthly(q.study_withdrawal_per_year);
+        let study_hazard = hazards.study_month;
         if study_hazard > 0.0 {
             for entry in grid.queue.iter_mut().filter(|e| e.plant.is_none()) {
                 let withdrawn = entry.mw_remaining * study_hazard;

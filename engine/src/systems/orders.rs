@@ -7,6 +7,7 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 
 use crate::components::*;
+use crate::curves::Curves;
 use crate::orders::{Lever, Order, PolicyChange, PowerSupply, RejectReason, Rejection};
 use crate::resources::*;
 use crate::rules::{self, DatacenterFacts, Standing, regulation_factor};
@@ -84,6 +85,7 @@ pub fn apply_orders(
         };
         let mut ctx = Ctx {
             scenario,
+            curves: &params.curves,
             month,
             nation: nation.index,
             treasury,
@@ -121,6 +123,7 @@ struct LabRefs<'a> {
 
 struct Ctx<'a, 'l, 'w, 's, 'd, 'ds, 'dc> {
     scenario: &'a Scenario,
+    curves: &'a Curves,
     month: u32,
     nation: u16,
     treasury: &'a mut Treasury,
@@ -346,8 +349,10 @@ impl Ctx<'_, '_, '_, '_, '_, '_, '_> {
         self.market.bought_h100e += h100e;
         self.market.bought_month_h100e += h100e;
         let g = &self.scenario.global;
-        let years = self.month as f64 / MONTHS_PER_YEAR;
-        let kw = g.chip_it_kw_per_h100e_at(years);
+        let kw = self
+            .curves
+            .global(self.scenario, self.month)
+            .chip_it_kw_per_h100e;
         self.labs[lab].compute.deliveries.push_back(ChipDelivery {
             arrival_month: self.month + g.chip_delivery_months,
             h100e,

@@ -1,0 +1,239 @@
+//! The scenario's trends month by month: the functions of (scenario, month) alone that systems
+//! evaluate every month, tabulated once per scenario and horizon.
+//!
+//! Each value is the scenario's own formula (`Global::largest_run_share_at`,
+//! `NationSpec::ai_capex_usd_per_year_at`, …) evaluated at `years = month / 12`, so a table entry is
+//! bit for bit what a system computed before there was a table. A game evaluated about 25 `powf` a
+//! month on these trends, a third of all it evaluated; a table is built once per world and shared by
+//! every game played on it ([`crate::resources::Params`] is kept when a match is reset on the same
+//! scenario). Months past the table (none in a game: it covers the horizon and one month beyond,
+//! for next month's market) are computed directly.
+
+use crate::scenario::{Global, MAX_HORIZON_MONTHS, MONTHS_PER_YEAR, NationSpec, Scenario};
+
+/// The world's trends in one month.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GlobalAt {
+    /// [`Global::largest_run_share_at`].
+    pub largest_run_share: f64,
+    /// [`Global::queries_per_month_at`].
+    pub queries_per_month: f64,
+    /// [`Global::run_window_months_at`].
+    pub run_window_months: f64,
+    /// [`Global::chip_supply_h100e_per_year_at`].
+    pub chip_supply_h100e_per_year: f64,
+    /// [`Global::chip_it_kw_per_h100e_at`].
+    pub chip_it_kw_per_h100e: f64,
+    /// [`Global::chip_cost_usd_per_h100e_at`].
+    pub chip_cost_usd_per_h100e: f64,
+}
+
+impl GlobalAt {
+    pub fn at(g: &Global, month: u32) -> GlobalAt {
+        let years = month as f64 / MONTHS_PER_YEAR;
+        GlobalAt {
+            largest_run_share: g.largest_run_share_at(years),
+            queries_per_month: g.queries_per_month_at(years),
+            run_window_months: g.run_window_months_at(years),
+            chip_supply_h100e_per_year: g.chip_supply_h100e_per_year_at(years),
+            chip_it_kw_per_h100e: g.chip_it_kw_per_h100e_at(years),
+            chip_cost_usd_per_h100e: g.chip_cost_usd_per_h100e_at(years),
+        }
+    }
+}
+
+/// A nation's trends in one month.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NationAt {
+    /// [`NationSpec::inflow_month_usd_at`].
+    pub inflow_month_usd: f64,
+    /// Peak baseline demand on its growth trend, MW.
+    pub baseline_demand_mw: f64,
+}
+
+impl NationAt {
+    pub fn at(spec: &NationSpec, month: u32) -> NationAt {
+        let years = month as f64 / MONTHS_PER_YEAR;
+        NationAt {
+            inflow_month_usd: spec.inflow_month_usd_at(month),
+            baseline_demand_mw: spec.baseline_demand_mw
+                * (1.0 + spec.baseline_demand_growth_per_year).powf(years),
+        }
+    }
+}
+
+/// Monthly hazard from a yearly share: 1 − (1 − share)^(1/12).
+pub fn monthly_hazard(per_year: f64) -> f64 {
+    1.0 - (1.0 - per_year.clamp(0.0, 1.0)).powf(1.0 / MONTHS_PER_YEAR)
+}
+
+/// A nation's constants derived from its queue.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct QueueHazards {
+    /// Monthly withdrawal of other developers' requests waiting for their study.
+    pub study_month: f64,
+    /// Monthly withdrawal of other developers' projects under construction.
+    pub construction_month: f64,
+}
+
+/// The tables of one scenario over one horizon.
+#[derive(Clone, Debug)]
+pub struct Curves {
+    /// By month.
+    global: Vec<GlobalAt>,
+    nations: usize,
+    /// By month, then nation.
+    nation: Vec<NationAt>,
+    origins: usize,
+    /// Supply of each chip origin, H100e per year: by month, then origin.
+    origin_supply: Vec<f64>,
+    /// By nation.
+    hazards: Vec<QueueHazards>,
+    /// Monthly growth factor of the natural data stock.
+    data_growth_month: f64,
+}
+
+impl Curves {
+    /// Tables for months `0..=months + 1` of `scenario` (no further than a game can go: the
+    /// longest horizon, [`MAX_HORIZON_MONTHS`]).
+    pub fn new(scenario: &Scenario, months: u32) -> Curves {
+        let g = &scenario.global;
+        let span = 0..=months.min(MAX_HORIZON_MONTHS) + 1;
+        let global = span.clone().map(|m| GlobalAt::at(g, m)).collect();
+        let nation = span
+            .clone()
+            .flat_map(|m| {
+                scenario
+                    .nations
+                    .iter()
+                    .map(move |spec| NationAt::at(spec, m))
+            })
+            .collect();
+        let origin_supply = span
+            .flat_map(|m| {
+                let years = m as f64 / MONTHS_PER_YEAR;
+                g.chip_origins
+                    .iter()
+                    .map(move |o| o.supply_h100e_per_year_at(years))
+            })
+            .collect();
+        let hazards = scenario
+            .nations
+            .iter()
+            .map(|n| QueueHazards {
+                study_month: monthly_hazard(n.queue.study_withdrawal_per_year),
+                construction_month: monthly_hazard(n.queue.construction_withdrawal_per_year),
+            })
+            .collect();
+        Curves {
+            global,
+            nations: scenario.nations.len(),
+            nation,
+            origins: g.chip_origins.len(),
+            origin_supply,
+            hazards,
+            data_growth_month: (1.0 + g.data_stock_growth_per_year).powf(1.0 / MONTHS_PER_YEAR),
+        }
+    }
+
+    /// The world's trends in `month` of `scenario` (the one these tables were built from).
+    pub fn global(&self, scenario: &Scenario, month: u32) -> GlobalAt {
+        match self.global.get(month as usize) {
+            Some(at) => *at,
+            None => GlobalAt::at(&scenario.global, month),
+        }
+    }
+
+    /// Nation `n`'s trends in `month`.
+    pub fn nation(&self, scenario: &Scenario, n: usize, month: u32) -> NationAt {
+        match self.nation.get(month as usize * self.nations + n) {
+            Some(at) => *at,
+            None => NationAt::at(&scenario.nations[n], month),
+        }
+    }
+
+    /// Chip origin `o`'s supply in `month`, H100e per year.
+    pub fn origin_supply_h100e_per_year(&self, scenario: &Scenario, o: usize, month: u32) -> f64 {
+        match self.origin_supply.get(month as usize * self.origins + o) {
+            Some(&supply) => supply,
+            None => scenario.global.chip_origins[o]
+                .supply_h100e_per_year_at(month as f64 / MONTHS_PER_YEAR),
+        }
+    }
+
+    /// Nation `n`'s monthly queue withdrawal hazards.
+    pub fn hazards(&self, n: usize) -> QueueHazards {
+        self.hazards[n]
+    }
+
+    /// Monthly growth factor of the natural data stock.
+    pub fn data_growth_month(&self) -> f64 {
+        self.data_growth_month
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::systems::budget::monthly_inflow_usd;
+    use crate::systems::test_support::scenario;
+
+    /// Every entry is the formula's value, bit for bit, inside the table and past it.
+    #[test]
+    fn tables_equal_the_formulas_bit_for_bit() {
+        let mut s = scenario();
+        // Growth everywhere, so that no entry is trivially constant.
+        s.global.chip_kw_decline_per_year = 0.07;
+        s.nations[1].baseline_demand_growth_per_year = 0.05;
+        let months = 40;
+        let curves = Curves::new(&s, months);
+        for month in 0..months + 10 {
+            let years = month as f64 / 12.0;
+            let g = curves.global(&s, month);
+            assert_eq!(g, GlobalAt::at(&s.global, month));
+            assert_eq!(
+                g.largest_run_share.to_bits(),
+                s.global.largest_run_share_at(years).to_bits()
+            );
+            assert_eq!(
+                g.chip_it_kw_per_h100e.to_bits(),
+                s.global.chip_it_kw_per_h100e_at(years).to_bits()
+            );
+            for (n, spec) in s.nations.iter().enumerate() {
+                let at = curves.nation(&s, n, month);
+                assert_eq!(
+                    at.inflow_month_usd.to_bits(),
+                    monthly_inflow_usd(spec, month).to_bits()
+                );
+                assert_eq!(
+                    at.baseline_demand_mw.to_bits(),
+                    (spec.baseline_demand_mw
+                        * (1.0 + spec.baseline_demand_growth_per_year).powf(years))
+                    .to_bits()
+                );
+            }
+            for (o, origin) in s.global.chip_origins.iter().enumerate() {
+                assert_eq!(
+                    curves.origin_supply_h100e_per_year(&s, o, month).to_bits(),
+                    origin.supply_h100e_per_year_at(years).to_bits()
+                );
+            }
+        }
+        assert!(curves.global.len() == months as usize + 2);
+        // A horizon past any game's is not tabulated further (a bounded table).
+        let long = Curves::new(&s, u32::MAX);
+        assert_eq!(long.global.len(), MAX_HORIZON_MONTHS as usize + 2);
+        assert_eq!(long.global(&s, 5_000), GlobalAt::at(&s.global, 5_000));
+        assert!(curves.global(&s, 20).chip_it_kw_per_h100e < s.global.chip_it_kw_per_h100e);
+    }
+
+    #[test]
+    fn monthly_hazard_compounds_to_the_yearly_share() {
+        for share in [0.0, 0.1, 0.5, 0.9, 1.0] {
+            let h = monthly_hazard(share);
+            assert!((1.0 - (1.0 - h).powi(12) - share).abs() < 1e-12, "{share}");
+        }
+        assert_eq!(monthly_hazard(-1.0), 0.0);
+        assert_eq!(monthly_hazard(2.0), 1.0);
+    }
+}
