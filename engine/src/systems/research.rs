@@ -101,6 +101,19 @@ pub fn doublings_per_month(
     capability: f64,
     efficiency: f64,
 ) -> f64 {
+    let m = research_multiplier(g, capability);
+    doublings_per_month_at(g, inputs, capability, efficiency, m)
+}
+
+/// [`doublings_per_month`] given `m` = [`research_multiplier`] at `capability`, which the research
+/// system also records.
+fn doublings_per_month_at(
+    g: &Global,
+    inputs: ResearchInputs,
+    capability: f64,
+    efficiency: f64,
+    m: f64,
+) -> f64 {
     let a = automation_fraction(g, capability);
     // powf gives 0^0 = 1, so a missing factor drops out at a = 0 or 1 and zeroes labour between.
     // The ends are written out: they are most months of a game, and x^1 = x exactly.
@@ -114,7 +127,6 @@ pub fn doublings_per_month(
     };
     let r0 = ces(g, labour, inputs.experiment_compute);
     let lambda = g.research_parallelisation;
-    let m = research_multiplier(g, capability);
     let diminishing = (efficiency / g.initial_algorithmic_efficiency)
         .max(1.0)
         .powf(-lambda / g.software_returns);
@@ -149,6 +161,7 @@ pub fn research(
     params: Res<Params>,
     clock: Res<Clock>,
     roster: Res<Roster>,
+    mut oom_memo: Local<Vec<(u64, f64)>>,
     mut nations: Query<&mut Treasury>,
     mut labs: Query<(&Lab, &LabCompute, &mut LabModel, &mut LabFinance)>,
 ) {
@@ -176,11 +189,23 @@ pub fn research(
                 / g.research_reference_flop_per_month,
         };
         let before = model.algorithmic_efficiency;
-        let before_oom = before.log10();
-        let doublings = doublings_per_month(g, inputs, model.capability, before);
+        // log10 of the efficiency, remembered from last month's step when it is still the same
+        // number (it is unless something else set it: a restore, a test): one logarithm less.
+        let index = lab.index as usize;
+        if oom_memo.len() <= index {
+            oom_memo.resize(index + 1, (f64::NAN.to_bits(), f64::NAN));
+        }
+        let before_oom = match oom_memo[index] {
+            (bits, oom) if bits == before.to_bits() => oom,
+            _ => before.log10(),
+        };
+        let m = research_multiplier(g, model.capability);
+        let doublings = doublings_per_month_at(g, inputs, model.capability, before, m);
         model.algorithmic_efficiency = step_efficiency_oom(g, x0, before, before_oom, doublings);
-        model.efficiency_growth_oom_month = model.algorithmic_efficiency.log10() - before_oom;
-        model.research_multiplier = research_multiplier(g, model.capability);
+        let after_oom = model.algorithmic_efficiency.log10();
+        oom_memo[index] = (model.algorithmic_efficiency.to_bits(), after_oom);
+        model.efficiency_growth_oom_month = after_oom - before_oom;
+        model.research_multiplier = m;
         model.research_usd_month = 0.0;
     }
 }
