@@ -155,7 +155,7 @@ pub mod number {
     /// reader).
     pub fn finite<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
         if x.is_finite() {
-            s.collect_str(x)
+            display(x, s)
         } else {
             s.serialize_str("")
         }
@@ -170,9 +170,12 @@ pub mod number {
     /// from 1e16 (where `Display` writes every zero); empty when not finite. The form of the files
     /// added with this layer (the tidy tables, `analysis.csv`).
     pub fn compact<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        let mut buffer = ryu::Buffer::new();
         let magnitude = x.abs();
         if !x.is_finite() {
             s.serialize_str("")
+        } else if let Some(text) = plain(*x, &mut buffer) {
+            s.serialize_str(text)
         } else if magnitude != 0.0 && !(1e-5..1e16).contains(&magnitude) {
             s.collect_str(&format_args!("{x:e}"))
         } else {
@@ -187,12 +190,51 @@ pub mod number {
 
     /// Shortest round-trip form (`Display`), `NaN` and `inf` as Rust writes them.
     pub fn display<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(x)
+        let mut buffer = ryu::Buffer::new();
+        match plain(*x, &mut buffer) {
+            Some(text) => s.serialize_str(text),
+            None => s.collect_str(x),
+        }
     }
 
     /// The `Debug` form: like `Display` but always with a decimal point or an exponent.
     pub fn debug<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(&format_args!("{x:?}"))
+    }
+
+    /// `x` as `Display` writes it, written faster (by ryu: the tidy tables write millions of
+    /// numbers), when it is zero or its magnitude is from 1e-5 to below 1e16 and its digits cannot
+    /// be a tie; `None` otherwise (then `Display` must write it).
+    ///
+    /// Both write the shortest digits that read back as `x`, the closest such to `x`, and in that
+    /// range ryu lays them out without an exponent as `Display` does (but for the `.0` it gives
+    /// whole numbers, dropped here); outside it ryu uses an exponent where `Display` writes every
+    /// digit. They differ when `x` lies exactly halfway between the two closest such digit strings
+    /// (`1308548795726862.25`: ryu writes `…862.2`, `Display` `…862.3`). That needs `x` to have
+    /// exactly one decimal more than the digits (a 5): `x = m × 2^e` with `m` odd has exactly
+    /// `-e` decimals, so those are left to `Display`. `ryu_text_is_display_text` checks this on
+    /// millions of values.
+    pub fn plain(x: f64, buffer: &mut ryu::Buffer) -> Option<&str> {
+        let magnitude = x.abs();
+        if magnitude == 0.0 {
+            // `0` and `-0`.
+            return Some(if x.is_sign_negative() { "-0" } else { "0" });
+        }
+        if !(1e-5..1e16).contains(&magnitude) {
+            // Also NaN and the infinities, which compare false.
+            return None;
+        }
+        let text = buffer.format_finite(x);
+        let text = text.strip_suffix(".0").unwrap_or(text);
+        let decimals = text.find('.').map_or(0, |dot| text.len() - dot - 1);
+        // A normal number (the range holds no other): 52 stored bits and the implicit one.
+        let bits = x.to_bits();
+        let mantissa = (bits & ((1 << 52) - 1)) | (1 << 52);
+        let exponent = ((bits >> 52) & 0x7ff) as i64 - 1075 + i64::from(mantissa.trailing_zeros());
+        if exponent < 0 && -exponent == decimals as i64 + 1 {
+            return None;
+        }
+        Some(text)
     }
 }
 
@@ -393,6 +435,93 @@ mod tests {
             records("a\n\"b\"c")
                 .unwrap_err()
                 .starts_with("line 2: unexpected `c`")
+        );
+    }
+
+    /// [`number::plain`] is `Display`'s text wherever it gives one, and gives one over the whole
+    /// range it claims: random bit patterns, random numbers across the range's binades, whole
+    /// numbers, short decimals (what the tables hold), powers of ten and their neighbours.
+    #[test]
+    fn ryu_text_is_display_text() {
+        let mut buffer = ryu::Buffer::new();
+        // Numbers in the range, and those of them left to `Display`.
+        let (mut in_range, mut left) = (0_u64, 0_u64);
+        let mut check = |x: f64| {
+            let range = x == 0.0 || (1e-5..1e16).contains(&x.abs());
+            in_range += u64::from(range);
+            match number::plain(x, &mut buffer) {
+                Some(text) => {
+                    assert!(range, "{x:e}");
+                    assert_eq!(text, format!("{x}"), "{x:e} ({:#x})", x.to_bits());
+                }
+                None => left += u64::from(range),
+            }
+        };
+        // SplitMix64: a fixed, dependency-free stream of bits.
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        for _ in 0..100_000 {
+            check(f64::from_bits(next()));
+        }
+        // Binary exponents -17 to 53 cover 1e-5 to 1e16, with a sign and a random mantissa.
+        for _ in 0..400_000 {
+            let bits = next();
+            let exponent = 1023 - 17 + (bits >> 52) % 71;
+            check(f64::from_bits(
+                (bits & (1 << 63)) | (exponent << 52) | (bits & ((1 << 52) - 1)),
+            ));
+        }
+        for k in 0..100_000_u32 {
+            let k = f64::from(k);
+            for x in [k, k / 10.0, k / 100.0, k / 1000.0, k * 1e6 + 0.5, -k / 7.0] {
+                check(x);
+            }
+        }
+        for e in -330..310 {
+            let p = 10f64.powi(e);
+            for x in [p, p.next_up(), p.next_down(), -p, 1.5 * p, 0.3 * p] {
+                check(x);
+            }
+        }
+        // Dyadic fractions of every size, where ties lie (few bits below the point).
+        for _ in 0..200_000 {
+            let bits = next();
+            let point = (bits >> 58) as i32 % 60;
+            let whole = (bits & ((1 << 57) - 1)) >> ((bits >> 52) % 57);
+            check(whole as f64 * 2f64.powi(-point));
+        }
+        for e in -1075..1024 {
+            let p = 2f64.powi(e);
+            for x in [p, p.next_up(), p.next_down(), 3.0 * p] {
+                check(x);
+            }
+        }
+        for x in [
+            0.0,
+            -0.0,
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::MAX,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
+            check(x);
+        }
+        // 1308548795726862.25, the tie that showed ryu and `Display` apart, left to `Display`.
+        assert_eq!(
+            number::plain(f64::from_bits(0x4312_9879_088f_f039), &mut buffer),
+            None
+        );
+        // Ties are rare: ryu writes nearly every number.
+        assert!(
+            left * 100 < in_range,
+            "{left} of {in_range} left to Display"
         );
     }
 }

@@ -12,7 +12,7 @@ use crate::error::Result;
 
 use super::TournamentConfig;
 use super::record::GameRecord;
-use super::store::{GAMES_FILE, for_each_game_by_id};
+use super::store::{GAMES_FILE, for_each_game_by_id, for_each_game_by_id_split};
 use crate::analyze;
 use crate::standings::{self, Standing};
 
@@ -138,7 +138,7 @@ pub fn write_run_reports_with(
     let strategies = listed_strategies(config);
     let mut tallies = GameTallies::new(&strategies);
     let scenarios = super::load_scenarios(config);
-    let mut tables = super::tables::TableWriter::create(out, &start_years(&scenarios))?;
+    let tables = super::tables::TableWriter::create(out, &start_years(&scenarios))?;
     let mut list =
         super::drilldown::GameListWriter::create(out, super::drilldown::ReplayContext::of(config))?;
     let mut decider = match (&config.stop, &scenarios) {
@@ -147,21 +147,21 @@ pub fn write_run_reports_with(
         }
         _ => None,
     };
-    for_each_game_by_id(&[out.join(GAMES_FILE).as_path()], |game| {
-        tallies.add(&game);
-        tables.add(&game)?;
-        list.add(&game)?;
+    // The tidy tables are written on a thread of their own, fed the games in the same order.
+    let tables = for_each_game_by_id_split(&[out.join(GAMES_FILE).as_path()], tables, |game| {
+        tallies.add(game);
+        list.add(game)?;
         if let Some(decider) = &mut decider {
-            decider.add(&game);
+            decider.add(game);
         }
         for other in others.iter_mut() {
-            other.add(&game)?;
+            other.add(game)?;
         }
         Ok(())
     })?;
     let stopping = decider.map(|d| d.finish()).unwrap_or_default();
     let mut reports = write_summaries(out, config, &tallies, stopping)?;
-    reports.files.extend(tables.finish()?);
+    reports.files.extend(tables?.put_in_place()?);
     reports.files.extend(super::drilldown::write_drilldown_of(
         out,
         &tallies.drilldown,

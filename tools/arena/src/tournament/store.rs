@@ -251,6 +251,76 @@ pub fn for_each_game_by_id(
     })
 }
 
+/// A reader of a pass's games that runs on a thread of its own ([`for_each_game_by_id_split`]):
+/// the tidy tables, whose rows cost as much to format and write as the rest of the pass costs to
+/// read and tally the games.
+pub trait GameSink: Send {
+    /// What the sink leaves once it has every game (made on its thread too).
+    type Done: Send;
+    /// Add the next game, in game-id order.
+    fn add(&mut self, game: &GameRecord) -> Result<()>;
+    /// The games are done.
+    fn done(self) -> Self::Done;
+}
+
+/// Games handed to a [`GameSink`]'s thread at a time: enough that the handing costs nothing beside
+/// the games, few enough that the queue holds little.
+const SINK_BATCH_GAMES: usize = 128;
+/// Batches queued for a [`GameSink`] at most; the pass waits when the sink is this far behind, so
+/// memory holds at most this many batches beside the one being filled and the one being written,
+/// however many games there are.
+const SINK_QUEUE_BATCHES: usize = 4;
+
+/// [`for_each_game_by_id`], feeding every game to `each` on this thread and then to `sink` on a
+/// thread of its own, in the same order: the two run side by side, and what each sees, and so what
+/// it writes, is as if one thread had fed them game by game. Returns what the sink leaves.
+///
+/// Errors are those the one thread would have met first: the sink's (it only ever has games that
+/// `each` took before any error of the pass), then the pass's own (a line that is not a game, an
+/// error of `each`). A panic on the sink's thread is resumed on this one.
+pub fn for_each_game_by_id_split<S: GameSink>(
+    paths: &[&Path],
+    sink: S,
+    mut each: impl FnMut(&GameRecord) -> Result<()>,
+) -> Result<S::Done> {
+    std::thread::scope(|scope| {
+        let (queue, batches) = std::sync::mpsc::sync_channel::<Vec<GameRecord>>(SINK_QUEUE_BATCHES);
+        let worker = scope.spawn(move || -> Result<S::Done> {
+            let mut sink = sink;
+            for batch in batches {
+                for game in &batch {
+                    sink.add(game)?;
+                }
+            }
+            Ok(sink.done())
+        });
+        let mut batch = Vec::with_capacity(SINK_BATCH_GAMES);
+        let read = for_each_game_by_id(paths, |game| {
+            each(&game)?;
+            batch.push(game);
+            if batch.len() == SINK_BATCH_GAMES {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(SINK_BATCH_GAMES));
+                // Refused only when the sink has stopped on an error, which is reported below.
+                if queue.send(full).is_err() {
+                    bail!("the games' writer stopped");
+                }
+            }
+            Ok(())
+        });
+        // The games read before an error reach the sink too, as they would have in one thread.
+        if !batch.is_empty() {
+            let _ = queue.send(batch);
+        }
+        // The end of the games for the sink.
+        drop(queue);
+        let done = worker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        read?;
+        Ok(done)
+    })
+}
+
 /// [`for_each_game_by_id`], but `parse` gets each game's line unparsed (with its file and its
 /// place there, for messages): for a reader that wants only a few fields of each game.
 pub fn for_each_line_by_id(
@@ -530,6 +600,142 @@ mod tests {
     }
 
     use std::path::PathBuf;
+
+    /// A sink that keeps the ids it is given, failing at `fail_at` or panicking at `panic_at`.
+    struct Ids {
+        ids: Vec<u64>,
+        fail_at: Option<u64>,
+        panic_at: Option<u64>,
+    }
+
+    impl GameSink for Ids {
+        type Done = Vec<u64>;
+
+        fn add(&mut self, game: &GameRecord) -> Result<()> {
+            if self.fail_at == Some(game.game_id) {
+                bail!("the sink failed at {}", game.game_id);
+            }
+            assert_ne!(self.panic_at, Some(game.game_id), "the sink panicked");
+            self.ids.push(game.game_id);
+            Ok(())
+        }
+
+        fn done(self) -> Vec<u64> {
+            self.ids
+        }
+    }
+
+    fn sink() -> Ids {
+        Ids {
+            ids: Vec::new(),
+            fail_at: None,
+            panic_at: None,
+        }
+    }
+
+    /// Many more games than the sink's queue holds, not a whole number of batches, in any order.
+    fn many_games(dir: &Path) -> (PathBuf, Vec<u64>) {
+        let count = (SINK_BATCH_GAMES * (SINK_QUEUE_BATCHES + 3) + 5) as u64;
+        let ids: Vec<u64> = (0..count).map(|i| (i * 7919) % count).collect();
+        let path = file(dir, "many", &ids, true);
+        (path, (0..count).collect())
+    }
+
+    #[test]
+    fn a_split_pass_feeds_both_sides_every_game_in_id_order() {
+        let dir = temp("split");
+        let (shuffled, all) = many_games(&dir);
+        let sorted = file(&dir, "sorted", &all, false);
+        for path in [shuffled, sorted] {
+            let mut seen = Vec::new();
+            let sunk = for_each_game_by_id_split(&[&path], sink(), |g| {
+                seen.push(g.game_id);
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(seen, all);
+            assert_eq!(sunk, all);
+        }
+        let empty = for_each_game_by_id_split(&[&dir.join("none")], sink(), |_| Ok(())).unwrap();
+        assert!(empty.is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_split_pass_reports_the_first_error_of_either_side() {
+        let dir = temp("split-errors");
+        let (path, _) = many_games(&dir);
+        // The sink fails early: the pass stops (it does not wait on a full queue) with its error.
+        let failing = Ids {
+            fail_at: Some(3),
+            ..sink()
+        };
+        let error = for_each_game_by_id_split(&[&path], failing, |_| Ok(()))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(error, "the sink failed at 3");
+        // This side fails: its error, and the sink had every game before it (as in one thread).
+        let stop = (SINK_BATCH_GAMES * 2 + 10) as u64;
+        let mut sunk = Vec::new();
+        struct Keep<'a>(&'a mut Vec<u64>);
+        impl GameSink for Keep<'_> {
+            type Done = ();
+            fn add(&mut self, game: &GameRecord) -> Result<()> {
+                self.0.push(game.game_id);
+                Ok(())
+            }
+            fn done(self) {}
+        }
+        let error = for_each_game_by_id_split(&[&path], Keep(&mut sunk), |g| {
+            if g.game_id == stop {
+                bail!("this side failed at {}", g.game_id);
+            }
+            Ok(())
+        })
+        .unwrap_err()
+        .to_string();
+        assert_eq!(error, format!("this side failed at {stop}"));
+        assert_eq!(sunk, (0..stop).collect::<Vec<_>>());
+        // Both fail: the sink's error is of an earlier game, as one thread would have met it.
+        let failing = Ids {
+            fail_at: Some(5),
+            ..sink()
+        };
+        let error = for_each_game_by_id_split(&[&path], failing, |g| {
+            if g.game_id == stop {
+                bail!("this side failed");
+            }
+            Ok(())
+        })
+        .unwrap_err()
+        .to_string();
+        assert_eq!(error, "the sink failed at 5");
+        // A line that is not a game.
+        let bad = dir.join("bad");
+        std::fs::write(&bad, format!("{}{{\"game_id\":1,\"unit\":x}}\n", line(0))).unwrap();
+        let error = for_each_game_by_id_split(&[&bad], sink(), |_| Ok(()))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("not a game record"), "{error}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_panic_of_the_sink_reaches_the_caller() {
+        let dir = temp("split-panic");
+        let (path, _) = many_games(&dir);
+        let panicking = Ids {
+            panic_at: Some(200),
+            ..sink()
+        };
+        let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            for_each_game_by_id_split(&[&path], panicking, |_| Ok(()))
+        }))
+        .unwrap_err();
+        let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(message.contains("the sink panicked"), "{message}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn games_are_read_in_id_order_whatever_the_order_of_the_lines() {

@@ -20,7 +20,7 @@ use parquet::file::writer::{SerializedColumnWriter, SerializedFileWriter};
 use serde::Serialize;
 
 use super::record::{GameRecord, seed_high, seed_low};
-use super::store::{GAMES_FILE, for_each_game_by_id};
+use super::store::{GAMES_FILE, GameSink, for_each_game_by_id_split};
 use crate::data::{self, number};
 use crate::error::{Context, Result};
 
@@ -182,14 +182,17 @@ pub fn capability_rows(game: &GameRecord, start_year: Option<i32>) -> Vec<Capabi
 /// file renamed over it. `start_years` (scenario name, first year) dates the trajectories of games
 /// recorded without their years.
 pub fn write_tables(dir: &Path, start_years: &[(String, i32)]) -> Result<Vec<PathBuf>> {
-    let mut tables = TableWriter::create(dir, start_years)?;
-    for_each_game_by_id(&[dir.join(GAMES_FILE).as_path()], |game| tables.add(&game))?;
-    tables.finish()
+    let tables = TableWriter::create(dir, start_years)?;
+    // The games are parsed on this thread while the tables' rows are written on another.
+    let tables = for_each_game_by_id_split(&[dir.join(GAMES_FILE).as_path()], tables, |_| Ok(()))?;
+    tables?.put_in_place()
 }
 
 /// The tables of [`write_tables`] written a game at a time, for a pass over the games that feeds
 /// other readers too ([`super::report::write_run_reports_with`]): [`TableWriter::add`] each game in
-/// game-id order, then [`TableWriter::finish`] puts the files in place.
+/// game-id order, then [`TableWriter::finish`] puts the files in place. As a [`GameSink`], a pass
+/// feeds it on a thread of its own, which completes the files ([`TableWriter::complete`]) and
+/// leaves them to be put in place ([`CompletedTables::put_in_place`]).
 pub struct TableWriter {
     seats_csv: PathBuf,
     seats_parquet: PathBuf,
@@ -261,6 +264,11 @@ impl TableWriter {
 
     /// Complete the files and put them in place; returns them.
     pub fn finish(self) -> Result<Vec<PathBuf>> {
+        self.complete()?.put_in_place()
+    }
+
+    /// Complete the files (flushed to disk under their temporary names), not yet in place.
+    pub fn complete(self) -> Result<CompletedTables> {
         let TableWriter {
             seats_csv,
             seats_parquet,
@@ -297,8 +305,36 @@ impl TableWriter {
         finish(seats_out, &seats_csv, &seats_header)?;
         finish(capability_out, &capability, &capability_header)?;
         parquet_out.close()?;
+        Ok(CompletedTables {
+            files: [seats_csv, seats_parquet, capability],
+        })
+    }
+}
+
+impl GameSink for TableWriter {
+    /// Completing the files can fail too: reported when they are put in place, after whatever the
+    /// pass's other readers report (the order of a pass in one thread).
+    type Done = Result<CompletedTables>;
+
+    fn add(&mut self, game: &GameRecord) -> Result<()> {
+        TableWriter::add(self, game)
+    }
+
+    fn done(self) -> Self::Done {
+        self.complete()
+    }
+}
+
+/// The tables, complete under their temporary names ([`TableWriter::complete`]).
+pub struct CompletedTables {
+    files: [PathBuf; 3],
+}
+
+impl CompletedTables {
+    /// Rename the tables into place; returns them.
+    pub fn put_in_place(self) -> Result<Vec<PathBuf>> {
         let mut files = Vec::new();
-        for path in [seats_csv, seats_parquet, capability] {
+        for path in self.files {
             std::fs::rename(tmp(&path), &path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             files.push(path);
@@ -623,6 +659,44 @@ mod tests {
             .collect();
         assert_eq!(seeds, [7, 7, big, big]);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The tables written on their own thread beside the pass ([`write_tables`]) are those one
+    /// thread writes game by game, byte for byte, over many batches of games.
+    #[test]
+    fn tables_written_beside_the_pass_equal_those_of_one_thread() {
+        let root =
+            std::env::temp_dir().join(format!("gigawatt-tables-split-{}", std::process::id()));
+        let (split, one) = (root.join("split"), root.join("one"));
+        std::fs::create_dir_all(&split).unwrap();
+        std::fs::create_dir_all(&one).unwrap();
+        let games: Vec<GameRecord> = (0..3000)
+            .map(|id| {
+                let mut g = game(id, id.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+                g.seats[1].score = id as f64 / 3000.0;
+                g.seats[0].capability_by_year = vec![29.0 + id as f64 * 1e-3, 1.0 / 3.0];
+                g
+            })
+            .collect();
+        let lines: String = games
+            .iter()
+            .map(|g| serde_json::to_string(g).unwrap() + "\n")
+            .collect();
+        std::fs::write(split.join(GAMES_FILE), lines).unwrap();
+        write_tables(&split, &[]).unwrap();
+        let mut tables = TableWriter::create(&one, &[]).unwrap();
+        for g in &games {
+            tables.add(g).unwrap();
+        }
+        tables.finish().unwrap();
+        for file in [SEATS_CSV_FILE, SEATS_PARQUET_FILE, CAPABILITY_FILE] {
+            let (a, b) = (
+                std::fs::read(split.join(file)).unwrap(),
+                std::fs::read(one.join(file)).unwrap(),
+            );
+            assert!(a == b, "{file} differs");
+        }
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]
