@@ -183,6 +183,24 @@ pub struct Policy {
     pub queue_reform_since_month: u32,
 }
 
+impl Policy {
+    /// Nothing in force: regulation as today, out of the climate accord, no drilling, no controls,
+    /// no subsidy, no queue reform. It holds no allocation.
+    pub fn nothing_in_force() -> Policy {
+        Policy {
+            regulation_level: 1.0,
+            in_climate_accord: false,
+            drilling: false,
+            drilling_since_month: 0,
+            export_controls_on: Vec::new(),
+            lab_subsidy_share: 0.0,
+            mineral_controls_on: Vec::new(),
+            queue_reform: false,
+            queue_reform_since_month: 0,
+        }
+    }
+}
+
 /// A mineral export control on one target, since a month (its effect fades as substitutes arrive).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MineralControl {

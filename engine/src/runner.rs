@@ -735,7 +735,7 @@ impl Match {
             }
             let own = &mut observations[i].own;
             // The policy's lists are kept (copied into); the rest is written whole.
-            let mut own_policy = std::mem::replace(&mut own.policy, policy_placeholder());
+            let mut own_policy = std::mem::replace(&mut own.policy, Policy::nothing_in_force());
             copy_policy(&mut own_policy, policy);
             *own = NationView {
                 treasury_usd: treasury.usd,
@@ -1139,7 +1139,7 @@ fn empty_observation(scenario: Arc<Scenario>, seat: usize) -> Observation {
             interconnection_queue_mw: 0.0,
             interconnection_mw_per_month: 0.0,
             queue_wait_months: 0.0,
-            policy: policy_placeholder(),
+            policy: Policy::nothing_in_force(),
             chips_available_h100e: 0.0,
             chip_price_usd_per_h100e: 0.0,
             chip_import_share: 0.0,
@@ -1153,21 +1153,6 @@ fn empty_observation(scenario: Arc<Scenario>, seat: usize) -> Observation {
         rejected: Vec::new(),
         snapshot: None,
         scenario,
-    }
-}
-
-/// A policy that holds nothing (no allocation), to be written over.
-fn policy_placeholder() -> Policy {
-    Policy {
-        regulation_level: 0.0,
-        in_climate_accord: false,
-        drilling: false,
-        drilling_since_month: 0,
-        export_controls_on: Vec::new(),
-        lab_subsidy_share: 0.0,
-        mineral_controls_on: Vec::new(),
-        queue_reform: false,
-        queue_reform_since_month: 0,
     }
 }
 

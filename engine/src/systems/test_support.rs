@@ -58,15 +58,5 @@ pub fn assert_close(actual: f64, expected: f64) {
 /// A policy with nothing in force: regulation as today, out of the accord, no drilling, no controls,
 /// no subsidy, no queue reform.
 pub fn plain_policy() -> crate::components::Policy {
-    crate::components::Policy {
-        regulation_level: 1.0,
-        in_climate_accord: false,
-        drilling: false,
-        drilling_since_month: 0,
-        export_controls_on: Vec::new(),
-        lab_subsidy_share: 0.0,
-        mineral_controls_on: Vec::new(),
-        queue_reform: false,
-        queue_reform_since_month: 0,
-    }
+    crate::components::Policy::nothing_in_force()
 }
