@@ -141,7 +141,19 @@ def test_a_failing_command_raises_with_the_command_line_s_message():
         gigawatt.command(["tournament", "--no-such-flag"])
 
 
-def test_ctrl_c_stays_python_s_after_a_run():
+@pytest.fixture
+def python_owns_ctrl_c():
+    """Ctrl-C raises `KeyboardInterrupt`, as in an interactive interpreter. A process started in
+    the background by a non-interactive shell inherits SIGINT ignored and Python leaves it so; these
+    tests are about a run handing Ctrl-C back, not about how pytest was started."""
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_stays_python_s_after_a_run(python_owns_ctrl_c):
     import os
     import signal
     import time
@@ -240,7 +252,9 @@ def test_a_python_opponent_in_tuning(tmp_path):
         gigawatt.tune(str(config), out=tmp_path / "u", threads=2)
 
 
-def test_ctrl_c_in_a_python_strategy_stops_the_tournament_and_keeps_what_was_played(tmp_path):
+def test_ctrl_c_in_a_python_strategy_stops_the_tournament_and_keeps_what_was_played(
+    tmp_path, python_owns_ctrl_c
+):
     import os
     import signal
 
