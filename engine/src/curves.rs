@@ -9,6 +9,8 @@
 //! scenario). Months past the table (none in a game: it covers the horizon and one month beyond,
 //! for next month's market) are computed directly.
 
+use std::sync::Arc;
+
 use crate::scenario::{Global, MAX_HORIZON_MONTHS, MONTHS_PER_YEAR, NationSpec, Scenario};
 
 /// The world's trends in one month.
@@ -79,6 +81,8 @@ pub struct QueueHazards {
 /// The tables of one scenario over one horizon.
 #[derive(Clone, Debug)]
 pub struct Curves {
+    /// The scenario tabulated, for months past the tables.
+    scenario: Arc<Scenario>,
     /// By month.
     global: Vec<GlobalAt>,
     nations: usize,
@@ -96,7 +100,7 @@ pub struct Curves {
 impl Curves {
     /// Tables for months `0..=months + 1` of `scenario` (no further than a game can go: the
     /// longest horizon, [`MAX_HORIZON_MONTHS`]).
-    pub fn new(scenario: &Scenario, months: u32) -> Curves {
+    pub fn new(scenario: Arc<Scenario>, months: u32) -> Curves {
         let g = &scenario.global;
         let span = 0..=months.min(MAX_HORIZON_MONTHS) + 1;
         let global = span.clone().map(|m| GlobalAt::at(g, m)).collect();
@@ -125,38 +129,42 @@ impl Curves {
                 construction_month: monthly_hazard(n.queue.construction_withdrawal_per_year),
             })
             .collect();
+        let nations = scenario.nations.len();
+        let origins = g.chip_origins.len();
+        let data_growth_month = (1.0 + g.data_stock_growth_per_year).powf(1.0 / MONTHS_PER_YEAR);
         Curves {
+            scenario,
             global,
-            nations: scenario.nations.len(),
+            nations,
             nation,
-            origins: g.chip_origins.len(),
+            origins,
             origin_supply,
             hazards,
-            data_growth_month: (1.0 + g.data_stock_growth_per_year).powf(1.0 / MONTHS_PER_YEAR),
+            data_growth_month,
         }
     }
 
-    /// The world's trends in `month` of `scenario` (the one these tables were built from).
-    pub fn global(&self, scenario: &Scenario, month: u32) -> GlobalAt {
+    /// The world's trends in `month`.
+    pub fn global(&self, month: u32) -> GlobalAt {
         match self.global.get(month as usize) {
             Some(at) => *at,
-            None => GlobalAt::at(&scenario.global, month),
+            None => GlobalAt::at(&self.scenario.global, month),
         }
     }
 
     /// Nation `n`'s trends in `month`.
-    pub fn nation(&self, scenario: &Scenario, n: usize, month: u32) -> NationAt {
+    pub fn nation(&self, n: usize, month: u32) -> NationAt {
         match self.nation.get(month as usize * self.nations + n) {
             Some(at) => *at,
-            None => NationAt::at(&scenario.nations[n], month),
+            None => NationAt::at(&self.scenario.nations[n], month),
         }
     }
 
     /// Chip origin `o`'s supply in `month`, H100e per year.
-    pub fn origin_supply_h100e_per_year(&self, scenario: &Scenario, o: usize, month: u32) -> f64 {
+    pub fn origin_supply_h100e_per_year(&self, o: usize, month: u32) -> f64 {
         match self.origin_supply.get(month as usize * self.origins + o) {
             Some(&supply) => supply,
-            None => scenario.global.chip_origins[o]
+            None => self.scenario.global.chip_origins[o]
                 .supply_h100e_per_year_at(month as f64 / MONTHS_PER_YEAR),
         }
     }
@@ -186,10 +194,10 @@ mod tests {
         s.global.chip_kw_decline_per_year = 0.07;
         s.nations[1].baseline_demand_growth_per_year = 0.05;
         let months = 40;
-        let curves = Curves::new(&s, months);
+        let curves = Curves::new(Arc::new(s.clone()), months);
         for month in 0..months + 10 {
             let years = month as f64 / 12.0;
-            let g = curves.global(&s, month);
+            let g = curves.global(month);
             assert_eq!(g, GlobalAt::at(&s.global, month));
             assert_eq!(
                 g.largest_run_share.to_bits(),
@@ -200,7 +208,7 @@ mod tests {
                 s.global.chip_it_kw_per_h100e_at(years).to_bits()
             );
             for (n, spec) in s.nations.iter().enumerate() {
-                let at = curves.nation(&s, n, month);
+                let at = curves.nation(n, month);
                 assert_eq!(
                     at.inflow_month_usd.to_bits(),
                     monthly_inflow_usd(spec, month).to_bits()
@@ -214,17 +222,17 @@ mod tests {
             }
             for (o, origin) in s.global.chip_origins.iter().enumerate() {
                 assert_eq!(
-                    curves.origin_supply_h100e_per_year(&s, o, month).to_bits(),
+                    curves.origin_supply_h100e_per_year(o, month).to_bits(),
                     origin.supply_h100e_per_year_at(years).to_bits()
                 );
             }
         }
         assert!(curves.global.len() == months as usize + 2);
         // A horizon past any game's is not tabulated further (a bounded table).
-        let long = Curves::new(&s, u32::MAX);
+        let long = Curves::new(Arc::new(s.clone()), u32::MAX);
         assert_eq!(long.global.len(), MAX_HORIZON_MONTHS as usize + 2);
-        assert_eq!(long.global(&s, 5_000), GlobalAt::at(&s.global, 5_000));
-        assert!(curves.global(&s, 20).chip_it_kw_per_h100e < s.global.chip_it_kw_per_h100e);
+        assert_eq!(long.global(5_000), GlobalAt::at(&s.global, 5_000));
+        assert!(curves.global(20).chip_it_kw_per_h100e < s.global.chip_it_kw_per_h100e);
     }
 
     #[test]

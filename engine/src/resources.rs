@@ -113,7 +113,7 @@ impl Params {
             })
             .collect();
         Params {
-            curves: Arc::new(Curves::new(&scenario, months)),
+            curves: Arc::new(Curves::new(scenario.clone(), months)),
             origin_controllers,
             origin_shares,
             scaling: ScalingConstants::new(&scenario.global.scaling_law),

@@ -25,7 +25,7 @@ pub fn budget(
     subsidy.resize(scenario.nations.len(), 0.0);
     for (nation, mut treasury, policy) in &mut nations {
         let n = nation.index as usize;
-        let mut inflow = params.curves.nation(scenario, n, month).inflow_month_usd;
+        let mut inflow = params.curves.nation(n, month).inflow_month_usd;
         treasury.inflow_month_usd = inflow;
         treasury.income_usd += inflow;
         let repay = inflow.min(treasury.debt_usd);

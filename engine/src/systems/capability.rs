@@ -44,7 +44,7 @@ pub fn capability(
     let g = &params.scenario.global;
     let scaling = &params.scaling;
     let data_growth_month = params.curves.data_growth_month();
-    let trends = params.curves.global(&params.scenario, clock.month);
+    let trends = params.curves.global(clock.month);
     let window = trends.run_window_months;
     let share = trends.largest_run_share;
     let queries = trends.queries_per_month;

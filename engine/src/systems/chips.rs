@@ -55,10 +55,7 @@ pub fn open_market(
     let mut own = 0.0;
     let mut world = 0.0;
     for o in 0..g.chip_origins.len() {
-        let supply = params
-            .curves
-            .origin_supply_h100e_per_year(scenario, o, month)
-            / MONTHS_PER_YEAR;
+        let supply = params.curves.origin_supply_h100e_per_year(o, month) / MONTHS_PER_YEAR;
         world += supply;
         let controllers = &params.origin_controllers[o];
         if controllers.contains(&nation) {
@@ -80,10 +77,7 @@ pub fn open_market(
     market.available_h100e = available;
     market.bought_month_h100e = 0.0;
     market.mineral_exposure = exposure;
-    market.price_usd_per_h100e = params
-        .curves
-        .global(scenario, month)
-        .chip_cost_usd_per_h100e
+    market.price_usd_per_h100e = params.curves.global(month).chip_cost_usd_per_h100e
         * spec.chip_price_multiplier
         * (1.0 + scenario.policies.mineral_control_chip_cost_increase * exposure);
 }
@@ -125,7 +119,7 @@ pub fn chips(
     }
 
     // This month's supply that no nation bought goes to the rest of the world.
-    let trends = params.curves.global(scenario, month);
+    let trends = params.curves.global(month);
     let supply = trends.chip_supply_h100e_per_year / MONTHS_PER_YEAR;
     let mut bought = 0.0;
     for &entity in &roster.nations {

@@ -207,7 +207,7 @@ pub fn dispatch(
             .iter()
             .map(|&k| fleet.mw[k.index()] * spec.plants.get(k).capacity_factor)
             .sum();
-        let baseline = params.curves.nation(scenario, n, month).baseline_demand_mw;
+        let baseline = params.curves.nation(n, month).baseline_demand_mw;
         let demand = grid_demand_mw[n];
         let room = (supply - baseline * (1.0 + spec.planning_reserve_margin)).max(0.0);
         let served = demand.min(room);

@@ -10,13 +10,12 @@
 use bevy_ecs::prelude::*;
 
 use crate::components::*;
+use crate::curves::monthly_hazard as monthly;
 use crate::resources::*;
 use crate::scenario::{NationSpec, PlantKind, Scenario};
 
 /// Below this many MW a queue entry counts as served (float dust).
 const SERVED_EPS_MW: f64 = 1e-9;
-
-use crate::curves::monthly_hazard as monthly;
 
 /// The month-0 grid of a nation: the queue waiting for studies (one entry, first in line) and the
 /// studied projects under construction, finishing evenly over their construction time.

@@ -349,10 +349,7 @@ impl Ctx<'_, '_, '_, '_, '_, '_, '_> {
         self.market.bought_h100e += h100e;
         self.market.bought_month_h100e += h100e;
         let g = &self.scenario.global;
-        let kw = self
-            .curves
-            .global(self.scenario, self.month)
-            .chip_it_kw_per_h100e;
+        let kw = self.curves.global(self.month).chip_it_kw_per_h100e;
         self.labs[lab].compute.deliveries.push_back(ChipDelivery {
             arrival_month: self.month + g.chip_delivery_months,
             h100e,

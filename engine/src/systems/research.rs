@@ -166,11 +166,7 @@ pub fn research(
     mut labs: Query<(&Lab, &LabCompute, &mut LabModel, &mut LabFinance)>,
 ) {
     let g = &params.scenario.global;
-    let experiment_share = 1.0
-        - params
-            .curves
-            .global(&params.scenario, clock.month)
-            .largest_run_share;
+    let experiment_share = 1.0 - params.curves.global(clock.month).largest_run_share;
     let x0 = g.initial_algorithmic_efficiency.log10();
     let mut in_order = labs.iter_many_mut(&roster.labs);
     while let Some(row) = in_order.fetch_next() {
