@@ -10,11 +10,12 @@
 //! - Money: start + income − spent = treasury + escrow (capex still to pay) + labs' capital, per
 //!   nation, to a relative 1e-9 (plus a dollar); "start" is the holdings when the match was built.
 //! - The roster lists live entities in strictly increasing id order.
+//! - The projects by stage (`Stages`), kept as projects move, are what a rebuild from scratch finds.
 
 use bevy_ecs::prelude::*;
 
 use crate::components::*;
-use crate::resources::Roster;
+use crate::resources::{Roster, Stages};
 
 /// Relative tolerance of the money identity (sums of ~1e12 USD over hundreds of months).
 const MONEY_RELATIVE_TOLERANCE: f64 = 1e-9;
@@ -198,6 +199,14 @@ pub fn check(world: &World, start: &[f64]) -> Vec<String> {
         if let Some((id, _)) = list.iter().find(|(_, e)| world.get_entity(*e).is_err()) {
             broken.push(format!("the roster lists {kind} {id}, which is not alive"));
         }
+    }
+    if let Some(stages) = world.get_resource::<Stages>()
+        && *stages != Stages::of(world)
+    {
+        broken.push(format!(
+            "the projects by stage are stale: kept {stages:?}, rebuilt {:?}",
+            Stages::of(world)
+        ));
     }
     for (i, ((holdings, income, spent), start)) in money(world).into_iter().zip(start).enumerate() {
         let books = start + income - spent;

@@ -7,10 +7,11 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use crate::components::{Datacenter, DatacenterStage, PlantStage, PowerPlant};
 use crate::curves::Curves;
 use crate::orders::{Orders, Rejection};
 use crate::scaling::ScalingConstants;
-use crate::scenario::Scenario;
+use crate::scenario::{PlantKind, Scenario};
 
 /// Hours in an average month (8,766 h / 12), the unit of energy per turn.
 pub const HOURS_PER_MONTH: f64 = 8_766.0 / 12.0;
@@ -203,24 +204,41 @@ fn renumber(moved: &[(u32, Entity)], from: usize, slots: &mut Vec<u32>) {
 }
 
 /// Drops the entries with these ids from `list` and renumbers the slots of those after the first
-/// one dropped.
+/// one dropped. Both lists are in id order (the interconnection system folds in id order; any other
+/// caller's ids are sorted first), so one merge from the first id's position finds and compacts
+/// them: looking every entry's slot up and renumbering after a `retain` cost several times more.
 fn remove_all(list: &mut Vec<(u32, Entity)>, ids: &[u32], slots: &mut [u32]) {
-    let mut first = list.len();
-    for &id in ids {
-        if let Ok(at) = list.binary_search_by_key(&id, |e| e.0) {
-            // Every listed entity has a slot: clearing it marks the entry for the sweep below.
-            slots[list[at].1.index_u32() as usize] = NO_SLOT;
-            first = first.min(at);
-        }
+    if ids.is_sorted() {
+        remove_sorted(list, ids, slots);
+    } else {
+        let mut sorted = ids.to_vec();
+        sorted.sort_unstable();
+        remove_sorted(list, &sorted, slots);
     }
-    if first == list.len() {
+}
+
+/// [`remove_all`] for ids in ascending order (repeats allowed).
+fn remove_sorted(list: &mut Vec<(u32, Entity)>, ids: &[u32], slots: &mut [u32]) {
+    let Some(&lowest) = ids.first() else {
         return;
+    };
+    let mut write = list.partition_point(|e| e.0 < lowest);
+    let mut wanted = ids.iter().copied().peekable();
+    for read in write..list.len() {
+        let (id, entity) = list[read];
+        while wanted.next_if(|&w| w < id).is_some() {}
+        if wanted.next_if_eq(&id).is_some() {
+            slots[entity.index_u32() as usize] = NO_SLOT;
+            continue;
+        }
+        if write != read {
+            list[write] = (id, entity);
+            slots[entity.index_u32() as usize] =
+                u32::try_from(write).expect("fewer than 2^32 projects");
+        }
+        write += 1;
     }
-    list.retain(|&(_, entity)| slots[entity.index_u32() as usize] != NO_SLOT);
-    for (offset, &(_, entity)) in list[first..].iter().enumerate() {
-        slots[entity.index_u32() as usize] =
-            u32::try_from(first + offset).expect("fewer than 2^32 projects");
-    }
+    list.truncate(write);
 }
 
 /// Inserts in id order and returns the position.
@@ -236,6 +254,105 @@ fn insert_sorted(list: &mut Vec<(u32, Entity)>, id: u32, entity: Entity) -> usiz
             list.len() - 1
         }
     }
+}
+
+/// An online behind-the-meter plant, as dispatch needs it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DedicatedPlant {
+    /// Id of the datacenter it powers.
+    pub datacenter: u32,
+    pub plant: u32,
+    pub kind: PlantKind,
+    /// Nameplate × capacity factor, MW.
+    pub firm_mw: f64,
+}
+
+/// The projects of the stages that the interconnection and dispatch systems act on, kept as the
+/// projects move between stages, so that no system scans every project and sorts what it finds
+/// every month (those scans and sorts were a sixth of a month's work). Each list is in id order
+/// (the plants by datacenter id, then plant id), the order sums over them keep.
+///
+/// The systems that change a stage keep it: construction (a project built), interconnection (a
+/// plant served, a datacenter powered, projects folded). It is state derived from the projects, so
+/// a world built any other way (a reset, a restore, a test) rebuilds it with [`Stages::of`]; debug
+/// builds check it against that rebuild every month (`crate::invariants`).
+#[derive(Resource, Clone, Debug, Default, PartialEq)]
+pub struct Stages {
+    /// Online behind-the-meter plants, by (datacenter id, plant id). They never leave.
+    pub dedicated_plants: Vec<DedicatedPlant>,
+    /// Online behind-the-meter datacenters (id, entity). They never leave.
+    pub dedicated_datacenters: Vec<(u32, Entity)>,
+    /// Behind-the-meter datacenters built and waiting for a plant of their own to come online.
+    pub waiting_datacenters: Vec<(u32, Entity)>,
+    /// Grid plants online and not yet folded into their fleet (interconnection folds them the month
+    /// they come online, so this is empty between turns).
+    pub grid_plants_online: Vec<(u32, Entity)>,
+    /// Grid datacenters online and not yet folded into their lab (empty between turns too).
+    pub grid_datacenters_online: Vec<(u32, Entity)>,
+}
+
+impl Stages {
+    /// The stages of the roster's projects, from scratch.
+    pub fn of(world: &World) -> Stages {
+        let roster = world.resource::<Roster>();
+        let mut stages = Stages::default();
+        for &(id, entity) in &roster.plants {
+            let Some(plant) = world.get::<PowerPlant>(entity) else {
+                continue;
+            };
+            if plant.stage != PlantStage::Online {
+                continue;
+            }
+            match plant.dedicated_to {
+                Some(_) => stages.dedicated_plants.push(DedicatedPlant::of(plant)),
+                None => stages.grid_plants_online.push((id, entity)),
+            }
+        }
+        stages
+            .dedicated_plants
+            .sort_unstable_by_key(|d| (d.datacenter, d.plant));
+        for &(id, entity) in &roster.datacenters {
+            let Some(dc) = world.get::<Datacenter>(entity) else {
+                continue;
+            };
+            let list = match (dc.stage, dc.dedicated) {
+                (DatacenterStage::Construction, _) => continue,
+                (DatacenterStage::WaitingForPower, _) => &mut stages.waiting_datacenters,
+                (DatacenterStage::Online, true) => &mut stages.dedicated_datacenters,
+                (DatacenterStage::Online, false) => &mut stages.grid_datacenters_online,
+            };
+            list.push((id, entity));
+        }
+        stages
+    }
+
+    /// Records a behind-the-meter plant that came online.
+    pub fn add_dedicated_plant(&mut self, plant: &PowerPlant) {
+        let new = DedicatedPlant::of(plant);
+        let key = (new.datacenter, new.plant);
+        let at = self
+            .dedicated_plants
+            .partition_point(|d| (d.datacenter, d.plant) < key);
+        self.dedicated_plants.insert(at, new);
+    }
+}
+
+impl DedicatedPlant {
+    /// # Panics
+    /// If the plant is on the grid.
+    fn of(plant: &PowerPlant) -> DedicatedPlant {
+        DedicatedPlant {
+            datacenter: plant.dedicated_to.expect("a behind-the-meter plant"),
+            plant: plant.id,
+            kind: plant.kind,
+            firm_mw: plant.capacity_mw * plant.capacity_factor,
+        }
+    }
+}
+
+/// Inserts (id, entity) into a list in id order (ids only grow, so this is mostly a push).
+pub fn insert_by_id(list: &mut Vec<(u32, Entity)>, id: u32, entity: Entity) {
+    insert_sorted(list, id, entity);
 }
 
 /// Stream ids for [`seeded_rng`]: one for the world, one per nation's strategy.

@@ -26,6 +26,7 @@ pub fn insert_resources(world: &mut World, scenario: Arc<Scenario>, seed: u64, m
         world.insert_resource(Params::new(scenario, months));
     }
     world.insert_resource(Roster::default());
+    world.insert_resource(Stages::default());
     world.insert_resource(Clock::default());
     world.insert_resource(WorldRng {
         seed,
@@ -204,6 +205,14 @@ pub fn spawn_initial(world: &mut World) {
         world.resource_mut::<Roster>().add_datacenter(id, entity);
     }
     world.resource_mut::<IdCounter>().next_datacenter = next_dc;
+    index_stages(world);
     world.resource_mut::<RestOfWorld>().stock =
         initial_stock(g.rest_of_world_h100e, g.chip_it_kw_per_h100e);
+}
+
+/// Rebuilds [`Stages`] from the roster's projects: after a world is built or restored, or (in tests)
+/// after projects are spawned or changed by hand.
+pub fn index_stages(world: &mut World) {
+    let stages = Stages::of(world);
+    world.insert_resource(stages);
 }

@@ -216,6 +216,7 @@ impl Match {
                 let entity = world.spawn(dc.clone()).id();
                 world.resource_mut::<Roster>().add_datacenter(dc.id, entity);
             }
+            crate::world::index_stages(world);
         }
         if let Some(fallback) = fallback {
             m.set_fallback(fallback);

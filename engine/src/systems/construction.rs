@@ -6,7 +6,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::components::*;
-use crate::resources::{Clock, Params, Roster};
+use crate::resources::{Clock, Params, Roster, Stages, insert_by_id};
 use crate::scenario::PlantKind;
 use crate::systems::budget::charge;
 
@@ -49,11 +49,17 @@ fn unpaid(payments: &mut Vec<Payment>, len: usize) {
 /// each entity up in id order cost several times the work). What depends on order is the sum into
 /// each treasury: each payment goes to its project's slot in the roster, and the slots are booked in
 /// roster order (plants, then datacenters, by id), so the books are the same whatever the storage
-/// order.
+/// order. A project built moves to its next stage in [`Stages`] (kept in id order whatever the
+/// storage order).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a system's parameters are the data it touches; a SystemParam would only rename them"
+)]
 pub fn construction(
     params: Res<Params>,
     clock: Res<Clock>,
     roster: Res<Roster>,
+    mut stages: ResMut<Stages>,
     mut payments: Local<Payments>,
     mut nations: Query<(&Nation, &mut Treasury, &mut Fleet, &ChipMarket)>,
     mut plants: Query<(Entity, &mut PowerPlant)>,
@@ -84,6 +90,9 @@ pub fn construction(
                 plant.stage = PlantStage::Online;
                 if plant.dedicated_to.is_some() {
                     online = Some((plant.capacity_mw, plant.ordered_month));
+                    stages.add_dedicated_plant(plant);
+                } else {
+                    insert_by_id(&mut stages.grid_plants_online, plant.id, entity);
                 }
             } else {
                 plant.stage = PlantStage::AwaitingInterconnection;
@@ -111,11 +120,14 @@ pub fn construction(
         dc.capex_remaining_usd -= pay;
         dc.months_left = dc.months_left.saturating_sub(1);
         if dc.months_left == 0 {
-            dc.stage = if dc.dedicated {
-                DatacenterStage::WaitingForPower
+            let next = if dc.dedicated {
+                dc.stage = DatacenterStage::WaitingForPower;
+                &mut stages.waiting_datacenters
             } else {
-                DatacenterStage::Online
+                dc.stage = DatacenterStage::Online;
+                &mut stages.grid_datacenters_online
             };
+            insert_by_id(next, dc.id, entity);
         }
         let p = &mut dc_payments[slot];
         p.nation = dc.nation;

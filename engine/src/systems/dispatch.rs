@@ -70,10 +70,6 @@ pub fn hosting(compute: &LabCompute) -> (f64, f64) {
 /// Buffers reused from turn to turn.
 #[derive(Default)]
 pub struct Scratch {
-    /// Online behind-the-meter plants: (datacenter id, plant id, kind, firm MW).
-    dedicated: Vec<(u32, u32, PlantKind, f64)>,
-    /// Online behind-the-meter datacenters: (id, entity).
-    dedicated_dcs: Vec<(u32, Entity)>,
     /// Per lab index: H100e hosted on the grid, powered behind the meter, IT kW per H100e.
     grid_hosted: Vec<f64>,
     dedicated_powered: Vec<f64>,
@@ -94,9 +90,9 @@ pub fn dispatch(
     mut scratch: Local<Scratch>,
     mut nations: Query<(&Nation, &Fleet, &Policy, &mut Power)>,
     mut labs: Query<(&Lab, &mut LabCompute)>,
-    mut datacenters: Query<(Entity, &mut Datacenter)>,
+    mut datacenters: Query<&mut Datacenter>,
     roster: Res<Roster>,
-    plants: Query<&PowerPlant>,
+    stages: Res<Stages>,
 ) {
     let scenario = &*params.scenario;
     let month = clock.month;
@@ -104,8 +100,6 @@ pub fn dispatch(
     let n_nations = scenario.nations.len();
     let n_labs = scenario.labs.len();
     let Scratch {
-        dedicated,
-        dedicated_dcs,
         grid_hosted,
         dedicated_powered,
         grid_demand_mw,
@@ -114,18 +108,8 @@ pub fn dispatch(
         lab_hosting,
     } = &mut *scratch;
 
-    // Behind-the-meter supply per datacenter, by kind (sorted by plant id for a fixed sum order).
-    dedicated.clear();
-    dedicated.extend(
-        plants
-            .iter()
-            .filter(|p| p.stage == PlantStage::Online)
-            .filter_map(|p| {
-                p.dedicated_to
-                    .map(|dc| (dc, p.id, p.kind, p.capacity_mw * p.capacity_factor))
-            }),
-    );
-    dedicated.sort_unstable_by_key(|d| (d.0, d.1));
+    // Online behind-the-meter plants, by datacenter id then plant id (a fixed sum order).
+    let dedicated = &stages.dedicated_plants;
 
     // Hosting, per lab (independent of order); demand summed per nation in lab order below.
     grid_hosted.clear();
@@ -155,18 +139,8 @@ pub fn dispatch(
     // Behind-the-meter datacenters, in id order.
     btm_mw.clear();
     btm_mw.resize(n_nations, [0.0; KINDS]);
-    dedicated_dcs.clear();
-    dedicated_dcs.extend(
-        datacenters
-            .iter()
-            .filter(|(_, dc)| dc.dedicated && dc.stage == DatacenterStage::Online)
-            .map(|(entity, dc)| (dc.id, entity)),
-    );
-    // Storage order changes with despawns: sort (a linear scan and sort is far cheaper than looking
-    // each roster entity up).
-    dedicated_dcs.sort_unstable_by_key(|d| d.0);
-    for &(_, entity) in dedicated_dcs.iter() {
-        let (_, mut dc) = datacenters.get_mut(entity).expect("just listed");
+    for &(_, entity) in &stages.dedicated_datacenters {
+        let mut dc = datacenters.get_mut(entity).expect("listed in the roster");
         let (hosted_h100e, total_it, it_kw_per_h100e) = lab_hosting[dc.lab as usize];
         let chips = if total_it > 0.0 {
             hosted_h100e * dc.it_mw / total_it
@@ -176,9 +150,9 @@ pub fn dispatch(
         let demand = chips * it_kw_per_h100e / 1_000.0 * dc.pue;
         let id = dc.id;
         // `dedicated` is sorted by datacenter id: this datacenter's plants are one run of it.
-        let first = dedicated.partition_point(|d| d.0 < id);
-        let own = dedicated[first..].iter().take_while(|d| d.0 == id);
-        let supply: f64 = own.clone().map(|d| d.3).sum();
+        let first = dedicated.partition_point(|d| d.datacenter < id);
+        let own = dedicated[first..].iter().take_while(|d| d.datacenter == id);
+        let supply: f64 = own.clone().map(|d| d.firm_mw).sum();
         let fraction = if demand > 0.0 {
             (supply / demand).min(1.0)
         } else {
@@ -190,7 +164,7 @@ pub fn dispatch(
         let served = demand.min(supply);
         if supply > 0.0 {
             for d in own {
-                btm_mw[dc.nation as usize][d.2.index()] += served * d.3 / supply;
+                btm_mw[dc.nation as usize][d.kind.index()] += served * d.firm_mw / supply;
             }
         }
     }
@@ -680,6 +654,7 @@ mod tests {
             let e = world.spawn(plant(id, stage, to)).id();
             world.resource_mut::<Roster>().add_plant(id, e);
         }
+        crate::world::index_stages(&mut world);
         world.run_system_once(dispatch).unwrap();
 
         // 20 MW of IT holds 20,000 H100e: half on the grid, half in the dedicated datacenter.

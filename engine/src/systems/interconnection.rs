@@ -131,6 +131,7 @@ pub fn interconnection(
     params: Res<Params>,
     clock: Res<Clock>,
     mut roster: ResMut<Roster>,
+    mut stages: ResMut<Stages>,
     mut scratch: Local<Scratch>,
     mut nations: Query<(&Nation, &mut Grid, &mut Fleet, &Policy)>,
     mut plants: Query<(Entity, &mut PowerPlant)>,
@@ -273,76 +274,85 @@ pub fn interconnection(
     }
     served_plants.sort_unstable();
 
-    // A read-only scan finds the few plants that change this month (served, or online on the grid)
-    // and the datacenters with a plant of their own online; only the changing plants are then
-    // fetched for writing, in id order, since what they add to fleets is summed in that order.
+    // The plants that change this month are the served ones (found by id in the roster; an id the
+    // roster lacks is another world's, in tests) and the grid plants construction brought online
+    // (`Stages`). Only those are fetched for writing, in id order, since what they add to fleets is
+    // summed in that order.
     changing.clear();
-    for (entity, plant) in plants.iter() {
-        let served = !plant.interconnected && served_plants.binary_search(&plant.id).is_ok();
-        let online = plant.stage == PlantStage::Online;
-        match plant.dedicated_to {
-            Some(dc) if online => online_dcs.push(dc),
-            None if online || served => changing.push((plant.id, entity)),
-            Some(_) if served => changing.push((plant.id, entity)),
-            _ => {}
+    for &id in served_plants.iter() {
+        if let Ok(at) = roster.plants.binary_search_by_key(&id, |p| p.0) {
+            changing.push(roster.plants[at]);
         }
     }
+    changing.extend_from_slice(&stages.grid_plants_online);
     changing.sort_unstable_by_key(|c| c.0);
+    changing.dedup_by_key(|c| c.0);
     let mut in_order = plants.iter_many_mut(changing.iter().map(|c| c.1));
     while let Some(plant) = in_order.fetch_next() {
-        let (entity, mut plant) = plant.expect("just listed");
+        let (entity, mut plant) = plant.expect("listed in the roster");
         if !plant.interconnected && served_plants.binary_search(&plant.id).is_ok() {
             plant.interconnected = true;
             if plant.stage == PlantStage::AwaitingInterconnection {
                 plant.stage = PlantStage::Online;
+                if plant.dedicated_to.is_some() {
+                    stages.add_dedicated_plant(&*plant);
+                }
             }
         }
-        if plant.stage != PlantStage::Online {
+        if plant.stage != PlantStage::Online || plant.dedicated_to.is_some() {
             continue;
         }
-        match plant.dedicated_to {
-            None => {
-                let (_, mut grid, mut fleet, _) = nations
-                    .get_mut(roster.nations[plant.nation as usize])
-                    .expect("roster");
-                fleet.mw[plant.kind.index()] += plant.capacity_mw;
-                fleet.record_online(plant.capacity_mw, plant.ordered_month, month);
-                grid.waits_months_sum += (month + 1 - plant.ordered_month) as f64;
-                grid.waits_count += 1;
-                commands.entity(entity).despawn();
-                folded.push(plant.id);
-            }
-            Some(dc) => online_dcs.push(dc),
+        let (_, mut grid, mut fleet, _) = nations
+            .get_mut(roster.nations[plant.nation as usize])
+            .expect("roster");
+        fleet.mw[plant.kind.index()] += plant.capacity_mw;
+        fleet.record_online(plant.capacity_mw, plant.ordered_month, month);
+        grid.waits_months_sum += (month + 1 - plant.ordered_month) as f64;
+        grid.waits_count += 1;
+        commands.entity(entity).despawn();
+        folded.push(plant.id);
+    }
+    // Every grid plant online is folded now.
+    stages.grid_plants_online.clear();
+
+    // Datacenters with a plant of their own online: the distinct datacenters of the online
+    // behind-the-meter plants, which are in datacenter order.
+    for d in &stages.dedicated_plants {
+        if online_dcs.last() != Some(&d.datacenter) {
+            online_dcs.push(d.datacenter);
         }
     }
-    online_dcs.sort_unstable();
-    online_dcs.dedup();
 
+    // The datacenters that change: the grid ones construction brought online (folded into their
+    // lab) and the behind-the-meter ones waiting whose power came online; in id order, since the
+    // IT they add to labs is summed in that order.
     changing.clear();
+    changing.extend_from_slice(&stages.grid_datacenters_online);
+    let powered = changing.len();
     changing.extend(
-        datacenters
+        stages
+            .waiting_datacenters
             .iter()
-            .filter(|(_, dc)| match dc.stage {
-                DatacenterStage::Online => !dc.dedicated,
-                DatacenterStage::WaitingForPower => online_dcs.binary_search(&dc.id).is_ok(),
-                _ => false,
-            })
-            .map(|(entity, dc)| (dc.id, entity)),
+            .filter(|(id, _)| online_dcs.binary_search(id).is_ok()),
     );
+    if powered < changing.len() {
+        let Stages {
+            waiting_datacenters,
+            dedicated_datacenters,
+            ..
+        } = &mut *stages;
+        for &(id, entity) in &changing[powered..] {
+            insert_by_id(dedicated_datacenters, id, entity);
+        }
+        waiting_datacenters.retain(|(id, _)| online_dcs.binary_search(id).is_err());
+    }
     changing.sort_unstable_by_key(|c| c.0);
     let mut in_order = datacenters.iter_many_mut(changing.iter().map(|c| c.1));
     while let Some(dc) = in_order.fetch_next() {
-        let (entity, mut dc) = dc.expect("just listed");
-        let dedicated = match dc.stage {
-            DatacenterStage::Online if !dc.dedicated => false,
-            DatacenterStage::WaitingForPower if online_dcs.binary_search(&dc.id).is_ok() => {
-                dc.stage = DatacenterStage::Online;
-                true
-            }
-            _ => continue,
-        };
+        let (entity, mut dc) = dc.expect("listed in the roster");
         let mut compute = labs.get_mut(roster.labs[dc.lab as usize]).expect("roster");
-        if dedicated {
+        if dc.dedicated {
+            dc.stage = DatacenterStage::Online;
             compute.dedicated_it_mw += dc.it_mw;
         } else {
             compute.grid_it_mw += dc.it_mw;
@@ -350,6 +360,7 @@ pub fn interconnection(
             folded_dcs.push(dc.id);
         }
     }
+    stages.grid_datacenters_online.clear();
     roster.remove_plants(folded);
     roster.remove_datacenters(folded_dcs);
 }
@@ -477,6 +488,7 @@ mod tests {
         let id = p.id;
         let e = world.spawn(p).id();
         world.resource_mut::<Roster>().add_plant(id, e);
+        crate::world::index_stages(world);
         e
     }
 
@@ -506,6 +518,7 @@ mod tests {
         let id = dc.id;
         let e = world.spawn(dc).id();
         world.resource_mut::<Roster>().add_datacenter(id, e);
+        crate::world::index_stages(world);
         e
     }
 
@@ -640,6 +653,7 @@ mod tests {
         assert_eq!(fleet(&world, 0).mw[kind.index()], before);
         // Once built (construction finishes it), it goes online and into the fleet.
         world.get_mut::<PowerPlant>(building).unwrap().stage = PlantStage::Online;
+        crate::world::index_stages(&mut world);
         step(&mut world, 5);
         assert!(world.get_entity(building).is_err());
         assert_eq!(fleet(&world, 0).mw[kind.index()], before + 900.0);
