@@ -262,4 +262,22 @@ mod tests {
         let broken = check(&w, &start);
         assert!(broken.iter().any(|b| b.contains("powered")), "{broken:?}");
     }
+
+    #[test]
+    fn stale_stages_are_reported() {
+        let mut w = world();
+        let start = start_money(&w);
+        // A datacenter of the month-0 pipeline, listed as online though it is being built.
+        let (id, entity) = w.resource::<Roster>().datacenters[0];
+        w.resource_mut::<Stages>()
+            .grid_datacenters_online
+            .push((id, entity));
+        let broken = check(&w, &start);
+        assert!(
+            broken.iter().any(|b| b.contains("by stage are stale")),
+            "{broken:?}"
+        );
+        crate::world::index_stages(&mut w);
+        assert_eq!(check(&w, &start), Vec::<String>::new());
+    }
 }

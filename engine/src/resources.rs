@@ -222,9 +222,10 @@ fn remove_sorted(list: &mut Vec<(u32, Entity)>, ids: &[u32], slots: &mut [u32]) 
     let Some(&lowest) = ids.first() else {
         return;
     };
-    let mut write = list.partition_point(|e| e.0 < lowest);
+    let from = list.partition_point(|e| e.0 < lowest);
+    let mut write = from;
     let mut wanted = ids.iter().copied().peekable();
-    for read in write..list.len() {
+    for read in from..list.len() {
         let (id, entity) = list[read];
         while wanted.next_if(|&w| w < id).is_some() {}
         if wanted.next_if_eq(&id).is_some() {
@@ -446,7 +447,9 @@ mod roster_tests {
     use bevy_ecs::entity::Entity;
     use proptest::prelude::*;
 
-    use super::Roster;
+    use super::{Roster, Stages};
+    use crate::components::{PlantStage, PowerPlant};
+    use crate::scenario::PlantKind;
 
     fn entity(index: u32) -> Entity {
         Entity::from_raw_u32(index).expect("index below u32::MAX")
@@ -485,6 +488,38 @@ mod roster_tests {
                     }
                 }
             }
+        }
+
+        /// Behind-the-meter plants recorded in any order are kept by (datacenter id, plant id).
+        #[test]
+        fn dedicated_plants_stay_in_datacenter_then_plant_order(
+            (expected, shuffled) in proptest::collection::btree_set((0u32..8, 0u32..40), 0..30)
+                .prop_flat_map(|plants| {
+                    let plants: Vec<(u32, u32)> = plants.into_iter().collect();
+                    (Just(plants.clone()), Just(plants).prop_shuffle())
+                }),
+        ) {
+            let mut stages = Stages::default();
+            for (datacenter, id) in shuffled {
+                stages.add_dedicated_plant(&PowerPlant {
+                    id,
+                    nation: 0,
+                    kind: PlantKind::Solar,
+                    capacity_mw: 10.0,
+                    capacity_factor: 0.5,
+                    stage: PlantStage::Online,
+                    permitting_months_left: 0,
+                    construction_months_left: 0,
+                    capex_remaining_usd: 0.0,
+                    capex_per_month_usd: 0.0,
+                    dedicated_to: Some(datacenter),
+                    interconnected: true,
+                    ordered_month: 0,
+                });
+            }
+            let kept: Vec<(u32, u32)> =
+                stages.dedicated_plants.iter().map(|d| (d.datacenter, d.plant)).collect();
+            prop_assert_eq!(kept, expected);
         }
 
         /// Removing a batch (ids in any order, some not listed, some twice) leaves the roster

@@ -295,7 +295,7 @@ pub fn interconnection(
             if plant.stage == PlantStage::AwaitingInterconnection {
                 plant.stage = PlantStage::Online;
                 if plant.dedicated_to.is_some() {
-                    stages.add_dedicated_plant(&*plant);
+                    stages.add_dedicated_plant(&plant);
                 }
             }
         }
@@ -1093,5 +1093,70 @@ mod tests {
         // Next month the dedicated datacenter is not added again.
         world.run_system_once(interconnection).unwrap();
         assert_eq!(world.get::<LabCompute>(lab1).unwrap().dedicated_it_mw, 30.0);
+    }
+
+    /// Projects move through `Stages` as construction and interconnection move them, in id order
+    /// whatever order they were spawned in, and the kept stages are always what a rebuild finds.
+    #[test]
+    fn stages_follow_projects_built_powered_and_folded() {
+        let mut world = world_with(|_| {});
+        let kept = |world: &World| world.resource::<Stages>().clone();
+        let rebuilt = |world: &World| Stages::of(world);
+        let finishing = |mut dc: Datacenter| {
+            dc.stage = DatacenterStage::Construction;
+            dc.months_left = 1;
+            dc
+        };
+        // Spawned out of id order: datacenters 7 (dedicated), 3 (grid), 5 (dedicated, no plant).
+        spawn_datacenter(
+            &mut world,
+            finishing(datacenter(7, 0, 30.0, DatacenterStage::Construction, true)),
+        );
+        spawn_datacenter(
+            &mut world,
+            finishing(datacenter(3, 0, 20.0, DatacenterStage::Construction, false)),
+        );
+        spawn_datacenter(
+            &mut world,
+            finishing(datacenter(5, 0, 10.0, DatacenterStage::Construction, true)),
+        );
+        // Plants finishing this month: 4 and 2 behind datacenter 7's meter, 6 on the (served) grid.
+        for (id, dedicated_to) in [(4, Some(7)), (2, Some(7)), (6, None)] {
+            let mut p = plant(id, 100.0, PlantStage::Construction);
+            p.construction_months_left = 1;
+            p.ordered_month = 0;
+            p.dedicated_to = dedicated_to;
+            p.interconnected = true;
+            spawn_plant(&mut world, p);
+        }
+        assert_eq!(kept(&world), Stages::default());
+
+        world
+            .run_system_once(crate::systems::construction::construction)
+            .unwrap();
+        let stages = kept(&world);
+        assert_eq!(stages, rebuilt(&world));
+        let plants: Vec<(u32, u32)> = stages
+            .dedicated_plants
+            .iter()
+            .map(|d| (d.datacenter, d.plant))
+            .collect();
+        assert_eq!(plants, [(7, 2), (7, 4)]);
+        assert_eq!(stages.dedicated_plants[0].firm_mw, 100.0 * 0.24);
+        let ids = |list: &[(u32, Entity)]| list.iter().map(|e| e.0).collect::<Vec<_>>();
+        assert_eq!(ids(&stages.waiting_datacenters), [5, 7]);
+        assert_eq!(ids(&stages.grid_datacenters_online), [3]);
+        assert_eq!(ids(&stages.grid_plants_online), [6]);
+
+        step(&mut world, 0);
+        world.flush();
+        let stages = kept(&world);
+        assert_eq!(stages, rebuilt(&world));
+        // The grid projects are folded; datacenter 7 has power, datacenter 5 still waits.
+        assert_eq!(ids(&stages.grid_plants_online), Vec::<u32>::new());
+        assert_eq!(ids(&stages.grid_datacenters_online), Vec::<u32>::new());
+        assert_eq!(ids(&stages.dedicated_datacenters), [7]);
+        assert_eq!(ids(&stages.waiting_datacenters), [5]);
+        assert_eq!(stages.dedicated_plants.len(), 2);
     }
 }
