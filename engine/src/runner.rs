@@ -1006,13 +1006,16 @@ fn despawn_game(world: &mut World) {
         return;
     };
     let roster = std::mem::take(&mut *roster);
+    // Last spawned first: entities were spawned in roster order, so each despawn mostly takes the
+    // last row of its table and no other entity has to be moved into the hole it leaves.
     let entities = roster
-        .nations
+        .datacenters
         .iter()
-        .chain(&roster.labs)
-        .copied()
-        .chain(roster.plant_entities())
-        .chain(roster.datacenter_entities());
+        .rev()
+        .map(|d| d.1)
+        .chain(roster.plants.iter().rev().map(|p| p.1))
+        .chain(roster.labs.iter().rev().copied())
+        .chain(roster.nations.iter().rev().copied());
     for entity in entities {
         world.despawn(entity);
     }

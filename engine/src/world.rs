@@ -198,10 +198,12 @@ pub fn spawn_initial(world: &mut World) {
             .id();
         world.resource_mut::<Roster>().labs.push(entity);
     }
-    for dc in dcs {
-        let id = dc.id;
-        let entity = world.spawn(dc).id();
-        world.resource_mut::<Roster>().add_datacenter(id, entity);
+    // One batch: a spawn per datacenter looked the bundle's archetype up each time.
+    let ids: Vec<u32> = dcs.iter().map(|dc| dc.id).collect();
+    let entities: Vec<Entity> = world.spawn_batch(dcs).collect();
+    let mut roster = world.resource_mut::<Roster>();
+    for (id, entity) in ids.into_iter().zip(entities) {
+        roster.add_datacenter(id, entity);
     }
     world.resource_mut::<IdCounter>().next_datacenter = next_dc;
     world.resource_mut::<RestOfWorld>().stock =

@@ -272,6 +272,9 @@ pub fn interconnection(
             + grid.building.iter().map(|c| c.mw).sum::<f64>();
     }
     served_plants.sort_unstable();
+    // Folded plants and datacenters leave the world in one command for the month rather than one
+    // command each.
+    let mut folded_entities = Vec::new();
 
     // A read-only scan finds the few plants that change this month (served, or online on the grid)
     // and the datacenters with a plant of their own online; only the changing plants are then
@@ -309,7 +312,7 @@ pub fn interconnection(
                 fleet.record_online(plant.capacity_mw, plant.ordered_month, month);
                 grid.waits_months_sum += (month + 1 - plant.ordered_month) as f64;
                 grid.waits_count += 1;
-                commands.entity(entity).despawn();
+                folded_entities.push(entity);
                 folded.push(plant.id);
             }
             Some(dc) => online_dcs.push(dc),
@@ -346,12 +349,19 @@ pub fn interconnection(
             compute.dedicated_it_mw += dc.it_mw;
         } else {
             compute.grid_it_mw += dc.it_mw;
-            commands.entity(entity).despawn();
+            folded_entities.push(entity);
             folded_dcs.push(dc.id);
         }
     }
     roster.remove_plants(folded);
     roster.remove_datacenters(folded_dcs);
+    if !folded_entities.is_empty() {
+        commands.queue(move |world: &mut World| {
+            for entity in folded_entities {
+                world.despawn(entity);
+            }
+        });
+    }
 }
 
 #[cfg(test)]
