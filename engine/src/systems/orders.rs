@@ -16,7 +16,6 @@ use crate::scenario::{PlantKind, Scenario};
 /// A datacenter seen by the order checks: spawned earlier, or ordered earlier this turn.
 #[derive(Clone, Copy)]
 pub struct DcRef {
-    id: u32,
     nation: u16,
     dedicated: bool,
 }
@@ -209,7 +208,6 @@ impl Ctx<'_, '_, '_, '_, '_> {
         // ones are looked up through the roster.
         if let Some(d) = self.spawns.datacenters.iter().find(|d| d.id == id) {
             return Some(DcRef {
-                id: d.id,
                 nation: d.nation,
                 dedicated: d.dedicated,
             });
@@ -221,7 +219,6 @@ impl Ctx<'_, '_, '_, '_, '_> {
             .ok()?;
         let d = self.datacenters.get(self.roster.datacenters[at].1).ok()?;
         Some(DcRef {
-            id: d.id,
             nation: d.nation,
             dedicated: d.dedicated,
         })
