@@ -17,7 +17,7 @@ use crate::resources::*;
 use crate::scenario::{PlantKind, Scenario};
 use crate::schedule::build_schedule;
 use crate::strategy::Strategy;
-use crate::world::{insert_resources, spawn_initial};
+use crate::world::{insert_resources, spawn_initial, spawn_initial_reusing};
 
 mod snapshots;
 
@@ -290,9 +290,11 @@ impl Match {
                 strategies: strategies.len(),
             });
         }
-        despawn_game(&mut self.world);
+        // The finished game's datacenters, in table order, become the new game's month-0 ones.
+        let datacenters: Vec<Entity> = self.dcs_q.iter(&self.world).map(|(e, _)| e).collect();
+        despawn_game(&mut self.world, Keep::Datacenters);
         insert_resources(&mut self.world, self.scenario.clone(), seed, self.months);
-        spawn_initial(&mut self.world);
+        spawn_initial_reusing(&mut self.world, &datacenters);
         self.seed = seed;
         self.strategy_rngs = (0..nations)
             .map(|i| seeded_rng(seed, strategy_stream(i)))
@@ -999,20 +1001,34 @@ impl Match {
     }
 }
 
+/// Which of the game's entities [`despawn_game`] leaves in the world.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    Nothing,
+    /// For [`spawn_initial_reusing`] to overwrite.
+    Datacenters,
+}
+
 /// Despawn the game's entities (nations, labs, plants, datacenters: the roster's), leaving bevy's
-/// own (resources are entities too).
-fn despawn_game(world: &mut World) {
+/// own (resources are entities too) and those `keep` names.
+fn despawn_game(world: &mut World, keep: Keep) {
     let Some(mut roster) = world.get_resource_mut::<Roster>() else {
         return;
     };
     let roster = std::mem::take(&mut *roster);
-    let entities = roster
-        .nations
+    // Last spawned first: entities were spawned in roster order, so each despawn mostly takes the
+    // last row of its table and no other entity has to be moved into the hole it leaves.
+    let datacenters = match keep {
+        Keep::Nothing => &roster.datacenters[..],
+        Keep::Datacenters => &[],
+    };
+    let entities = datacenters
         .iter()
-        .chain(&roster.labs)
-        .copied()
-        .chain(roster.plant_entities())
-        .chain(roster.datacenter_entities());
+        .rev()
+        .map(|d| d.1)
+        .chain(roster.plants.iter().rev().map(|p| p.1))
+        .chain(roster.labs.iter().rev().copied())
+        .chain(roster.nations.iter().rev().copied());
     for entity in entities {
         world.despawn(entity);
     }
@@ -1075,7 +1091,7 @@ mod shells {
         let _ = SPARE.try_with(|spare| {
             let mut spare = spare.borrow_mut();
             if spare.len() < MAX_PER_THREAD {
-                super::despawn_game(&mut shell.world);
+                super::despawn_game(&mut shell.world, super::Keep::Nothing);
                 shell.world.clear_trackers();
                 // Only an empty world is reused: an entity outside the roster (a restore that
                 // failed half-way) would otherwise join the next game.

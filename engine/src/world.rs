@@ -93,6 +93,16 @@ pub fn policy_from_spec(scenario: &Scenario, spec: &crate::scenario::PolicyState
 
 /// Spawn a fresh month-0 world.
 pub fn spawn_initial(world: &mut World) {
+    spawn_initial_reusing(world, &[]);
+}
+
+/// Spawn a fresh month-0 world, overwriting the datacenters of a finished game rather than
+/// despawning them and spawning new ones (a reset's largest share of entity work).
+///
+/// `reusable` must list the datacenter entities left in `world` in table order: the first ones take
+/// the month-0 datacenters in id order and the rest are despawned from the end of the table, so
+/// the table ends up row for row as a fresh spawn leaves it.
+pub fn spawn_initial_reusing(world: &mut World, reusable: &[Entity]) {
     let scenario = world.resource::<Params>().scenario.clone();
     let g = &scenario.global;
     let policies: Vec<Policy> = scenario
@@ -199,11 +209,7 @@ pub fn spawn_initial(world: &mut World) {
             .id();
         world.resource_mut::<Roster>().labs.push(entity);
     }
-    for dc in dcs {
-        let id = dc.id;
-        let entity = world.spawn(dc).id();
-        world.resource_mut::<Roster>().add_datacenter(id, entity);
-    }
+    place_datacenters(world, dcs, reusable);
     world.resource_mut::<IdCounter>().next_datacenter = next_dc;
     index_stages(world);
     world.resource_mut::<RestOfWorld>().stock =
@@ -215,4 +221,36 @@ pub fn spawn_initial(world: &mut World) {
 pub fn index_stages(world: &mut World) {
     let stages = Stages::of(world);
     world.insert_resource(stages);
+}
+
+/// Put the month-0 datacenters (in id order) into `world`: over the `reusable` ones first (see
+/// [`spawn_initial_reusing`]), then as one spawned batch.
+fn place_datacenters(world: &mut World, mut dcs: Vec<Datacenter>, reusable: &[Entity]) {
+    let kept = reusable.len().min(dcs.len());
+    for (row, &entity) in reusable.iter().enumerate() {
+        debug_assert_eq!(
+            world.entity(entity).location().table_row.index(),
+            row,
+            "reusable datacenters come in table order"
+        );
+    }
+    // The extras are the table's last rows: despawned last first, no other row moves.
+    for &entity in reusable[kept..].iter().rev() {
+        world.despawn(entity);
+    }
+    let fresh = dcs.split_off(kept);
+    let mut placed: Vec<(u32, Entity)> = Vec::with_capacity(kept + fresh.len());
+    for (&entity, dc) in reusable.iter().zip(dcs) {
+        placed.push((dc.id, entity));
+        *world
+            .get_mut::<Datacenter>(entity)
+            .expect("a reusable entity is a datacenter") = dc;
+    }
+    // One batch: a spawn per datacenter looks the bundle's archetype up each time.
+    let ids: Vec<u32> = fresh.iter().map(|dc| dc.id).collect();
+    placed.extend(ids.into_iter().zip(world.spawn_batch(fresh)));
+    let mut roster = world.resource_mut::<Roster>();
+    for (id, entity) in placed {
+        roster.add_datacenter(id, entity);
+    }
 }

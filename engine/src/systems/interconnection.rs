@@ -273,6 +273,9 @@ pub fn interconnection(
             + grid.building.iter().map(|c| c.mw).sum::<f64>();
     }
     served_plants.sort_unstable();
+    // Folded plants and datacenters leave the world in one command for the month rather than one
+    // command each.
+    let mut folded_entities = Vec::new();
 
     // The plants that change this month are the served ones (found by id in the roster; an id the
     // roster lacks is another world's, in tests) and the grid plants construction brought online
@@ -309,7 +312,7 @@ pub fn interconnection(
         fleet.record_online(plant.capacity_mw, plant.ordered_month, month);
         grid.waits_months_sum += (month + 1 - plant.ordered_month) as f64;
         grid.waits_count += 1;
-        commands.entity(entity).despawn();
+        folded_entities.push(entity);
         folded.push(plant.id);
     }
     // Every grid plant online is folded now.
@@ -356,13 +359,20 @@ pub fn interconnection(
             compute.dedicated_it_mw += dc.it_mw;
         } else {
             compute.grid_it_mw += dc.it_mw;
-            commands.entity(entity).despawn();
+            folded_entities.push(entity);
             folded_dcs.push(dc.id);
         }
     }
     stages.grid_datacenters_online.clear();
     roster.remove_plants(folded);
     roster.remove_datacenters(folded_dcs);
+    if !folded_entities.is_empty() {
+        commands.queue(move |world: &mut World| {
+            for entity in folded_entities {
+                world.despawn(entity);
+            }
+        });
+    }
 }
 
 #[cfg(test)]

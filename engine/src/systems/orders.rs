@@ -16,7 +16,6 @@ use crate::scenario::{PlantKind, Scenario};
 /// A datacenter seen by the order checks: spawned earlier, or ordered earlier this turn.
 #[derive(Clone, Copy)]
 pub struct DcRef {
-    id: u32,
     nation: u16,
     dedicated: bool,
 }
@@ -33,7 +32,7 @@ pub fn apply_orders(
     mut rejections: ResMut<Rejections>,
     mut rng: ResMut<WorldRng>,
     mut ids: ResMut<IdCounter>,
-    mut roster: ResMut<Roster>,
+    roster: Res<Roster>,
     mut nations: Query<(
         &Nation,
         &mut Treasury,
@@ -44,14 +43,9 @@ pub fn apply_orders(
     )>,
     mut labs: Query<(&Lab, &mut LabCompute, &mut LabModel)>,
     datacenters: Query<&Datacenter>,
-    mut new_dcs: Local<Vec<DcRef>>,
 ) {
     let scenario = &*params.scenario;
     let month = clock.month;
-    // Datacenters ordered this turn (not spawned until the turn's commands apply); earlier ones are
-    // looked up through the roster when an order names one.
-    let new_dcs = &mut *new_dcs;
-    new_dcs.clear();
 
     let mut nation_rows: Vec<_> = nations.iter_mut().collect();
     nation_rows.sort_by_key(|row| row.0.index);
@@ -75,6 +69,7 @@ pub fn apply_orders(
         })
         .collect();
 
+    let mut spawns = SpawnProjects::default();
     let orders_by_nation = std::mem::take(&mut pending.by_nation);
     for r in rejections.by_nation.iter_mut() {
         r.clear();
@@ -94,12 +89,11 @@ pub fn apply_orders(
             policy,
             market,
             labs: &mut lab_refs,
-            new_dcs,
             datacenters: &datacenters,
             ids: &mut ids,
-            roster: &mut roster,
+            roster: &roster,
             rng: &mut rng,
-            commands: &mut commands,
+            spawns: &mut spawns,
         };
         for (index, order) in orders.orders.into_iter().enumerate() {
             if let Err(reason) = ctx.apply(&order) {
@@ -113,6 +107,38 @@ pub fn apply_orders(
             }
         }
     }
+    if !spawns.plants.is_empty() || !spawns.datacenters.is_empty() {
+        commands.queue(spawns);
+    }
+}
+
+/// The projects ordered this turn, spawned together when the turn's commands apply: one command,
+/// and one batch per kind of entity (the bundle's archetype looked up once), rather than a command
+/// and a lookup per project.
+#[derive(Default)]
+struct SpawnProjects {
+    plants: Vec<PowerPlant>,
+    datacenters: Vec<Datacenter>,
+}
+
+impl Command for SpawnProjects {
+    type Out = ();
+
+    fn apply(self, world: &mut World) {
+        // Each table's rows come in the order the projects were ordered, as with a spawn per
+        // project; only the entity ids, which no result depends on, may differ.
+        let plant_ids: Vec<u32> = self.plants.iter().map(|p| p.id).collect();
+        let datacenter_ids: Vec<u32> = self.datacenters.iter().map(|d| d.id).collect();
+        let plants: Vec<Entity> = world.spawn_batch(self.plants).collect();
+        let datacenters: Vec<Entity> = world.spawn_batch(self.datacenters).collect();
+        let mut roster = world.resource_mut::<Roster>();
+        for (id, entity) in plant_ids.into_iter().zip(plants) {
+            roster.add_plant(id, entity);
+        }
+        for (id, entity) in datacenter_ids.into_iter().zip(datacenters) {
+            roster.add_datacenter(id, entity);
+        }
+    }
 }
 
 struct LabRefs<'a> {
@@ -121,7 +147,7 @@ struct LabRefs<'a> {
     model: &'a mut LabModel,
 }
 
-struct Ctx<'a, 'l, 'w, 's, 'd, 'ds, 'dc> {
+struct Ctx<'a, 'l, 'd, 'ds, 'dc> {
     scenario: &'a Scenario,
     curves: &'a Curves,
     month: u32,
@@ -132,17 +158,16 @@ struct Ctx<'a, 'l, 'w, 's, 'd, 'ds, 'dc> {
     policy: &'a mut Policy,
     market: &'a mut ChipMarket,
     labs: &'a mut [LabRefs<'l>],
-    new_dcs: &'a mut Vec<DcRef>,
     datacenters: &'a Query<'d, 'ds, &'dc Datacenter>,
     ids: &'a mut IdCounter,
-    roster: &'a mut Roster,
+    roster: &'a Roster,
     rng: &'a mut WorldRng,
-    commands: &'a mut Commands<'w, 's>,
+    spawns: &'a mut SpawnProjects,
 }
 
 /// The rules read the nation's standing from the system's rows (this turn's earlier orders
 /// included).
-impl Standing for Ctx<'_, '_, '_, '_, '_, '_, '_> {
+impl Standing for Ctx<'_, '_, '_, '_, '_> {
     fn scenario(&self) -> &Scenario {
         self.scenario
     }
@@ -176,11 +201,16 @@ impl Standing for Ctx<'_, '_, '_, '_, '_, '_, '_> {
     }
 }
 
-impl Ctx<'_, '_, '_, '_, '_, '_, '_> {
+impl Ctx<'_, '_, '_, '_, '_> {
     /// The datacenter with id `id`: ordered this turn, or spawned earlier.
     fn find_datacenter(&self, id: u32) -> Option<DcRef> {
-        if let Some(d) = self.new_dcs.iter().find(|d| d.id == id) {
-            return Some(*d);
+        // Datacenters ordered this turn are not spawned until the turn's commands apply; earlier
+        // ones are looked up through the roster.
+        if let Some(d) = self.spawns.datacenters.iter().find(|d| d.id == id) {
+            return Some(DcRef {
+                nation: d.nation,
+                dedicated: d.dedicated,
+            });
         }
         let at = self
             .roster
@@ -189,7 +219,6 @@ impl Ctx<'_, '_, '_, '_, '_, '_, '_> {
             .ok()?;
         let d = self.datacenters.get(self.roster.datacenters[at].1).ok()?;
         Some(DcRef {
-            id: d.id,
             nation: d.nation,
             dedicated: d.dedicated,
         })
@@ -276,29 +305,25 @@ impl Ctx<'_, '_, '_, '_, '_, '_, '_> {
             });
             self.grid.queued_mw += capacity_mw;
         }
-        let entity = self
-            .commands
-            .spawn(PowerPlant {
-                id,
-                nation: self.nation,
-                kind,
-                capacity_mw,
-                capacity_factor: spec.capacity_factor,
-                stage: if permitting > 0 {
-                    PlantStage::Permitting
-                } else {
-                    PlantStage::Construction
-                },
-                permitting_months_left: permitting,
-                construction_months_left: construction,
-                capex_remaining_usd: cost,
-                capex_per_month_usd: cost / construction as f64,
-                dedicated_to,
-                interconnected: dedicated_to.is_some(),
-                ordered_month: self.month,
-            })
-            .id();
-        self.roster.add_plant(id, entity);
+        self.spawns.plants.push(PowerPlant {
+            id,
+            nation: self.nation,
+            kind,
+            capacity_mw,
+            capacity_factor: spec.capacity_factor,
+            stage: if permitting > 0 {
+                PlantStage::Permitting
+            } else {
+                PlantStage::Construction
+            },
+            permitting_months_left: permitting,
+            construction_months_left: construction,
+            capex_remaining_usd: cost,
+            capex_per_month_usd: cost / construction as f64,
+            dedicated_to,
+            interconnected: dedicated_to.is_some(),
+            ordered_month: self.month,
+        });
     }
 
     fn build_datacenter(&mut self, lab: usize, it_mw: f64, supply: PowerSupply, cost: f64) {
@@ -316,28 +341,19 @@ impl Ctx<'_, '_, '_, '_, '_, '_, '_> {
         self.ids.next_datacenter += 1;
         self.treasury.usd -= cost;
         let dedicated = supply == PowerSupply::Dedicated;
-        self.new_dcs.push(DcRef {
+        self.spawns.datacenters.push(Datacenter {
             id,
             nation: self.nation,
+            lab: lab as u16,
+            it_mw,
+            pue: g.datacenter_pue,
+            stage: DatacenterStage::Construction,
+            months_left: months,
+            capex_remaining_usd: cost,
+            capex_per_month_usd: cost / months as f64,
             dedicated,
+            powered_fraction: 0.0,
         });
-        let entity = self
-            .commands
-            .spawn(Datacenter {
-                id,
-                nation: self.nation,
-                lab: lab as u16,
-                it_mw,
-                pue: g.datacenter_pue,
-                stage: DatacenterStage::Construction,
-                months_left: months,
-                capex_remaining_usd: cost,
-                capex_per_month_usd: cost / months as f64,
-                dedicated,
-                powered_fraction: 0.0,
-            })
-            .id();
-        self.roster.add_datacenter(id, entity);
     }
 
     fn order_chips(&mut self, lab: usize, h100e: f64, cost: f64) {
