@@ -961,7 +961,7 @@ impl UnitSlots {
         let lead = CACHE_LINE_BYTES / std::mem::size_of::<SlotEntry>();
         let mut entries = vec![spare; lead + count * width];
         let misaligned = entries.as_ptr().addr() % CACHE_LINE_BYTES;
-        let first = if misaligned % std::mem::size_of::<SlotEntry>() == 0 {
+        let first = if misaligned.is_multiple_of(std::mem::size_of::<SlotEntry>()) {
             (CACHE_LINE_BYTES - misaligned) % CACHE_LINE_BYTES / std::mem::size_of::<SlotEntry>()
         } else {
             0
