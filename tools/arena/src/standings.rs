@@ -186,7 +186,8 @@ pub fn standings(
 /// What [`standings`] needs of the games, gathered one game at a time (in canonical order: by game
 /// id), so a run's games need not be held: per strategy counts, sums and ratings, per pair of
 /// strategies Bradley–Terry's wins, and per unit the listed strategies' score sums for the
-/// bootstrap (24 bytes per unit and strategy present: about 24 MB for a million two-seat games).
+/// bootstrap (24 bytes per unit and strategy present: about 24 MB for a million two-seat games, and
+/// a copy laid out for the resamples while they run, 16 bytes per unit and strategy).
 pub struct StandingsTally {
     names: Vec<String>,
     index: HashMap<String, usize>,
@@ -868,7 +869,8 @@ fn bootstrap_from(
     rng: &ChaCha8Rng,
     guessed: Vec<u128>,
 ) -> Vec<Vec<f64>> {
-    let (rows, ends) = resamples_at(units, n, rng, &guessed);
+    let slots = UnitSlots::of(units, n);
+    let (rows, ends) = resamples_at(&slots, n, rng, &guessed);
     // Resample r started where it should when r - 1 ended where r was guessed to start.
     let right = guessed
         .first()
@@ -893,13 +895,13 @@ fn bootstrap_from(
             start
         })
         .collect();
-    resamples_at(units, n, rng, &starts).0
+    resamples_at(&slots, n, rng, &starts).0
 }
 
 /// The resamples starting at words `starts` of `rng`'s stream, in parallel, and where each one's
 /// draws end.
 fn resamples_at(
-    units: UnitsView<'_>,
+    slots: &UnitSlots,
     n: usize,
     rng: &ChaCha8Rng,
     starts: &[u128],
@@ -909,36 +911,121 @@ fn resamples_at(
         .map(|&start| {
             let mut rng = rng.clone();
             rng.set_word_pos(start);
-            let row = resample(units, n, &mut rng);
+            let row = resample(slots, n, &mut rng);
             (row, rng.get_word_pos())
         })
         .unzip()
 }
 
+/// One entry of a unit in [`UnitSlots`]: a strategy's score sum and seats there.
+#[derive(Clone, Copy, Default)]
+struct SlotEntry {
+    sum: f64,
+    k: u32,
+    count: u32,
+}
+
+/// Bytes of a cache line, where [`UnitSlots`] start its slots.
+const CACHE_LINE_BYTES: usize = 64;
+
+/// The units' entries as the resamples read them: every unit in a slot of the same number of
+/// entries (the most any unit has), so that a drawn unit's place follows from its index, with no
+/// table of starts to read first; 16 bytes an entry, the slots starting on a cache line. The
+/// resamples are bound by these random reads (tens of MB for a million games, each read a miss):
+/// one read of one line per draw (two entries: 32 bytes) rather than two dependent ones, over less
+/// memory. A unit with fewer entries is filled with entries of no seat and a zero sum for a spare
+/// strategy `n` that no mean reads.
+struct UnitSlots {
+    entries: Vec<SlotEntry>,
+    /// Where the first slot is in `entries` (past the entries that align it on a cache line).
+    first: usize,
+    width: usize,
+    units: usize,
+}
+
+impl UnitSlots {
+    fn of(units: UnitsView<'_>, n: usize) -> UnitSlots {
+        let count = units.len();
+        let width = (0..count)
+            .map(|u| {
+                let (start, end) = units.range(u);
+                end - start
+            })
+            .max()
+            .unwrap_or(0);
+        let spare = SlotEntry {
+            sum: 0.0,
+            k: n as u32,
+            count: 0,
+        };
+        let lead = CACHE_LINE_BYTES / std::mem::size_of::<SlotEntry>();
+        let mut entries = vec![spare; lead + count * width];
+        let misaligned = entries.as_ptr().addr() % CACHE_LINE_BYTES;
+        let first = if misaligned.is_multiple_of(std::mem::size_of::<SlotEntry>()) {
+            (CACHE_LINE_BYTES - misaligned) % CACHE_LINE_BYTES / std::mem::size_of::<SlotEntry>()
+        } else {
+            0
+        };
+        for u in 0..count {
+            let at = first + u * width;
+            for (slot, e) in entries[at..at + width].iter_mut().zip(units.unit(u)) {
+                *slot = SlotEntry {
+                    sum: e.sum,
+                    k: e.k,
+                    count: e.count,
+                };
+            }
+        }
+        UnitSlots {
+            entries,
+            first,
+            width,
+            units: count,
+        }
+    }
+
+    /// The entries of the `u`-th unit, then its filling.
+    fn unit(&self, u: usize) -> &[SlotEntry] {
+        let at = self.first + u * self.width;
+        &self.entries[at..at + self.width]
+    }
+}
+
 /// One resample: as many units drawn with replacement as there are, and each strategy's mean
 /// score over them.
-fn resample(units: UnitsView<'_>, n: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
-    let mut sums = vec![0.0f64; n];
-    let mut counts = vec![0usize; n];
-    let count = units.len();
-    // The draws of a batch come first, then their sums (in the same order): the tallies' memory
-    // reads then overlap rather than each waiting behind the generator.
-    let mut drawn = [(0usize, 0usize); DRAW_BATCH];
+fn resample(slots: &UnitSlots, n: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
+    // Strategy `n` is the fillings' (see [`UnitSlots`]).
+    let mut sums = vec![0.0f64; n + 1];
+    let mut counts = vec![0usize; n + 1];
+    let count = slots.units;
+    let mut drawn = [0usize; DRAW_BATCH];
+    let mut touched = 0u32;
     let mut left = count;
     while left > 0 {
         let batch = &mut drawn[..left.min(DRAW_BATCH)];
-        for range in batch.iter_mut() {
-            *range = units.range(rng.random_range(0..count as u64) as usize);
+        for u in batch.iter_mut() {
+            *u = rng.random_range(0..count as u64) as usize;
         }
-        for &(start, end) in batch.iter() {
-            for e in &units.entries[start..end] {
+        // The batch's slots are first only read, in a loop that does nothing else: their misses
+        // then overlap (tens at a time) instead of waiting behind the generator or the sums, and
+        // the sums below find them in cache. Measured on a million games' units: a resample in a
+        // third of the time of reading each unit where it is summed.
+        for &u in batch.iter() {
+            let slot = slots.unit(u);
+            touched ^= slot[0].count ^ slot[slot.len() - 1].count;
+        }
+        // Then their sums, in the order drawn.
+        for &u in batch.iter() {
+            for e in slots.unit(u) {
                 sums[e.k as usize] += e.sum;
                 counts[e.k as usize] += e.count as usize;
             }
         }
         left -= batch.len();
     }
-    means(&sums, &counts)
+    // What the reads above found is not needed, only that they were made.
+    std::hint::black_box(touched);
+    means(&sums[..n], &counts[..n])
 }
 
 /// Each strategy's mean score from its resampled sum and seats (NaN without seats).
@@ -1589,6 +1676,35 @@ mod tests {
             }
         }
         assert!(bootstrap(UnitTallies::default().view(), n, 11, 10).is_empty());
+    }
+
+    #[test]
+    fn units_of_every_width_resample_as_read_one_by_one() {
+        // Units holding one, two or three strategies (the slots are as wide as the widest, the
+        // rest filled), with negative and zero scores.
+        let mut units = UnitTallies::default();
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        for unit in 0..300u64 {
+            for k in 0..(1 + unit % 3) as u32 {
+                for _ in 0..2 {
+                    let score = match rng.random_range(0..4u32) {
+                        0 => 0.0,
+                        1 => -0.0,
+                        _ => rng.random::<f64>() - 0.5,
+                    };
+                    units.add(unit, (k * 2 + unit as u32) % 5, score);
+                }
+            }
+        }
+        let n = 6;
+        let slots = UnitSlots::of(units.view(), n);
+        assert_eq!(slots.width, 3);
+        for seed in [1, 2] {
+            assert!(same_bits(
+                &bootstrap(units.view(), n, seed, 40),
+                &sequential_bootstrap(&units, n, seed, 40)
+            ));
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use crate::error::{Context, Result, bail};
@@ -520,7 +520,12 @@ pub fn by_id(games: Vec<GameRecord>, source: &str) -> Result<BTreeMap<u64, GameR
 
 /// Appends games, one flushed line each.
 pub struct GameWriter {
-    out: BufWriter<File>,
+    /// Unbuffered: every line is written whole as soon as it is made, which is what a buffer
+    /// flushed per game would do, without copying the line into the buffer first.
+    out: File,
+    /// The line being written, kept between games: made in place, it costs no allocation (the
+    /// writer runs on the thread that shares the cores with the games).
+    line: Vec<u8>,
     path: std::path::PathBuf,
 }
 
@@ -532,19 +537,20 @@ impl GameWriter {
             .open(path)
             .with_context(|| format!("cannot write {}", path.display()))?;
         Ok(GameWriter {
-            out: BufWriter::new(file),
+            out: file,
+            line: Vec::new(),
             path: path.to_path_buf(),
         })
     }
 
     pub fn write(&mut self, game: &GameRecord) -> Result<()> {
-        let mut line = serde_json::to_vec(game)?;
-        line.push(b'\n');
+        self.line.clear();
+        serde_json::to_writer(&mut self.line, game)?;
+        self.line.push(b'\n');
         // Flushed per game: a kill loses at most the game being written (a torn line, dropped on
         // resume). The error names the file: a full disk is found at the first game it refuses.
         self.out
-            .write_all(&line)
-            .and_then(|()| self.out.flush())
+            .write_all(&self.line)
             .with_context(|| format!("cannot write {}", self.path.display()))
     }
 }
