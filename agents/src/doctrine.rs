@@ -339,8 +339,7 @@ impl Doctrine {
         if share_sum <= 0.0 {
             return 0.0;
         }
-        let years = obs.month as f64 / 12.0;
-        let kw = g.chip_it_kw_per_h100e_at(years);
+        let kw = obs.curves.global(obs.month).chip_it_kw_per_h100e;
         let dc_usd_per_h100e = kw / 1_000.0 * rules::datacenter_capex_usd_per_mw(&obs.scenario);
         let per_h100e = obs.own.chip_price_usd_per_h100e + dc_usd_per_h100e;
         let affordable = (obs.own.chips_available_h100e * crate::status_quo::CHIP_MARGIN)

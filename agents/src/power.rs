@@ -37,8 +37,7 @@ impl PowerOutlook {
     pub fn of(obs: &Observation) -> PowerOutlook {
         let g = &obs.scenario.global;
         let spec = &obs.scenario.nations[obs.nation];
-        let years = obs.month as f64 / 12.0;
-        let new_chip_kw = g.chip_it_kw_per_h100e_at(years) * g.datacenter_pue;
+        let new_chip_kw = obs.curves.global(obs.month).chip_it_kw_per_h100e * g.datacenter_pue;
         let grid_room_mw = obs.own.firm_supply_mw
             - obs.own.baseline_demand_mw * (1.0 + spec.planning_reserve_margin);
         let dedicated_firm_mw: f64 = obs

@@ -37,7 +37,6 @@ impl Strategy for StatusQuo {
         let mut orders = Orders::none();
         let mut money = obs.own.treasury_usd.max(0.0);
         let g = &obs.scenario.global;
-        let years = obs.month as f64 / 12.0;
         let ordering_month = obs.month.is_multiple_of(ORDER_EVERY_MONTHS);
         let outlook = PowerOutlook::of(obs);
 
@@ -65,7 +64,7 @@ impl Strategy for StatusQuo {
         if share_sum <= 0.0 {
             return orders;
         }
-        let kw = g.chip_it_kw_per_h100e_at(years);
+        let kw = obs.curves.global(obs.month).chip_it_kw_per_h100e;
         let per_h100e_usd = obs.own.chip_price_usd_per_h100e
             + kw / 1_000.0 * rules::datacenter_capex_usd_per_mw(&obs.scenario);
         let market = obs.own.chips_available_h100e * CHIP_MARGIN;

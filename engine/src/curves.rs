@@ -8,10 +8,16 @@
 //! every game played on it ([`crate::resources::Params`] is kept when a match is reset on the same
 //! scenario). Months past the table (none in a game: it covers the horizon and one month beyond,
 //! for next month's market) are computed directly.
+//!
+//! Constants of the scenario alone that were derived again every month (the queue hazards and the
+//! rate the study wait divides by, log10 of the initial algorithmic efficiency, ln of the AI R&D
+//! multipliers) are kept here too, computed by the same expressions.
 
 use std::sync::Arc;
 
-use crate::scenario::{Global, MAX_HORIZON_MONTHS, MONTHS_PER_YEAR, NationSpec, Scenario};
+use crate::scenario::{
+    Global, MAX_HORIZON_MONTHS, MONTHS_PER_YEAR, NationSpec, QueueSpec, Scenario,
+};
 
 /// The world's trends in one month.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -74,8 +80,22 @@ pub fn monthly_hazard(per_year: f64) -> f64 {
 pub struct QueueHazards {
     /// Monthly withdrawal of other developers' requests waiting for their study.
     pub study_month: f64,
+    /// −ln(1 − `study_month`): the study withdrawal as a continuous rate a month, which the wait
+    /// for a study divides by (every nation's observation asks for that wait every month).
+    pub study_rate_month: f64,
     /// Monthly withdrawal of other developers' projects under construction.
     pub construction_month: f64,
+}
+
+impl QueueHazards {
+    pub fn of(queue: &QueueSpec) -> QueueHazards {
+        let study_month = monthly_hazard(queue.study_withdrawal_per_year);
+        QueueHazards {
+            study_month,
+            study_rate_month: -(1.0 - study_month).ln(),
+            construction_month: monthly_hazard(queue.construction_withdrawal_per_year),
+        }
+    }
 }
 
 /// The tables of one scenario over one horizon.
@@ -95,6 +115,10 @@ pub struct Curves {
     hazards: Vec<QueueHazards>,
     /// Monthly growth factor of the natural data stock.
     data_growth_month: f64,
+    /// log10 of the initial algorithmic efficiency.
+    initial_efficiency_oom: f64,
+    /// ln of each AI R&D milestone's multiplier, in the scenario's order.
+    research_multiplier_ln: Vec<f64>,
 }
 
 impl Curves {
@@ -124,14 +148,17 @@ impl Curves {
         let hazards = scenario
             .nations
             .iter()
-            .map(|n| QueueHazards {
-                study_month: monthly_hazard(n.queue.study_withdrawal_per_year),
-                construction_month: monthly_hazard(n.queue.construction_withdrawal_per_year),
-            })
+            .map(|n| QueueHazards::of(&n.queue))
             .collect();
         let nations = scenario.nations.len();
         let origins = g.chip_origins.len();
         let data_growth_month = (1.0 + g.data_stock_growth_per_year).powf(1.0 / MONTHS_PER_YEAR);
+        let initial_efficiency_oom = g.initial_algorithmic_efficiency.log10();
+        let research_multiplier_ln = g
+            .ai_research_multipliers
+            .iter()
+            .map(|p| p.multiplier.ln())
+            .collect();
         Curves {
             scenario,
             global,
@@ -141,6 +168,8 @@ impl Curves {
             origin_supply,
             hazards,
             data_growth_month,
+            initial_efficiency_oom,
+            research_multiplier_ln,
         }
     }
 
@@ -177,6 +206,16 @@ impl Curves {
     /// Monthly growth factor of the natural data stock.
     pub fn data_growth_month(&self) -> f64 {
         self.data_growth_month
+    }
+
+    /// log10 of the scenario's initial algorithmic efficiency.
+    pub fn initial_efficiency_oom(&self) -> f64 {
+        self.initial_efficiency_oom
+    }
+
+    /// ln of each AI R&D milestone's multiplier (`Global::ai_research_multipliers`, same order).
+    pub fn research_multiplier_ln(&self) -> &[f64] {
+        &self.research_multiplier_ln
     }
 }
 
@@ -233,6 +272,40 @@ mod tests {
         assert_eq!(long.global.len(), MAX_HORIZON_MONTHS as usize + 2);
         assert_eq!(long.global(5_000), GlobalAt::at(&s.global, 5_000));
         assert!(curves.global(20).chip_it_kw_per_h100e < s.global.chip_it_kw_per_h100e);
+    }
+
+    /// The scenario's constants are their expressions' values, bit for bit.
+    #[test]
+    fn constants_equal_their_expressions_bit_for_bit() {
+        let mut s = scenario();
+        s.nations[1].queue.study_withdrawal_per_year = 0.37;
+        let curves = Curves::new(Arc::new(s.clone()), 12);
+        for (n, spec) in s.nations.iter().enumerate() {
+            let h = curves.hazards(n);
+            let study = 1.0 - (1.0 - spec.queue.study_withdrawal_per_year).powf(1.0 / 12.0);
+            assert_eq!(h.study_month.to_bits(), study.to_bits());
+            assert_eq!(
+                h.study_rate_month.to_bits(),
+                (-(1.0 - study).ln()).to_bits()
+            );
+            assert!(h.study_rate_month > 0.0);
+        }
+        let g = &s.global;
+        assert_eq!(
+            curves.initial_efficiency_oom().to_bits(),
+            g.initial_algorithmic_efficiency.log10().to_bits()
+        );
+        assert_eq!(
+            curves.research_multiplier_ln().len(),
+            g.ai_research_multipliers.len()
+        );
+        for (ln, m) in curves
+            .research_multiplier_ln()
+            .iter()
+            .zip(&g.ai_research_multipliers)
+        {
+            assert_eq!(ln.to_bits(), m.multiplier.ln().to_bits());
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::components::{DatacenterStage, KINDS, PlantStage, Policy};
+use crate::curves::Curves;
 use crate::orders::Rejection;
 use crate::scenario::{PlantKind, Scenario};
 use crate::snapshot::Snapshot;
@@ -21,6 +22,9 @@ pub struct Observation {
     /// Index of the observing nation in the scenario.
     pub nation: usize,
     pub scenario: Arc<Scenario>,
+    /// The scenario's trends tabulated by month ([`Curves::global`]: chips' power draw and price,
+    /// …): the same numbers as the scenario's formulas, looked up instead of computed again.
+    pub curves: Arc<Curves>,
     pub own: NationView,
     pub labs: Vec<LabView>,
     /// Plants not yet folded into the fleet, and all behind-the-meter plants.

@@ -10,6 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::components::*;
+use crate::curves::Curves;
 use crate::observation::*;
 use crate::orders::Orders;
 pub use crate::outcome::{DecidedBy, Fault, NationOutcome, Outcome, SeatState};
@@ -572,7 +573,11 @@ impl Match {
         let mut observations = std::mem::take(&mut self.spare_observations);
         observations.truncate(n);
         while observations.len() < n {
-            observations.push(empty_observation(scenario.clone(), observations.len()));
+            observations.push(empty_observation(
+                scenario.clone(),
+                params.curves.clone(),
+                observations.len(),
+            ));
         }
         let start_year = scenario.start_year;
         for (seat, o) in observations.iter_mut().enumerate() {
@@ -583,6 +588,9 @@ impl Match {
             o.nation = seat;
             if !Arc::ptr_eq(&o.scenario, scenario) {
                 o.scenario = scenario.clone();
+            }
+            if !Arc::ptr_eq(&o.curves, &params.curves) {
+                o.curves = params.curves.clone();
             }
             o.plants.clear();
             o.datacenters.clear();
@@ -760,7 +768,7 @@ impl Match {
                     grid,
                     policy,
                     month,
-                    params.curves.hazards(i).study_month,
+                    params.curves.hazards(i),
                 ),
                 policy: own_policy,
                 chips_available_h100e: market.available_h100e,
@@ -1135,7 +1143,7 @@ struct ObservationScratch {
 }
 
 /// An observation for `seat` before its first month is written into it.
-fn empty_observation(scenario: Arc<Scenario>, seat: usize) -> Observation {
+fn empty_observation(scenario: Arc<Scenario>, curves: Arc<Curves>, seat: usize) -> Observation {
     Observation {
         month: 0,
         year: scenario.start_year,
@@ -1170,6 +1178,7 @@ fn empty_observation(scenario: Arc<Scenario>, seat: usize) -> Observation {
         rejected: Vec::new(),
         snapshot: None,
         scenario,
+        curves,
     }
 }
 

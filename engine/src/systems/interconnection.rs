@@ -10,7 +10,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::components::*;
-use crate::curves::monthly_hazard as monthly;
+use crate::curves::QueueHazards;
 use crate::resources::*;
 use crate::scenario::{NationSpec, PlantKind, Scenario};
 
@@ -68,18 +68,19 @@ pub fn study_wait_months(
     policy: &Policy,
     month: u32,
 ) -> f64 {
-    let hazard = monthly(scenario.nations[nation].queue.study_withdrawal_per_year);
-    study_wait_months_at(scenario, grid, policy, month, hazard)
+    let hazards = QueueHazards::of(&scenario.nations[nation].queue);
+    study_wait_months_at(scenario, grid, policy, month, hazards)
 }
 
-/// [`study_wait_months`] given the nation's monthly study withdrawal hazard.
+/// [`study_wait_months`] given the nation's queue hazards.
 pub(crate) fn study_wait_months_at(
     scenario: &Scenario,
     grid: &Grid,
     policy: &Policy,
     month: u32,
-    hazard: f64,
+    hazards: QueueHazards,
 ) -> f64 {
+    let hazard = hazards.study_month;
     let ahead: f64 = grid.queue.iter().map(|e| e.mw_remaining).sum();
     let studied = study_mw_per_month(scenario, grid, policy, month);
     if ahead <= 0.0 {
@@ -95,7 +96,7 @@ pub(crate) fn study_wait_months_at(
         // Only withdrawals drain the queue: wait until less than a megawatt is ahead.
         return ahead.ln().max(0.0) / hazard;
     }
-    (1.0 + hazard * ahead / studied).ln() / -(1.0 - hazard).ln()
+    (1.0 + hazard * ahead / studied).ln() / hazards.study_rate_month
 }
 
 /// Buffers reused from turn to turn.
@@ -937,6 +938,9 @@ mod tests {
         let h = 1.0 - (1.0 - h_year).powf(1.0 / 12.0);
         let wait = study_wait_months(&s, 0, &grid, &policy, 0);
         assert!(wait < 6.0 && wait > 5.0, "{wait}");
+        // With the rate tabulated once, the wait is the expression written out, bit for bit.
+        let written_out = (1.0 + h * 6_000.0 / t).ln() / -(1.0 - h).ln();
+        assert_eq!(wait.to_bits(), written_out.to_bits());
         // The closed form: after `wait` months, what is ahead has drained.
         let left = |n: f64| 6_000.0 * (1.0 - h).powf(n) - t * (1.0 - (1.0 - h).powf(n)) / h;
         assert!(left(wait).abs() < 1e-6, "{}", left(wait));

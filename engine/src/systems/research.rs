@@ -41,6 +41,18 @@ pub fn automation_fraction(g: &Global, capability: f64) -> f64 {
 /// shipped scenarios, where the first milestone is the start of automation), log-linear between
 /// milestones (listed from the lowest capability up), the last milestone's value beyond it.
 pub fn research_multiplier(g: &Global, capability: f64) -> f64 {
+    research_multiplier_by(g, capability, |i| {
+        g.ai_research_multipliers[i].multiplier.ln()
+    })
+}
+
+/// [`research_multiplier`] given `ln_multiplier(i)` = ln of milestone `i`'s multiplier, which
+/// [`crate::curves::Curves::research_multiplier_ln`] holds for the research system.
+fn research_multiplier_by(
+    g: &Global,
+    capability: f64,
+    ln_multiplier: impl Fn(usize) -> f64,
+) -> f64 {
     let below = g.asi_threshold_capability - capability;
     let points = &g.ai_research_multipliers;
     let Some(first) = points.first() else {
@@ -49,7 +61,7 @@ pub fn research_multiplier(g: &Global, capability: f64) -> f64 {
     if below >= first.below_threshold_oom {
         return first.multiplier;
     }
-    for pair in points.windows(2) {
+    for (i, pair) in points.windows(2).enumerate() {
         let (lo_cap, hi_cap) = (&pair[0], &pair[1]);
         if below >= hi_cap.below_threshold_oom {
             let span = lo_cap.below_threshold_oom - hi_cap.below_threshold_oom;
@@ -58,9 +70,8 @@ pub fn research_multiplier(g: &Global, capability: f64) -> f64 {
             } else {
                 1.0
             };
-            return (lo_cap.multiplier.ln()
-                + t * (hi_cap.multiplier.ln() - lo_cap.multiplier.ln()))
-            .exp();
+            let (lo_ln, hi_ln) = (ln_multiplier(i), ln_multiplier(i + 1));
+            return (lo_ln + t * (hi_ln - lo_ln)).exp();
         }
     }
     points.last().map_or(1.0, |p| p.multiplier)
@@ -167,7 +178,8 @@ pub fn research(
 ) {
     let g = &params.scenario.global;
     let experiment_share = 1.0 - params.curves.global(clock.month).largest_run_share;
-    let x0 = g.initial_algorithmic_efficiency.log10();
+    let x0 = params.curves.initial_efficiency_oom();
+    let multiplier_ln = params.curves.research_multiplier_ln();
     let mut in_order = labs.iter_many_mut(&roster.labs);
     while let Some(row) = in_order.fetch_next() {
         let (lab, compute, mut model, mut finance) = row.expect("roster");
@@ -195,7 +207,7 @@ pub fn research(
             (bits, oom) if bits == before.to_bits() => oom,
             _ => before.log10(),
         };
-        let m = research_multiplier(g, model.capability);
+        let m = research_multiplier_by(g, model.capability, |i| multiplier_ln[i]);
         let doublings = doublings_per_month_at(g, inputs, model.capability, before, m);
         model.algorithmic_efficiency = step_efficiency_oom(g, x0, before, before_oom, doublings);
         let after_oom = model.algorithmic_efficiency.log10();
@@ -320,6 +332,47 @@ mod tests {
         let mut bare = g.clone();
         bare.ai_research_multipliers.clear();
         assert_eq!(research_multiplier(&bare, g.asi_threshold_capability), 1.0);
+    }
+
+    /// The multiplier from the tabulated logarithms is the milestones' log-linear interpolation
+    /// written out, bit for bit, below, between, on and past every milestone.
+    #[test]
+    fn the_tabulated_multiplier_equals_the_formula_bit_for_bit() {
+        let s = scenario();
+        let g = &s.global;
+        let curves = crate::curves::Curves::new(std::sync::Arc::new(s.clone()), 12);
+        let ln = curves.research_multiplier_ln();
+        let written_out = |capability: f64| {
+            let below = g.asi_threshold_capability - capability;
+            let points = &g.ai_research_multipliers;
+            if below >= points[0].below_threshold_oom {
+                return points[0].multiplier;
+            }
+            for pair in points.windows(2) {
+                let (lo, hi) = (&pair[0], &pair[1]);
+                if below >= hi.below_threshold_oom {
+                    let t = (lo.below_threshold_oom - below)
+                        / (lo.below_threshold_oom - hi.below_threshold_oom);
+                    return (lo.multiplier.ln() + t * (hi.multiplier.ln() - lo.multiplier.ln()))
+                        .exp();
+                }
+            }
+            points[points.len() - 1].multiplier
+        };
+        let from = g.asi_threshold_capability - g.automation_gap_oom - 1.0;
+        for step in 0..=1_000 {
+            let capability = from + step as f64 * 0.00713;
+            let tabulated = research_multiplier_by(g, capability, |i| ln[i]);
+            assert_eq!(
+                tabulated.to_bits(),
+                written_out(capability).to_bits(),
+                "{capability}"
+            );
+            assert_eq!(
+                tabulated.to_bits(),
+                research_multiplier(g, capability).to_bits()
+            );
+        }
     }
 
     #[test]
