@@ -205,8 +205,8 @@ fn renumber(moved: &[(u32, Entity)], from: usize, slots: &mut Vec<u32>) {
 
 /// Drops the entries with these ids from `list` and renumbers the slots of those after the first
 /// one dropped. Both lists are in id order (the interconnection system folds in id order; any other
-/// caller's ids are sorted first), so one merge from the first id's position finds and compacts
-/// them: looking every entry's slot up and renumbering after a `retain` cost several times more.
+/// caller's ids are sorted first), so [`remove_sorted`] finds and compacts them in one pass: looking
+/// every entry's slot up and renumbering after a `retain` cost several times more.
 fn remove_all(list: &mut Vec<(u32, Entity)>, ids: &[u32], slots: &mut [u32]) {
     if ids.is_sorted() {
         remove_sorted(list, ids, slots);
