@@ -253,8 +253,9 @@ fn remove_sorted(list: &mut Vec<(u32, Entity)>, ids: &[u32], slots: &mut [u32]) 
     }
 }
 
-/// Inserts in id order and returns the position.
-fn insert_sorted(list: &mut Vec<(u32, Entity)>, id: u32, entity: Entity) -> usize {
+/// Inserts (id, entity) into a list in id order (ids only grow, so this is mostly a push) and
+/// returns the position.
+pub(crate) fn insert_sorted(list: &mut Vec<(u32, Entity)>, id: u32, entity: Entity) -> usize {
     match list.last() {
         Some(&(last, _)) if last > id => {
             let at = list.partition_point(|e| e.0 < id);
@@ -360,11 +361,6 @@ impl DedicatedPlant {
             firm_mw: plant.capacity_mw * plant.capacity_factor,
         }
     }
-}
-
-/// Inserts (id, entity) into a list in id order (ids only grow, so this is mostly a push).
-pub fn insert_by_id(list: &mut Vec<(u32, Entity)>, id: u32, entity: Entity) {
-    insert_sorted(list, id, entity);
 }
 
 /// Stream ids for [`seeded_rng`]: one for the world, one per nation's strategy.

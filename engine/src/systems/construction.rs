@@ -6,7 +6,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::components::*;
-use crate::resources::{Clock, Params, Roster, Stages, insert_by_id};
+use crate::resources::{Clock, Params, Roster, Stages, insert_sorted};
 use crate::scenario::PlantKind;
 use crate::systems::budget::charge;
 
@@ -92,7 +92,7 @@ pub fn construction(
                     online = Some((plant.capacity_mw, plant.ordered_month));
                     stages.add_dedicated_plant(plant);
                 } else {
-                    insert_by_id(&mut stages.grid_plants_online, plant.id, entity);
+                    insert_sorted(&mut stages.grid_plants_online, plant.id, entity);
                 }
             } else {
                 plant.stage = PlantStage::AwaitingInterconnection;
@@ -127,7 +127,7 @@ pub fn construction(
                 dc.stage = DatacenterStage::Online;
                 &mut stages.grid_datacenters_online
             };
-            insert_by_id(next, dc.id, entity);
+            insert_sorted(next, dc.id, entity);
         }
         let p = &mut dc_payments[slot];
         p.nation = dc.nation;

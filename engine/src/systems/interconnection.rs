@@ -346,7 +346,7 @@ pub fn interconnection(
             ..
         } = &mut *stages;
         for &(id, entity) in &changing[powered..] {
-            insert_by_id(dedicated_datacenters, id, entity);
+            insert_sorted(dedicated_datacenters, id, entity);
         }
         waiting_datacenters.retain(|(id, _)| online_dcs.binary_search(id).is_err());
     }
