@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use crate::data::write_atomic;
@@ -372,13 +371,6 @@ pub fn run_in(
     }
     progress.start(planned as u64, done.len() as u64);
     let writer = GameWriter::append(&games_path)?;
-    // Bounded: workers wait rather than pile up records if the writer falls behind.
-    let (sender, receiver) = mpsc::sync_channel::<Result<GameRecord, GameError>>(IN_FLIGHT_RECORDS);
-    // Games are written in plan order: those that finish before an earlier one wait here (a few,
-    // as the workers take the games in plan order), so a run's file is sorted by game id and its
-    // analyses can read it in one pass.
-    let mut expected = todo().map(|g| g.game_id).peekable();
-    let mut pending: BTreeMap<u64, Result<GameRecord, GameError>> = BTreeMap::new();
     let stop = &options.stop;
     // Set when the writer fails (a full disk): no new game starts, as on a stop request.
     let abort = AtomicBool::new(false);
@@ -390,16 +382,27 @@ pub fn run_in(
             || decided.load(Ordering::Relaxed)
     };
     let mut stopping_said = false;
-    let mut sink = Sink {
-        writer,
-        tally,
-        interim: options.interim_standings,
-        played: 0,
-        errors: Vec::new(),
-        rule,
-        decision,
-        decided,
-    };
+    // Games are written in plan order: those that finish before an earlier one wait in the
+    // collector (a few, as the workers take the games in plan order), so a run's file is sorted by
+    // game id and its analyses can read it in one pass.
+    let collector = Collector::new(Ordered {
+        expected: todo().map(|g| g.game_id).peekable(),
+        pending: BTreeMap::new(),
+        arrived: 0,
+        failure: None,
+        failed: false,
+        workers_done: false,
+        sink: Sink {
+            writer,
+            tally,
+            interim: options.interim_standings,
+            played: 0,
+            errors: Vec::new(),
+            rule,
+            decision,
+            decided,
+        },
+    });
     let frontier = Frontier::new(local.is_empty());
     let mut local_todo = todo()
         .filter(|g| local.plays_in(g))
@@ -409,19 +412,16 @@ pub fn run_in(
     let result = std::thread::scope(|scope| -> Result<()> {
         // However this thread leaves the scope, no worker is left waiting for its local games.
         let _release = ReleaseOnDrop(&frontier);
-        // Owned here, so that an error below drops it before the scope waits for the workers:
-        // their sends then fail at once instead of waiting for a reader that is gone.
-        let receiver = receiver;
         // Once asked to stop, the plan is not walked further.
         let todo = todo()
             .filter(|g| !local.plays_in(g))
             .take_while(|_| !halted());
         let frontier = &frontier;
+        let collector = &collector;
         scope.spawn(move || {
             pool.install(|| {
-                todo.par_bridge().for_each_init(
-                    || (sender.clone(), MatchCache::default()),
-                    |(sender, cache), game| {
+                todo.par_bridge()
+                    .for_each_init(MatchCache::default, |cache, game| {
                         // Not too far ahead of the local games, whose records the writer needs
                         // first (memory stays bounded).
                         frontier.wait_for(game.game_id, stop);
@@ -430,80 +430,45 @@ pub fn run_in(
                         if halted() {
                             return;
                         }
-                        let _ = sender.send(play_game_in(
-                            &game,
-                            scenarios,
-                            worlds,
-                            config.months,
-                            cache,
-                        ));
-                    },
-                )
-            });
-            drop(sender);
-        });
-        let mut workers_done = false;
-        loop {
-            let mut arrived = Vec::new();
-            if let Some(game) = local_todo.next() {
-                // A local game, between looks at what the workers finished.
-                loop {
-                    match receiver.try_recv() {
-                        Ok(m) => arrived.push(m),
-                        Err(mpsc::TryRecvError::Empty) => break,
-                        Err(mpsc::TryRecvError::Disconnected) => {
-                            workers_done = true;
-                            break;
+                        let result = play_game_in(&game, scenarios, worlds, config.months, cache);
+                        if collector.add(result) {
+                            abort.store(true, Ordering::Relaxed);
                         }
-                    }
-                }
+                    })
+            });
+            collector.workers_done();
+        });
+        let mut reported = 0u64;
+        loop {
+            let mut finished = false;
+            if let Some(game) = local_todo.next() {
                 let result =
                     play_game_in(&game, scenarios, worlds, config.months, &mut local_cache);
                 // A stop requested during a local game may have come from inside it (Python's
                 // KeyboardInterrupt reaches the strategy first): the game is not kept, and is
                 // played again on resume.
-                if stop.requested().is_none() {
-                    arrived.push(result);
+                if stop.requested().is_none() && collector.add(result) {
+                    abort.store(true, Ordering::Relaxed);
                 }
                 match local_todo.peek() {
                     Some(next) => frontier.advance(next.game_id),
                     None => frontier.release(),
                 }
-            } else if workers_done {
-                break;
             } else {
                 frontier.release();
-                // Wait for a game, but no longer than the next progress line is due: a batch log
-                // gets its lines on time even while games are slow.
-                let message = match progress.until_due() {
-                    Some(wait) => match receiver.recv_timeout(wait) {
-                        Ok(m) => Some(m),
-                        Err(RecvTimeoutError::Timeout) => None,
-                        Err(RecvTimeoutError::Disconnected) => break,
-                    },
-                    None => match receiver.recv() {
-                        Ok(m) => Some(m),
-                        Err(_) => break,
-                    },
-                };
-                arrived.extend(message);
+                // Sleep until the workers are done or the writer failed, but no longer than the
+                // next progress line is due (a batch log gets its lines on time even while games
+                // are slow), nor than a poll: the bar moves and a stop request is said promptly.
+                let wait = progress
+                    .until_due()
+                    .map_or(PROGRESS_POLL, |due| due.min(PROGRESS_POLL));
+                finished = collector.wait(wait);
             }
-            for message in arrived {
-                let id = match &message {
-                    Ok(record) => record.game_id,
-                    Err(e) => e.game_id,
-                };
-                pending.insert(id, message);
-                progress.games_done(1);
-            }
-            while let Some(next) = expected.peek()
-                && let Some(message) = pending.remove(next)
-            {
-                expected.next();
-                if let Err(e) = sink.emit(message) {
-                    abort.store(true, Ordering::Relaxed);
-                    return Err(e);
-                }
+            let arrived = collector.lock().arrived;
+            progress.games_done(arrived - reported);
+            reported = arrived;
+            if let Some(e) = collector.lock().failure.take() {
+                return Err(e);
             }
             if let Some(signal) = stop.requested()
                 && !stopping_said
@@ -513,18 +478,22 @@ pub fn run_in(
             }
             progress.tick(&mut || {
                 if options.interim_standings {
-                    sink.tally.render()
+                    collector.lock().sink.tally.render()
                 } else {
                     None
                 }
             });
+            if finished {
+                break;
+            }
         }
         // A stopped run: what finished after a game that never started is written too, in order;
         // but not with a stopping rule, whose folder must hold a prefix of the plan (the rule
         // reads the games in order on resume), so those are played again then.
         if config.stop.is_none() {
-            for message in std::mem::take(&mut pending).into_values() {
-                sink.emit(message)?;
+            let ordered = &mut *collector.lock();
+            for message in std::mem::take(&mut ordered.pending).into_values() {
+                ordered.sink.emit(message)?;
             }
         }
         Ok(())
@@ -537,7 +506,7 @@ pub fn run_in(
         errors,
         decision,
         ..
-    } = sink;
+    } = collector.into_inner().sink;
     if let Some(first) = errors.first() {
         bail!(
             "{} games could not be played; first, game {}: {}",
@@ -629,8 +598,104 @@ impl Sink<'_> {
     }
 }
 
-/// Records the writer may hold before the workers wait for it.
-const IN_FLIGHT_RECORDS: usize = 1024;
+/// The longest the thread that runs the tournament sleeps between looks at the progress (games
+/// done, a stop request) while the workers play.
+const PROGRESS_POLL: Duration = Duration::from_millis(100);
+
+/// The games finished and not yet written, and where they go: shared by the threads that play.
+struct Ordered<'a, I: Iterator<Item = u64>> {
+    /// The ids of the games still to be written, in plan order.
+    expected: std::iter::Peekable<I>,
+    /// Games finished before an earlier one, by id.
+    pending: BTreeMap<u64, Result<GameRecord, GameError>>,
+    /// Games finished (played, or failed to start) in this run.
+    arrived: u64,
+    /// The writer's error, until the thread that runs the tournament takes it.
+    failure: Option<crate::error::Error>,
+    /// Whether the writer failed: nothing more is written.
+    failed: bool,
+    /// Whether the workers have stopped taking games.
+    workers_done: bool,
+    sink: Sink<'a>,
+}
+
+/// Each game's record is written by the thread that played it, in plan order under one lock, so
+/// the thread that runs the tournament sleeps instead of waking for every game (a wake-up and a
+/// context switch per game cost ~2% of a 2-core run, measured on 100,000 games). A game takes
+/// ~1 ms and its write ~10 µs, so the lock is rarely contended.
+struct Collector<'a, I: Iterator<Item = u64>> {
+    state: std::sync::Mutex<Ordered<'a, I>>,
+    /// Signalled when the workers are done or the writer failed (never per game).
+    changed: std::sync::Condvar,
+}
+
+impl<'a, I: Iterator<Item = u64>> Collector<'a, I> {
+    fn new(state: Ordered<'a, I>) -> Self {
+        Collector {
+            state: std::sync::Mutex::new(state),
+            changed: std::sync::Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Ordered<'a, I>> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Take a finished game and write every game now ready, in plan order. True when the writer
+    /// has failed (now or before): the caller stops the run.
+    fn add(&self, message: Result<GameRecord, GameError>) -> bool {
+        let mut guard = self.lock();
+        let ordered = &mut *guard;
+        ordered.arrived += 1;
+        if ordered.failed {
+            return true;
+        }
+        let id = match &message {
+            Ok(record) => record.game_id,
+            Err(e) => e.game_id,
+        };
+        ordered.pending.insert(id, message);
+        while let Some(next) = ordered.expected.peek()
+            && let Some(message) = ordered.pending.remove(next)
+        {
+            ordered.expected.next();
+            if let Err(e) = ordered.sink.emit(message) {
+                ordered.failure = Some(e);
+                ordered.failed = true;
+                self.changed.notify_all();
+                return true;
+            }
+        }
+        false
+    }
+
+    fn workers_done(&self) {
+        self.lock().workers_done = true;
+        self.changed.notify_all();
+    }
+
+    /// Wait up to `timeout` for the workers to be done or the writer to fail; true once the
+    /// workers are done.
+    fn wait(&self, timeout: Duration) -> bool {
+        let guard = self.lock();
+        if guard.workers_done || guard.failed {
+            return guard.workers_done;
+        }
+        let (guard, _) = self
+            .changed
+            .wait_timeout(guard, timeout)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        guard.workers_done
+    }
+
+    fn into_inner(self) -> Ordered<'a, I> {
+        self.state
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
 
 /// How far (in game ids) the workers may run ahead of the next local game: the records they
 /// finish wait in memory until the local games before them are written.
