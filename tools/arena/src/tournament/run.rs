@@ -8,7 +8,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, TryLockError};
 use std::time::{Duration, Instant};
 
 use crate::data::write_atomic;
@@ -388,10 +389,8 @@ pub fn run_in(
     let collector = Collector::new(Ordered {
         expected: todo().map(|g| g.game_id).peekable(),
         pending: BTreeMap::new(),
-        arrived: 0,
+        taken: Vec::new(),
         failure: None,
-        failed: false,
-        workers_done: false,
         sink: Sink {
             writer,
             tally,
@@ -464,10 +463,10 @@ pub fn run_in(
                     .map_or(PROGRESS_POLL, |due| due.min(PROGRESS_POLL));
                 finished = collector.wait(wait);
             }
-            let arrived = collector.lock().arrived;
+            let arrived = collector.arrived.load(Ordering::Relaxed);
             progress.games_done(arrived - reported);
             reported = arrived;
-            if let Some(e) = collector.lock().failure.take() {
+            if let Some(e) = collector.take_failure() {
                 return Err(e);
             }
             if let Some(signal) = stop.requested()
@@ -478,7 +477,7 @@ pub fn run_in(
             }
             progress.tick(&mut || {
                 if options.interim_standings {
-                    collector.lock().sink.tally.render()
+                    lock(&collector.state).sink.tally.render()
                 } else {
                     None
                 }
@@ -487,13 +486,18 @@ pub fn run_in(
                 break;
             }
         }
+        let state = &mut *lock(&collector.state);
+        // A game whose thread found the writer busy as the last ones finished.
+        collector.write_ready(state);
+        if let Some(e) = state.failure.take() {
+            return Err(e);
+        }
         // A stopped run: what finished after a game that never started is written too, in order;
         // but not with a stopping rule, whose folder must hold a prefix of the plan (the rule
         // reads the games in order on resume), so those are played again then.
         if config.stop.is_none() {
-            let ordered = &mut *collector.lock();
-            for message in std::mem::take(&mut ordered.pending).into_values() {
-                ordered.sink.emit(message)?;
+            for message in std::mem::take(&mut state.pending).into_values() {
+                state.sink.emit(message)?;
             }
         }
         Ok(())
@@ -602,98 +606,147 @@ impl Sink<'_> {
 /// done, a stop request) while the workers play.
 const PROGRESS_POLL: Duration = Duration::from_millis(100);
 
-/// The games finished and not yet written, and where they go: shared by the threads that play.
+/// The games finished and not yet written, and where they go.
 struct Ordered<'a, I: Iterator<Item = u64>> {
     /// The ids of the games still to be written, in plan order.
     expected: std::iter::Peekable<I>,
     /// Games finished before an earlier one, by id.
     pending: BTreeMap<u64, Result<GameRecord, GameError>>,
-    /// Games finished (played, or failed to start) in this run.
-    arrived: u64,
+    /// The inbox's games being taken in (kept to reuse its allocation).
+    taken: Vec<Message>,
     /// The writer's error, until the thread that runs the tournament takes it.
     failure: Option<crate::error::Error>,
-    /// Whether the writer failed: nothing more is written.
-    failed: bool,
-    /// Whether the workers have stopped taking games.
-    workers_done: bool,
     sink: Sink<'a>,
 }
 
-/// Each game's record is written by the thread that played it, in plan order under one lock, so
-/// the thread that runs the tournament sleeps instead of waking for every game (a wake-up and a
-/// context switch per game cost ~2% of a 2-core run, measured on 100,000 games). A game takes
-/// ~1 ms and its write ~10 µs, so the lock is rarely contended.
+type Message = Result<GameRecord, GameError>;
+
+/// Each game's record is written by a thread that played one, in plan order, so the thread that
+/// runs the tournament sleeps instead of waking for every game (a wake-up and a context switch per
+/// game). No thread ever waits for another's write: a game finished while another thread holds
+/// the writer is left in the inbox, and the holder takes it in before letting go.
 struct Collector<'a, I: Iterator<Item = u64>> {
-    state: std::sync::Mutex<Ordered<'a, I>>,
-    /// Signalled when the workers are done or the writer failed (never per game).
-    changed: std::sync::Condvar,
+    /// Games finished and not yet taken in by the writer's holder (held only for a push or a swap).
+    inbox: Mutex<Vec<Message>>,
+    state: Mutex<Ordered<'a, I>>,
+    /// Games finished (played, or failed to start) in this run.
+    arrived: AtomicU64,
+    /// Whether the writer failed: nothing more is written, the run stops.
+    failed: AtomicBool,
+    /// Whether the workers have stopped taking games; signalled with `changed`, as is a failure
+    /// (never a game).
+    workers_done: Mutex<bool>,
+    changed: Condvar,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl<'a, I: Iterator<Item = u64>> Collector<'a, I> {
     fn new(state: Ordered<'a, I>) -> Self {
         Collector {
-            state: std::sync::Mutex::new(state),
-            changed: std::sync::Condvar::new(),
+            inbox: Mutex::new(Vec::new()),
+            state: Mutex::new(state),
+            arrived: AtomicU64::new(0),
+            failed: AtomicBool::new(false),
+            workers_done: Mutex::new(false),
+            changed: Condvar::new(),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Ordered<'a, I>> {
-        self.state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Take a finished game and write every game now ready, in plan order. True when the writer
-    /// has failed (now or before): the caller stops the run.
-    fn add(&self, message: Result<GameRecord, GameError>) -> bool {
-        let mut guard = self.lock();
-        let ordered = &mut *guard;
-        ordered.arrived += 1;
-        if ordered.failed {
-            return true;
-        }
-        let id = match &message {
-            Ok(record) => record.game_id,
-            Err(e) => e.game_id,
-        };
-        ordered.pending.insert(id, message);
-        while let Some(next) = ordered.expected.peek()
-            && let Some(message) = ordered.pending.remove(next)
-        {
-            ordered.expected.next();
-            if let Err(e) = ordered.sink.emit(message) {
-                ordered.failure = Some(e);
-                ordered.failed = true;
-                self.changed.notify_all();
-                return true;
+    /// Take a finished game, and write every game now ready unless another thread is writing
+    /// (it takes this one in). True when the writer has failed: the caller stops the run.
+    fn add(&self, message: Message) -> bool {
+        self.arrived.fetch_add(1, Ordering::Relaxed);
+        lock(&self.inbox).push(message);
+        loop {
+            let mut state = match self.state.try_lock() {
+                Ok(state) => state,
+                Err(TryLockError::Poisoned(p)) => p.into_inner(),
+                // The holder takes the inbox in before it lets go (below).
+                Err(TryLockError::WouldBlock) => return self.failed(),
+            };
+            self.write_ready(&mut state);
+            drop(state);
+            // A game pushed while this thread held the writer (its thread found the lock held and
+            // left) would otherwise wait for the next game to be written.
+            if self.failed() || lock(&self.inbox).is_empty() {
+                return self.failed();
             }
         }
-        false
+    }
+
+    /// Take the inbox in and write the games now ready, in plan order.
+    fn write_ready(&self, state: &mut Ordered<'a, I>) {
+        if self.failed() {
+            return;
+        }
+        std::mem::swap(&mut *lock(&self.inbox), &mut state.taken);
+        let Ordered {
+            expected,
+            pending,
+            taken,
+            failure,
+            sink,
+        } = state;
+        for message in taken.drain(..) {
+            let id = match &message {
+                Ok(record) => record.game_id,
+                Err(e) => e.game_id,
+            };
+            pending.insert(id, message);
+        }
+        while let Some(next) = expected.peek()
+            && let Some(message) = pending.remove(next)
+        {
+            expected.next();
+            if let Err(e) = sink.emit(message) {
+                *failure = Some(e);
+                self.failed.store(true, Ordering::Relaxed);
+                // Under the flag's lock, so that a waiter cannot miss it.
+                let _done = lock(&self.workers_done);
+                self.changed.notify_all();
+                return;
+            }
+        }
+    }
+
+    fn failed(&self) -> bool {
+        self.failed.load(Ordering::Relaxed)
     }
 
     fn workers_done(&self) {
-        self.lock().workers_done = true;
+        *lock(&self.workers_done) = true;
         self.changed.notify_all();
     }
 
     /// Wait up to `timeout` for the workers to be done or the writer to fail; true once the
     /// workers are done.
     fn wait(&self, timeout: Duration) -> bool {
-        let guard = self.lock();
-        if guard.workers_done || guard.failed {
-            return guard.workers_done;
+        let done = lock(&self.workers_done);
+        if *done || self.failed() {
+            return *done;
         }
-        let (guard, _) = self
+        let (done, _) = self
             .changed
-            .wait_timeout(guard, timeout)
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        guard.workers_done
+            .wait_timeout(done, timeout)
+            .unwrap_or_else(PoisonError::into_inner);
+        *done
+    }
+
+    /// The writer's error, once.
+    fn take_failure(&self) -> Option<crate::error::Error> {
+        if !self.failed() {
+            return None;
+        }
+        lock(&self.state).failure.take()
     }
 
     fn into_inner(self) -> Ordered<'a, I> {
         self.state
             .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 
