@@ -18,6 +18,7 @@ use gigawatt_engine::scenario::PlantKind;
 use rand_chacha::ChaCha8Rng;
 
 use crate::params::{NEVER_MONTH, ParamInfo, Params};
+use crate::power::BehindTheMeter;
 
 /// Plants and datacenters are ordered every this many months.
 pub const ORDER_EVERY_MONTHS: u32 = 3;
@@ -312,22 +313,34 @@ impl Doctrine {
     ) -> f64 {
         let coal_allowed =
             !obs.own.policy.in_climate_accord || obs.month as f64 >= self.leave_accord_month;
-        let mut kinds = vec![PlantKind::GasTurbine, PlantKind::GasCombinedCycle];
-        if coal_allowed {
-            kinds.push(PlantKind::Coal);
-        }
+        let gas = [PlantKind::GasTurbine, PlantKind::GasCombinedCycle];
+        let gas_and_coal = [
+            PlantKind::GasTurbine,
+            PlantKind::GasCombinedCycle,
+            PlantKind::Coal,
+        ];
+        let kinds: &[PlantKind] = if coal_allowed { &gas_and_coal } else { &gas };
+        let btm = BehindTheMeter::new(obs, kinds);
         let mut spent = 0.0;
+        // Once the money or the equipment caps are spent, the datacenters left would be asked in
+        // vain: they are skipped (they cannot change anything).
+        let mut open = btm.can_order(money, spent, starts_left);
         for dc in obs.datacenters.iter().filter(|d| d.dedicated) {
-            crate::power::order_behind_the_meter(
-                obs,
+            if !open {
+                break;
+            }
+            let given = orders.orders.len();
+            btm.order(
                 dc.id,
-                crate::power::dedicated_firm_needed_mw(obs, dc),
-                &kinds,
+                btm.firm_needed_mw(dc),
                 money,
                 &mut spent,
                 starts_left,
                 orders,
             );
+            if orders.orders.len() != given {
+                open = btm.can_order(money, spent, starts_left);
+            }
         }
         spent
     }
@@ -417,6 +430,11 @@ impl Doctrine {
 impl Strategy for Doctrine {
     fn name(&self) -> String {
         self.name.clone()
+    }
+
+    /// Of the plants it reads only those behind the meter ([`crate::power::PowerOutlook`]).
+    fn reads_grid_plants(&self) -> bool {
+        false
     }
 
     fn decide(&mut self, obs: &Observation, _rng: &mut ChaCha8Rng) -> Orders {

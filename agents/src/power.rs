@@ -34,6 +34,8 @@ pub struct PowerOutlook {
 }
 
 impl PowerOutlook {
+    /// The outlook from `obs`. Of the plants it reads only those behind the meter, so a strategy
+    /// that builds on it alone may answer `false` to `Strategy::reads_grid_plants`.
     pub fn of(obs: &Observation) -> PowerOutlook {
         let g = &obs.scenario.global;
         let spec = &obs.scenario.nations[obs.nation];
@@ -73,56 +75,89 @@ impl PowerOutlook {
     }
 }
 
-/// Orders behind-the-meter plants of `firm_mw` for datacenter `dc`, of `kinds` in that order,
-/// within the year's equipment caps (`starts_left`, updated) and what is left of `money` after
-/// `spent` (updated with what the plants cost).
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one call site per strategy; a struct would only rename them"
-)]
-pub fn order_behind_the_meter(
-    obs: &Observation,
-    dc: u32,
-    mut firm_mw: f64,
-    kinds: &[PlantKind],
-    money: f64,
-    spent: &mut f64,
-    starts_left: &mut [f64; PlantKind::COUNT],
-    orders: &mut Orders,
-) {
-    let plants = &obs.scenario.nations[obs.nation].plants;
-    for &kind in kinds {
-        if firm_mw <= MIN_PROJECT_MW {
-            break;
-        }
-        let p = plants.get(kind);
-        if p.capacity_factor <= 0.0 {
-            continue;
-        }
-        let per_mw = rules::plant_capex_usd_per_mw(&obs.scenario, obs.nation, kind, true);
-        let k = kind.index();
-        let mw = (firm_mw / p.capacity_factor)
-            .min(starts_left[k])
-            .min((money - *spent).max(0.0) / per_mw);
-        if mw > MIN_PROJECT_MW {
-            orders.push(Order::BuildPlant {
-                kind,
-                capacity_mw: mw,
-                dedicated_to: Some(dc),
-            });
-            starts_left[k] -= mw;
-            *spent += mw * per_mw;
-            firm_mw -= mw * p.capacity_factor;
-        }
-    }
+/// Behind-the-meter plants for one decision: each kind's firm share and price looked up once, not
+/// again for every datacenter that may want plants (a strategy asks for each of its dedicated
+/// datacenters, dozens in a long game, every time it orders).
+#[derive(Clone, Copy, Debug)]
+pub struct BehindTheMeter {
+    /// The kinds reached for, in order, with their capacity factor and capex (USD/MW, behind the
+    /// meter): `len` of them, kinds that run no firm hours left out (they could power nothing).
+    kinds: [(PlantKind, f64, f64); PlantKind::COUNT],
+    len: usize,
+    /// Firm share of a gas turbine, at which plants already tied to a datacenter are counted.
+    turbine_cf: f64,
+    datacenter_pue: f64,
 }
 
-/// Firm MW a dedicated datacenter still needs: its demand at the wall less the plants already tied
-/// to it, counted at the turbine's firm share (a conservative estimate).
-pub fn dedicated_firm_needed_mw(obs: &Observation, dc: &DatacenterView) -> f64 {
-    let turbine_cf = obs.scenario.nations[obs.nation]
-        .plants
-        .get(PlantKind::GasTurbine)
-        .capacity_factor;
-    dc.it_mw * obs.scenario.global.datacenter_pue - dc.dedicated_plant_mw * turbine_cf
+impl BehindTheMeter {
+    /// The plants of `kinds` (in that order) that the observing nation could build behind the meter.
+    pub fn new(obs: &Observation, kinds: &[PlantKind]) -> BehindTheMeter {
+        let plants = &obs.scenario.nations[obs.nation].plants;
+        let mut btm = BehindTheMeter {
+            kinds: [(PlantKind::GasTurbine, 0.0, 0.0); PlantKind::COUNT],
+            len: 0,
+            turbine_cf: plants.get(PlantKind::GasTurbine).capacity_factor,
+            datacenter_pue: obs.scenario.global.datacenter_pue,
+        };
+        for &kind in kinds {
+            let capacity_factor = plants.get(kind).capacity_factor;
+            if capacity_factor <= 0.0 {
+                continue;
+            }
+            let per_mw = rules::plant_capex_usd_per_mw(&obs.scenario, obs.nation, kind, true);
+            btm.kinds[btm.len] = (kind, capacity_factor, per_mw);
+            btm.len += 1;
+        }
+        btm
+    }
+
+    /// Firm MW a dedicated datacenter still needs: its demand at the wall less the plants already
+    /// tied to it, counted at the turbine's firm share (a conservative estimate).
+    pub fn firm_needed_mw(&self, dc: &DatacenterView) -> f64 {
+        dc.it_mw * self.datacenter_pue - dc.dedicated_plant_mw * self.turbine_cf
+    }
+
+    /// Orders plants of `firm_mw` for datacenter `dc`, kind by kind, within the year's equipment
+    /// caps (`starts_left`, updated) and what is left of `money` after `spent` (updated with what
+    /// the plants cost).
+    pub fn order(
+        &self,
+        dc: u32,
+        mut firm_mw: f64,
+        money: f64,
+        spent: &mut f64,
+        starts_left: &mut [f64; PlantKind::COUNT],
+        orders: &mut Orders,
+    ) {
+        for &(kind, capacity_factor, per_mw) in &self.kinds[..self.len] {
+            if firm_mw <= MIN_PROJECT_MW {
+                break;
+            }
+            let k = kind.index();
+            let mw = (firm_mw / capacity_factor)
+                .min(starts_left[k])
+                .min((money - *spent).max(0.0) / per_mw);
+            if mw > MIN_PROJECT_MW {
+                orders.push(Order::BuildPlant {
+                    kind,
+                    capacity_mw: mw,
+                    dedicated_to: Some(dc),
+                });
+                starts_left[k] -= mw;
+                *spent += mw * per_mw;
+                firm_mw -= mw * capacity_factor;
+            }
+        }
+    }
+
+    /// Whether [`BehindTheMeter::order`] could still order anything: `false` once every kind is
+    /// past its equipment cap or out of money, when every later datacenter would be asked in vain
+    /// (what a plant may be is the least of three bounds; two already rule it out).
+    pub fn can_order(&self, money: f64, spent: f64, starts_left: &[f64; PlantKind::COUNT]) -> bool {
+        self.kinds[..self.len].iter().any(|&(kind, _, per_mw)| {
+            let most_mw = starts_left[kind.index()].min((money - spent).max(0.0) / per_mw);
+            // A NaN bound keeps the kind open: only a number rules it out.
+            most_mw > MIN_PROJECT_MW || most_mw.is_nan()
+        })
+    }
 }

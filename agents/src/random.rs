@@ -150,6 +150,11 @@ impl Strategy for RandomStrategy {
         self.name.clone()
     }
 
+    /// Its orders draw on datacenters, labs and rivals, never on plants.
+    fn reads_grid_plants(&self) -> bool {
+        false
+    }
+
     fn decide(&mut self, obs: &Observation, rng: &mut ChaCha8Rng) -> Orders {
         let mut budget = obs.own.treasury_usd.max(0.0) * self.spend_share;
         let mut orders = Orders::none();

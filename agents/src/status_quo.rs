@@ -14,10 +14,7 @@ use gigawatt_engine::orders::{Order, Orders, PowerSupply};
 use gigawatt_engine::rules;
 use rand_chacha::ChaCha8Rng;
 
-use crate::power::{
-    BEHIND_THE_METER_KINDS, MIN_PROJECT_MW, PowerOutlook, dedicated_firm_needed_mw,
-    order_behind_the_meter,
-};
+use crate::power::{BEHIND_THE_METER_KINDS, BehindTheMeter, MIN_PROJECT_MW, PowerOutlook};
 
 /// Datacenters are ordered in quarterly lots, which keeps the number of projects in flight (and so
 /// the cost of every turn) small.
@@ -33,6 +30,11 @@ impl Strategy for StatusQuo {
         "status-quo".into()
     }
 
+    /// Of the plants it reads only those behind the meter ([`PowerOutlook`]).
+    fn reads_grid_plants(&self) -> bool {
+        false
+    }
+
     fn decide(&mut self, obs: &Observation, _rng: &mut ChaCha8Rng) -> Orders {
         let mut orders = Orders::none();
         let mut money = obs.own.treasury_usd.max(0.0);
@@ -43,19 +45,28 @@ impl Strategy for StatusQuo {
         // Power first for datacenters built behind the meter that still lack their plants.
         let mut starts_left = obs.own.starts_left_mw;
         let mut spent = 0.0;
+        let btm = BehindTheMeter::new(obs, &BEHIND_THE_METER_KINDS);
+        // Once the money or the equipment caps are spent, the datacenters left would be asked in
+        // vain: they are skipped (they cannot change anything).
+        let mut open = btm.can_order(money, spent, &starts_left);
         for dc in obs.datacenters.iter().filter(|d| d.dedicated) {
-            let need = dedicated_firm_needed_mw(obs, dc);
+            if !open {
+                break;
+            }
+            let need = btm.firm_needed_mw(dc);
             if need > MIN_PROJECT_MW {
-                order_behind_the_meter(
-                    obs,
+                let given = orders.orders.len();
+                btm.order(
                     dc.id,
                     need,
-                    &BEHIND_THE_METER_KINDS,
                     money,
                     &mut spent,
                     &mut starts_left,
                     &mut orders,
                 );
+                if orders.orders.len() != given {
+                    open = btm.can_order(money, spent, &starts_left);
+                }
             }
         }
         money -= spent;

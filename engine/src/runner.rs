@@ -430,7 +430,14 @@ impl Match {
         let wants_world =
             (0..n).any(|seat| playing(self, seat) && self.strategies[seat].wants_snapshot(month));
         let snapshot = wants_world.then(|| Arc::new(self.snapshot()));
-        let mut observations = self.observations();
+        let mut grid_plants = std::mem::take(&mut self.observation_scratch.grid_plants);
+        grid_plants.clear();
+        // A stopped seat's observation is read by no one.
+        grid_plants.extend(
+            (0..n).map(|seat| playing(self, seat) && self.strategies[seat].reads_grid_plants()),
+        );
+        self.observation_scratch.grid_plants = grid_plants;
+        let mut observations = self.build_observations();
         let mut all_orders = Vec::with_capacity(n);
         for (seat, observation) in observations.iter_mut().enumerate() {
             if !playing(self, seat) {
@@ -557,8 +564,19 @@ impl Match {
         self.observations().swap_remove(seat)
     }
 
-    /// What every seat sees now, built in one pass over the world (seat order).
+    /// What every seat sees now, built in one pass over the world (seat order): every plant, whether
+    /// or not the seat's strategy reads grid plants ([`Strategy::reads_grid_plants`]).
     pub fn observations(&mut self) -> Vec<Observation> {
+        let n = self.scenario.nations.len();
+        let grid_plants = &mut self.observation_scratch.grid_plants;
+        grid_plants.clear();
+        grid_plants.resize(n, true);
+        self.build_observations()
+    }
+
+    /// What every seat sees now, the plants of the grid only for the seats marked in
+    /// `observation_scratch.grid_plants` (the others get their behind-the-meter plants).
+    fn build_observations(&mut self) -> Vec<Observation> {
         let n = self.scenario.nations.len();
         let month = self.month();
         let world = &self.world;
@@ -601,7 +619,12 @@ impl Match {
         let ObservationScratch {
             rival_stats,
             lab_counts,
+            grid_plants,
         } = &mut self.observation_scratch;
+        debug_assert_eq!(grid_plants.len(), n, "one mark per seat");
+        // Grid plants are walked only when some seat reads them, and dealt only to those seats.
+        let any_grid_plants = grid_plants.iter().any(|&read| read);
+        let all_grid_plants = grid_plants.iter().all(|&read| read);
         rival_stats.clear();
         rival_stats.resize(n, (0.0, 0.0, 0.0, 0.0));
         lab_counts.clear();
@@ -666,6 +689,9 @@ impl Match {
             PLANT_VIEW_UNSET,
         );
         for (entity, p) in self.plants_q.iter(world) {
+            if !any_grid_plants && p.dedicated_to.is_none() {
+                continue;
+            }
             let Some(slot) = roster.plant_slot(entity) else {
                 continue;
             };
@@ -679,9 +705,19 @@ impl Match {
             v.dedicated_to = p.dedicated_to;
             v.interconnected = p.interconnected;
         }
-        for (&nation, view) in plant_nations.iter().zip(plant_views.iter()) {
-            if nation != NO_NATION {
-                observations[nation as usize].plants.push(*view);
+        if all_grid_plants || !any_grid_plants {
+            for (&nation, view) in plant_nations.iter().zip(plant_views.iter()) {
+                if nation != NO_NATION {
+                    observations[nation as usize].plants.push(*view);
+                }
+            }
+        } else {
+            for (&nation, view) in plant_nations.iter().zip(plant_views.iter()) {
+                if nation != NO_NATION
+                    && (view.dedicated_to.is_some() || grid_plants[nation as usize])
+                {
+                    observations[nation as usize].plants.push(*view);
+                }
             }
         }
         let (datacenter_views, datacenter_nations) = (
@@ -1140,6 +1176,9 @@ struct ObservationScratch {
     rival_stats: Vec<(f64, f64, f64, f64)>,
     /// Per nation: lab views written this month.
     lab_counts: Vec<usize>,
+    /// Per seat: whether its observation shows the grid's plants (the behind-the-meter ones are
+    /// always shown).
+    grid_plants: Vec<bool>,
 }
 
 /// An observation for `seat` before its first month is written into it.

@@ -25,6 +25,15 @@ pub trait Strategy: Send {
         false
     }
 
+    /// Whether this strategy reads the plants that feed the grid: the entries of
+    /// [`Observation::plants`] with no `dedicated_to`. One that answers `false` sees only its
+    /// behind-the-meter plants there, and a game whose every seat answers `false` skips the views
+    /// of grid plants altogether (most of the plants in sight, and a large part of building the
+    /// observations). The default, `true`, sees every plant.
+    fn reads_grid_plants(&self) -> bool {
+        true
+    }
+
     /// State carried across turns, as text (RON by convention). Stateless strategies keep the default.
     fn save_state(&self) -> String {
         String::new()
