@@ -706,19 +706,56 @@ fn kernel_density(values: &[f64], h: f64, grid: &Grid) -> Vec<f64> {
             (-0.5 * x * x).exp()
         })
         .collect();
-    for &v in values {
+    // Each value's window on the grid: where it starts, its first term, the ratio of one term to
+    // the previous, and how many points it covers (no more than `shared` has).
+    let mut windows = values.iter().filter_map(|&v| {
         let from = ((v - reach - grid.start) / grid.step).ceil().max(0.0);
         let to = ((v + reach - grid.start) / grid.step).floor().min(last);
         if to < from {
-            continue;
+            return None;
         }
         let u0 = (grid.start + from * grid.step - v) / h;
-        let ratio = (-u0 * d).exp();
-        let mut term = (-0.5 * u0 * u0).exp();
-        let window = &mut density[from as usize..=to as usize];
-        for (dst, &w) in window.iter_mut().zip(&shared) {
-            *dst += term * w;
-            term *= ratio;
+        Some(KernelWindow {
+            at: from as usize,
+            len: ((to - from) as usize + 1).min(span),
+            term: (-0.5 * u0 * u0).exp(),
+            ratio: (-u0 * d).exp(),
+        })
+    });
+    // Two values at a time: each one's terms are a chain of multiplications, each waiting for the
+    // last, so the two chains run side by side. The second value's terms wait in `later` until the
+    // first's are added, so that every grid point still sums its terms in the values' order, each
+    // term the same product as one value at a time gives: the density is bit for bit the same.
+    let mut later = vec![0.0; span];
+    while let Some(a) = windows.next() {
+        let Some(b) = windows.next() else {
+            let mut term = a.term;
+            for (dst, &w) in density[a.at..a.at + a.len].iter_mut().zip(&shared) {
+                *dst += term * w;
+                term *= a.ratio;
+            }
+            break;
+        };
+        let common = a.len.min(b.len);
+        let (mut term_a, mut term_b) = (a.term, b.term);
+        let (head_a, tail_a) = density[a.at..a.at + a.len].split_at_mut(common);
+        let (head_b, tail_b) = later[..b.len].split_at_mut(common);
+        for ((dst, next), &w) in head_a.iter_mut().zip(head_b.iter_mut()).zip(&shared) {
+            *dst += term_a * w;
+            term_a *= a.ratio;
+            *next = term_b * w;
+            term_b *= b.ratio;
+        }
+        for (dst, &w) in tail_a.iter_mut().zip(&shared[common..]) {
+            *dst += term_a * w;
+            term_a *= a.ratio;
+        }
+        for (next, &w) in tail_b.iter_mut().zip(&shared[common..]) {
+            *next = term_b * w;
+            term_b *= b.ratio;
+        }
+        for (dst, &p) in density[b.at..b.at + b.len].iter_mut().zip(&later[..b.len]) {
+            *dst += p;
         }
     }
     let scale = 1.0 / (values.len() as f64 * h * (2.0 * std::f64::consts::PI).sqrt());
@@ -726,6 +763,15 @@ fn kernel_density(values: &[f64], h: f64, grid: &Grid) -> Vec<f64> {
         *d *= scale;
     }
     density
+}
+
+/// A value's reach on the grid in [`kernel_density`]: its terms at grid points `at..at + len` are
+/// `term · ratio^j · shared[j]`, the powers made by repeated multiplication.
+struct KernelWindow {
+    at: usize,
+    len: usize,
+    term: f64,
+    ratio: f64,
 }
 
 /// ∫ by the trapezoid rule over equally spaced samples.
