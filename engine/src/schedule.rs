@@ -20,12 +20,13 @@ pub fn build_schedule() -> Schedule {
         ..Default::default()
     });
     // The systems are chained directly, in the order of the month's phases. (One `SystemSet` per
-    // phase doubled the graph that building the schedule analyses, for no use.)
+    // phase doubled the graph that building the schedule analyses, for no use.) Permitting has no
+    // system of its own: construction counts it down in its walk over the plants
+    // (`permitting::permit`), just before paying them.
     schedule.add_systems(
         (
             orders::apply_orders,
             budget::budget,
-            permitting::permitting,
             construction::construction,
             interconnection::interconnection,
             dispatch::dispatch,

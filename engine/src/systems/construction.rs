@@ -2,6 +2,7 @@
 //! their construction time (lead time by kind × nation build speed × regulation, plus the seeded
 //! overrun drawn when the order was accepted). A nation under critical-mineral export controls pays a
 //! surcharge on the plants it builds (magnets, graphite, gallium), by kind, while the controls bite.
+//! The same walk over the plants counts their permitting down first (`permitting::permit`).
 
 use bevy_ecs::prelude::*;
 
@@ -9,6 +10,7 @@ use crate::components::*;
 use crate::resources::{Clock, Params, Roster, Stages, insert_sorted};
 use crate::scenario::PlantKind;
 use crate::systems::budget::charge;
+use crate::systems::permitting::permit;
 
 /// One project's payment this month, booked to its nation after the walk.
 #[derive(Clone, Copy, Debug)]
@@ -69,14 +71,22 @@ pub fn construction(
     unpaid(plant_payments, roster.plants.len());
     unpaid(dc_payments, roster.datacenters.len());
     for (entity, mut plant) in &mut plants {
-        if plant.stage != PlantStage::Construction {
-            continue;
+        // No system reads change ticks: writing through `Mut` would only spend time marking them.
+        let plant = plant.bypass_change_detection();
+        match plant.stage {
+            PlantStage::Construction => {}
+            // Permitting is this walk's too (a walk of its own cost as much as this one): a plant
+            // whose permitting is over pays its first construction month this same turn.
+            PlantStage::Permitting => {
+                if !permit(plant) {
+                    continue;
+                }
+            }
+            PlantStage::AwaitingInterconnection | PlantStage::Online => continue,
         }
         let Some(slot) = roster.plant_slot(entity) else {
             continue;
         };
-        // No system reads change ticks: writing through `Mut` would only spend time marking them.
-        let plant = plant.bypass_change_detection();
         let pay = if plant.construction_months_left <= 1 {
             plant.capex_remaining_usd
         } else {
@@ -431,6 +441,59 @@ mod tests {
             (p.capex_remaining_usd, p.construction_months_left),
             (1.0e9, 3)
         );
+        // The phase counts permitting down: one more month, then the plant is permitted and pays
+        // its first construction month in that same turn.
+        assert_eq!(
+            (p.stage, p.permitting_months_left),
+            (PlantStage::Permitting, 1)
+        );
+        world.run_system_once(construction).unwrap();
+        assert_eq!(treasury(&world, 0), before);
+        world.run_system_once(construction).unwrap();
+        let p = world.get::<PowerPlant>(e).unwrap();
+        assert_eq!(
+            (
+                p.stage,
+                p.permitting_months_left,
+                p.construction_months_left
+            ),
+            (PlantStage::Construction, 0, 2)
+        );
+        assert_close(
+            treasury(&world, 0).spent_usd - before.spent_usd,
+            1.0e9 / 3.0,
+        );
+    }
+
+    #[test]
+    fn plants_past_construction_are_left_alone() {
+        let mut world = world();
+        let stages = [PlantStage::AwaitingInterconnection, PlantStage::Online];
+        let ids: Vec<Entity> = stages
+            .iter()
+            .enumerate()
+            .map(|(i, &stage)| {
+                let mut p = plant(i as u32, 0, 1.0e9, 3);
+                p.stage = stage;
+                p.permitting_months_left = 5;
+                spawn_plant(&mut world, p)
+            })
+            .collect();
+        crate::world::index_stages(&mut world);
+        let before = treasury(&world, 0);
+        world.run_system_once(construction).unwrap();
+        assert_eq!(treasury(&world, 0), before);
+        for (e, stage) in ids.into_iter().zip(stages) {
+            let p = world.get::<PowerPlant>(e).unwrap();
+            assert_eq!(
+                (
+                    p.stage,
+                    p.permitting_months_left,
+                    p.construction_months_left
+                ),
+                (stage, 5, 3)
+            );
+        }
     }
 
     #[test]
