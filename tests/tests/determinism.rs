@@ -233,3 +233,96 @@ fn observations_written_over_last_month_s_equal_fresh_ones() {
         assert!(months > 12 && rivals_seen > 0, "{specs:?}: {months} months");
     }
 }
+
+/// A built-in strategy that records the plants it is shown each month, and says whether it reads
+/// the grid's plants as it is told.
+struct PlantsSeen {
+    inner: Box<dyn gigawatt_engine::Strategy>,
+    reads_grid_plants: bool,
+    seen: Arc<std::sync::Mutex<Vec<Vec<gigawatt_engine::observation::PlantView>>>>,
+}
+
+impl gigawatt_engine::Strategy for PlantsSeen {
+    fn name(&self) -> String {
+        self.inner.name()
+    }
+
+    fn decide(
+        &mut self,
+        observation: &gigawatt_engine::Observation,
+        rng: &mut rand_chacha::ChaCha8Rng,
+    ) -> gigawatt_engine::Orders {
+        self.seen.lock().unwrap().push(observation.plants.clone());
+        self.inner.decide(observation, rng)
+    }
+
+    fn reads_grid_plants(&self) -> bool {
+        self.reads_grid_plants
+    }
+}
+
+/// Seats that do not read the grid's plants are shown exactly the behind-the-meter ones, in the
+/// same order, whatever the other seat reads; those that do are shown every plant; and the built-in
+/// strategies, which read none, decide the same either way.
+#[test]
+fn seats_that_skip_grid_plants_see_exactly_the_behind_the_meter_ones() {
+    type Seen = Arc<std::sync::Mutex<Vec<Vec<gigawatt_engine::observation::PlantView>>>>;
+    let play = |reads: [bool; 2]| -> (Vec<Seen>, Outcome) {
+        let seen: Vec<Seen> = (0..2).map(|_| Seen::default()).collect();
+        let strategies: Vec<Box<dyn gigawatt_engine::Strategy>> = ["builder", "scaler"]
+            .iter()
+            .zip(reads)
+            .zip(&seen)
+            .map(|((spec, reads_grid_plants), seen)| {
+                Box::new(PlantsSeen {
+                    inner: gigawatt_agents::build(spec).expect("builds"),
+                    reads_grid_plants,
+                    seen: seen.clone(),
+                }) as Box<dyn gigawatt_engine::Strategy>
+            })
+            .collect();
+        let mut m = Match::new(scenario(), strategies, 5).expect("match");
+        (seen, m.run())
+    };
+    let (all, all_outcome) = play([true, true]);
+    let grid_seen: usize = all
+        .iter()
+        .flat_map(|s| s.lock().unwrap().clone())
+        .flatten()
+        .filter(|p| p.dedicated_to.is_none())
+        .count();
+    let behind_seen: usize = all
+        .iter()
+        .flat_map(|s| s.lock().unwrap().clone())
+        .flatten()
+        .filter(|p| p.dedicated_to.is_some())
+        .count();
+    assert!(
+        grid_seen > 0 && behind_seen > 0,
+        "{grid_seen} grid and {behind_seen} behind-the-meter plants seen"
+    );
+    for reads in [[false, true], [true, false], [false, false]] {
+        let (seen, outcome) = play(reads);
+        assert_eq!(outcome, all_outcome, "{reads:?}: the same game");
+        for seat in 0..2 {
+            let full = all[seat].lock().unwrap().clone();
+            let expected: Vec<_> = if reads[seat] {
+                full
+            } else {
+                full.into_iter()
+                    .map(|month| {
+                        month
+                            .into_iter()
+                            .filter(|p| p.dedicated_to.is_some())
+                            .collect()
+                    })
+                    .collect()
+            };
+            assert_eq!(
+                serde_json::to_string(&*seen[seat].lock().unwrap()).unwrap(),
+                serde_json::to_string(&expected).unwrap(),
+                "{reads:?}, seat {seat}"
+            );
+        }
+    }
+}
