@@ -285,18 +285,13 @@ fn seats_that_skip_grid_plants_see_exactly_the_behind_the_meter_ones() {
         (seen, m.run())
     };
     let (all, all_outcome) = play([true, true]);
-    let grid_seen: usize = all
+    let plants: Vec<_> = all
         .iter()
         .flat_map(|s| s.lock().unwrap().clone())
         .flatten()
-        .filter(|p| p.dedicated_to.is_none())
-        .count();
-    let behind_seen: usize = all
-        .iter()
-        .flat_map(|s| s.lock().unwrap().clone())
-        .flatten()
-        .filter(|p| p.dedicated_to.is_some())
-        .count();
+        .collect();
+    let behind_seen = plants.iter().filter(|p| p.dedicated_to.is_some()).count();
+    let grid_seen = plants.len() - behind_seen;
     assert!(
         grid_seen > 0 && behind_seen > 0,
         "{grid_seen} grid and {behind_seen} behind-the-meter plants seen"
