@@ -320,28 +320,14 @@ impl Doctrine {
             PlantKind::Coal,
         ];
         let kinds: &[PlantKind] = if coal_allowed { &gas_and_coal } else { &gas };
-        let btm = BehindTheMeter::new(obs, kinds);
         let mut spent = 0.0;
-        // Once the money or the equipment caps are spent, the datacenters left would be asked in
-        // vain: they are skipped (they cannot change anything).
-        let mut open = btm.can_order(money, spent, starts_left);
-        for dc in obs.datacenters.iter().filter(|d| d.dedicated) {
-            if !open {
-                break;
-            }
-            let given = orders.orders.len();
-            btm.order(
-                dc.id,
-                btm.firm_needed_mw(dc),
-                money,
-                &mut spent,
-                starts_left,
-                orders,
-            );
-            if orders.orders.len() != given {
-                open = btm.can_order(money, spent, starts_left);
-            }
-        }
+        BehindTheMeter::new(obs, kinds).order_for_dedicated(
+            obs,
+            money,
+            &mut spent,
+            starts_left,
+            orders,
+        );
         spent
     }
 

@@ -150,6 +150,34 @@ impl BehindTheMeter {
         }
     }
 
+    /// Orders plants for each of the nation's dedicated datacenters that still needs firm power, in
+    /// their order, within the equipment caps (`starts_left`, updated) and what is left of `money`
+    /// after `spent` (updated). Once nothing more can be ordered the datacenters left are not
+    /// asked (they could change nothing).
+    pub fn order_for_dedicated(
+        &self,
+        obs: &Observation,
+        money: f64,
+        spent: &mut f64,
+        starts_left: &mut [f64; PlantKind::COUNT],
+        orders: &mut Orders,
+    ) {
+        let mut open = self.can_order(money, *spent, starts_left);
+        for dc in obs.datacenters.iter().filter(|d| d.dedicated) {
+            if !open {
+                break;
+            }
+            let need = self.firm_needed_mw(dc);
+            if need > MIN_PROJECT_MW {
+                let given = orders.orders.len();
+                self.order(dc.id, need, money, spent, starts_left, orders);
+                if orders.orders.len() != given {
+                    open = self.can_order(money, *spent, starts_left);
+                }
+            }
+        }
+    }
+
     /// Whether [`BehindTheMeter::order`] could still order anything: `false` once every kind is
     /// past its equipment cap or out of money, when every later datacenter would be asked in vain
     /// (what a plant may be is the least of three bounds; two already rule it out).

@@ -45,30 +45,13 @@ impl Strategy for StatusQuo {
         // Power first for datacenters built behind the meter that still lack their plants.
         let mut starts_left = obs.own.starts_left_mw;
         let mut spent = 0.0;
-        let btm = BehindTheMeter::new(obs, &BEHIND_THE_METER_KINDS);
-        // Once the money or the equipment caps are spent, the datacenters left would be asked in
-        // vain: they are skipped (they cannot change anything).
-        let mut open = btm.can_order(money, spent, &starts_left);
-        for dc in obs.datacenters.iter().filter(|d| d.dedicated) {
-            if !open {
-                break;
-            }
-            let need = btm.firm_needed_mw(dc);
-            if need > MIN_PROJECT_MW {
-                let given = orders.orders.len();
-                btm.order(
-                    dc.id,
-                    need,
-                    money,
-                    &mut spent,
-                    &mut starts_left,
-                    &mut orders,
-                );
-                if orders.orders.len() != given {
-                    open = btm.can_order(money, spent, &starts_left);
-                }
-            }
-        }
+        BehindTheMeter::new(obs, &BEHIND_THE_METER_KINDS).order_for_dedicated(
+            obs,
+            money,
+            &mut spent,
+            &mut starts_left,
+            &mut orders,
+        );
         money -= spent;
 
         let share_sum: f64 = obs.labs.iter().map(|l| l.national_share).sum();

@@ -1,5 +1,6 @@
 //! Running a tournament: the plan's missing games on a rayon pool, each worker reusing one match per
-//! scenario, results streamed to `games.jsonl` by a single writer as they finish.
+//! scenario, results streamed to `games.jsonl` in plan order as they finish, each written by a
+//! thread that played one (see `Collector`).
 //!
 //! A folder holding this very configuration is resumed (only its missing games are played), so a
 //! requeued or resubmitted shard just carries on; a stop request (SIGTERM) lets the games in
@@ -148,7 +149,7 @@ pub struct RunOptions {
     pub stop: Stop,
 }
 
-/// Progress of a tournament run, reported on the one thread that writes the games as they finish.
+/// Progress of a tournament run, reported on the thread that runs it (the one that calls [`run`]).
 /// Every method has a default that does nothing.
 pub trait Progress {
     /// The run resumes `out`, which already holds `done` of the `planned` games (said before
@@ -164,7 +165,8 @@ pub trait Progress {
     fn until_due(&self) -> Option<Duration> {
         None
     }
-    /// Called after every game and whenever [`Progress::until_due`] has passed. `interim` gives the
+    /// Called after every local game, and while the workers play at least every 100 ms and whenever
+    /// [`Progress::until_due`] has passed. `interim` gives the
     /// mean score of every strategy so far, as one line (`None` before any game, or unless
     /// [`RunOptions::interim_standings`]); it costs a sort, so call it only when showing it.
     fn tick(&mut self, _interim: &mut dyn FnMut() -> Option<String>) {}
@@ -611,7 +613,7 @@ struct Ordered<'a, I: Iterator<Item = u64>> {
     /// The ids of the games still to be written, in plan order.
     expected: std::iter::Peekable<I>,
     /// Games finished before an earlier one, by id.
-    pending: BTreeMap<u64, Result<GameRecord, GameError>>,
+    pending: BTreeMap<u64, Message>,
     /// The inbox's games being taken in (kept to reuse its allocation).
     taken: Vec<Message>,
     /// The writer's error, until the thread that runs the tournament takes it.
@@ -784,22 +786,20 @@ impl LocalGames {
 /// The id of the next local game to be played, which the workers may not outrun by more than
 /// [`LOCAL_WINDOW_GAMES`]; `u64::MAX` once none is left (or none was planned).
 struct Frontier {
-    next_local: std::sync::Mutex<u64>,
-    moved: std::sync::Condvar,
+    next_local: Mutex<u64>,
+    moved: Condvar,
 }
 
 impl Frontier {
     fn new(no_local_games: bool) -> Frontier {
         Frontier {
-            next_local: std::sync::Mutex::new(if no_local_games { u64::MAX } else { 0 }),
-            moved: std::sync::Condvar::new(),
+            next_local: Mutex::new(if no_local_games { u64::MAX } else { 0 }),
+            moved: Condvar::new(),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, u64> {
-        self.next_local
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn lock(&self) -> MutexGuard<'_, u64> {
+        lock(&self.next_local)
     }
 
     /// Wait until game `game_id` is within the window, or a stop is requested.
@@ -810,7 +810,7 @@ impl Frontier {
             next = self
                 .moved
                 .wait_timeout(next, Duration::from_millis(100))
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .unwrap_or_else(PoisonError::into_inner)
                 .0;
         }
     }
